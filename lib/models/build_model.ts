@@ -1,0 +1,68 @@
+/**
+ * Builds an uncompiled tfjs layers model from an architecture's data.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Architecture, LayerSpec } from "./architecture.ts";
+import { getArchitecture } from "./architectures.ts";
+import { IMAGE_SIZE } from "../data/types.ts";
+
+/** Options for {@linkcode buildModel}. */
+export interface BuildModelOptions {
+  /**
+   * Seed for the weight initialisers (Glorot-uniform kernels, zero biases, as Keras).
+   * Each layer gets `seed + its index`, so two builds with one seed are identical.
+   * @default undefined (random)
+   */
+  seed?: number;
+}
+
+/** The input shape of every architecture: one 28×28 grayscale channel (NHWC). */
+export const INPUT_SHAPE: [number, number, number] = [IMAGE_SIZE, IMAGE_SIZE, 1];
+
+function buildLayer(spec: LayerSpec, index: number, seed: number | undefined): tf.layers.Layer {
+  const layerSeed = seed === undefined ? undefined : seed + index;
+  const kernelInitializer = tf.initializers.glorotUniform({ seed: layerSeed });
+  const inputShape = index === 0 ? INPUT_SHAPE : undefined;
+  switch (spec.type) {
+    case "conv2d":
+      return tf.layers.conv2d({
+        inputShape,
+        filters: spec.filters,
+        kernelSize: spec.kernelSize,
+        padding: spec.padding ?? "valid",
+        activation: "relu",
+        kernelInitializer,
+      });
+    case "maxPool":
+      return tf.layers.maxPooling2d({ inputShape, poolSize: spec.poolSize });
+    case "dropout":
+      return tf.layers.dropout({ inputShape, rate: spec.rate });
+    case "flatten":
+      return tf.layers.flatten({ inputShape });
+    case "dense":
+      return tf.layers.dense({
+        inputShape,
+        units: spec.units,
+        activation: spec.activation,
+        kernelInitializer,
+      });
+  }
+}
+
+/**
+ * Builds the named architecture (or an {@linkcode Architecture} object) as an uncompiled
+ * `tf.Sequential` with input `[batch, 28, 28, 1]` and a 10-way softmax output.
+ *
+ * @throws {RangeError} for an unknown architecture name.
+ */
+export function buildModel(
+  arch: string | Architecture,
+  options: BuildModelOptions = {},
+): tf.Sequential {
+  const spec = typeof arch === "string" ? getArchitecture(arch) : arch;
+  const model = tf.sequential({ name: spec.name.replaceAll("-", "_") });
+  spec.layers.forEach((layer, i) => model.add(buildLayer(layer, i, options.seed)));
+  return model;
+}

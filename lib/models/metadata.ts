@@ -1,0 +1,39 @@
+/**
+ * The small metadata file saved beside a model (`metadata.json`): what was trained, how, on
+ * which data, and how well. The model itself stays in the standard tfjs layers format.
+ *
+ * @module
+ */
+import type { Recipe } from "./architecture.ts";
+import type { EpochLog } from "../train/types.ts";
+
+/** File name of the metadata beside `model.json`. */
+export const METADATA_FILE = "metadata.json";
+
+/** Contents of `metadata.json`. */
+export interface ModelMetadata {
+  /** Format version of this file. */
+  format: 1;
+  /** Architecture name (a key of `ARCHITECTURES`). */
+  arch: string;
+  /** The recipe the model was trained with. */
+  recipe: Recipe;
+  /** Seed of the run, if any. */
+  seed?: number;
+  /** Training samples per epoch (60,000 unless limited). */
+  trainCount: number;
+  /** Validation fraction held out of the training split (0 when none). */
+  validation: number;
+  /** SHA-256 of the IDX files the model was trained on. */
+  datasetSha256: Record<string, string>;
+  /** Completed epochs; a checkpoint has fewer than `recipe.epochs`. */
+  epochsCompleted: number;
+  /** Per-epoch history. */
+  history: EpochLog[];
+  /** Final test metrics (absent in a mid-training checkpoint). */
+  test?: { loss: number; accuracy: number; wrong: number; count: number };
+  /** Backend that trained it. */
+  backend: string;
+  /** ISO date of the save. */
+  date: string;
+}
