@@ -52,3 +52,12 @@ export class TrainingDivergedError extends Error {
     this.name = "TrainingDivergedError";
   }
 }
+
+/** Training was interrupted (Ctrl-C); the last completed epoch's checkpoint is kept. */
+export class TrainingInterruptedError extends Error {
+  /** Creates an interruption error saying where the checkpoint is and how to resume. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TrainingInterruptedError";
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Chooses and activates the tfjs backend. This is the only module that calls
+ * `tf.setBackend`. `auto` prefers a real GPU through WebGPU, then the fastest CPU backend
+ * that can train the model, then `cpu`; a backend asked for by name is never silently
+ * replaced by another.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-webgpu";
+import { BackendUnavailableError } from "../errors.ts";
+import { initWasmBackend, type WasmInfo } from "./wasm/init_wasm.ts";
+import { registerWasmTrainingKernels } from "./wasm/register_training_kernels.ts";
+import { registerWebGpuKernels } from "./webgpu/register_kernels.ts";
+
+/** Backends the library can run on. */
+export type BackendName = "webgpu" | "wasm" | "cpu";
+/** A backend request: a name, or `auto`. */
+export type BackendRequest = BackendName | "auto";
+/** The backend names accepted by {@linkcode selectBackend}, `auto` first. */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ["auto", "webgpu", "wasm", "cpu"];
+
+/** Which backend was activated and why. */
+export interface BackendChoice {
+  /** The active tfjs backend. */
+  name: BackendName;
+  /** Why it was chosen, one line (printed by the tasks). */
+  reason: string;
+  /** WebGPU adapter description, when WebGPU was probed. */
+  adapter?: string;
+  /** Wasm flavour and threads, when wasm is active. */
+  wasm?: WasmInfo;
+}
+
+/** Options for {@linkcode selectBackend}. */
+export interface SelectBackendOptions {
+  /**
+   * Use this library's fast training kernels where it has them (WebGPU kernel pack, wasm
+   * training kernels); `stock` keeps tfjs's own, for comparison.
+   * @default "fast"
+   */
+  kernels?: "fast" | "stock";
+}
+
+/** Describes the WebGPU adapter, or why there is none. */
+export async function probeWebGpu(): Promise<
+  { adapter: GPUAdapter; description: string; fallback: boolean } | { missing: string }
+> {
+  if (typeof navigator === "undefined" || !("gpu" in navigator)) {
+    return { missing: "navigator.gpu is not available in this runtime" };
+  }
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) return { missing: "no WebGPU adapter was found" };
+  const info = adapter.info;
+  const description = info.description || `${info.vendor} ${info.architecture}`.trim() ||
+    "unknown adapter";
+  // Deno reports llvmpipe (a CPU rasteriser) as a fallback adapter: correct but ~1000× slower.
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+  return { adapter, description, fallback };
+}
+
+async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
+  if (name === "webgpu" && kernels === "fast") registerWebGpuKernels();
+  if (name === "wasm" && kernels === "fast") registerWasmTrainingKernels();
+  const ok = await tf.setBackend(name).catch(() => false);
+  if (!ok) throw new BackendUnavailableError(`The ${name} backend failed to initialise`);
+  await tf.ready();
+  if (name === "cpu") {
+    // tfjs-backend-cpu greets Node users with a banner about tfjs-node, which Deno can't use.
+    (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  }
+}
+
+async function tryWasm(): Promise<WasmInfo | string> {
+  try {
+    return await initWasmBackend();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Activates a backend. `auto` picks WebGPU only for a real GPU adapter (not a software
+ * fallback), otherwise `wasm` (SIMD, with this library's training kernels), otherwise `cpu`.
+ *
+ * @throws {BackendUnavailableError} when a backend requested by name cannot be used.
+ */
+export async function selectBackend(
+  request: BackendRequest = "auto",
+  options: SelectBackendOptions = {},
+): Promise<BackendChoice> {
+  const kernels = options.kernels ?? "fast";
+  if (request === "webgpu" || request === "auto") {
+    const gpu = await probeWebGpu();
+    if (request === "webgpu") {
+      if ("missing" in gpu) {
+        throw new BackendUnavailableError(`WebGPU is unavailable: ${gpu.missing}`);
+      }
+      await activate("webgpu", kernels);
+      const note = gpu.fallback ? " (a software fallback adapter: slow)" : "";
+      return {
+        name: "webgpu",
+        reason: `requested; adapter ${gpu.description}${note}`,
+        adapter: gpu.description,
+      };
+    }
+    if (!("missing" in gpu) && !gpu.fallback) {
+      await activate("webgpu", kernels);
+      return {
+        name: "webgpu",
+        reason: `real GPU adapter: ${gpu.description}`,
+        adapter: gpu.description,
+      };
+    }
+    const why = "missing" in gpu
+      ? gpu.missing
+      : `adapter ${gpu.description} is a software fallback`;
+    const wasm = await tryWasm();
+    if (typeof wasm !== "string" && kernels === "fast") {
+      await activate("wasm", kernels);
+      return {
+        name: "wasm",
+        reason: `no real GPU (${why}); wasm ${wasm.flavour} is the fastest CPU backend`,
+        wasm,
+      };
+    }
+    await activate("cpu", kernels);
+    const wasmWhy = typeof wasm === "string"
+      ? `wasm failed: ${wasm}`
+      : "stock kernels cannot train CNNs on wasm";
+    return { name: "cpu", reason: `no real GPU (${why}); ${wasmWhy}` };
+  }
+  if (request === "wasm") {
+    const wasm = await tryWasm();
+    if (typeof wasm === "string") {
+      throw new BackendUnavailableError(`The wasm backend is unavailable: ${wasm}`);
+    }
+    await activate("wasm", kernels);
+    return { name: "wasm", reason: `requested; ${wasm.flavour}, ${wasm.threads} thread(s)`, wasm };
+  }
+  await activate("cpu", kernels);
+  return { name: "cpu", reason: "requested" };
+}

@@ -1,0 +1,67 @@
+/**
+ * Flags several tasks share, defined once so their names, help and parsing agree.
+ *
+ * @module
+ */
+import { BACKEND_REQUESTS, type BackendRequest } from "../backend/select_backend.ts";
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
+import { choiceFlag, type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { UsageError } from "../errors.ts";
+
+/** `--backend auto|webgpu|wasm|cpu`. */
+export const BACKEND_FLAG: FlagSpec = {
+  type: "string",
+  value: "NAME",
+  help: `tfjs backend: ${BACKEND_REQUESTS.join(", ")} (default auto: a real GPU, else wasm)`,
+};
+/** `--data-dir DIR`. */
+export const DATA_DIR_FLAG: FlagSpec = {
+  type: "string",
+  value: "DIR",
+  help: "MNIST cache folder (default $MNIST_GPU_DATA or data/mnist)",
+};
+/** `--json`. */
+export const JSON_FLAG: FlagSpec = {
+  type: "boolean",
+  help: "Print one JSON document on stdout and nothing else there",
+};
+/** `--quiet`. */
+export const QUIET_FLAG: FlagSpec = { type: "boolean", short: "q", help: "No progress output" };
+/** `--model DIR`. */
+export const MODEL_FLAG: FlagSpec = {
+  type: "string",
+  value: "DIR",
+  help: "Saved model folder (model.json, weights.bin, metadata.json)",
+};
+
+/** Reads `--backend` (default `auto`). */
+export function backendFlag(flags: ParsedFlags): BackendRequest {
+  return choiceFlag(flags, "backend", BACKEND_REQUESTS) ?? "auto";
+}
+
+/** Reads `--data-dir`, falling back to `$MNIST_GPU_DATA`, then `data/mnist`. */
+export function dataDirFlag(flags: ParsedFlags): string {
+  return stringFlag(flags, "data-dir") ?? Deno.env.get("MNIST_GPU_DATA") ?? "data/mnist";
+}
+
+/** Reads a required `--model DIR`. */
+export function modelFlag(flags: ParsedFlags): string {
+  const dir = stringFlag(flags, "model");
+  if (!dir) throw new UsageError("--model DIR is required (e.g. --model models/cnn-deep)");
+  return dir;
+}
+
+/** Reads `--arch` (one name) with a default. */
+export function archFlag(flags: ParsedFlags, fallback = "cnn-deep"): string {
+  return choiceFlag(flags, "arch", ARCHITECTURE_NAMES) ?? fallback;
+}
+
+/** Writes text to stdout, or to stderr when stdout is reserved for `--json`. */
+export function humanSink(json: boolean): { write(text: string): void; live: boolean } {
+  const stream = json ? Deno.stderr : Deno.stdout;
+  const encoder = new TextEncoder();
+  return {
+    write: (text) => void stream.writeSync(encoder.encode(text)),
+    live: stream.isTerminal(),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The flags of `deno task compare-models`.
+ *
+ * @module
+ */
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
+import { UsageError } from "../errors.ts";
+import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG, QUIET_FLAG } from "./common_flags.ts";
+
+/** Flags of `compare-models`. */
+export const COMPARE_FLAGS: Record<string, FlagSpec> = {
+  arch: { type: "string", value: "A,B", help: "Architectures to compare (default all four)" },
+  epochs: {
+    type: "string",
+    value: "N",
+    help: "Epochs for every architecture (default: each recipe's)",
+  },
+  limit: { type: "string", value: "N", help: "Train on the first N samples only (default 60000)" },
+  seed: { type: "string", value: "N", help: "Seed shared by every run (default 42)" },
+  backend: BACKEND_FLAG,
+  "data-dir": DATA_DIR_FLAG,
+  out: { type: "string", value: "FILE", help: "Also write the table to FILE (.md or .json)" },
+  report: { type: "boolean", help: "Also write a side-by-side report.html (reports/compare/)" },
+  quiet: QUIET_FLAG,
+  json: JSON_FLAG,
+};
+
+/** Reads `--arch a,b,…`, checking each name. */
+export function archListFlag(flags: ParsedFlags): string[] | undefined {
+  const raw = stringFlag(flags, "arch");
+  if (raw === undefined) return undefined;
+  const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !ARCHITECTURE_NAMES.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      `--arch: unknown architecture "${unknown[0] ?? raw}" (known: ${
+        ARCHITECTURE_NAMES.join(", ")
+      })`,
+    );
+  }
+  return names;
+}

@@ -1,0 +1,89 @@
+/**
+ * The flags of `deno task train` and their translation into `TrainOptions`.
+ *
+ * @module
+ */
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
+import type { OptimizerName } from "../models/architecture.ts";
+import type { TrainOptions } from "../train/config.ts";
+import {
+  choiceFlag,
+  type FlagSpec,
+  intFlag,
+  numberFlag,
+  type ParsedFlags,
+  stringFlag,
+} from "./args.ts";
+import {
+  archFlag,
+  BACKEND_FLAG,
+  backendFlag,
+  DATA_DIR_FLAG,
+  dataDirFlag,
+  JSON_FLAG,
+  QUIET_FLAG,
+} from "./common_flags.ts";
+
+const OPTIMIZERS: readonly OptimizerName[] = ["adam", "rmsprop", "sgd"];
+
+/** Flags of `train`. */
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  arch: {
+    type: "string",
+    value: "NAME",
+    help: `${ARCHITECTURE_NAMES.join(", ")} (default cnn-deep)`,
+  },
+  epochs: { type: "string", value: "N", help: "Epochs (default: the seed recipe's)" },
+  "batch-size": { type: "string", value: "N", help: "Batch size (default: the seed recipe's)" },
+  optimizer: {
+    type: "string",
+    value: "NAME",
+    help: `${OPTIMIZERS.join(", ")} (default: the recipe's)`,
+  },
+  "learning-rate": { type: "string", value: "X", help: "Learning rate (default 0.001)" },
+  limit: { type: "string", value: "N", help: "Train on the first N samples only (default 60000)" },
+  validation: {
+    type: "string",
+    value: "F",
+    help: "Hold out fraction F for validation (default 0)",
+  },
+  seed: {
+    type: "string",
+    value: "N",
+    help: "Seed for weights, shuffling, dropout (default random)",
+  },
+  backend: BACKEND_FLAG,
+  kernels: { type: "string", value: "K", help: "fast (default) or stock tfjs kernels" },
+  "data-dir": DATA_DIR_FLAG,
+  out: { type: "string", value: "DIR", help: "Save the model here (default models/<arch>)" },
+  retrain: { type: "boolean", help: "Train even if --out holds a model with this recipe" },
+  resume: { type: "boolean", help: "Continue from the last epoch's checkpoint in --out" },
+  report: { type: "boolean", help: "Also write report.html beside the model" },
+  quiet: QUIET_FLAG,
+  json: JSON_FLAG,
+};
+
+/** Translates parsed `train` flags into `TrainOptions` (validating every value). */
+export function trainOptionsFromFlags(flags: ParsedFlags): TrainOptions & { outDir: string } {
+  const arch = archFlag(flags);
+  const options: TrainOptions & { outDir: string } = {
+    arch,
+    backend: backendFlag(flags),
+    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
+    dataDir: dataDirFlag(flags),
+    outDir: stringFlag(flags, "out") ?? `models/${arch}`,
+    retrain: flags.retrain === true,
+    resume: flags.resume === true,
+  };
+  const set = <K extends keyof TrainOptions>(key: K, value: TrainOptions[K] | undefined): void => {
+    if (value !== undefined) (options as TrainOptions)[key] = value;
+  };
+  set("epochs", intFlag(flags, "epochs", { min: 1, max: 10_000 }));
+  set("batchSize", intFlag(flags, "batch-size", { min: 1, max: 60_000 }));
+  set("optimizer", choiceFlag(flags, "optimizer", OPTIMIZERS));
+  set("learningRate", numberFlag(flags, "learning-rate", { min: 1e-9, max: 10 }));
+  set("limit", intFlag(flags, "limit", { min: 1, max: 60_000 }));
+  set("validation", numberFlag(flags, "validation", { min: 0, max: 0.9 }));
+  set("seed", intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }));
+  return options;
+}

@@ -1,0 +1,98 @@
+/**
+ * `compareModels`: trains each architecture with its seed recipe on the same data and
+ * backend, and lines the results up against what the seed notebooks reported.
+ *
+ * @module
+ */
+import { getArchitecture } from "../models/architectures.ts";
+import { loadMnist } from "../data/load_mnist.ts";
+import { trainCnn } from "../train/train_cnn.ts";
+import type { TrainOptions } from "../train/config.ts";
+import type { EpochLog, TrainResult } from "../train/types.ts";
+
+/** One row of the comparison. */
+export interface ComparisonRow {
+  /** Architecture name. */
+  arch: string;
+  /** Seed notebooks it reproduces. */
+  seeds: string[];
+  /** Parameter count. */
+  params: number;
+  /** Epochs trained. */
+  epochs: number;
+  /** Batch size. */
+  batchSize: number;
+  /** Mean seconds per epoch. */
+  secondsPerEpoch: number;
+  /** Mean training images per second. */
+  imagesPerSecond: number;
+  /** Test accuracy (0–1). */
+  accuracy: number;
+  /** Wrong test predictions. */
+  wrong: number;
+  /** Test samples. */
+  testCount: number;
+  /** Best test accuracy the seeds reported (0–1). */
+  seedAccuracy: number;
+  /** `accuracy − seedAccuracy`. */
+  difference: number;
+  /** Per-epoch history, for overlaid curves. */
+  history: EpochLog[];
+}
+
+/** Options for {@linkcode compareModels}: `TrainOptions` shared by every architecture. */
+export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "resume"> {
+  /** Architectures to compare. @default all four */
+  archs?: string[];
+  /** Called when an architecture starts training. */
+  onArch?: (arch: string, index: number, total: number) => void;
+  /** Called with each finished result (e.g. to write a report). */
+  onResult?: (result: TrainResult) => void | Promise<void>;
+}
+
+/** Turns a training result into a comparison row. */
+export function comparisonRow(result: TrainResult): ComparisonRow {
+  const arch = getArchitecture(result.arch);
+  const seconds = result.history.reduce((s, h) => s + h.seconds, 0);
+  const seedAccuracy = Math.max(...arch.seedAccuracy);
+  return {
+    arch: arch.name,
+    seeds: arch.seeds,
+    params: result.model.countParams(),
+    epochs: result.history.length,
+    batchSize: result.recipe.batchSize,
+    secondsPerEpoch: seconds / Math.max(1, result.history.length),
+    imagesPerSecond: (result.trainCount * result.history.length) / Math.max(seconds, 1e-9),
+    accuracy: result.test.accuracy,
+    wrong: result.test.wrong,
+    testCount: result.test.count,
+    seedAccuracy,
+    difference: result.test.accuracy - seedAccuracy,
+    history: result.history,
+  };
+}
+
+/**
+ * Trains every requested architecture with its seed recipe (epochs and limit may be
+ * overridden for all) on the same data and backend; returns one row per architecture.
+ */
+export async function compareModels(options: CompareOptions = {}): Promise<ComparisonRow[]> {
+  const archs = options.archs ?? ["mlp", "cnn-basic", "cnn-wide", "cnn-deep"];
+  archs.forEach((a) => getArchitecture(a));
+  const { archs: _archs, onArch, onResult, backend, ...shared } = options;
+  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? "data/mnist" });
+  const rows: ComparisonRow[] = [];
+  for (const [index, arch] of archs.entries()) {
+    onArch?.(arch, index, archs.length);
+    const result = await trainCnn({
+      ...shared,
+      arch,
+      data,
+      ...(index === 0 && backend ? { backend } : {}),
+    });
+    rows.push(comparisonRow(result));
+    await onResult?.(result);
+    result.model.dispose();
+  }
+  return rows;
+}

@@ -1,0 +1,43 @@
+/**
+ * Class probabilities for single images.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { IMAGE_PIXELS, NUM_CLASSES } from "../data/types.ts";
+import { predictProbabilities } from "./evaluate_model.ts";
+
+/** The prediction for one image. */
+export interface Prediction {
+  /** The 10 class probabilities. */
+  probabilities: number[];
+  /** The most likely digit. */
+  digit: number;
+  /** Its probability. */
+  confidence: number;
+}
+
+/**
+ * Predicts the digit in one or more 28×28 images given as raw bytes (0 = background,
+ * 255 = ink; `n × 784` values).
+ *
+ * @throws {RangeError} when `pixels` is not a whole number of 28×28 images.
+ */
+export async function predict(model: tf.LayersModel, pixels: Uint8Array): Promise<Prediction[]> {
+  if (pixels.length === 0 || pixels.length % IMAGE_PIXELS !== 0) {
+    throw new RangeError(
+      `predict() needs n × ${IMAGE_PIXELS} pixels (28×28 images), got ${pixels.length}`,
+    );
+  }
+  const count = pixels.length / IMAGE_PIXELS;
+  const probs = await predictProbabilities(model, {
+    images: pixels,
+    labels: new Uint8Array(count),
+    count,
+  });
+  return Array.from({ length: count }, (_, i) => {
+    const probabilities = Array.from(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
+    const confidence = Math.max(...probabilities);
+    return { probabilities, digit: probabilities.indexOf(confidence), confidence };
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Sparse categorical cross-entropy on softmax outputs, computed as Keras does (probabilities
+ * clipped to [1e-7, 1 − 1e-7] before the log), plus the count of correct predictions.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { NUM_CLASSES } from "../data/types.ts";
+
+/** Keras' `epsilon()`: the clip that keeps log() finite. */
+export const KERAS_EPSILON = 1e-7;
+
+/**
+ * Mean sparse categorical cross-entropy of `probabilities` `[n, 10]` against integer
+ * `labels` `[n]`, as a scalar tensor.
+ */
+export function sparseCrossEntropy(probabilities: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(labels, NUM_CLASSES).toFloat();
+    const clipped = tf.clipByValue(probabilities, KERAS_EPSILON, 1 - KERAS_EPSILON);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(clipped)), 1))) as tf.Scalar;
+  });
+}
+
+/** Number of rows whose argmax equals the label, as a float32 scalar tensor. */
+export function countCorrect(probabilities: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() =>
+    tf.sum(tf.equal(tf.argMax(probabilities, 1), labels.toInt()).toFloat()) as tf.Scalar
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * mnist-cnn: the classic Keras MNIST models (an MLP and three CNNs) in TypeScript on
+ * TensorFlow.js, for Deno — load MNIST, build, train, evaluate, compare, and see what the
+ * models get wrong. Trains on WebGPU when there is a real GPU and on a fast wasm path
+ * when there is not.
+ *
+ * @example Train the seed CNN and check its test accuracy
+ * ```ts ignore
+ * import { trainCnn } from "jsr:@x/mnist-cnn";
+ *
+ * const result = await trainCnn({ arch: "cnn-deep", backend: "auto", seed: 1 });
+ * console.log(result.test.accuracy); // ≈ 0.99
+ * ```
+ *
+ * @example Build a model and count its parameters
+ * ```ts
+ * import { buildModel, ARCHITECTURES } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = buildModel("cnn-deep", { seed: 1 });
+ * assert.equal(model.countParams(), ARCHITECTURES["cnn-deep"]!.expectedParams);
+ * ```
+ *
+ * @module
+ */
+export { loadMnist, type LoadMnistOptions } from "./lib/data/load_mnist.ts";
+export { imagesToTensor, labelsToTensor, limitSplit, splitValidation } from "./lib/data/tensors.ts";
+export type { MnistData, MnistSplit } from "./lib/data/types.ts";
+export { ARCHITECTURE_NAMES, ARCHITECTURES, getArchitecture } from "./lib/models/architectures.ts";
+export type { Architecture, LayerSpec, OptimizerName, Recipe } from "./lib/models/architecture.ts";
+export { buildModel, type BuildModelOptions } from "./lib/models/build_model.ts";
+export {
+  type ModelSummary,
+  renderSummary,
+  summarize,
+  type SummaryRow,
+} from "./lib/models/summarize.ts";
+export { type LoadedModel, loadModel, saveModel } from "./lib/models/save_model.ts";
+export type { ModelMetadata } from "./lib/models/metadata.ts";
+export { trainCnn, type TrainOptions } from "./lib/train/train_cnn.ts";
+export type { EpochLog, StepProgress, TrainResult } from "./lib/train/types.ts";
+export { evaluateModel, type EvaluateOptions } from "./lib/evaluate/evaluate_model.ts";
+export type { Evaluation } from "./lib/evaluate/types.ts";
+export { predict, type Prediction } from "./lib/evaluate/predict.ts";
+export {
+  compareModels,
+  type CompareOptions,
+  type ComparisonRow,
+} from "./lib/compare/compare_models.ts";
+export {
+  type BackendChoice,
+  type BackendName,
+  type BackendRequest,
+  selectBackend,
+} from "./lib/backend/select_backend.ts";
+export {
+  BackendUnavailableError,
+  DatasetError,
+  ModelFileError,
+  TrainingDivergedError,
+  TrainingInterruptedError,
+  UsageError,
+} from "./lib/errors.ts";

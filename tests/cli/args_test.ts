@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { intFlag, numberFlag, parseTaskArgs, type TaskSpec, usage } from "../../lib/cli/args.ts";
+import { UsageError } from "../../lib/errors.ts";
+
+const spec: TaskSpec = {
+  name: "demo",
+  summary: "A demo task.",
+  flags: {
+    epochs: { type: "string", value: "N", help: "Epochs (default 5)" },
+    quiet: { type: "boolean", short: "q", help: "Less output" },
+  },
+};
+
+Deno.test("parseTaskArgs() reads known flags", () => {
+  assert.deepEqual(parseTaskArgs(["--epochs", "3", "-q"], spec), { epochs: "3", quiet: true });
+});
+
+Deno.test("parseTaskArgs() turns an unknown flag or a stray argument into a UsageError", () => {
+  assert.throws(
+    () => parseTaskArgs(["--epoch", "3"], spec),
+    (e) => e instanceof UsageError && /--epoch/.test(e.message),
+  );
+  assert.throws(() => parseTaskArgs(["extra"], spec), UsageError);
+  assert.throws(() => parseTaskArgs(["--epochs"], spec), UsageError);
+});
+
+Deno.test("parseTaskArgs() returns undefined for --help and usage() lists every flag", () => {
+  assert.equal(parseTaskArgs(["--help"], spec), undefined);
+  const text = usage(spec);
+  assert.match(text, /deno task demo/);
+  assert.match(text, /--epochs N\s+Epochs \(default 5\)/);
+  assert.match(text, /-q, --quiet/);
+  assert.match(text, /--help/);
+});
+
+Deno.test("intFlag() and numberFlag() reject malformed and out-of-range values", () => {
+  assert.equal(intFlag({ n: "12" }, "n", { min: 1 }), 12);
+  assert.equal(intFlag({}, "n"), undefined);
+  for (const bad of ["1.5", "abc", "0", ""]) {
+    assert.throws(() => intFlag({ n: bad }, "n", { min: 1 }), UsageError, bad);
+  }
+  assert.equal(numberFlag({ x: "0.25" }, "x", { min: 0, max: 1 }), 0.25);
+  assert.throws(() => numberFlag({ x: "2" }, "x", { min: 0, max: 1 }), /between 0 and 1/);
+  assert.throws(() => numberFlag({ x: "NaN" }, "x"), /must be a number/);
+});
