@@ -16,6 +16,7 @@ import { archListFlag, COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
 import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts";
 import { createProgressReporter } from "../lib/cli/progress.ts";
 import { atomicWrite } from "../lib/fs/atomic_write.ts";
+import { writeComparisonReport } from "../lib/report/write_comparison_report.ts";
 
 const spec = {
   name: "compare-models",
@@ -46,6 +47,10 @@ await runTask(spec, async (flags) => {
       : `${renderMarkdownTable(rows)}\n`;
     await atomicWrite(outFile, text);
     say(`Wrote ${outFile}`);
+  }
+  if (flags.report) {
+    const files = await writeComparisonReport(rows, "reports/compare");
+    say(`Report: ${files.html}`);
   }
   if (json) console.log(JSON.stringify({ rows }, null, 2));
 });

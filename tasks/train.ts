@@ -9,11 +9,13 @@
  */
 import { trainCnn } from "../lib/train/train_cnn.ts";
 import { trainResultToJson } from "../lib/train/result_json.ts";
+import { loadMnist } from "../lib/data/load_mnist.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { TRAIN_FLAGS, trainOptionsFromFlags } from "../lib/cli/train_flags.ts";
 import { createProgressReporter } from "../lib/cli/progress.ts";
 import { humanSink } from "../lib/cli/common_flags.ts";
 import { formatTestLine } from "../lib/cli/format.ts";
+import { writeTrainReport } from "../lib/report/write_train_report.ts";
 
 const spec = {
   name: "train",
@@ -28,12 +30,13 @@ await runTask(spec, async (flags) => {
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
   const controller = new AbortController();
   Deno.addSignalListener("SIGINT", () => controller.abort());
-  const reporter = createProgressReporter(out);
+  const data = await loadMnist({ dataDir: options.dataDir });
   const result = await trainCnn({
     ...options,
+    data,
     signal: controller.signal,
     onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
-    ...(flags.quiet ? {} : reporter),
+    ...(flags.quiet ? {} : createProgressReporter(out)),
   });
   if (result.reused) {
     say(
@@ -42,5 +45,9 @@ await runTask(spec, async (flags) => {
   }
   say(formatTestLine(result.test));
   if (!result.reused) say(`Saved to ${options.outDir}`);
+  if (flags.report) {
+    const files = await writeTrainReport(result, data, options.outDir, `reports/${result.arch}`);
+    say(`Report: ${files.html}`);
+  }
   if (json) console.log(JSON.stringify(trainResultToJson(result), null, 2));
 });

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MnistData, MnistSplit } from "../lib/data/types.ts";
-import { mulberry32 } from "../lib/train/_random.ts";
+import { mulberry32 } from "../lib/random.ts";
 
 /** A split of `count` synthetic digits, labels cycling 0–9. */
 export function syntheticSplit(count: number, seed = 1): MnistSplit {

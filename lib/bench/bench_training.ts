@@ -11,7 +11,7 @@ import { buildModel } from "../models/build_model.ts";
 import { getArchitecture } from "../models/architectures.ts";
 import { createOptimizer } from "../train/optimizer.ts";
 import { fitEpoch } from "../train/fit_epoch.ts";
-import { mulberry32 } from "../train/_random.ts";
+import { mulberry32 } from "../random.ts";
 
 /** What to time. */
 export interface BenchOptions {

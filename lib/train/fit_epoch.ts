@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { TrainingDivergedError } from "../errors.ts";
 import { countCorrect, sparseCrossEntropy } from "./loss.ts";
-import { permutation } from "./_random.ts";
+import { permutation } from "../random.ts";
 import type { StepProgress } from "./types.ts";
 
 /** What one epoch needs. */

@@ -17,7 +17,9 @@ export const KERAS_EPSILON = 1e-7;
 export function sparseCrossEntropy(probabilities: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(labels, NUM_CLASSES).toFloat();
-    const clipped = tf.clipByValue(probabilities, KERAS_EPSILON, 1 - KERAS_EPSILON);
+    // Not clipByValue: wasm's clamp turns NaN into the lower bound, which would hide a
+    // diverged model behind a finite loss; maximum/minimum propagate NaN on every backend.
+    const clipped = tf.minimum(tf.maximum(probabilities, KERAS_EPSILON), 1 - KERAS_EPSILON);
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(clipped)), 1))) as tf.Scalar;
   });
 }

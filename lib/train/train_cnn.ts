@@ -16,7 +16,7 @@ import { loadModel, loadOptimizerState, readMetadata, saveModel } from "../model
 import { resolveRecipe, sameRecipe, type TrainOptions } from "./config.ts";
 import { fitEpoch } from "./fit_epoch.ts";
 import { createOptimizer } from "./optimizer.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../random.ts";
 import type { EpochLog, TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";

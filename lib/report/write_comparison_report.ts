@@ -1,0 +1,192 @@
+/**
+ * `writeComparisonReport`: compare-models' results side by side in one self-contained
+ * `report.html`: the table (accuracy vs the seeds', time, parameters, wrong count), accuracy
+ * and speed charts, and every architecture's history curves overlaid; PNGs beside it.
+ *
+ * Requires `--allow-write` for `outDir` and `--allow-read` for `node_modules/` and fonts.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { EpochLog } from "../train/types.ts";
+import { atomicWrite } from "../fs/atomic_write.ts";
+import type { FontFile } from "../image/svg_to_png.ts";
+import { htmlPage, htmlTable } from "./_html.ts";
+import { chartFile } from "./_chart_files.ts";
+import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
+import { renderTrainingHistorySvg, trainingHistory } from "./training_history.ts";
+import type { ReportFiles } from "./write_report.ts";
+
+/**
+ * What the comparison report needs of each architecture's run. `compareModels`' rows
+ * (`ComparisonRow`) have these fields, so they can be passed as they are.
+ */
+export interface ComparisonReportRow {
+  /** Architecture name. */
+  arch: string;
+  /** Seed notebooks it reproduces. */
+  seeds: string[];
+  /** Parameter count. */
+  params: number;
+  /** Epochs trained. */
+  epochs: number;
+  /** Batch size. */
+  batchSize: number;
+  /** Mean seconds per epoch. */
+  secondsPerEpoch: number;
+  /** Mean training images per second. */
+  imagesPerSecond: number;
+  /** Test accuracy (0–1). */
+  accuracy: number;
+  /** Wrong test predictions. */
+  wrong: number;
+  /** Test samples. */
+  testCount: number;
+  /** Best test accuracy the seeds reported (0–1). */
+  seedAccuracy: number;
+  /** `accuracy − seedAccuracy`. */
+  difference: number;
+  /** Per-epoch history, for the overlaid curves. */
+  history: EpochLog[];
+}
+
+const pct = (v: number, digits = 2): string => `${(v * 100).toFixed(digits)} %`;
+
+/**
+ * Writes the comparison report for compare-models' rows into `outDir`.
+ *
+ * @param rows One row per architecture.
+ * @param outDir Folder for `report.html` and the PNGs (created if needed).
+ * @param options Fonts for the PNGs' text.
+ * @returns The paths written.
+ * @throws {RangeError} when there are no rows.
+ *
+ * @example
+ * ```ts ignore
+ * const rows = await compareModels({ epochs: 1 });
+ * await writeComparisonReport(rows, "reports/compare");
+ * ```
+ */
+export async function writeComparisonReport(
+  rows: ComparisonReportRow[],
+  outDir: string,
+  options: { fonts?: readonly FontFile[] } = {},
+): Promise<ReportFiles> {
+  if (rows.length === 0) throw new RangeError("A comparison report needs at least one row");
+  const images: string[] = [];
+  const chart = async (name: string, svg: Promise<string>, alt: string) => {
+    const file = await chartFile(outDir, name, await svg, alt, options.fonts);
+    images.push(file.path);
+    return file.html;
+  };
+  const table = htmlTable(
+    [
+      "Arch",
+      "Seeds",
+      "Params",
+      "Epochs",
+      "Batch",
+      "s/epoch",
+      "img/s",
+      "Accuracy",
+      "Seed's",
+      "Δ",
+      "Wrong",
+    ],
+    rows.map((r) => [
+      r.arch,
+      r.seeds.join(", "),
+      r.params.toLocaleString("en-US"),
+      r.epochs,
+      r.batchSize,
+      r.secondsPerEpoch.toFixed(1),
+      Math.round(r.imagesPerSecond).toLocaleString("en-US"),
+      pct(r.accuracy),
+      pct(r.seedAccuracy),
+      `${r.difference >= 0 ? "+" : "−"}${(Math.abs(r.difference) * 100).toFixed(2)} %`,
+      `${r.wrong.toLocaleString("en-US")} of ${r.testCount.toLocaleString("en-US")}`,
+    ]),
+    "comparison",
+  );
+  const sections = [
+    { id: "table", title: "Results", html: table },
+    {
+      id: "accuracy",
+      title: "Accuracy",
+      html: await chart("comparison_accuracy", accuracySvg(rows), "Test accuracy per architecture"),
+    },
+    {
+      id: "speed",
+      title: "Training speed",
+      html: await chart("comparison_speed", speedSvg(rows), "Seconds per epoch"),
+    },
+    {
+      id: "history",
+      title: "Training history",
+      html: await chart(
+        "comparison_history",
+        renderTrainingHistorySvg(
+          trainingHistory(rows.map((r) => ({ run: r.arch, history: r.history }))),
+          "Training history, all architectures",
+        ),
+        "Loss and accuracy per epoch, overlaid",
+      ),
+    },
+  ];
+  const html = join(outDir, "report.html");
+  await atomicWrite(html, htmlPage("MNIST architectures compared", sections));
+  return { html, images };
+}
+
+function accuracySvg(rows: ComparisonReportRow[]): Promise<string> {
+  const values = rows.flatMap((r) => [
+    { arch: r.arch, source: "this run", accuracy: r.accuracy },
+    { arch: r.arch, source: "seed reported", accuracy: r.seedAccuracy },
+  ]);
+  const low = Math.min(...values.map((v) => v.accuracy));
+  return vegaLiteToSvg({
+    title: "Test accuracy: this run vs the seed notebook",
+    width: 420,
+    height: 36 * rows.length,
+    data: { values },
+    // Dots, not bars: accuracies sit within a few percent of each other, so the axis starts
+    // near the lowest, and bars cut off at that start would mislead.
+    mark: { type: "point", filled: true, size: 120 },
+    encoding: {
+      y: { field: "arch", type: "nominal", title: null, sort: rows.map((r) => r.arch) },
+      shape: { field: "source", type: "nominal", title: null },
+      x: {
+        field: "accuracy",
+        type: "quantitative",
+        scale: { domain: [Math.max(0, Math.floor(low * 100 - 1) / 100), 1] },
+        axis: { format: ".1%" },
+      },
+      color: { field: "source", type: "nominal", title: null },
+      tooltip: [{ field: "arch" }, { field: "source" }, { field: "accuracy", format: ".2%" }],
+    },
+  } as TopLevelSpec);
+}
+
+function speedSvg(rows: ComparisonReportRow[]): Promise<string> {
+  return vegaLiteToSvg({
+    title: "Seconds per epoch (images per second in the tooltip)",
+    width: 420,
+    height: 28 * rows.length,
+    data: {
+      values: rows.map((r) => ({
+        arch: r.arch,
+        seconds: r.secondsPerEpoch,
+        ips: r.imagesPerSecond,
+      })),
+    },
+    mark: "bar",
+    encoding: {
+      y: { field: "arch", type: "nominal", title: null, sort: rows.map((r) => r.arch) },
+      x: { field: "seconds", type: "quantitative", title: "seconds per epoch" },
+      tooltip: [{ field: "arch" }, { field: "seconds", format: ".1f" }, {
+        field: "ips",
+        format: ",.0f",
+      }],
+    },
+  } as TopLevelSpec);
+}
