@@ -14,9 +14,10 @@
  *
  * @example Build a model and count its parameters
  * ```ts
- * import { buildModel, ARCHITECTURES } from "./mod.ts";
+ * import { ARCHITECTURES, buildModel, selectBackend } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
+ * await selectBackend("auto"); // WebGPU on a real GPU, else wasm, else cpu
  * const model = buildModel("cnn-deep", { seed: 1 });
  * assert.equal(model.countParams(), ARCHITECTURES["cnn-deep"]!.expectedParams);
  * ```

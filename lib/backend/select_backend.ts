@@ -85,6 +85,21 @@ async function tryWasm(): Promise<WasmInfo | string> {
  * fallback), otherwise `wasm` (SIMD, with this library's training kernels), otherwise `cpu`.
  *
  * @throws {BackendUnavailableError} when a backend requested by name cannot be used.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from "./select_backend.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const choice = await selectBackend("cpu");
+ * assert.equal(choice.name, "cpu");
+ * ```
+ *
+ * @example Let the library pick (a real GPU, else wasm, else cpu)
+ * ```ts ignore
+ * const { name, reason } = await selectBackend("auto");
+ * console.log(`training on ${name}: ${reason}`);
+ * ```
  */
 export async function selectBackend(
   request: BackendRequest = "auto",
@@ -141,4 +156,11 @@ export async function selectBackend(
   }
   await activate("cpu", kernels);
   return { name: "cpu", reason: "requested" };
+}
+
+/** The name of the active backend, or `undefined` when none has been selected yet. */
+export function activeBackend(): string | undefined {
+  // Reading tf.getBackend() would itself try to start the highest-priority backend, which
+  // fails for the async ones (webgpu, wasm) — hence the engine's own field.
+  return (tf.engine() as unknown as { backendName: string | null }).backendName ?? undefined;
 }

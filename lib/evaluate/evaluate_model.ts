@@ -68,6 +68,16 @@ export function scorePredictions(probabilities: Float32Array, labels: Uint8Array
 /**
  * Evaluates `model` on `split`: loss, accuracy, wrong count and every per-sample prediction
  * and probability vector, in one pass.
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluateModel, loadMnist, loadModel } from "jsr:@x/mnist-cnn";
+ *
+ * const { model } = await loadModel("models/cnn-deep");
+ * const test = await evaluateModel(model, (await loadMnist()).test);
+ * console.log(`${test.wrong} of ${test.count} wrong`); // e.g. "88 of 10000 wrong"
+ * const firstWrong = test.predictions.findIndex((p, i) => p !== test.labels[i]);
+ * ```
  */
 export async function evaluateModel(
   model: tf.LayersModel,

@@ -22,6 +22,17 @@ export interface Prediction {
  * 255 = ink; `n × 784` values).
  *
  * @throws {RangeError} when `pixels` is not a whole number of 28×28 images.
+ *
+ * @example
+ * ```ts
+ * import { predict } from "./predict.ts";
+ * import { buildModel } from "../models/build_model.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const [p] = await predict(buildModel("mlp", { seed: 1 }), new Uint8Array(784));
+ * assert.equal(p!.probabilities.length, 10);
+ * assert.ok(p!.digit >= 0 && p!.digit <= 9);
+ * ```
  */
 export async function predict(model: tf.LayersModel, pixels: Uint8Array): Promise<Prediction[]> {
   if (pixels.length === 0 || pixels.length % IMAGE_PIXELS !== 0) {

@@ -8,7 +8,16 @@ import type { Architecture } from "./architecture.ts";
 
 const KERAS_LR = 0.001;
 
-/** The four classic Keras MNIST models, keyed by name. */
+/** The four classic Keras MNIST models, keyed by name. *
+ * @example Read an architecture's seed recipe
+ * ```ts
+ * import { ARCHITECTURES } from "./architectures.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ARCHITECTURES["cnn-deep"]!.recipe.batchSize, 64);
+ * assert.deepEqual(ARCHITECTURES["cnn-deep"]!.seeds, ["000", "004"]);
+ * ```
+ */
 export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.freeze({
   "mlp": {
     name: "mlp",
@@ -81,6 +90,15 @@ export const ARCHITECTURE_NAMES: readonly string[] = Object.freeze(Object.keys(A
  * Looks an architecture up by name.
  *
  * @throws {RangeError} naming the unknown architecture and the known ones.
+ *
+ * @example
+ * ```ts
+ * import { getArchitecture } from "./architectures.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(getArchitecture("mlp").expectedParams, 101_770);
+ * assert.throws(() => getArchitecture("resnet"), RangeError);
+ * ```
  */
 export function getArchitecture(name: string): Architecture {
   const arch = ARCHITECTURES[name];

@@ -55,7 +55,20 @@ function buildLayer(spec: LayerSpec, index: number, seed: number | undefined): t
  * Builds the named architecture (or an {@linkcode Architecture} object) as an uncompiled
  * `tf.Sequential` with input `[batch, 28, 28, 1]` and a 10-way softmax output.
  *
+ * Building creates the weights, so a backend must be active: call `selectBackend()` first
+ * when this library's backends are imported (they start asynchronously).
+ *
  * @throws {RangeError} for an unknown architecture name.
+ *
+ * @example Build the seed CNN and count its parameters
+ * ```ts
+ * import { buildModel } from "./build_model.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = buildModel("cnn-deep", { seed: 1 });
+ * assert.equal(model.countParams(), 93_322);
+ * assert.deepEqual(model.outputs[0]!.shape, [null, 10]);
+ * ```
  */
 export function buildModel(
   arch: string | Architecture,

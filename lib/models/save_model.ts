@@ -29,6 +29,16 @@ function toBytes(data: tf.io.WeightData): Uint8Array {
 /**
  * Saves `model` to `dir` as `model.json` + `weights.bin` + `metadata.json`. With an
  * optimizer, its state is saved too, so training can resume exactly.
+ *
+ * @example Save a model and load it back
+ * ```ts ignore
+ * import { buildModel, loadModel, saveModel, trainCnn } from "jsr:@x/mnist-cnn";
+ *
+ * const { model } = await trainCnn({ arch: "mlp", epochs: 1 });
+ * const metadata = JSON.parse(await Deno.readTextFile("models/mlp/metadata.json"));
+ * await saveModel(model, "my-models/mlp", metadata);
+ * const { model: again } = await loadModel("my-models/mlp");
+ * ```
  */
 export async function saveModel(
   model: tf.LayersModel,
@@ -105,6 +115,14 @@ export interface LoadedModel {
  * Loads a model saved by {@linkcode saveModel}.
  *
  * @throws {ModelFileError} when a file is missing or not a model this library wrote.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadModel } from "jsr:@x/mnist-cnn";
+ *
+ * const { model, metadata } = await loadModel("models/cnn-deep");
+ * console.log(metadata.arch, metadata.test?.accuracy, model.countParams());
+ * ```
  */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const metadata = await readMetadata(dir);

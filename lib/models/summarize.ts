@@ -38,7 +38,18 @@ function countOf(weights: tf.LayerVariable[]): number {
   return weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }
 
-/** Summarises a (built) layers model: one row per layer and the parameter totals. */
+/** Summarises a (built) layers model: one row per layer and the parameter totals. *
+ * @example
+ * ```ts
+ * import { summarize } from "./summarize.ts";
+ * import { buildModel } from "./build_model.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const summary = summarize(buildModel("cnn-deep"));
+ * assert.equal(summary.totalParams, 93_322);
+ * assert.equal(summary.rows[0]!.outputShape, "(None, 26, 26, 32)");
+ * ```
+ */
 export function summarize(model: tf.LayersModel): ModelSummary {
   const rows = model.layers.map((layer) => ({
     name: layer.name,
@@ -59,7 +70,16 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Renders a summary as Keras prints it, ending with the `Total params: …` lines. */
+/** Renders a summary as Keras prints it, ending with the `Total params: …` lines. *
+ * @example
+ * ```ts
+ * import { renderSummary, summarize } from "./summarize.ts";
+ * import { buildModel } from "./build_model.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(renderSummary(summarize(buildModel("cnn-deep"))), /Total params: 93,322/);
+ * ```
+ */
 export function renderSummary(summary: ModelSummary): string {
   const header = ["Layer (type)", "Output Shape", "Param #"];
   const cells = summary.rows.map((r) => [

@@ -22,7 +22,7 @@ export interface TrainOptions extends Partial<Recipe> {
   validation?: number;
   /** Seed for initialisers, shuffling and dropout; recorded in the metadata. @default random */
   seed?: number;
-  /** Backend to select first; when absent the active backend is used. */
+  /** Backend to select first. @default the active backend, or `auto` when none is active */
   backend?: BackendRequest;
   /** This library's fast kernels or tfjs's stock ones. @default "fast" */
   kernels?: "fast" | "stock";

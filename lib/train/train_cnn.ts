@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend } from "../backend/select_backend.ts";
+import { activeBackend, selectBackend } from "../backend/select_backend.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import { imagesToTensor, labelsToTensor, limitSplit, splitValidation } from "../data/tensors.ts";
 import { TrainingInterruptedError, UsageError } from "../errors.ts";
@@ -31,11 +31,26 @@ function epochRandom(seed: number, epoch: number): () => number {
  *
  * @throws {UsageError} for `resume` without a matching checkpoint.
  * @throws {TrainingDivergedError} when the loss becomes NaN or infinite.
+ *
+ * @example Train the seed CNN with its recipe and save it
+ * ```ts ignore
+ * import { trainCnn } from "jsr:@x/mnist-cnn";
+ *
+ * const result = await trainCnn({ arch: "cnn-deep", backend: "auto", seed: 1, outDir: "models/cnn-deep" });
+ * console.log(result.history.at(-1)?.acc, result.test.accuracy, result.test.wrong);
+ * ```
+ *
+ * @example A quick run on a tenth of the data
+ * ```ts ignore
+ * const quick = await trainCnn({ arch: "cnn-basic", epochs: 1, limit: 6000, onEpoch: console.log });
+ * ```
  */
 export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult> {
   const arch = options.arch ?? "cnn-deep";
   const recipe = resolveRecipe(options);
-  if (options.backend) options.onBackend?.(await selectBackend(options.backend, options));
+  if (options.backend || !activeBackend()) {
+    options.onBackend?.(await selectBackend(options.backend ?? "auto", options));
+  }
   const backend = tf.getBackend();
   const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? "data/mnist" });
   const validation = options.validation ?? 0;
