@@ -12,7 +12,10 @@ const spec: TaskSpec = {
 };
 
 Deno.test("parseTaskArgs() reads known flags", () => {
-  assert.deepEqual(parseTaskArgs(["--epochs", "3", "-q"], spec), { epochs: "3", quiet: true });
+  assert.deepEqual({ ...parseTaskArgs(["--epochs", "3", "-q"], spec) }, {
+    epochs: "3",
+    quiet: true,
+  });
 });
 
 Deno.test("parseTaskArgs() turns an unknown flag or a stray argument into a UsageError", () => {

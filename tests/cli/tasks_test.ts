@@ -20,7 +20,21 @@ async function task(...args: string[]): Promise<{ code: number; stdout: string; 
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
-const TASKS = ["train", "evaluate", "predict", "summary", "compare-models", "data", "devices"];
+const TASKS = [
+  "train",
+  "evaluate",
+  "predict",
+  "summary",
+  "compare-models",
+  "data",
+  "devices",
+  "bench",
+  "report",
+  "samples",
+  "misclassified",
+  "confusion",
+  "filters",
+];
 
 Deno.test("every task prints its usage for --help and exits 0", async (t) => {
   for (const name of TASKS) {
@@ -39,7 +53,7 @@ Deno.test("a bad flag, a bad value or a missing model gives one error line and e
     [["train", "--arch", "resnet"], /--arch must be one of mlp, cnn-basic, cnn-wide, cnn-deep/],
     [["compare-models", "--arch", "mlp,nope"], /unknown architecture "nope"/],
     [["evaluate", "--model", "models/does-not-exist"], /No saved model in models\/does-not-exist/],
-    [["predict", "--model", "models/x"], /--index N is required/],
+    [["predict", "--model", "models/x"], /exactly one of --index N or --image FILE/],
     [["summary", "stray"], /positional|argument/i],
   ];
   for (const [args, message] of cases) {
