@@ -8,6 +8,10 @@
  * @module
  */
 import { benchTraining } from "../lib/bench/bench_training.ts";
+import {
+  benchConv2DBackpropFilter,
+  SEED_CONV_LAYERS,
+} from "../lib/backend/webgpu/bench_kernels.ts";
 import { renderBenchTable } from "../lib/bench/render_bench.ts";
 import { loadMnist } from "../lib/data/load_mnist.ts";
 import { selectBackend } from "../lib/backend/select_backend.ts";
@@ -34,6 +38,10 @@ const spec = {
     backend: BACKEND_FLAG,
     kernels: { type: "string" as const, value: "K", help: "fast (default) or stock tfjs kernels" },
     profile: { type: "boolean" as const, help: "Add a per-kernel breakdown of one step" },
+    "filter-grad": {
+      type: "boolean" as const,
+      help: "Time Conv2DBackpropFilter alone, stock vs fast, per seed conv layer (webgpu)",
+    },
     "data-dir": DATA_DIR_FLAG,
     json: JSON_FLAG,
   },
@@ -45,6 +53,34 @@ await runTask(spec, async (flags) => {
   const say = humanSink(flags.json === true);
   const choice = await selectBackend(backendFlag(flags), { kernels });
   say.write(`Backend: ${choice.name} (${choice.reason}), kernels: ${kernels}\n`);
+  if (flags["filter-grad"]) {
+    const batch = intFlag(flags, "batch", { min: 1, max: 4096 }) ?? 64;
+    const rows = [];
+    for (const layer of Object.keys(SEED_CONV_LAYERS)) {
+      const [stock, fast] = [
+        await benchConv2DBackpropFilter({ layer, batch, kernels: "stock" }),
+        await benchConv2DBackpropFilter({ layer, batch, kernels: "fast" }),
+      ];
+      rows.push({
+        layer,
+        batch,
+        stockMs: stock.msPerCall,
+        fastMs: fast.msPerCall,
+        speedup: stock.msPerCall / fast.msPerCall,
+      });
+      if (!flags.json) {
+        console.log(
+          `${layer.padEnd(16)} b${batch}  stock ${
+            stock.msPerCall.toFixed(1).padStart(8)
+          } ms  fast ${fast.msPerCall.toFixed(2).padStart(7)} ms  ${
+            (stock.msPerCall / fast.msPerCall).toFixed(1)
+          }×`,
+        );
+      }
+    }
+    if (flags.json) console.log(JSON.stringify({ backend: choice, rows }, null, 2));
+    return;
+  }
   const data = await loadMnist({ dataDir: dataDirFlag(flags) });
   const rows = [];
   for (const arch of archs) {

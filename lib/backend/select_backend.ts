@@ -11,7 +11,7 @@ import "@tensorflow/tfjs-backend-webgpu";
 import { BackendUnavailableError } from "../errors.ts";
 import { initWasmBackend, type WasmInfo } from "./wasm/init_wasm.ts";
 import { registerWasmTrainingKernels } from "./wasm/register_training_kernels.ts";
-import { registerWebGpuKernels } from "./webgpu/register_kernels.ts";
+import { setWebGpuKernels } from "./webgpu/register_kernels.ts";
 
 /** Backends the library can run on. */
 export type BackendName = "webgpu" | "wasm" | "cpu";
@@ -61,7 +61,8 @@ export async function probeWebGpu(): Promise<
 }
 
 async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
-  if (name === "webgpu" && kernels === "fast") registerWebGpuKernels();
+  // A switch, not a one-way registration: `stock` after `fast` in one process restores tfjs's own.
+  if (name === "webgpu") setWebGpuKernels(kernels);
   if (name === "wasm" && kernels === "fast") registerWasmTrainingKernels();
   const ok = await tf.setBackend(name).catch(() => false);
   if (!ok) throw new BackendUnavailableError(`The ${name} backend failed to initialise`);

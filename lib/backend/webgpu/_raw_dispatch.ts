@@ -1,0 +1,93 @@
+/**
+ * Records a compute dispatch of our own pipeline into the webgpu backend's current compute
+ * pass, binding tensors' buffers directly. tfjs programs have a single output, but a fused
+ * optimizer update writes three tensors in place (variable and two accumulators), so it
+ * binds several read-write buffers, which `runWebGPUProgram` cannot do.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  gpuBufferOf,
+  invalidateCpuCopy,
+  type WebGpuBackendInternals,
+} from "./_backend_internals.ts";
+
+/** One binding: a tensor's buffer, read-only or rewritten in place. */
+export interface RawBinding {
+  dataId: object;
+  /** Bytes to bind (the tensor's size; tfjs may hand out larger buffers). */
+  bytes: number;
+  /** True when the shader writes the buffer. */
+  written: boolean;
+}
+
+const WORKGROUP = 64;
+const MAX_GROUPS_PER_DIMENSION = 65_535;
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** Compiles (once per device and source) a WGSL module whose entry point is `main`. */
+export function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, cache = new Map());
+  let pipeline = cache.get(code);
+  if (!pipeline) {
+    const module = device.createShaderModule({ code, label: "mnist-cnn fused" });
+    pipeline = device.createComputePipeline({
+      layout: "auto",
+      compute: { module, entryPoint: "main" },
+    });
+    cache.set(code, pipeline);
+  }
+  return pipeline;
+}
+
+/**
+ * The WGSL header line for a flat kernel of `WORKGROUP` threads: declares `main` with the
+ * global thread index `i` (u32), which spans a 2-D dispatch for very large tensors.
+ */
+export const FLAT_MAIN = `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>,
+        @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = gid.x + gid.y * groups.x * ${WORKGROUP}u;`;
+
+/**
+ * Dispatches `threads` threads of a {@linkcode FLAT_MAIN} pipeline over the given
+ * bindings (binding i = bindings[i]), in order with every tfjs kernel before and after it.
+ */
+export function dispatchFlat(
+  backend: WebGpuBackendInternals,
+  pipeline: GPUComputePipeline,
+  bindings: RawBinding[],
+  threads: number,
+): void {
+  const entries = bindings.map((b, binding) => ({
+    binding,
+    resource: { buffer: gpuBufferOf(backend, b.dataId), size: b.bytes },
+  }));
+  const bindGroup = backend.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries,
+  });
+  // Buffers the queued commands use must not go back to tfjs' pool before the submit.
+  for (const b of bindings) {
+    backend.commandQueueOwnedIds.add(b.dataId);
+    if (b.written) invalidateCpuCopy(backend, b.dataId);
+  }
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
+  const x = Math.min(groups, MAX_GROUPS_PER_DIMENSION);
+  backend.ensureCommandEncoderReady();
+  if (!backend.computePassEncoder) {
+    backend.computePassEncoder = backend.commandEncoder!.beginComputePass();
+  }
+  const pass = backend.computePassEncoder;
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  backend.dispatchCountInPass++;
+  // Same batching rule as tfjs: submit every WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE dispatches.
+  if (backend.dispatchCountInPass >= tf.env().getNumber("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE")) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+}
