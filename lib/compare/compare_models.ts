@@ -8,37 +8,10 @@ import { getArchitecture } from "../models/architectures.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import { trainCnn } from "../train/train_cnn.ts";
 import type { TrainOptions } from "../train/config.ts";
-import type { EpochLog, TrainResult } from "../train/types.ts";
+import type { TrainResult } from "../train/types.ts";
+import type { ComparisonRow } from "./types.ts";
 
-/** One row of the comparison. */
-export interface ComparisonRow {
-  /** Architecture name. */
-  arch: string;
-  /** Seed notebooks it reproduces. */
-  seeds: string[];
-  /** Parameter count. */
-  params: number;
-  /** Epochs trained. */
-  epochs: number;
-  /** Batch size. */
-  batchSize: number;
-  /** Mean seconds per epoch. */
-  secondsPerEpoch: number;
-  /** Mean training images per second. */
-  imagesPerSecond: number;
-  /** Test accuracy (0–1). */
-  accuracy: number;
-  /** Wrong test predictions. */
-  wrong: number;
-  /** Test samples. */
-  testCount: number;
-  /** Best test accuracy the seeds reported (0–1). */
-  seedAccuracy: number;
-  /** `accuracy − seedAccuracy`. */
-  difference: number;
-  /** Per-epoch history, for overlaid curves. */
-  history: EpochLog[];
-}
+export type { ComparisonRow } from "./types.ts";
 
 /** Options for {@linkcode compareModels}: `TrainOptions` shared by every architecture. */
 export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "resume"> {

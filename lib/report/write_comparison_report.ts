@@ -8,7 +8,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { EpochLog } from "../train/types.ts";
+import type { ComparisonRow } from "../compare/types.ts";
 import { atomicWrite } from "../fs/atomic_write.ts";
 import type { FontFile } from "../image/svg_to_png.ts";
 import { htmlPage, htmlTable } from "./_html.ts";
@@ -17,38 +17,8 @@ import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
 import { renderTrainingHistorySvg, trainingHistory } from "./training_history.ts";
 import type { ReportFiles } from "./write_report.ts";
 
-/**
- * What the comparison report needs of each architecture's run. `compareModels`' rows
- * (`ComparisonRow`) have these fields, so they can be passed as they are.
- */
-export interface ComparisonReportRow {
-  /** Architecture name. */
-  arch: string;
-  /** Seed notebooks it reproduces. */
-  seeds: string[];
-  /** Parameter count. */
-  params: number;
-  /** Epochs trained. */
-  epochs: number;
-  /** Batch size. */
-  batchSize: number;
-  /** Mean seconds per epoch. */
-  secondsPerEpoch: number;
-  /** Mean training images per second. */
-  imagesPerSecond: number;
-  /** Test accuracy (0–1). */
-  accuracy: number;
-  /** Wrong test predictions. */
-  wrong: number;
-  /** Test samples. */
-  testCount: number;
-  /** Best test accuracy the seeds reported (0–1). */
-  seedAccuracy: number;
-  /** `accuracy − seedAccuracy`. */
-  difference: number;
-  /** Per-epoch history, for the overlaid curves. */
-  history: EpochLog[];
-}
+/** What the comparison report needs of each architecture's run: `compareModels`' rows. */
+export type ComparisonReportRow = ComparisonRow;
 
 const pct = (v: number, digits = 2): string => `${(v * 100).toFixed(digits)} %`;
 

@@ -1,0 +1,37 @@
+/**
+ * The row type of a model comparison, on its own so that the report code can use it
+ * without importing the training code.
+ *
+ * @module
+ */
+import type { EpochLog } from "../train/types.ts";
+
+/** One row of the comparison. */
+export interface ComparisonRow {
+  /** Architecture name. */
+  arch: string;
+  /** Seed notebooks it reproduces. */
+  seeds: string[];
+  /** Parameter count. */
+  params: number;
+  /** Epochs trained. */
+  epochs: number;
+  /** Batch size. */
+  batchSize: number;
+  /** Mean seconds per epoch. */
+  secondsPerEpoch: number;
+  /** Mean training images per second. */
+  imagesPerSecond: number;
+  /** Test accuracy (0–1). */
+  accuracy: number;
+  /** Wrong test predictions. */
+  wrong: number;
+  /** Test samples. */
+  testCount: number;
+  /** Best test accuracy the seeds reported (0–1). */
+  seedAccuracy: number;
+  /** `accuracy − seedAccuracy`. */
+  difference: number;
+  /** Per-epoch history, for overlaid curves. */
+  history: EpochLog[];
+}
