@@ -10,21 +10,10 @@
  */
 import type { ProgramUniform, WebGpuProgram } from "./_backend_internals.ts";
 import type { KernelTuning } from "./_tuning.ts";
+import type { ConvShape } from "./_conv_shape.ts";
 
 /** Geometry of a stride-1 NHWC convolution with an `[kh, kw, in, out]` filter. */
-export interface DirectConvShape {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+export type DirectConvShape = ConvShape;
 
 /** A {@linkcode DirectConvShape} plus each thread's register block. */
 export interface DirectConvPlan extends DirectConvShape {

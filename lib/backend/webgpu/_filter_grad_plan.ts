@@ -6,22 +6,11 @@
  *
  * @module
  */
+import type { ConvShape } from "./_conv_shape.ts";
 import type { KernelTuning } from "./_tuning.ts";
 
 /** The convolution geometry the fast filter-gradient kernel handles (NHWC, stride 1). */
-export interface FilterGradShape {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+export type FilterGradShape = ConvShape;
 
 /** A {@linkcode FilterGradShape} plus the work split chosen for it. */
 export interface FilterGradPlan extends FilterGradShape {

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asWebGpuBackend, type TensorInfo } from "./_backend_internals.ts";
 import { DirectConvProgram, planDirectConv } from "./_direct_conv_program.ts";
 import { type KernelTuning, tuningForBackend } from "./_tuning.ts";
+import { convShapeOf } from "./_conv_shape.ts";
 
 /** The attributes tfjs passes to `Conv2D`. */
 export interface Conv2DAttrs {
@@ -54,19 +55,7 @@ export function runConv2DDirect(
   const unit = info.strideHeight === 1 && info.strideWidth === 1 &&
     info.dilationHeight === 1 && info.dilationWidth === 1;
   if (!unit) return undefined;
-  const plan = planDirectConv({
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    outChannels: info.outChannels,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  }, tuning);
+  const plan = planDirectConv(convShapeOf(info), tuning);
   if (!plan) return undefined;
   const program = new DirectConvProgram(plan);
   const gpu = asWebGpuBackend(backend);

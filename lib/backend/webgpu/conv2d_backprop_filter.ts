@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asWebGpuBackend, type TensorInfo } from "./_backend_internals.ts";
 import { type FilterGradPlan, planFilterGrad } from "./_filter_grad_plan.ts";
 import { type KernelTuning, tuningForBackend } from "./_tuning.ts";
+import { convShapeOf } from "./_conv_shape.ts";
 import { FilterGradPartialProgram } from "./_filter_grad_programs.ts";
 import { FilterGradReduceProgram } from "./_filter_grad_reduce.ts";
 
@@ -53,19 +54,7 @@ export function planConv2DBackpropFilter(
     "channelsLast",
   );
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
-  return planFilterGrad({
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    outChannels: info.outChannels,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  }, tuning);
+  return planFilterGrad(convShapeOf(info), tuning);
 }
 
 /**
