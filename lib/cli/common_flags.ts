@@ -8,17 +8,14 @@ import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { choiceFlag, type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 import { UsageError } from "../errors.ts";
 
+// The data-dir flag lives apart so that `deno task data` need not load tfjs to read it.
+export { DATA_DIR_FLAG, dataDirFlag } from "./data_flags.ts";
+
 /** `--backend auto|webgpu|wasm|cpu`. */
 export const BACKEND_FLAG: FlagSpec = {
   type: "string",
   value: "NAME",
   help: `tfjs backend: ${BACKEND_REQUESTS.join(", ")} (default auto: a real GPU, else wasm)`,
-};
-/** `--data-dir DIR`. */
-export const DATA_DIR_FLAG: FlagSpec = {
-  type: "string",
-  value: "DIR",
-  help: "MNIST cache folder (default $MNIST_GPU_DATA or data/mnist)",
 };
 /** `--json`. */
 export const JSON_FLAG: FlagSpec = {
@@ -37,11 +34,6 @@ export const MODEL_FLAG: FlagSpec = {
 /** Reads `--backend` (default `auto`). */
 export function backendFlag(flags: ParsedFlags): BackendRequest {
   return choiceFlag(flags, "backend", BACKEND_REQUESTS) ?? "auto";
-}
-
-/** Reads `--data-dir`, falling back to `$MNIST_GPU_DATA`, then `data/mnist`. */
-export function dataDirFlag(flags: ParsedFlags): string {
-  return stringFlag(flags, "data-dir") ?? Deno.env.get("MNIST_GPU_DATA") ?? "data/mnist";
 }
 
 /** Reads a required `--model DIR`. */
