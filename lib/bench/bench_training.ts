@@ -86,7 +86,7 @@ export async function benchTraining(train: MnistSplit, options: BenchOptions): P
     fused: options.fused ?? true,
   });
   // Tensors for the warm-up and the timed steps are made before the clock starts.
-  const sets = [warmup, steps, 1].map((count) => {
+  const sets = [warmup, steps, ...(options.profile ? [1] : [])].map((count) => {
     const split = limitSplit(train, Math.min(train.count, batch * count));
     return { images: imagesToTensor(split), labels: labelsToTensor(split) as tf.Tensor1D };
   });
