@@ -13,6 +13,7 @@ import { TrainingDivergedError } from "../errors.ts";
 import { countCorrect, sparseCrossEntropy } from "./loss.ts";
 import { permutation } from "../random.ts";
 import type { StepProgress } from "./types.ts";
+import type { EpochResult } from "./epoch_runner.ts";
 
 /** What one epoch needs. */
 export interface FitEpochInput {
@@ -40,9 +41,7 @@ export interface FitEpochInput {
 }
 
 /** Mean loss and accuracy of an epoch, or `aborted`. */
-export type FitEpochResult =
-  | { loss: number; acc: number; seconds: number; aborted: false }
-  | { aborted: true };
+export type FitEpochResult = EpochResult;
 
 type DropoutLike = tf.layers.Layer & { seed?: number };
 

@@ -7,14 +7,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { activeBackend, selectBackend } from "../backend/select_backend.ts";
 import { loadMnist } from "../data/load_mnist.ts";
-import { imagesToTensor, labelsToTensor, limitSplit, splitValidation } from "../data/tensors.ts";
+import { limitSplit, splitValidation } from "../data/tensors.ts";
 import { TrainingInterruptedError, UsageError } from "../errors.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { buildModel } from "../models/build_model.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { loadModel, loadOptimizerState, readMetadata, saveModel } from "../models/save_model.ts";
 import { resolveRecipe, sameRecipe, type TrainOptions } from "./config.ts";
-import { fitEpoch } from "./fit_epoch.ts";
+import { createTfjsRunner } from "./tfjs_runner.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { mulberry32 } from "../random.ts";
 import type { EpochLog, TrainResult } from "./types.ts";
@@ -95,8 +95,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
   });
   if (resuming) await loadOptimizerState(options.outDir!, optimizer);
   const history: EpochLog[] = resuming ? [...previous!.history] : [];
-  const images = imagesToTensor(train);
-  const labels = labelsToTensor(train) as tf.Tensor1D;
+  const runner = createTfjsRunner({ arch, model, optimizer, train, batchSize: recipe.batchSize });
   const metadata = (epochs: number, test?: ModelMetadata["test"]): ModelMetadata => ({
     format: 1,
     arch,
@@ -113,12 +112,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
   });
   try {
     for (let epoch = history.length + 1; epoch <= recipe.epochs; epoch++) {
-      const result = await fitEpoch({
-        model,
-        optimizer,
-        images,
-        labels,
-        batchSize: recipe.batchSize,
+      const result = await runner.runEpoch({
         epoch,
         epochs: recipe.epochs,
         random: epochRandom(seed, epoch),
@@ -132,6 +126,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
           : "nothing was saved (no --out)";
         throw new TrainingInterruptedError(`Interrupted during epoch ${epoch}: ${where}`);
       }
+      await runner.sync();
       const log: EpochLog = {
         epoch,
         loss: result.loss,
@@ -158,7 +153,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
     }
     return { model, arch, recipe, history, test, backend, trainCount: train.count, reused: false };
   } finally {
-    tf.dispose([images, labels]);
+    runner.dispose();
     optimizer.dispose();
   }
 }
