@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { imagesToTensor, sliceSplit } from "../data/tensors.ts";
 import { type MnistSplit, NUM_CLASSES } from "../data/types.ts";
-import { KERAS_EPSILON } from "../train/loss.ts";
+import { sparseCrossEntropy } from "../models/loss.ts";
 import type { Evaluation } from "./types.ts";
 
 /** Options for {@linkcode evaluateModel}. */
@@ -15,44 +15,62 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
+/** Probabilities of a split and its summed loss, from {@linkcode predictProbabilities}. */
+export interface SplitProbabilities {
+  /** Class probabilities, `count × 10`, row-major. */
+  probabilities: Float32Array;
+  /** Sum over the samples of the training loss (the same function training minimises). */
+  lossSum: number;
+}
+
 /**
- * Class probabilities `[n × 10]` for a split, computed in batches on the active backend and
- * read back once.
+ * Class probabilities `[n × 10]` for a split and the sum of the training loss over it,
+ * computed in batches on the active backend and read back once.
  */
 export async function predictProbabilities(
   model: tf.LayersModel,
   split: MnistSplit,
   options: EvaluateOptions = {},
-): Promise<Float32Array> {
+): Promise<SplitProbabilities> {
   const batchSize = options.batchSize ?? 1000;
   const parts: tf.Tensor[] = [];
+  let lossSum: tf.Scalar = tf.scalar(0);
   for (let start = 0; start < split.count; start += batchSize) {
     const batch = sliceSplit(split, start, Math.min(split.count, start + batchSize));
-    parts.push(tf.tidy(() => {
-      const x = imagesToTensor(batch);
-      return model.predict(x) as tf.Tensor;
-    }));
+    const [probabilities, nextSum] = tf.tidy(() => {
+      const p = model.predict(imagesToTensor(batch)) as tf.Tensor2D;
+      const labels = tf.tensor1d(Int32Array.from(batch.labels), "int32");
+      return [p, tf.add(lossSum, tf.mul(sparseCrossEntropy(p, labels), batch.count))] as const;
+    });
+    lossSum.dispose();
+    lossSum = nextSum as tf.Scalar;
+    parts.push(probabilities);
   }
   const all = parts.length === 1 ? parts[0]! : tf.concat(parts);
-  const data = await all.data() as Float32Array;
-  tf.dispose([...parts, all]);
-  return data;
+  // Awaited together, both readbacks share one wait on a GPU.
+  const [data, loss] = await Promise.all([all.data() as Promise<Float32Array>, lossSum.data()]);
+  tf.dispose([...parts, all, lossSum]);
+  return { probabilities: data, lossSum: loss[0]! };
 }
 
-/** Turns probabilities and labels into an {@linkcode Evaluation} (loss as Keras computes it). */
-export function scorePredictions(probabilities: Float32Array, labels: Uint8Array): Evaluation {
+/**
+ * Turns probabilities, labels and the summed loss into an {@linkcode Evaluation}: the
+ * predicted digit of each sample (the argmax), the accuracy and the mean loss.
+ */
+export function scorePredictions(
+  probabilities: Float32Array,
+  labels: Uint8Array,
+  lossSum: number,
+): Evaluation {
   const count = labels.length;
   const predictions = new Uint8Array(count);
   let correct = 0;
-  let lossSum = 0;
   for (let i = 0; i < count; i++) {
     const row = probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES);
     let best = 0;
     for (let c = 1; c < NUM_CLASSES; c++) if (row[c]! > row[best]!) best = c;
     predictions[i] = best;
     if (best === labels[i]) correct++;
-    const p = Math.min(Math.max(row[labels[i]!]!, KERAS_EPSILON), 1 - KERAS_EPSILON);
-    lossSum -= Math.log(p);
   }
   return {
     loss: count ? lossSum / count : NaN,
@@ -84,6 +102,6 @@ export async function evaluateModel(
   split: MnistSplit,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
-  const probabilities = await predictProbabilities(model, split, options);
-  return scorePredictions(probabilities, split.labels);
+  const { probabilities, lossSum } = await predictProbabilities(model, split, options);
+  return scorePredictions(probabilities, split.labels, lossSum);
 }

@@ -41,7 +41,7 @@ export async function predict(model: tf.LayersModel, pixels: Uint8Array): Promis
     );
   }
   const count = pixels.length / IMAGE_PIXELS;
-  const probs = await predictProbabilities(model, {
+  const { probabilities: probs } = await predictProbabilities(model, {
     images: pixels,
     labels: new Uint8Array(count),
     count,

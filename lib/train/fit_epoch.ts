@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { TrainingDivergedError } from "../errors.ts";
-import { countCorrect, sparseCrossEntropy } from "./loss.ts";
+import { countCorrect, sparseCrossEntropy } from "../models/loss.ts";
 import { permutation } from "../random.ts";
 import type { StepProgress } from "./types.ts";
 import type { EpochResult } from "./epoch_runner.ts";

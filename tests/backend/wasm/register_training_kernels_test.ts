@@ -6,7 +6,7 @@ import {
 } from "../../../lib/backend/wasm/register_training_kernels.ts";
 import { ARCHITECTURE_NAMES } from "../../../lib/models/architectures.ts";
 import { buildModel } from "../../../lib/models/build_model.ts";
-import { countCorrect, sparseCrossEntropy } from "../../../lib/train/loss.ts";
+import { countCorrect, sparseCrossEntropy } from "../../../lib/models/loss.ts";
 import { syntheticSplit } from "../../_synthetic.ts";
 import { relativeError, setupWasm, use } from "./_compare.ts";
 
