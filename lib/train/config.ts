@@ -1,16 +1,80 @@
 /**
- * Training options with their defaults: the seed notebook's recipe for the chosen
- * architecture, overridden field by field.
+ * Every default of a training run, in one place, and the options of `trainCnn`. Tasks and
+ * library code read {@linkcode defaultTrainConfig}; a default written anywhere else is a bug.
+ *
+ * This module loads no tfjs code, so flag parsers (e.g. `deno task data`) can read it cheaply.
  *
  * @module
  */
 import type { Recipe } from "../models/architecture.ts";
-import { getArchitecture } from "../models/architectures.ts";
+import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
+import type { EngineRequest } from "./epoch_runner.ts";
 import type { EpochLog, StepProgress } from "./types.ts";
 
-/** Options of `trainCnn`. Every field is optional. */
+/** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
+export interface TrainConfig {
+  /** Architecture trained when none is named. */
+  arch: string;
+  /** Architectures `compareModels` trains when none are named: every registered one. */
+  compareArchs: readonly string[];
+  /** Seed of `compare-models`, so its rows are comparable run to run (train's is random). */
+  compareSeed: number;
+  /** MNIST cache folder. */
+  dataDir: string;
+  /** Folder that holds one model folder per architecture (`<modelRoot>/<arch>`). */
+  modelRoot: string;
+  /** Folder that holds the reports (`<reportRoot>/<arch>`, `<reportRoot>/compare`). */
+  reportRoot: string;
+  /** Progress reports per epoch: each reads the device back once (~12 ms on WebGPU in Deno). */
+  progressUpdates: { webgpu: number; other: number };
+  /** Engine: `auto` runs the compiled step where it supports the model and backend. */
+  engine: EngineRequest;
+  /** Where the compiled engine caches its per-adapter self-check verdicts. */
+  engineVerdictFile: string;
+}
+
+/**
+ * The defaults of every training run and of the tasks that train, evaluate or report.
+ *
+ * @returns A fresh object; changing it changes nothing else.
+ *
+ * @example
+ * ```ts
+ * import { defaultTrainConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = defaultTrainConfig();
+ * assert.equal(config.arch, "cnn-deep");
+ * assert.equal(config.dataDir, "data/mnist");
+ * ```
+ */
+export function defaultTrainConfig(): TrainConfig {
+  return {
+    arch: "cnn-deep",
+    compareArchs: ARCHITECTURE_NAMES,
+    compareSeed: 42,
+    dataDir: "data/mnist",
+    modelRoot: "models",
+    reportRoot: "reports",
+    progressUpdates: { webgpu: 8, other: 20 },
+    engine: "auto",
+    engineVerdictFile: "data/engine-verdicts.json",
+  };
+}
+
+/** The default model folder of an architecture, e.g. `models/cnn-deep`. */
+export function defaultModelDir(arch: string): string {
+  return `${defaultTrainConfig().modelRoot}/${arch}`;
+}
+
+/** The default report folder of an architecture (or `compare`), e.g. `reports/cnn-deep`. */
+export function defaultReportDir(name: string): string {
+  return `${defaultTrainConfig().reportRoot}/${name}`;
+}
+
+/** Options of `trainCnn`. Every field is optional; defaults come from `defaultTrainConfig()`. */
 export interface TrainOptions extends Partial<Recipe> {
   /** Architecture name. @default "cnn-deep" */
   arch?: string;
@@ -22,10 +86,15 @@ export interface TrainOptions extends Partial<Recipe> {
   validation?: number;
   /** Seed for initialisers, shuffling and dropout; recorded in the metadata. @default random */
   seed?: number;
-  /** Backend to select first. @default the active backend, or `auto` when none is active */
+  /**
+   * Backend to make active for the run; throws `BackendUnavailableError` when it cannot start.
+   * @default the active backend, or `auto` when none is active
+   */
   backend?: BackendRequest;
   /** This library's fast kernels or tfjs's stock ones. @default "fast" */
   kernels?: "fast" | "stock";
+  /** Compiled training step (`lib/engine/`) or tfjs's kernels one op at a time. @default "auto" */
+  engine?: EngineRequest;
   /** Already loaded data; when absent `loadMnist({ dataDir })` is called. */
   data?: MnistData;
   /** Dataset cache folder for `loadMnist`. @default "data/mnist" */
@@ -38,19 +107,25 @@ export interface TrainOptions extends Partial<Recipe> {
   resume?: boolean;
   /** Stops training after the current step; the last epoch's checkpoint stays. */
   signal?: AbortSignal;
-  /** Progress reports per epoch (each one reads the GPU back once). @default 20, 8 on WebGPU */
+  /** Progress reports per epoch (each reads the GPU back once). @default 20, 8 on WebGPU */
   progressUpdates?: number;
-  /** Called once the backend is chosen. */
+  /** Called once the backend is chosen (only when `trainCnn` selected one). */
   onBackend?: (choice: BackendChoice) => void;
+  /** Called with one line when the engine is chosen (e.g. why the compiled one was not). */
+  onNote?: (line: string) => void;
   /** Called a few times per epoch. */
   onProgress?: (progress: StepProgress) => void;
   /** Called after each epoch. */
   onEpoch?: (log: EpochLog) => void;
 }
 
-/** The recipe a run will use: the architecture's seed recipe, overridden by options. */
+/**
+ * The recipe a run will use: the architecture's seed recipe, overridden by options.
+ *
+ * @throws {RangeError} for an unknown architecture or a non-positive recipe value.
+ */
 export function resolveRecipe(options: TrainOptions): Recipe {
-  const recipe = getArchitecture(options.arch ?? "cnn-deep").recipe;
+  const recipe = getArchitecture(options.arch ?? defaultTrainConfig().arch).recipe;
   const resolved: Recipe = {
     optimizer: options.optimizer ?? recipe.optimizer,
     learningRate: options.learningRate ?? recipe.learningRate,
