@@ -46,10 +46,10 @@ export type { ModelMetadata } from "./lib/models/metadata.ts";
 export { trainCnn, type TrainOptions } from "./lib/train/train_cnn.ts";
 export { defaultTrainConfig, type TrainConfig } from "./lib/train/config.ts";
 export {
+  type TrainingData,
   trainModel,
   type TrainModelOptions,
   type TrainModelResult,
-  type TrainingData,
 } from "./lib/train/train_model.ts";
 export type { EngineName, EngineRequest } from "./lib/train/epoch_runner.ts";
 export type { EpochLog, StepProgress, TrainResult } from "./lib/train/types.ts";
