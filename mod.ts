@@ -44,7 +44,7 @@ export {
 } from "./lib/models/save_model.ts";
 export type { ModelMetadata } from "./lib/models/metadata.ts";
 export { trainCnn, type TrainOptions } from "./lib/train/train_cnn.ts";
-export { defaultTrainConfig, type TrainConfig } from "./lib/train/config.ts";
+export { defaultTrainConfig, type TrainConfig } from "./lib/defaults.ts";
 export {
   type TrainingData,
   trainModel,

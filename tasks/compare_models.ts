@@ -17,7 +17,7 @@ import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts"
 import { createProgressReporter } from "../lib/cli/progress.ts";
 import { atomicWrite } from "../lib/fs/atomic_write.ts";
 import { writeComparisonReport } from "../lib/report/write_comparison_report.ts";
-import { defaultReportDir } from "../lib/train/config.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "compare-models",

@@ -18,7 +18,7 @@ import {
   renderConfusionMatrixSvg,
 } from "../lib/report/confusion_matrix.ts";
 import { saveChartPng } from "../lib/report/save_chart_png.ts";
-import { defaultReportDir } from "../lib/train/config.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "confusion",

@@ -9,7 +9,7 @@
  * @module
  */
 import { loadModel } from "../lib/models/save_model.ts";
-import { defaultReportDir } from "../lib/train/config.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { stringFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";

@@ -16,7 +16,7 @@ import * as view from "../lib/report/misclassified.ts";
 import { misclassifiedToTerminal } from "../lib/report/terminal_views.ts";
 import { stdoutTerminal } from "../lib/report/terminal_preview.ts";
 import { saveChartPng } from "../lib/report/save_chart_png.ts";
-import { defaultReportDir } from "../lib/train/config.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "misclassified",

@@ -17,7 +17,7 @@ import * as common from "../lib/cli/common_flags.ts";
 import { writeReport } from "../lib/report/write_report.ts";
 import { terminalReport } from "../lib/report/terminal_report.ts";
 import { stdoutTerminal } from "../lib/report/terminal_preview.ts";
-import { defaultReportDir } from "../lib/train/config.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "report",

@@ -18,7 +18,7 @@ import { renderSampleGridSvg, sampleGrid } from "../lib/report/sample_grid.ts";
 import { samplesToTerminal } from "../lib/report/terminal_views.ts";
 import { stdoutTerminal } from "../lib/report/terminal_preview.ts";
 import { saveChartPng } from "../lib/report/save_chart_png.ts";
-import { defaultTrainConfig } from "../lib/train/config.ts";
+import { defaultTrainConfig } from "../lib/defaults.ts";
 
 const DEFAULT_OUT = `${defaultTrainConfig().reportRoot}/samples.png`;
 

@@ -16,7 +16,7 @@ import { createProgressReporter } from "../lib/cli/progress.ts";
 import { humanSink } from "../lib/cli/common_flags.ts";
 import { formatTestLine } from "../lib/cli/format.ts";
 import { writeTrainReport } from "../lib/report/write_train_report.ts";
-import { defaultReportDir } from "../lib/train/config.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "train",

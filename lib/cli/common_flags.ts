@@ -7,7 +7,7 @@ import { BACKEND_REQUESTS, type BackendRequest } from "../backend/select_backend
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { choiceFlag, type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 import { UsageError } from "../errors.ts";
-import { defaultTrainConfig } from "../train/config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 
 // The data-dir flag lives apart so that `deno task data` need not load tfjs to read it.
 export { DATA_DIR_FLAG, dataDirFlag } from "./data_flags.ts";

@@ -5,7 +5,7 @@
  */
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { UsageError } from "../errors.ts";
-import { defaultTrainConfig } from "../train/config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG, QUIET_FLAG } from "./common_flags.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { defaultTrainConfig } from "../train/config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 
 /** Environment variable naming the MNIST folder when `--data-dir` is not given. */

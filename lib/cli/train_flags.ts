@@ -5,7 +5,8 @@
  */
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import type { OptimizerName } from "../models/architecture.ts";
-import { defaultModelDir, defaultTrainConfig, type TrainOptions } from "../train/config.ts";
+import type { TrainOptions } from "../train/config.ts";
+import { defaultModelDir, defaultTrainConfig } from "../defaults.ts";
 import {
   choiceFlag,
   type FlagSpec,

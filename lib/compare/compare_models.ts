@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { getArchitecture } from "../models/architectures.ts";
+import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import { trainCnn } from "../train/train_cnn.ts";
-import { defaultTrainConfig, type TrainOptions } from "../train/config.ts";
+import type { TrainOptions } from "../train/config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import type { TrainResult } from "../train/types.ts";
 import type { ComparisonRow } from "./types.ts";
 
@@ -61,7 +62,7 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
  */
 export async function compareModels(options: CompareOptions = {}): Promise<ComparisonRow[]> {
   const config = defaultTrainConfig();
-  const archs = options.archs ?? [...config.compareArchs];
+  const archs = options.archs ?? [...ARCHITECTURE_NAMES];
   archs.forEach((a) => getArchitecture(a));
   const { archs: _archs, onArch, onResult, backend, ...shared } = options;
   shared.seed ??= config.compareSeed;

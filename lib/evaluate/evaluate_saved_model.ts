@@ -10,7 +10,7 @@ import { loadMnist } from "../data/load_mnist.ts";
 import type { MnistData } from "../data/types.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { loadModel } from "../models/save_model.ts";
-import { defaultTrainConfig } from "../train/config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import { evaluateModel } from "./evaluate_model.ts";
 import type { Evaluation } from "./types.ts";
 

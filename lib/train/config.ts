@@ -1,78 +1,15 @@
 /**
- * Every default of a training run, in one place, and the options of `trainCnn`. Tasks and
- * library code read {@linkcode defaultTrainConfig}; a default written anywhere else is a bug.
- *
- * This module loads no tfjs code, so flag parsers (e.g. `deno task data`) can read it cheaply.
+ * The options of `trainCnn` and the recipe they resolve to (defaults: `lib/defaults.ts`).
  *
  * @module
  */
 import type { Recipe } from "../models/architecture.ts";
-import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
+import { getArchitecture } from "../models/architectures.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
 import type { EngineRequest } from "./epoch_runner.ts";
 import type { EpochLog, StepProgress } from "./types.ts";
-
-/** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
-export interface TrainConfig {
-  /** Architecture trained when none is named. */
-  arch: string;
-  /** Architectures `compareModels` trains when none are named: every registered one. */
-  compareArchs: readonly string[];
-  /** Seed of `compare-models`, so its rows are comparable run to run (train's is random). */
-  compareSeed: number;
-  /** MNIST cache folder. */
-  dataDir: string;
-  /** Folder that holds one model folder per architecture (`<modelRoot>/<arch>`). */
-  modelRoot: string;
-  /** Folder that holds the reports (`<reportRoot>/<arch>`, `<reportRoot>/compare`). */
-  reportRoot: string;
-  /** Progress reports per epoch: each reads the device back once (~12 ms on WebGPU in Deno). */
-  progressUpdates: { webgpu: number; other: number };
-  /** Engine: `auto` runs the compiled step where it supports the model and backend. */
-  engine: EngineRequest;
-  /** Where the compiled engine caches its per-adapter self-check verdicts. */
-  engineVerdictFile: string;
-}
-
-/**
- * The defaults of every training run and of the tasks that train, evaluate or report.
- *
- * @returns A fresh object; changing it changes nothing else.
- *
- * @example
- * ```ts
- * import { defaultTrainConfig } from "./config.ts";
- * import assert from "node:assert/strict";
- *
- * const config = defaultTrainConfig();
- * assert.equal(config.arch, "cnn-deep");
- * assert.equal(config.dataDir, "data/mnist");
- * ```
- */
-export function defaultTrainConfig(): TrainConfig {
-  return {
-    arch: "cnn-deep",
-    compareArchs: ARCHITECTURE_NAMES,
-    compareSeed: 42,
-    dataDir: "data/mnist",
-    modelRoot: "models",
-    reportRoot: "reports",
-    progressUpdates: { webgpu: 8, other: 20 },
-    engine: "auto",
-    engineVerdictFile: "data/engine-verdicts.json",
-  };
-}
-
-/** The default model folder of an architecture, e.g. `models/cnn-deep`. */
-export function defaultModelDir(arch: string): string {
-  return `${defaultTrainConfig().modelRoot}/${arch}`;
-}
-
-/** The default report folder of an architecture (or `compare`), e.g. `reports/cnn-deep`. */
-export function defaultReportDir(name: string): string {
-  return `${defaultTrainConfig().reportRoot}/${name}`;
-}
 
 /** Options of `trainCnn`. Every field is optional; defaults come from `defaultTrainConfig()`. */
 export interface TrainOptions extends Partial<Recipe> {
