@@ -45,8 +45,10 @@ export interface StepCounters {
   /** Pipelines created during the timed steps (0 when everything compiled in warm-up). */
   pipelinesAfterWarmup: number;
   mapAsyncsPerStep: number;
-  /** CPU ms per step to record and submit (see `GpuCounts.encodeMs`). */
+  /** CPU ms per step to record the commands (see `GpuCounts.encodeMs`). */
   encodeMsPerStep: number;
+  /** ms per step inside `queue.submit` (see `GpuCounts.submitMs`). */
+  submitMsPerStep: number;
 }
 
 /** A benchmark row with the engine that ran and, with `counters`, the call counts. */
@@ -134,6 +136,7 @@ export async function benchEngine(
             pipelinesAfterWarmup: c.pipelines,
             mapAsyncsPerStep: c.mapAsyncs / timed,
             encodeMsPerStep: c.encodeMs / timed,
+            submitMsPerStep: c.submitMs / timed,
           },
         }
         : {}),

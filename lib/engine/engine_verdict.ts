@@ -90,6 +90,8 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
   if (hit && !options.recheck) return { ...hit, cached: true };
   const { runSelfCheck } = await import("./webgpu/self_check.ts");
   let verdict: EngineVerdict;
+  // An exception (not a measured mismatch) may be passing; such verdicts are not cached.
+  let cacheable = true;
   device.pushErrorScope("validation");
   try {
     const result = await runSelfCheck(device);
@@ -104,6 +106,7 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
     }
   } catch (error) {
     await device.popErrorScope().catch(() => null);
+    cacheable = false;
     verdict = {
       key,
       adapter,
@@ -113,7 +116,7 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
       cached: false,
     };
   }
-  if (options.verdictFile) {
+  if (options.verdictFile && cacheable) {
     const { cached: _, ...stored } = verdict;
     await atomicWrite(
       options.verdictFile,

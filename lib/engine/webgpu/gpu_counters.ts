@@ -17,11 +17,15 @@ export interface GpuCounts {
   pipelines: number;
   mapAsyncs: number;
   /**
-   * CPU milliseconds from creating a command encoder to the end of the `submit` that sends
-   * it (recording, tfjs' own JS in between, and wgpu's synchronous submit work; no waiting
-   * for the GPU).
+   * CPU milliseconds from creating a command encoder to the `submit` that sends it:
+   * recording, plus tfjs' own JS in between on the tfjs path.
    */
   encodeMs: number;
+  /**
+   * Milliseconds inside `queue.submit` (wgpu's synchronous work; on llvmpipe this includes
+   * executing the work, so it is not CPU overhead there).
+   */
+  submitMs: number;
 }
 
 /** A live counter on one device. */
@@ -43,6 +47,7 @@ function zero(): GpuCounts {
     pipelines: 0,
     mapAsyncs: 0,
     encodeMs: 0,
+    submitMs: 0,
   };
 }
 
@@ -99,12 +104,16 @@ export function countGpuCalls(device: GPUDevice): GpuCounter {
   wrap(device, "createBindGroup", (r) => (counts.bindGroups++, r));
   wrap(device, "createComputePipeline", (r) => (counts.pipelines++, r));
   wrap(device, "createComputePipelineAsync", (r) => (counts.pipelines++, r));
-  wrap(device.queue, "submit", (r) => {
+  const submit = device.queue.submit;
+  device.queue.submit = (...args: Parameters<typeof submit>) => {
+    const start = performance.now();
     counts.submits++;
-    if (openedAt !== null) counts.encodeMs += performance.now() - openedAt;
+    if (openedAt !== null) counts.encodeMs += start - openedAt;
     openedAt = null;
-    return r;
-  });
+    submit.apply(device.queue, args);
+    counts.submitMs += performance.now() - start;
+  };
+  undo.push(() => delete (device.queue as unknown as Record<string, unknown>).submit);
   wrap(device.queue, "writeBuffer", (r) => (counts.writeBuffers++, r));
   const map = GPUBuffer.prototype.mapAsync;
   GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<typeof map>) {

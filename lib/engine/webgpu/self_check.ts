@@ -62,8 +62,10 @@ async function trainTiny(
       progressUpdates: 1,
     });
     await runner.sync();
-    const weights = model.trainableWeights.map((w) =>
-      Float32Array.from(w.read().dataSync() as Float32Array)
+    const weights = await Promise.all(
+      model.trainableWeights.map(async (w) =>
+        Float32Array.from(await w.read().data() as Float32Array)
+      ),
     );
     return { loss: result.aborted ? NaN : result.loss, weights };
   } finally {
