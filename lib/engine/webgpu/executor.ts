@@ -14,6 +14,7 @@ import { backwardKernels } from "./_kernels_backward.ts";
 import { forwardKernels } from "./_kernels_forward.ts";
 import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
 import type { Kernel } from "./_wgsl.ts";
+import { type Tuning, tuningOf } from "./_tiles.ts";
 
 const STORAGE = GPUBufferUsage.STORAGE;
 const COPY = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -42,6 +43,8 @@ export interface ExecutorInput {
   optimizer: OptimizerSpec;
   /** The training split, uploaded once as bytes. */
   train: MnistSplit;
+  /** Kernel shapes for a software adapter or a GPU. @default from the adapter */
+  tuning?: Tuning;
 }
 
 /** A compiled training step on one GPU device. */
@@ -52,6 +55,7 @@ export class WebGpuExecutor {
   readonly #buffers = new Map<string, GPUBuffer>();
   readonly #programs = new Map<number, Dispatch[]>();
   readonly #input: ExecutorInput;
+  readonly #tuning: Tuning;
   #staging: GPUBuffer | null = null;
 
   /**
@@ -63,6 +67,7 @@ export class WebGpuExecutor {
   constructor(input: ExecutorInput) {
     this.#input = input;
     this.device = input.device;
+    this.#tuning = input.tuning ?? tuningOf(input.device);
     this.plan = planTraining(input.arch, Math.min(input.batchSize, input.train.count));
     const limit = this.device.limits.maxStorageBufferBindingSize;
     const n = input.train.count;
@@ -79,6 +84,13 @@ export class WebGpuExecutor {
         (_, k) => [`slot${k}`, this.plan.paramCount * 4] as [string, number],
       ),
       ...this.plan.buffers.map((b) => [b.name, b.elements * 4] as [string, number]),
+      [
+        "scratch",
+        4 * Math.max(
+          1,
+          ...this.#sizes().flatMap((size) => this.#kernels(size).map((k) => k.scratch ?? 0)),
+        ),
+      ],
     ];
     for (const [name, bytes] of sizes) {
       if (bytes > limit) {
@@ -101,9 +113,23 @@ export class WebGpuExecutor {
       Uint32Array.from(input.train.labels),
     );
     upload(this.device.queue, this.#buffer("scalars"), 0, new Float32Array([0, 0, 1, 1]));
-    this.#program(this.plan.batchSize);
-    const tail = n % this.plan.batchSize;
-    if (tail > 0) this.#program(tail);
+    for (const size of this.#sizes()) this.#program(size);
+  }
+
+  /** The step sizes of an epoch: the batch, and the tail when the split does not divide. */
+  #sizes(): number[] {
+    const tail = this.#input.train.count % this.plan.batchSize;
+    return tail > 0 ? [this.plan.batchSize, tail] : [this.plan.batchSize];
+  }
+
+  /** The kernels of a step of `size` samples, in dispatch order. */
+  #kernels(size: number): Kernel[] {
+    const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
+    return [
+      ...forwardKernels(plan, this.plan.batchSize, this.#tuning),
+      ...backwardKernels(plan, this.#tuning),
+      ...updateKernels(this.#input.optimizer, plan.paramCount),
+    ];
   }
 
   #buffer(name: string): GPUBuffer {
@@ -140,13 +166,7 @@ export class WebGpuExecutor {
   #program(size: number): Dispatch[] {
     let program = this.#programs.get(size);
     if (program) return program;
-    const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
-    const kernels = [
-      ...forwardKernels(plan, this.plan.batchSize),
-      ...backwardKernels(plan),
-      ...updateKernels(this.#input.optimizer, plan.paramCount),
-    ];
-    program = kernels.map((kernel) => {
+    program = this.#kernels(size).map((kernel) => {
       const pipeline = this.#pipeline(kernel);
       const group = this.device.createBindGroup({
         label: kernel.label,
