@@ -104,6 +104,11 @@ export interface SelfCheckResult {
  * ```
  */
 export async function runSelfCheck(device?: GPUDevice): Promise<SelfCheckResult> {
+  // The reference runs on the active backend; with none chosen yet (`deno task devices`),
+  // on cpu rather than on whichever registered backend tfjs would start by priority.
+  if (!(tf.engine() as unknown as { backendName: string | null }).backendName) {
+    await tf.setBackend("cpu");
+  }
   let worst = 0;
   for (const optimizer of ["rmsprop", "adam"] as const) {
     const expected = await trainTiny(createTfjsRunner, optimizer);
