@@ -10,6 +10,7 @@
  */
 import type { Shape3 } from "../plan.ts";
 import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { CPU_ACCUMULATORS, CPU_FMAS } from "./_tiles.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -36,10 +37,10 @@ const MIN_THREADS = 32;
  */
 export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const { input: s, output: o, k, pad, batch } = spec;
-  const tci = s.c % 4 === 0 ? 4 : 1;
+  const tci = s.c % 8 === 0 ? 8 : s.c % 4 === 0 ? 4 : 1;
   let tco = 1;
   for (let c = o.c; c > 1; c--) {
-    if (o.c % c === 0 && k * tci * c <= 300) {
+    if (o.c % c === 0 && k * tci * c <= CPU_FMAS && k * tci * c <= 2 * CPU_ACCUMULATORS) {
       tco = c;
       break;
     }

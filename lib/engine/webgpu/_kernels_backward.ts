@@ -126,24 +126,51 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense): Kernel {
   });
 }
 
-/** Routes each window's gradient to the input element that was its maximum. */
+/**
+ * Routes each window's gradient to the input element that was its maximum, one thread per
+ * 2×2 block of the input (the blocks past the last window of an odd size get zeros). The
+ * ReLU′ of the max is read from the pool's own output (positive iff the max was), one load
+ * per window instead of one per input element.
+ */
 function poolGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
   const { input: s, output: o } = l;
+  const bh = Math.ceil(s.h / 2);
+  const bw = Math.ceil(s.w / 2);
+  const relu = producedByRelu(plan, l.index - 1);
+  const cells = [0, 1, 2, 3];
   return flatKernel(
     `pool${l.index}_dx`,
-    inputGradBindings(plan, l, bind(`poolIndex:${l.index}`, "arg", "u32")),
-    plan.batchSize * s.h * s.w * s.c,
+    [
+      bind(`grad:${l.index}`, "dy", "f32"),
+      bind(`poolIndex:${l.index}`, "arg", "u32"),
+      bind(`act:${l.index}`, "y", "f32"),
+      bind(gradName(plan, l.index - 1), "dx", "f32", true),
+    ],
+    plan.batchSize * bh * bw * s.c,
     `  let c = i % ${s.c}u;
   var t = i / ${s.c}u;
-  let iw = t % ${s.w}u; t = t / ${s.w}u;
-  let ih = t % ${s.h}u;
-  let b = t / ${s.h}u;
+  let pw = t % ${bw}u; t = t / ${bw}u;
+  let ph = t % ${bh}u;
+  let b = t / ${bh}u;
   var g = 0.0;
-  if (ih / 2u < ${o.h}u && iw / 2u < ${o.w}u) {
-    let j = ((b * ${o.h}u + ih / 2u) * ${o.w}u + iw / 2u) * ${o.c}u + c;
-    if (arg[j] == i) { g = dy[j]; }
+  var at = 0xffffffffu;
+  if (ph < ${o.h}u && pw < ${o.w}u) {
+    let j = ((b * ${o.h}u + ph) * ${o.w}u + pw) * ${o.c}u + c;
+    at = arg[j];
+    g = ${relu ? "select(0.0, dy[j], y[j] > 0.0)" : "dy[j]"};
   }
-  dx[i] = ${reluGate(producedByRelu(plan, l.index - 1), "g", "x[i]")};`,
+  let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
+${
+      cells.map((k) => {
+        const dh = k >> 1;
+        const dw = k & 1;
+        const idx = `first + ${dh * s.w * s.c + dw * s.c}u`;
+        const inside = [dh ? `ph * 2u + 1u < ${s.h}u` : "", dw ? `pw * 2u + 1u < ${s.w}u` : ""]
+          .filter(Boolean).join(" && ");
+        const write = `dx[${idx}] = select(0.0, g, at == ${idx});`;
+        return inside ? `  if (${inside}) { ${write} }` : `  ${write}`;
+      }).join("\n")
+    }`,
   );
 }
 

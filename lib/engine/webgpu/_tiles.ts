@@ -12,6 +12,11 @@ import { flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
+/** Unrolled multiply-adds per inner iteration on llvmpipe (compile time grows with it). */
+export const CPU_FMAS = 600;
+/** Accumulators per thread on llvmpipe (private memory is cheap there). */
+export const CPU_ACCUMULATORS = 128;
+
 /** `cpu`: a software adapter such as llvmpipe; `gpu`: a real GPU. */
 export type Tuning = "cpu" | "gpu";
 
@@ -116,15 +121,15 @@ export interface ConvTile {
 /**
  * A thread's register block for a conv: `cols` output columns × `chans` output channels.
  * `cpu` (llvmpipe, where every buffer load costs ~5 ns per lane and private memory is
- * cheap): whole rows and as many channels as keep ~300 unrolled multiply-adds per input
- * channel (bigger bodies compile for seconds without getting faster); `gpu`: 4 × 4.
+ * cheap): whole rows and as many channels as keep {@linkcode CPU_FMAS} unrolled multiply-adds
+ * per input channel and {@linkcode CPU_ACCUMULATORS} accumulators; `gpu`: 4 × 4.
  */
 export function convBlock(d: Shape3, k: number, tuning: Tuning): { cols: number; chans: number } {
   if (tuning === "gpu") return { cols: Math.min(4, d.w), chans: d.c % 4 === 0 ? 4 : 1 };
   const cols = Math.min(d.w, 32);
   let chans = 1;
   for (let c = d.c; c > 1; c--) {
-    if (d.c % c === 0 && c * cols * k <= 300 && c * cols <= 64) {
+    if (d.c % c === 0 && c * cols * k <= CPU_FMAS && c * cols <= CPU_ACCUMULATORS) {
       chans = c;
       break;
     }
