@@ -8,7 +8,7 @@
  * @module
  */
 import type { Shape3 } from "../plan.ts";
-import { flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { flatKernel, type Kernel, type KernelBinding, laneKernel } from "./_wgsl.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -137,11 +137,32 @@ export function convBlock(d: Shape3, k: number, tuning: Tuning): { cols: number;
   return { cols, chans };
 }
 
+/** Lanes of llvmpipe's SIMD rows (8 × f32 in 256-bit registers). */
+const LANES = 8;
+
+/** The lane-mode block: whole rows, and channels per lane within the same budget. */
+function laneBlock(d: Shape3, k: number): { cols: number; chans: number } {
+  const cols = Math.min(d.w, 32);
+  let chans = 1;
+  for (let c = d.c / LANES; c > 1; c--) {
+    if ((d.c / LANES) % c === 0 && c * cols * k <= CPU_FMAS && c * cols <= CPU_ACCUMULATORS) {
+      chans = c;
+      break;
+    }
+  }
+  return { cols, chans };
+}
+
 /** A convolution kernel whose threads each compute a block of columns × channels. */
 export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   const { srcShape: s, dstShape: d, k, pad } = spec;
-  const { cols: tw, chans: tc } = convBlock(d, k, tuning);
-  const cTiles = d.c / tc;
+  // On llvmpipe with channels in multiples of 8, the 8 lanes of a workgroup take 8 output
+  // channels of one block of columns: every input load is then uniform (one load for all
+  // lanes) and only the weight loads are per lane.
+  const lanes = tuning === "cpu" && d.c % LANES === 0;
+  const { cols: tw, chans: tc } = lanes ? laneBlock(d, k) : convBlock(d, k, tuning);
+  const cTiles = d.c / tc / (lanes ? LANES : 1);
+  const step = lanes ? LANES : 1;
   const wTiles = Math.ceil(d.w / tw);
   const outs = range(tw);
   const taps = range(tw + k - 1);
@@ -155,16 +176,18 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   for (let kw = 0; kw < k; kw++) {
     for (const c of chans) {
       fmas.push(
-        `        { let w = params[${
-          spec.wBase("kh", `${kw}u`)
-        } + ic * ${spec.inStride}u + (oc0 + ${c}u) * ${spec.outStride}u];`,
+        `        { let w = params[${spec.wBase("kh", `${kw}u`)} + ic * ${spec.inStride}u + (oc0 + ${
+          c * step
+        }u) * ${spec.outStride}u];`,
         ...outs.map((o) => `          a_${o}_${c} = fma(v${o + kw}, w, a_${o}_${c});`),
         "        }",
       );
     }
   }
-  const body = `  let oc0 = (i % ${cTiles}u) * ${tc}u;
-  var t = i / ${cTiles}u;
+  const body = `  let oc0 = ${
+    lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
+  };
+  var t = ${lanes ? "g" : "i"} / ${cTiles}u;
   let ow0 = (t % ${wTiles}u) * ${tw}u;
   t = t / ${wTiles}u;
   let oh = t % ${d.h}u;
@@ -195,11 +218,17 @@ ${
     outs.map((o) =>
       `  if (ow0 + ${o}u < ${d.w}u) {
     let o${o} = ((b * ${d.h}u + oh) * ${d.w}u + ow0 + ${o}u) * ${d.c}u + oc0;
-${chans.map((c) => `    ${spec.store(`o${o} + ${c}u`, `oc0 + ${c}u`, `a_${o}_${c}`)}`).join("\n")}
+${
+        chans.map((c) =>
+          `    ${spec.store(`o${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a_${o}_${c}`)}`
+        )
+          .join("\n")
+      }
   }`
     ).join("\n")
   }`;
   const threads = spec.batch * d.h * wTiles * cTiles;
+  if (lanes) return laneKernel(spec.label, spec.bindings, threads, body, LANES);
   return flatKernel(spec.label, spec.bindings, threads, body, "", workgroupFor(tuning));
 }
 
