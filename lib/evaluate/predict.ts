@@ -6,6 +6,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../data/types.ts";
 import { predictProbabilities } from "./evaluate_model.ts";
+import { ModelFileError } from "../errors.ts";
 
 /** The prediction for one image. */
 export interface Prediction {
@@ -22,6 +23,8 @@ export interface Prediction {
  * 255 = ink; `n × 784` values).
  *
  * @throws {RangeError} when `pixels` is not a whole number of 28×28 images.
+ * @throws {ModelFileError} when the model's outputs are not finite (corrupt weights): that
+ * is not a prediction.
  *
  * @example
  * ```ts
@@ -46,6 +49,13 @@ export async function predict(model: tf.LayersModel, pixels: Uint8Array): Promis
     labels: new Uint8Array(count),
     count,
   });
+  const bad = probs.findIndex((p) => !Number.isFinite(p));
+  if (bad >= 0) {
+    throw new ModelFileError(
+      `The model's output for image ${Math.floor(bad / NUM_CLASSES)} is not finite ` +
+        `(${probs[bad]}): its weights are corrupt; retrain it`,
+    );
+  }
   return Array.from({ length: count }, (_, i) => {
     const probabilities = Array.from(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
     const confidence = Math.max(...probabilities);
