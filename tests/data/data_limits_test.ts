@@ -8,7 +8,7 @@ import { type DataEvent, fetchMnist, type FetchMnistOptions } from "../../lib/da
 import { describeDataEvent, rejectedFiles } from "../../lib/cli/data_events.ts";
 import { dataDirFlag } from "../../lib/cli/data_flags.ts";
 import { InterruptedError, UsageError } from "../../lib/errors.ts";
-import { gzip, makeFixture, serveFiles, writeFiles } from "./_fixtures.ts";
+import { gzip, makeFixture, writeFiles } from "./_fixtures.ts";
 
 const fx = await makeFixture();
 const LABELS = "train-labels-idx1-ubyte";
