@@ -3,30 +3,33 @@
  *
  * @module
  */
+import { defaultTrainConfig } from "../defaults.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 import { UsageError } from "../errors.ts";
 
-/** The environment variable naming the data folder, and the name it had before. */
+/** Environment variable naming the MNIST folder when `--data-dir` is not given. */
 export const DATA_DIR_ENV = "MNIST_DATA_DIR";
-const OLD_DATA_DIR_ENV = "MNIST_GPU_DATA";
+/** Its former name, still read (with a deprecation notice) for scripts written against it. */
+export const DEPRECATED_DATA_DIR_ENV = "MNIST_GPU_DATA";
 
 /** `--data-dir DIR`. */
 export const DATA_DIR_FLAG: FlagSpec = {
   type: "string",
   value: "DIR",
-  help: `MNIST cache folder (default $${DATA_DIR_ENV} or data/mnist)`,
+  help: `MNIST cache folder (default $${DATA_DIR_ENV} or ${defaultTrainConfig().dataDir})`,
 };
 
-function envValue(name: string): string | undefined {
-  // Only read when granted: asking would prompt; a task without the permission has no value.
-  const state = Deno.permissions.querySync({ name: "env", variable: name }).state;
-  return state === "granted" ? Deno.env.get(name) || undefined : undefined;
+function readEnv(name: string): string | undefined {
+  // Only when granted: asking would prompt in the middle of a task.
+  const granted = Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
+  const value = granted ? Deno.env.get(name) : undefined;
+  return value === "" ? undefined : value;
 }
 
 /**
- * Reads `--data-dir`, falling back to `$MNIST_DATA_DIR` (or the old `$MNIST_GPU_DATA`), then
- * `data/mnist`. A folder the task may not read is an error here: loading would otherwise
- * skip it without a word and use the npm copy.
+ * Reads `--data-dir`, falling back to `$MNIST_DATA_DIR` (or its old name, with a deprecation
+ * notice), then the default. A folder the task may not read is an error here: loading would
+ * otherwise skip it without a word and use the npm copy.
  *
  * @param flags The parsed flags.
  * @returns The data folder.
@@ -36,17 +39,14 @@ function envValue(name: string): string | undefined {
  * @example
  * ```ts
  * import { dataDirFlag } from "./data_flags.ts";
- * if (!dataDirFlag({ "data-dir": "." }).startsWith(".")) throw new Error();
+ * if (dataDirFlag({ "data-dir": "." }) !== ".") throw new Error();
  * ```
  */
 export function dataDirFlag(flags: ParsedFlags): string {
-  const given = stringFlag(flags, "data-dir");
-  const fromEnv = given === undefined
-    ? envValue(DATA_DIR_ENV) ?? envValue(OLD_DATA_DIR_ENV)
-    : undefined;
-  const dir = given ?? fromEnv ?? "data/mnist";
+  const flag = stringFlag(flags, "data-dir");
+  const dir = flag ?? envDataDir() ?? defaultTrainConfig().dataDir;
   if (Deno.permissions.querySync({ name: "read", path: dir }).state !== "granted") {
-    const origin = given !== undefined ? "--data-dir" : `$${DATA_DIR_ENV}`;
+    const origin = flag !== undefined ? "--data-dir" : `$${DATA_DIR_ENV}`;
     throw new UsageError(
       `${origin} ${dir} is outside the folders this task may read (see deno.json); put the ` +
         `files in data/mnist, or run the task's file with deno run and --allow-read=${dir} ` +
@@ -54,4 +54,16 @@ export function dataDirFlag(flags: ParsedFlags): string {
     );
   }
   return dir;
+}
+
+function envDataDir(): string | undefined {
+  const env = readEnv(DATA_DIR_ENV);
+  if (env !== undefined) return env;
+  const old = readEnv(DEPRECATED_DATA_DIR_ENV);
+  if (old !== undefined) {
+    console.error(
+      `warning: ${DEPRECATED_DATA_DIR_ENV} is deprecated; set ${DATA_DIR_ENV}=${old} instead`,
+    );
+  }
+  return old;
 }

@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { ModelFileError } from "../errors.ts";
+import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { type FileWriter, replaceDir } from "../fs/replace_dir.ts";
 import { sha256Hex } from "../data/checksums.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
@@ -128,6 +129,16 @@ export async function saveModel(
   }
 }
 
+/** Options for {@linkcode loadModel}. */
+export interface LoadModelOptions {
+  /**
+   * Backend to make active before the weights are created (throws
+   * `BackendUnavailableError` when it cannot start).
+   * @default the active backend, or `auto` when none is active
+   */
+  backend?: BackendRequest;
+}
+
 /** A model loaded by {@linkcode loadModel}. */
 export interface LoadedModel {
   /** The tfjs layers model. */
@@ -140,6 +151,7 @@ export interface LoadedModel {
  * Loads a model saved by {@linkcode saveModel}, checking every part before tfjs builds it.
  *
  * @param dir The model folder.
+ * @param options The backend to make active first.
  * @returns The model and its metadata.
  * @throws {ModelFileError} when a file is missing, too large, corrupt, not the architecture
  * its metadata names, holds non-finite weights, or belongs to a different save than the
@@ -153,7 +165,8 @@ export interface LoadedModel {
  * console.log(metadata.arch, metadata.test?.accuracy, model.countParams());
  * ```
  */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  await ensureBackend(options.backend);
   const { metadata, modelJson, weights } = await withConsistentReads(dir, async (metadata) => {
     const modelJsonBytes = await readPart(dir, MODEL_FILE);
     const json = readJsonPart(modelJsonBytes, join(dir, MODEL_FILE));
