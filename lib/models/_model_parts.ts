@@ -93,7 +93,7 @@ export async function readMetadata(dir: string): Promise<ModelMetadata | undefin
   const problem = metadataProblem(value);
   if (problem) {
     throw new ModelFileError(
-      `${path} is not valid: ${problem} (--retrain replaces the folder's model)`,
+      `${path} is not valid: ${problem} (training with --retrain replaces it)`,
     );
   }
   return value as ModelMetadata;
