@@ -38,8 +38,8 @@ export async function readImageFile(
     if (path === "-") return await readStreamCapped(stdin, MAX_IMAGE_FILE_BYTES, name);
     if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
       throw new ImageFileError(
-        `${path}: outside the folders this task may read; pipe it in instead: ` +
-          `--image - < ${path}`,
+        `${path}: outside the folders this task may read; pipe it in (--image - < ${path}) ` +
+          "or see the README's Permissions section",
       );
     }
     return await readFileCapped(path, MAX_IMAGE_FILE_BYTES);

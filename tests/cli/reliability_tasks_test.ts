@@ -106,3 +106,29 @@ Deno.test("tasks give one line and exit 2 for hostile or mistaken input", async 
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("Ctrl-C stops a task stuck reading its input: exit 130, one line", async () => {
+  const dir = `models/.test-rel-${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.mkdir(`${ROOT}${dir}`, { recursive: true });
+  const fifo = `${ROOT}${dir}/metadata.json`;
+  await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["task", "-q", "evaluate", "--model", dir],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    // Opening the FIFO for writing returns once the task has opened it for reading.
+    const writer = await Deno.open(fifo, { write: true });
+    child.kill("SIGINT");
+    const { code, stderr } = await child.output();
+    writer.close();
+    assert.equal(code, 130);
+    assert.equal(new TextDecoder().decode(stderr), "error: Interrupted (Ctrl-C)\n");
+  } finally {
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  }
+});
