@@ -4,24 +4,17 @@
  * file is reported with the source used instead, and an unreadable --data-dir is an error.
  */
 import assert from "node:assert/strict";
-import { type DataEvent, fetchMnist, type FetchMnistOptions } from "../../lib/data/fetch_mnist.ts";
+import type { FetchMnistOptions } from "../../lib/data/fetch_mnist.ts";
 import { describeDataEvent, rejectedFiles } from "../../lib/cli/data_events.ts";
 import { dataDirFlag } from "../../lib/cli/data_flags.ts";
 import { InterruptedError, UsageError } from "../../lib/errors.ts";
-import { gzip, makeFixture, writeFiles } from "./_fixtures.ts";
+import { fetchWithEvents, gzip, makeFixture, writeFiles } from "./_fixtures.ts";
 
 const fx = await makeFixture();
 const LABELS = "train-labels-idx1-ubyte";
 
 async function load(options: FetchMnistOptions) {
-  const events: DataEvent[] = [];
-  const files = await fetchMnist({
-    files: fx.table,
-    useNpm: false,
-    mirrors: [],
-    onEvent: (e) => events.push(e),
-    ...options,
-  });
+  const { files, events } = await fetchWithEvents(fx.table, options);
   return { files, events, lines: events.flatMap((e) => describeDataEvent(e) ?? []) };
 }
 

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { DatasetError } from "../../lib/errors.ts";
-import { type DataEvent, fetchMnist, type FetchMnistOptions } from "../../lib/data/fetch_mnist.ts";
+import type { DataEvent, FetchedMnist, FetchMnistOptions } from "../../lib/data/fetch_mnist.ts";
 import { MNIST_FILE_KEYS } from "../../lib/data/checksums.ts";
-import { type Fixture, gzip, makeFixture, serveFiles, withFile, writeFiles } from "./_fixtures.ts";
+import {
+  fetchWithEvents,
+  type Fixture,
+  gzip,
+  makeFixture,
+  serveFiles,
+  withFile,
+  writeFiles,
+} from "./_fixtures.ts";
 
 const fx: Fixture = await makeFixture();
 const LABELS = "train-labels-idx1-ubyte";
@@ -19,17 +27,7 @@ async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
 }
 
 /** fetchMnist() on the fixture table, with no npm and no mirrors unless given. */
-async function fetchFixture(options: FetchMnistOptions) {
-  const events: DataEvent[] = [];
-  const files = await fetchMnist({
-    files: fx.table,
-    useNpm: false,
-    mirrors: [],
-    onEvent: (e) => events.push(e),
-    ...options,
-  });
-  return { files, events };
-}
+const fetchFixture = (options: FetchMnistOptions) => fetchWithEvents(fx.table, options);
 
 type Failed = Extract<DataEvent, { kind: "failed" }>;
 
@@ -43,7 +41,7 @@ async function listDir(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
 }
 
-function assertAllFrom(files: Awaited<ReturnType<typeof fetchMnist>>, source: string): void {
+function assertAllFrom(files: FetchedMnist, source: string): void {
   for (const key of MNIST_FILE_KEYS) {
     assert.equal(files[key].source, source, key);
     assert.deepEqual(files[key].bytes, fx.raw[files[key].name], key);
