@@ -166,3 +166,16 @@ Deno.test("loadOptimizerState() refuses state that is missing, of another class 
     /does not fit the model: its slot shapes are not the model's/,
   );
 });
+
+Deno.test("a lock is removed even when the process exits at once (a second Ctrl-C)", async () => {
+  const dir = `${await Deno.makeTempDir()}/mlp`;
+  const lockModule = new URL("../../lib/models/model_lock.ts", import.meta.url).href;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { lockModelDir } from "${lockModule}"; await lockModelDir("${dir}"); Deno.exit(130);`,
+    ],
+  }).output();
+  assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+  await assert.rejects(Deno.stat(lockPath(dir)), Deno.errors.NotFound);
+});
