@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 
 /**
  * Refuses a write whose real location (after symlinks) is outside what the process may
@@ -26,8 +26,13 @@ import { dirname, resolve } from "node:path";
  */
 export async function checkWriteTarget(path: string, attempts = 3): Promise<void> {
   const absolute = resolve(path);
+  const may = (name: "read" | "write", at: string) =>
+    Deno.permissions.querySync({ name, path: at }).state === "granted";
   let existing = absolute;
   for (;;) {
+    // Above every writable folder nothing can be ours: below it, folders are created fresh.
+    // Without read access there is nothing to resolve; Deno's own check is all there is.
+    if (!may("write", existing) || !may("read", existing)) return;
     try {
       const info = await Deno.lstat(existing);
       // The target itself may be a symlink: our writes replace it (rename), never follow it.
@@ -39,9 +44,16 @@ export async function checkWriteTarget(path: string, attempts = 3): Promise<void
     if (parent === existing) return;
     existing = parent;
   }
+  // The writable folder the target lies in, as granted; its own real location counts as
+  // inside (a `models` folder that is itself a symlink to a bigger disk is the user's choice).
+  let top = existing;
+  while (dirname(top) !== top && may("write", dirname(top)) && may("read", dirname(top))) {
+    top = dirname(top);
+  }
   let real: string;
+  let realTop: string;
   try {
-    real = await Deno.realPath(existing);
+    [real, realTop] = await Promise.all([Deno.realPath(existing), Deno.realPath(top)]);
   } catch (error) {
     // Removed since lstat saw it (another process's lock or temporary file): look again.
     if (error instanceof Deno.errors.NotFound && attempts > 1) {
@@ -49,9 +61,9 @@ export async function checkWriteTarget(path: string, attempts = 3): Promise<void
     }
     throw error;
   }
-  if (real === existing) return;
-  const granted = Deno.permissions.querySync({ name: "write", path: real }).state === "granted";
-  if (!granted) {
+  const inside = real === realTop ||
+    real.startsWith(realTop.endsWith(sep) ? realTop : realTop + sep);
+  if (!inside && !may("write", real)) {
     throw new Deno.errors.NotCapable(
       `Refusing to write ${path}: ${existing} leads to ${real} (a symlink), outside the folders ` +
         "this task may write",

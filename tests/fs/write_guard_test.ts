@@ -44,3 +44,27 @@ Deno.test({
     assert.equal(await Deno.readTextFile(`${reports}/real/chart.png`), "png");
   },
 });
+
+const fresh = await Deno.makeTempDir();
+
+Deno.test({
+  name: "atomicWrite() creates a writable folder that does not exist yet without reading above it",
+  permissions: { read: [`${fresh}/reports`], write: [`${fresh}/reports`] },
+  async fn() {
+    await atomicWrite(`${fresh}/reports/mlp/report.html`, "<p>");
+    assert.equal(await Deno.readTextFile(`${fresh}/reports/mlp/report.html`), "<p>");
+  },
+});
+
+const linkedRoot = await Deno.makeTempDir();
+await Deno.mkdir(`${linkedRoot}/bigger-disk`);
+await Deno.symlink(`${linkedRoot}/bigger-disk`, `${linkedRoot}/models`);
+
+Deno.test({
+  name: "atomicWrite() accepts a writable folder that is itself a symlink (the user's own setup)",
+  permissions: { read: [linkedRoot], write: [`${linkedRoot}/models`] },
+  async fn() {
+    await atomicWrite(`${linkedRoot}/models/mlp/model.json`, "{}");
+    assert.equal(await Deno.readTextFile(`${linkedRoot}/bigger-disk/mlp/model.json`), "{}");
+  },
+});
