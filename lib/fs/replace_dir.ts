@@ -55,6 +55,10 @@ export async function replaceDir(
   const { parent, prefix } = siblings(dir);
   const write = options.writeFile ?? ((path, data) => Deno.writeFile(path, data));
   await checkWriteTarget(target);
+  const existing = await Deno.stat(target).catch(() => undefined);
+  if (existing && !existing.isDirectory) {
+    throw new Deno.errors.NotADirectory(`${dir} is a file, not a folder`);
+  }
   await Deno.mkdir(parent, { recursive: true });
   const id = crypto.randomUUID().slice(0, 8);
   const fresh = join(parent, `${prefix}new-${id}`);

@@ -119,6 +119,9 @@ export async function saveModel(
     });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new ModelFileError(`Could not save the model: ${error.message}`, { cause: error });
+    }
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ModelFileError(
       `Could not save the model to ${dir} (${why}); the folder still holds its previous save`,

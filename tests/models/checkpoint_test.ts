@@ -179,3 +179,14 @@ Deno.test("a lock is removed even when the process exits at once (a second Ctrl-
   assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
   await assert.rejects(Deno.stat(lockPath(dir)), Deno.errors.NotFound);
 });
+
+Deno.test("saveModel() refuses a file where the model folder belongs and leaves it alone", async () => {
+  const parent = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${parent}/notes`, "mine");
+  await assert.rejects(
+    saveModel(buildModel("mlp", { seed: 1 }), `${parent}/notes`, metadataFor("mlp")),
+    /^Could not save the model: .*notes is a file, not a folder$/,
+  );
+  assert.equal(await Deno.readTextFile(`${parent}/notes`), "mine");
+  assert.deepEqual(listDir(parent), ["notes"]);
+});
