@@ -185,7 +185,7 @@ Deno.test("saveModel() refuses a file where the model folder belongs and leaves 
   await Deno.writeTextFile(`${parent}/notes`, "mine");
   await assert.rejects(
     saveModel(buildModel("mlp", { seed: 1 }), `${parent}/notes`, metadataFor("mlp")),
-    /^Could not save the model: .*notes is a file, not a folder$/,
+    /Could not save the model: .*notes is a file, not a folder$/,
   );
   assert.equal(await Deno.readTextFile(`${parent}/notes`), "mine");
   assert.deepEqual(listDir(parent), ["notes"]);
