@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { buildModel } from "../../lib/models/build_model.ts";
+import { ARCHITECTURE_NAMES, getArchitecture } from "../../lib/models/architectures.ts";
 import { loadModel, readMetadata, saveModel } from "../../lib/models/save_model.ts";
 import { ModelFileError } from "../../lib/errors.ts";
 import { predict } from "../../lib/evaluate/predict.ts";
@@ -140,4 +141,15 @@ Deno.test("loadModel() names a file given where the model folder belongs", async
     loadModel(`${dir}/model.json`),
     /model\.json is a file, not a model folder/,
   );
+});
+
+Deno.test("loadModel() accepts what saveModel() wrote, for every architecture", async (t) => {
+  for (const arch of ARCHITECTURE_NAMES) {
+    await t.step(arch, async () => {
+      const dir = await savedFolder(arch);
+      const { model } = await loadModel(dir);
+      assert.equal(model.countParams(), getArchitecture(arch).expectedParams);
+      await Deno.remove(dir, { recursive: true });
+    });
+  }
 });
