@@ -71,7 +71,7 @@ const METADATA = object({
     epochs: integer(1),
   }),
   seed: integer(0),
-  trainCount: integer(1),
+  trainCount: integer(0),
   validation: number(0, 1),
   datasetSha256: recordOf(hex64),
   epochsCompleted: integer(0),
