@@ -5,7 +5,15 @@
  * @module
  */
 
-/** The input is larger than the cap; `bytes` is the cap it passed. */
+/**
+ * The input is larger than the cap; `limit` is the cap it passed.
+ *
+ * @example
+ * ```ts
+ * import { TooLargeError } from "./read_capped.ts";
+ * if (new TooLargeError("x is larger than 1 KB", 1000).limit !== 1000) throw new Error();
+ * ```
+ */
 export class TooLargeError extends RangeError {
   /** Creates the error; the message names what was read and the cap. */
   constructor(message: string, readonly limit: number) {
@@ -94,7 +102,18 @@ export async function readFileCapped(path: string, maxBytes: number): Promise<Ui
   return await readStreamCapped(file.readable, maxBytes, path);
 }
 
-/** "64 MB", "1.5 KB": bytes for messages. */
+/**
+ * Bytes for messages, in decimal units.
+ *
+ * @param bytes A byte count.
+ * @returns E.g. `"64 MB"`, `"1.5 KB"`.
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./read_capped.ts";
+ * if (formatBytes(1500) !== "1.5 KB") throw new Error();
+ * ```
+ */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KB", "MB", "GB"];
   let value = bytes;
