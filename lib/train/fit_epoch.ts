@@ -9,11 +9,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { TrainingDivergedError } from "../errors.ts";
 import { countCorrect, sparseCrossEntropy } from "../models/loss.ts";
 import { permutation } from "../random.ts";
 import type { StepProgress } from "./types.ts";
 import type { EpochResult } from "./epoch_runner.ts";
+import { progressPoint } from "./_progress_point.ts";
 
 /** What one epoch needs. */
 export interface FitEpochInput {
@@ -93,27 +93,9 @@ export async function fitEpoch(input: FitEpochInput): Promise<FitEpochResult> {
       const done = step + 1;
       if (done % every === 0 || done === steps) {
         const [loss, correct] = await readSums(lossSum, correctSum);
-        const seen = Math.min(done * batchSize, count);
-        if (!Number.isFinite(loss)) {
-          throw new TrainingDivergedError(
-            `Training diverged: the loss became ${loss} in epoch ${input.epoch} by step ${done} ` +
-              "(try a lower --learning-rate)",
-          );
-        }
-        const seconds = (performance.now() - start) / 1000;
-        input.onProgress?.({
-          epoch: input.epoch,
-          epochs: input.epochs,
-          step: done,
-          steps,
-          loss: loss / seen,
-          acc: correct / seen,
-          seconds,
-          imagesPerSecond: seen / seconds,
-        });
-        if (done === steps) {
-          return { loss: loss / count, acc: correct / count, seconds, aborted: false };
-        }
+        const point = { loss, correct, done, steps, batchSize, count, start };
+        const result = progressPoint(input, point);
+        if (result) return result;
       }
     }
     throw new Error("unreachable: the last step always reports");

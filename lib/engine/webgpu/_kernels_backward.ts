@@ -9,8 +9,9 @@
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
 import { actName, producedByRelu } from "./_kernels_forward.ts";
-import { convTile, filterGradTile, matmulTile, type Tuning } from "./_tiles.ts";
-import { filterGradRows } from "./_filter_grad_rows.ts";
+import { convTile, type Tuning } from "./_tiles.ts";
+import { matmulTile } from "./_matmul_tile.ts";
+import { filterGradRows, filterGradTile } from "./_filter_grad.ts";
 import {
   bind,
   DROPOUT_HASH,

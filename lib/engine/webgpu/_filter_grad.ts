@@ -1,10 +1,12 @@
 /**
- * The conv filter gradient shaped for llvmpipe, where buffer loads, not multiply-adds, are
- * the cost: each thread owns one kernel row `kh`, every `kw`, and a block of input × output
- * channels, and walks each output row keeping the last `k` input columns in registers, so
- * each step loads one input column and one gradient pixel for `k · ci · co` multiply-adds.
- * When that leaves too few threads to keep every core busy (the first conv has one input
- * channel), the batch is split across threads and a second dispatch sums the partials.
+ * The conv filter gradient, in two shapes. For llvmpipe, where buffer loads, not
+ * multiply-adds, are the cost (`filterGradRows`): each thread owns one kernel row `kh`,
+ * every `kw`, and a block of input × output channels, and walks each output row keeping the
+ * last `k` input columns in registers, so each step loads one input column and one gradient
+ * pixel for `k · ci · co` multiply-adds; when that leaves too few threads to keep every core
+ * busy (the first conv has one input channel), the batch is split across threads and a
+ * second dispatch sums the partials. For GPUs (`filterGradTile`): many threads, each a
+ * 4 × 4 block of input × output channels at one kernel tap.
  *
  * @module
  */
@@ -66,13 +68,7 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
     `${
       split === 1 ? `${spec.kernelOffset}u + ` : `sp * ${weights}u + `
     }((kh * ${k}u + ${kw}u) * ${s.c}u + ci0 + ${a}u) * ${o.c}u + co0 + ${c}u`;
-  const body = `  if (i >= ${base * split}u) {
-    let co = i - ${base * split}u;
-    var sum = 0.0;
-    for (var p = 0u; p < ${batch * o.h * o.w}u; p++) { sum += dy[p * ${o.c}u + co]; }
-    grads[${spec.biasOffset}u + co] = sum;
-    return;
-  }
+  const body = `${biasGradThreads(base * split, batch * o.h * o.w, o.c, spec.biasOffset)}
   let co0 = (i % ${coTiles}u) * ${tco}u;
   var t = i / ${coTiles}u;
   let ci0 = (t % ${ciTiles}u) * ${tci}u;
@@ -135,4 +131,70 @@ ${
   grads[${spec.kernelOffset}u + i] = sum;`,
   );
   return [{ ...main, scratch: split * weights }, reduce];
+}
+
+/**
+ * WGSL for the threads from `first` on: each sums one output channel of `dy` over `pixels`
+ * pixels into the bias gradient, then returns (the filter threads come first).
+ */
+export function biasGradThreads(
+  first: number,
+  pixels: number,
+  channels: number,
+  offset: number,
+): string {
+  return `  if (i >= ${first}u) {
+    let co = i - ${first}u;
+    var sum = 0.0;
+    for (var p = 0u; p < ${pixels}u; p++) { sum += dy[p * ${channels}u + co]; }
+    grads[${offset}u + co] = sum;
+    return;
+  }`;
+}
+
+/**
+ * The filter gradient dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh + kh − pad, ow + kw − pad, ci]
+ * · dy[b, oh, ow, co], each thread a tile of input × output channels, then one thread per
+ * output channel for the bias gradient Σ dy. Writes into `grads` at the given offsets.
+ */
+export function filterGradTile(spec: FilterGradSpec): Kernel {
+  const { input: s, output: o, k, pad, batch } = spec;
+  const tci = s.c % 4 === 0 ? 4 : 1;
+  const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
+  const ciTiles = s.c / tci;
+  const coTiles = o.c / tco;
+  const weightThreads = k * k * ciTiles * coTiles;
+  const ins = range(tci);
+  const outs = range(tco);
+  const body = `${biasGradThreads(weightThreads, batch * o.h * o.w, o.c, spec.biasOffset)}
+  let co0 = (i % ${coTiles}u) * ${tco}u;
+  var t = i / ${coTiles}u;
+  let ci0 = (t % ${ciTiles}u) * ${tci}u;
+  t = t / ${ciTiles}u;
+  let kw = t % ${k}u;
+  let kh = t / ${k}u;
+  let oh0 = u32(max(0, ${pad} - i32(kh)));
+  let oh1 = u32(min(${o.h}, ${s.h + pad} - i32(kh)));
+  let ow0 = u32(max(0, ${pad} - i32(kw)));
+  let ow1 = u32(min(${o.w}, ${s.w + pad} - i32(kw)));
+${ins.flatMap((a) => outs.map((c) => `  var a_${a}_${c} = 0.0;`)).join("\n")}
+  for (var b = 0u; b < ${batch}u; b++) {
+    for (var oh = oh0; oh < oh1; oh++) {
+      var xi = ((b * ${s.h}u + oh + kh - ${pad}u) * ${s.w}u + ow0 + kw - ${pad}u) * ${s.c}u + ci0;
+      var yi = ((b * ${o.h}u + oh) * ${o.w}u + ow0) * ${o.c}u + co0;
+      for (var ow = ow0; ow < ow1; ow++) {
+${ins.map((a) => `        let x${a} = x[xi + ${a}u];`).join("\n")}
+${outs.map((c) => `        let y${c} = dy[yi + ${c}u];`).join("\n")}
+${
+    ins.flatMap((a) => outs.map((c) => `        a_${a}_${c} = fma(x${a}, y${c}, a_${a}_${c});`))
+      .join("\n")
+  }
+        xi += ${s.c}u;
+        yi += ${o.c}u;
+      }
+    }
+  }
+  let wi = ${spec.kernelOffset}u + ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
+${ins.flatMap((a) => outs.map((c) => `  grads[wi + ${a * o.c + c}u] = a_${a}_${c};`)).join("\n")}`;
+  return flatKernel(spec.label, spec.bindings, weightThreads + o.c, body);
 }
