@@ -30,8 +30,13 @@ export interface FilterGradSpec {
   biasOffset: number;
 }
 
-/** Threads that keep two 8-lane cores busy with room for imbalance. */
+/** Threads that keep two 8-lane llvmpipe cores busy with room for imbalance. */
 const MIN_THREADS = 32;
+/**
+ * Threads for a GPU: without a split, cnn-deep's second conv at batch 1024 would have
+ * 1,152 threads each summing 124k products.
+ */
+const GPU_MIN_THREADS = 32_768;
 
 /**
  * The filter and bias gradient of a conv as one or two kernels (the second sums a split
@@ -50,9 +55,7 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const ciTiles = s.c / tci;
   const coTiles = o.c / tco;
   const base = k * ciTiles * coTiles;
-  const split = Math.min(batch, Math.max(1, Math.ceil(MIN_THREADS / base)));
-  const per = Math.ceil(batch / split);
-  const weights = k * k * s.c * o.c;
+  const sp = splitFor(spec, base, MIN_THREADS);
   const ins = range(tci);
   const outs = range(tco);
   const kws = range(k);
@@ -63,12 +66,9 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
       ? `w${kw}_${a} = select(0.0, x[${index}], ${iw} >= 0 && ${iw} < ${s.w});`
       : `w${kw}_${a} = x[${index}];`;
   };
-  const target = split === 1 ? "grads" : "scratch";
   const at = (kw: number, a: number, c: number) =>
-    `${
-      split === 1 ? `${spec.kernelOffset}u + ` : `sp * ${weights}u + `
-    }((kh * ${k}u + ${kw}u) * ${s.c}u + ci0 + ${a}u) * ${o.c}u + co0 + ${c}u`;
-  const body = `${biasGradThreads(base * split, batch * o.h * o.w, o.c, spec.biasOffset)}
+    target(spec, sp, `((kh * ${k}u + ${kw}u) * ${s.c}u + ci0 + ${a}u) * ${o.c}u + co0 + ${c}u`);
+  const body = `${biasThreads(spec, sp, base * sp.split)}
   let co0 = (i % ${coTiles}u) * ${tco}u;
   var t = i / ${coTiles}u;
   let ci0 = (t % ${ciTiles}u) * ${tci}u;
@@ -81,7 +81,7 @@ ${
     )
   }
 ${kws.flatMap((kw) => ins.map((a) => `  var w${kw}_${a} = 0.0;`)).join("\n")}
-  for (var b = sp * ${per}u; b < min(${batch}u, sp * ${per}u + ${per}u); b++) {
+  for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
     for (var oh = 0u; oh < ${o.h}u; oh++) {
       let ih = i32(oh + kh) - ${pad};
       if (ih < 0 || ih >= ${s.h}) { continue; }
@@ -114,42 +114,87 @@ ${
   }
 ${
     kws.flatMap((kw) =>
-      ins.flatMap((a) => outs.map((c) => `  ${target}[${at(kw, a, c)}] = a${kw}_${a}_${c};`))
+      ins.flatMap((a) => outs.map((c) => `  ${at(kw, a, c)} = a${kw}_${a}_${c};`))
     ).join("\n")
   }`;
-  const bindings = split === 1
-    ? spec.bindings
-    : [...spec.bindings, bind("scratch", "scratch", "f32", true)];
-  const main = flatKernel(spec.label, bindings, base * split + o.c, body, "", 8);
-  if (split === 1) return [main];
-  const reduce = flatKernel(
-    `${spec.label}_sum`,
-    [bind("scratch", "scratch", "f32"), spec.bindings[2]!],
-    weights,
-    `  var sum = 0.0;
-  for (var p = 0u; p < ${split}u; p++) { sum += scratch[p * ${weights}u + i]; }
-  grads[${spec.kernelOffset}u + i] = sum;`,
-  );
-  return [{ ...main, scratch: split * weights }, reduce];
+  return finish(spec, sp, base * sp.split, body, 8);
 }
 
 /**
- * WGSL for the threads from `first` on: each sums one output channel of `dy` over `pixels`
- * pixels into the bias gradient, then returns (the filter threads come first).
+ * How a filter gradient splits the batch over `split` groups of threads (each covering
+ * `per` images) so there are at least `minThreads` threads; with `split > 1` each group
+ * writes partial sums to `scratch` and a second kernel adds them up.
  */
-export function biasGradThreads(
-  first: number,
-  pixels: number,
-  channels: number,
-  offset: number,
-): string {
+interface Split {
+  split: number;
+  per: number;
+  /** Kernel and bias elements (the bias follows the kernel in the packed layout). */
+  size: number;
+}
+
+function splitFor(spec: FilterGradSpec, baseThreads: number, minThreads: number): Split {
+  const split = Math.min(spec.batch, Math.max(1, Math.ceil(minThreads / baseThreads)));
+  const size = spec.k * spec.k * spec.input.c * spec.output.c + spec.output.c;
+  if (spec.biasOffset !== spec.kernelOffset + size - spec.output.c) {
+    throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
+  }
+  return { split, per: Math.ceil(spec.batch / split), size };
+}
+
+/** WGSL address of element `index` of the kernel + bias gradient, for split group `sp`. */
+function target(spec: FilterGradSpec, s: Split, index: string): string {
+  return s.split === 1
+    ? `grads[${spec.kernelOffset}u + ${index}]`
+    : `scratch[sp * ${s.size}u + ${index}]`;
+}
+
+/**
+ * WGSL for the threads from `first` on: each sums one output channel of `dy` over its split
+ * group's images into the bias gradient (or its partial), then returns.
+ */
+function biasThreads(spec: FilterGradSpec, s: Split, first: number): string {
+  const o = spec.output;
+  const pixels = o.h * o.w;
   return `  if (i >= ${first}u) {
-    let co = i - ${first}u;
+    let co = (i - ${first}u) % ${o.c}u;
+    let sp = (i - ${first}u) / ${o.c}u;
     var sum = 0.0;
-    for (var p = 0u; p < ${pixels}u; p++) { sum += dy[p * ${channels}u + co]; }
-    grads[${offset}u + co] = sum;
+    let end = min(${spec.batch}u, sp * ${s.per}u + ${s.per}u) * ${pixels}u;
+    for (var p = sp * ${s.per * pixels}u; p < end; p++) { sum += dy[p * ${o.c}u + co]; }
+    ${target(spec, s, `${s.size - o.c}u + co`)} = sum;
     return;
   }`;
+}
+
+/** The main kernel's bindings plus, for a split, the scratch buffer and the sum kernel. */
+function finish(
+  spec: FilterGradSpec,
+  s: Split,
+  threads: number,
+  body: string,
+  workgroup: number,
+): Kernel[] {
+  const bindings = s.split === 1
+    ? spec.bindings
+    : [...spec.bindings, bind("scratch", "scratch", "f32", true)];
+  const main = flatKernel(
+    spec.label,
+    bindings,
+    threads + spec.output.c * s.split,
+    body,
+    "",
+    workgroup,
+  );
+  if (s.split === 1) return [main];
+  const reduce = flatKernel(
+    `${spec.label}_sum`,
+    [bind("scratch", "scratch", "f32"), spec.bindings[2]!],
+    s.size,
+    `  var sum = 0.0;
+  for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
+  grads[${spec.kernelOffset}u + i] = sum;`,
+  );
+  return [{ ...main, scratch: s.split * s.size }, reduce];
 }
 
 /**
@@ -157,28 +202,31 @@ export function biasGradThreads(
  * · dy[b, oh, ow, co], each thread a tile of input × output channels, then one thread per
  * output channel for the bias gradient Σ dy. Writes into `grads` at the given offsets.
  */
-export function filterGradTile(spec: FilterGradSpec): Kernel {
+export function filterGradTile(spec: FilterGradSpec): Kernel[] {
   const { input: s, output: o, k, pad, batch } = spec;
   const tci = s.c % 4 === 0 ? 4 : 1;
   const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
   const ciTiles = s.c / tci;
   const coTiles = o.c / tco;
-  const weightThreads = k * k * ciTiles * coTiles;
+  const base = k * k * ciTiles * coTiles;
+  const sp = splitFor(spec, base, GPU_MIN_THREADS);
   const ins = range(tci);
   const outs = range(tco);
-  const body = `${biasGradThreads(weightThreads, batch * o.h * o.w, o.c, spec.biasOffset)}
+  const body = `${biasThreads(spec, sp, base * sp.split)}
   let co0 = (i % ${coTiles}u) * ${tco}u;
   var t = i / ${coTiles}u;
   let ci0 = (t % ${ciTiles}u) * ${tci}u;
   t = t / ${ciTiles}u;
   let kw = t % ${k}u;
-  let kh = t / ${k}u;
+  t = t / ${k}u;
+  let kh = t % ${k}u;
+  let sp = t / ${k}u;
   let oh0 = u32(max(0, ${pad} - i32(kh)));
   let oh1 = u32(min(${o.h}, ${s.h + pad} - i32(kh)));
   let ow0 = u32(max(0, ${pad} - i32(kw)));
   let ow1 = u32(min(${o.w}, ${s.w + pad} - i32(kw)));
 ${ins.flatMap((a) => outs.map((c) => `  var a_${a}_${c} = 0.0;`)).join("\n")}
-  for (var b = 0u; b < ${batch}u; b++) {
+  for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
     for (var oh = oh0; oh < oh1; oh++) {
       var xi = ((b * ${s.h}u + oh + kh - ${pad}u) * ${s.w}u + ow0 + kw - ${pad}u) * ${s.c}u + ci0;
       var yi = ((b * ${o.h}u + oh) * ${o.w}u + ow0) * ${o.c}u + co0;
@@ -194,7 +242,12 @@ ${
       }
     }
   }
-  let wi = ${spec.kernelOffset}u + ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
-${ins.flatMap((a) => outs.map((c) => `  grads[wi + ${a * o.c + c}u] = a_${a}_${c};`)).join("\n")}`;
-  return flatKernel(spec.label, spec.bindings, weightThreads + o.c, body);
+  let wi = ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
+${
+    ins.flatMap((a) =>
+      outs.map((c) => `  ${target(spec, sp, `wi + ${a * o.c + c}u`)} = a_${a}_${c};`)
+    )
+      .join("\n")
+  }`;
+  return finish(spec, sp, base * sp.split, body, 64);
 }

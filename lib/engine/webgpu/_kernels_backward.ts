@@ -82,7 +82,7 @@ function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
     kernelOffset: l.kernel.offset,
     biasOffset: l.bias.offset,
   };
-  return tuning === "cpu" ? filterGradRows(spec) : [filterGradTile(spec)];
+  return tuning === "cpu" ? filterGradRows(spec) : filterGradTile(spec);
 }
 
 function denseInputGrad(plan: TrainingPlan, l: Dense): Kernel {
