@@ -46,7 +46,18 @@ export interface ExecutorInput {
   tuning?: Tuning;
 }
 
-/** A compiled training step on one GPU device. */
+/**
+ * A compiled training step on one GPU device.
+ *
+ * @example
+ * ```ts ignore
+ * const executor = new WebGpuExecutor({ device, arch: "cnn-deep", batchSize: 64, optimizer, train });
+ * executor.writeState(await loadTrainingState(model, tfOptimizer, optimizer, executor.plan));
+ * executor.beginEpoch(order, seed);
+ * executor.step(64, true);
+ * const [lossSum, correct] = await executor.readSums();
+ * ```
+ */
 export class WebGpuExecutor {
   /** The full-batch plan (its buffer sizes are the allocation). */
   readonly plan: TrainingPlan;
