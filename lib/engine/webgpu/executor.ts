@@ -93,7 +93,9 @@ export class WebGpuExecutor {
         { length: slotCount(input.optimizer) },
         (_, k) => [`slot${k}`, this.plan.paramCount * 4] as [string, number],
       ),
-      ...this.plan.buffers.map((b) => [b.name, b.elements * 4] as [string, number]),
+      // Dropout masks are recomputed from their hash in the backward pass, not stored.
+      ...this.plan.buffers.filter((b) => b.kind !== "dropoutMask")
+        .map((b) => [b.name, b.elements * 4] as [string, number]),
       [
         "scratch",
         4 * Math.max(
