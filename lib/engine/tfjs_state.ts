@@ -14,6 +14,8 @@ import {
   type TrainingPlan,
 } from "./plan.ts";
 
+export type { OptimizerSpec, PackedTrainingState };
+
 interface Slot {
   originalName: string;
   variable: tf.Variable;
