@@ -20,7 +20,7 @@ export function pipelineFor(device: GPUDevice, kernel: Kernel): GPUComputePipeli
     entries: kernel.bindings.map((b, binding) => ({
       binding,
       visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: b.write ? "storage" : "read-only-storage" } as const,
+      buffer: { type: b.uniform ? "uniform" : b.write ? "storage" : "read-only-storage" } as const,
     })),
   });
   pipeline = device.createComputePipeline({

@@ -56,10 +56,8 @@ function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
     dstShape: input,
     k,
     pad: k - 1 - l.pad,
-    wBase: (kh, kw) =>
-      `${l.kernel.offset}u + ((${k - 1}u - ${kh}) * ${k}u + ${k - 1}u - ${kw}) * ${
-        input.c * output.c
-      }u`,
+    kernelOffset: l.kernel.offset,
+    flip: true,
     inStride: 1,
     outStride: output.c,
     store: (o, _oc, acc) => `dx[${o}] = ${reluGate(relu, acc, `x[${o}]`)};`,

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Shape3 } from "../plan.ts";
-import { flatKernel, type Kernel, type KernelBinding, laneKernel } from "./_wgsl.ts";
+import { flatKernel, type Kernel, type KernelBinding, laneKernel, uniformWindow } from "./_wgsl.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -38,8 +38,9 @@ export function tuningOf(device: GPUDevice): Tuning {
 
 /**
  * dst[b, oh, ow, oc] = Σ_{kh, kw, ic} src[b, oh + kh − pad, ow + kw − pad, ic] · W, where W
- * is `params[wBase(kh, kw) + ic·inStride + oc·outStride]`: a stride-1 convolution with zero
- * padding, used for the forward conv and (with the kernel flipped) the input gradient.
+ * is `params[kernelOffset + (th·k + tw)·src.c·dst.c + ic·inStride + oc·outStride]` with
+ * (th, tw) = (kh, kw), or (k−1−kh, k−1−kw) when `flip`: a stride-1 convolution with zero
+ * padding, used for the forward conv and (flipped) the input gradient.
  */
 export interface ConvTile {
   label: string;
@@ -50,7 +51,9 @@ export interface ConvTile {
   dstShape: Shape3;
   k: number;
   pad: number;
-  wBase: (kh: string, kw: string) => string;
+  /** Element offset of the [k, k, ·, ·] kernel in `params`. */
+  kernelOffset: number;
+  flip: boolean;
   inStride: number;
   outStride: number;
   /** WGSL statement storing `acc` at flat dst index `o` for channel `oc`. */
@@ -92,6 +95,36 @@ function laneBlock(d: Shape3, k: number): { cols: number; chans: number } {
   return { cols, chans };
 }
 
+/**
+ * The weight reads of a conv: `load(kh, kw, rest)` is the WGSL value of the weight at tap
+ * (kh, kw) plus element `rest` of its [in, out] slab. On llvmpipe (lane mode) each kernel
+ * row `kh` is its own uniform window (one per unrolled `kh`, 64 KiB each at most), which
+ * took cnn-deep's second conv from 28.9 to 18.1 ms of CPU; else (or when a row is too big)
+ * storage loads from `params` with `kh` a loop variable.
+ */
+function weightReads(spec: ConvTile, uniform: boolean) {
+  const { k, flip, kernelOffset } = spec;
+  const slab = spec.srcShape.c * spec.dstShape.c;
+  const rows = range(k).map((kh) => {
+    const th = flip ? k - 1 - kh : kh;
+    return uniform
+      ? uniformWindow("params", `w${kh}`, kernelOffset + th * k * slab, k * slab)
+      : null;
+  });
+  const windows = rows.every((r) => r !== null) ? rows : null;
+  const tapCol = (kw: number) => (flip ? k - 1 - kw : kw) * slab;
+  return {
+    unrolled: windows !== null,
+    bindings: windows?.map((w) => w!.binding) ?? [],
+    load: (kh: number | null, kw: number, rest: string) =>
+      windows && kh !== null
+        ? windows[kh]!.at(`${tapCol(kw)}u + ${rest}`)
+        : `params[${kernelOffset}u + ${flip ? `(${k - 1}u - kh)` : "kh"} * ${k * slab}u + ${
+          tapCol(kw)
+        }u + ${rest}]`,
+  };
+}
+
 /** A convolution kernel whose threads each compute a block of columns × channels. */
 export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   const { srcShape: s, dstShape: d, k, pad } = spec;
@@ -111,18 +144,30 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   const masked = pad > 0;
   const load = (j: number) =>
     masked ? `select(0.0, ${spec.src}[c${j} + ic], ok${j})` : `${spec.src}[c${j} + ic]`;
-  const fmas: string[] = [];
-  for (let kw = 0; kw < k; kw++) {
-    for (const c of chans) {
-      fmas.push(
-        `        { let w = params[${spec.wBase("kh", `${kw}u`)} + ic * ${spec.inStride}u + (oc0 + ${
-          c * step
-        }u) * ${spec.outStride}u];`,
+  const weights = weightReads(spec, lanes);
+  const fmas = (kh: number | null) =>
+    range(k).flatMap((kw) =>
+      chans.flatMap((c) => [
+        `        { let w = ${
+          weights.load(kh, kw, `ic * ${spec.inStride}u + (oc0 + ${c * step}u) * ${spec.outStride}u`)
+        };`,
         ...outs.map((o) => `          a_${o}_${c} = fma(v${o + kw}, w, a_${o}_${c});`),
         "        }",
-      );
+      ])
+    ).join("\n");
+  // One input row `kh` (a constant when the weights are unrolled per row, else the loop's).
+  const row = (kh: number | null) => {
+    const at = kh === null ? "kh" : `${kh}u`;
+    return `    let ih = i32(oh + ${at}) - ${pad};
+    if (ih >= 0 && ih < ${s.h}) {
+    let row = (b * ${s.h}u + u32(ih)) * ${s.w * s.c}u;
+${taps.map((j) => `    let c${j} = row + cc${j};`).join("\n")}
+    for (var ic = 0u; ic < ${s.c}u; ic++) {
+${taps.map((j) => `      let v${j} = ${load(j)};`).join("\n")}
+${fmas(kh)}
     }
-  }
+    }`;
+  };
   const body = `  let oc0 = ${
     lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
   };
@@ -143,15 +188,10 @@ ${
     ).join("\n")
   }
 ${outs.flatMap((o) => chans.map((c) => `  var a_${o}_${c} = 0.0;`)).join("\n")}
-  for (var kh = 0u; kh < ${k}u; kh++) {
-    let ih = i32(oh + kh) - ${pad};
-    if (ih < 0 || ih >= ${s.h}) { continue; }
-    let row = (b * ${s.h}u + u32(ih)) * ${s.w * s.c}u;
-${taps.map((j) => `    let c${j} = row + cc${j};`).join("\n")}
-    for (var ic = 0u; ic < ${s.c}u; ic++) {
-${taps.map((j) => `      let v${j} = ${load(j)};`).join("\n")}
-${fmas.join("\n")}
-    }
+${
+    weights.unrolled
+      ? range(k).map((kh) => `  {\n${row(kh)}\n  }`).join("\n")
+      : `  for (var kh = 0u; kh < ${k}u; kh++) {\n${row(null)}\n  }`
   }
 ${
     outs.map((o) =>
@@ -167,6 +207,7 @@ ${
     ).join("\n")
   }`;
   const threads = spec.batch * d.h * wTiles * cTiles;
-  if (lanes) return laneKernel(spec.label, spec.bindings, threads, body, LANES);
-  return flatKernel(spec.label, spec.bindings, threads, body, "", workgroupFor(tuning));
+  const bindings = [...spec.bindings, ...weights.bindings];
+  if (lanes) return laneKernel(spec.label, bindings, threads, body, LANES);
+  return flatKernel(spec.label, bindings, threads, body, "", workgroupFor(tuning));
 }

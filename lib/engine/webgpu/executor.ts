@@ -87,7 +87,8 @@ export class WebGpuExecutor {
       ["perm", n * 4],
       ["state", 16],
       ["scalars", 16],
-      ["params", this.plan.paramCount * 4],
+      // Padded so a kernel's 16-byte uniform window over the last weights stays inside.
+      ["params", this.plan.paramCount * 4 + 16],
       ["grads", this.plan.paramCount * 4],
       ...Array.from(
         { length: slotCount(input.optimizer) },
@@ -112,10 +113,9 @@ export class WebGpuExecutor {
         );
       }
       const size = Math.max(16, Math.ceil(bytes / 4) * 4);
-      this.#buffers.set(
-        name,
-        this.device.createBuffer({ size, usage: STORAGE | COPY, label: name }),
-      );
+      // The parameters are also read through uniform windows (see `uniformWindow`).
+      const usage = STORAGE | COPY | (name === "params" ? GPUBufferUsage.UNIFORM : 0);
+      this.#buffers.set(name, this.device.createBuffer({ size, usage, label: name }));
     }
     upload(this.device.queue, this.#buffer("dataset"), 0, input.train.images);
     upload(
@@ -161,7 +161,7 @@ export class WebGpuExecutor {
         layout: pipeline.getBindGroupLayout(0),
         entries: kernel.bindings.map((b, binding) => ({
           binding,
-          resource: { buffer: this.#buffer(b.buffer) },
+          resource: { buffer: this.#buffer(b.buffer), ...b.uniform },
         })),
       });
       return { label: kernel.label, pipeline, group, groups: kernel.groups };
