@@ -12,7 +12,6 @@
  */
 import type { Shape3 } from "../plan.ts";
 import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
-import { CPU_ACCUMULATORS, CPU_FMAS } from "./_tiles.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -30,6 +29,14 @@ export interface FilterGradSpec {
   biasOffset: number;
 }
 
+/**
+ * Accumulators per thread of the llvmpipe filter gradient: each step loads `tci + tco`
+ * values (~9 ns per storage load there) for `k · tci · tco` multiply-adds (~0.4 ns each,
+ * spilled accumulators included), so wider tiles pay off past the register file. cnn-deep's
+ * conv2 at batch 64, CPU ms: ~28 with 192 (8 × 8 channels), 22–25 with 384 or 768 (768
+ * compiles twice as slowly and needs a split batch).
+ */
+const FILTER_ACCUMULATORS = 384;
 /** Threads that keep two 8-lane llvmpipe cores busy with room for imbalance. */
 const MIN_THREADS = 32;
 /**
@@ -45,36 +52,57 @@ const GPU_MIN_THREADS = 32_768;
 export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const { input: s, output: o, k, pad, batch } = spec;
   const tci = s.c % 8 === 0 ? 8 : s.c % 4 === 0 ? 4 : 1;
+  // With one input channel (a first conv) a thread takes every kernel row, so each dy load
+  // feeds k² taps instead of k (valid padding only, where every row is inside the input):
+  // cnn-deep's conv0 at batch 64, 9.5 → 6.0 ms of CPU.
+  const kr = tci === 1 && pad === 0 ? k : 1;
+  const units = kr * tci;
   let tco = 1;
   for (let c = o.c; c > 1; c--) {
-    if (o.c % c === 0 && k * tci * c <= CPU_FMAS && k * tci * c <= 2 * CPU_ACCUMULATORS) {
+    if (o.c % c === 0 && k * units * c <= FILTER_ACCUMULATORS) {
       tco = c;
       break;
     }
   }
   const ciTiles = s.c / tci;
   const coTiles = o.c / tco;
-  const base = k * ciTiles * coTiles;
+  const khTiles = k / kr;
+  const base = khTiles * ciTiles * coTiles;
   const sp = splitFor(spec, base, MIN_THREADS);
-  const ins = range(tci);
+  // Unit u: kernel row kh0 + ⌊u / tci⌋, input channel ci0 + u mod tci.
+  const ins = range(units);
+  const rowOf = (u: number) => Math.floor(u / tci);
   const outs = range(tco);
   const kws = range(k);
   const masked = pad > 0;
-  const load = (kw: number, a: number, iw: string) => {
-    const index = `(xrow + u32(clamp(${iw}, 0, ${s.w - 1}))) * ${s.c}u + ci0 + ${a}u`;
+  const load = (kw: number, u: number, iw: string) => {
+    const index = `(xrow${rowOf(u)} + u32(clamp(${iw}, 0, ${s.w - 1}))) * ${s.c}u + ci0 + ${
+      u % tci
+    }u`;
     return masked
-      ? `w${kw}_${a} = select(0.0, x[${index}], ${iw} >= 0 && ${iw} < ${s.w});`
-      : `w${kw}_${a} = x[${index}];`;
+      ? `w${kw}_${u} = select(0.0, x[${index}], ${iw} >= 0 && ${iw} < ${s.w});`
+      : `w${kw}_${u} = x[${index}];`;
   };
-  const at = (kw: number, a: number, c: number) =>
-    target(spec, sp, `((kh * ${k}u + ${kw}u) * ${s.c}u + ci0 + ${a}u) * ${o.c}u + co0 + ${c}u`);
+  const at = (kw: number, u: number, c: number) =>
+    target(
+      spec,
+      sp,
+      `(((kh0 + ${rowOf(u)}u) * ${k}u + ${kw}u) * ${s.c}u + ci0 + ${
+        u % tci
+      }u) * ${o.c}u + co0 + ${c}u`,
+    );
+  const rows = kr === 1
+    ? `      let ih = i32(oh + kh0) - ${pad};
+      if (ih < 0 || ih >= ${s.h}) { continue; }
+      let xrow0 = (b * ${s.h}u + u32(ih)) * ${s.w}u;`
+    : range(kr).map((r) => `      let xrow${r} = (b * ${s.h}u + oh + ${r}u) * ${s.w}u;`).join("\n");
   const body = `${biasThreads(spec, sp, base * sp.split)}
   let co0 = (i % ${coTiles}u) * ${tco}u;
   var t = i / ${coTiles}u;
   let ci0 = (t % ${ciTiles}u) * ${tci}u;
   t = t / ${ciTiles}u;
-  let kh = t % ${k}u;
-  let sp = t / ${k}u;
+  let kh0 = (t % ${khTiles}u) * ${kr}u;
+  let sp = t / ${khTiles}u;
 ${
     kws.flatMap((kw) => ins.flatMap((a) => outs.map((c) => `  var a${kw}_${a}_${c} = 0.0;`))).join(
       "\n",
@@ -83,9 +111,7 @@ ${
 ${kws.flatMap((kw) => ins.map((a) => `  var w${kw}_${a} = 0.0;`)).join("\n")}
   for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
     for (var oh = 0u; oh < ${o.h}u; oh++) {
-      let ih = i32(oh + kh) - ${pad};
-      if (ih < 0 || ih >= ${s.h}) { continue; }
-      let xrow = (b * ${s.h}u + u32(ih)) * ${s.w}u;
+${rows}
       let yrow = (b * ${o.h}u + oh) * ${o.w}u;
 ${
     kws.slice(0, -1).flatMap((kw) => ins.map((a) => `      ${load(kw, a, `${kw - pad}`)}`)).join(

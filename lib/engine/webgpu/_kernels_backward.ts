@@ -127,22 +127,20 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense): Kernel {
 
 /**
  * Routes each window's gradient to the input element that was its maximum, one thread per
- * 2×2 block of the input (the blocks past the last window of an odd size get zeros). The
- * ReLU′ of the max is read from the pool's own output (positive iff the max was), one load
- * per window instead of one per input element.
+ * 2×2 block of the input (the blocks past the last window of an odd size get zeros). ReLU′
+ * of the max is already in the index: the forward pool stores none for a window whose max
+ * is 0 (see `maxPool`).
  */
 function poolGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
   const { input: s, output: o } = l;
   const bh = Math.ceil(s.h / 2);
   const bw = Math.ceil(s.w / 2);
-  const relu = producedByRelu(plan, l.index - 1);
   const cells = [0, 1, 2, 3];
   return flatKernel(
     `pool${l.index}_dx`,
     [
       bind(`grad:${l.index}`, "dy", "f32"),
       bind(`poolIndex:${l.index}`, "arg", "u32"),
-      bind(`act:${l.index}`, "y", "f32"),
       bind(gradName(plan, l.index - 1), "dx", "f32", true),
     ],
     plan.batchSize * bh * bw * s.c,
@@ -156,7 +154,7 @@ function poolGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>
   if (ph < ${o.h}u && pw < ${o.w}u) {
     let j = ((b * ${o.h}u + ph) * ${o.w}u + pw) * ${o.c}u + c;
     at = arg[j];
-    g = ${relu ? "select(0.0, dy[j], y[j] > 0.0)" : "dy[j]"};
+    g = dy[j];
   }
   let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
 ${

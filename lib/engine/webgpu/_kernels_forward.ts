@@ -95,6 +95,9 @@ function conv(
 
 function maxPool(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
   const { input: s, output: o } = l;
+  // After a ReLU, a window whose max is 0 passes no gradient: its index is stored as none
+  // (0xffffffff), so the backward pass needs no activation load to apply ReLU′.
+  const none = producedByRelu(plan, l.index - 1) ? "select(best, 0xffffffffu, m <= 0.0)" : "best";
   return flatKernel(
     `pool${l.index}`,
     [
@@ -110,12 +113,14 @@ function maxPool(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>)
   let b = t / ${o.h}u;
   let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
   var best = first;
-  for (var k = 1u; k < 4u; k++) {
-    let j = first + (k / 2u) * ${s.w * s.c}u + (k % 2u) * ${s.c}u;
-    if (x[j] > x[best]) { best = j; }
-  }
-  y[i] = x[best];
-  arg[i] = best;`,
+  var m = x[first];
+${
+      [s.c, s.w * s.c, (s.w + 1) * s.c].map((d) =>
+        `  { let j = first + ${d}u; let v = x[j]; if (v > m) { m = v; best = j; } }`
+      ).join("\n")
+    }
+  y[i] = m;
+  arg[i] = ${none};`,
   );
 }
 
