@@ -75,14 +75,30 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const outs = range(tco);
   const kws = range(k);
   const masked = pad > 0;
-  const load = (kw: number, u: number, iw: string) => {
-    const index = `(xrow${rowOf(u)} + u32(clamp(${iw}, 0, ${s.w - 1}))) * ${s.c}u + ci0 + ${
-      u % tci
-    }u`;
-    return masked
-      ? `w${kw}_${u} = select(0.0, x[${index}], ${iw} >= 0 && ${iw} < ${s.w});`
-      : `w${kw}_${u} = x[${index}];`;
+  // Four channels per load where they line up (a vec4 storage load costs ~19 ns on
+  // llvmpipe against ~9 ns for a scalar one): cnn-deep's conv2 at batch 64, 23 → 18 ms.
+  const vec = tci % 4 === 0 && tco % 4 === 0;
+  const pixel = (kw: number, u: number, iw: string) => {
+    const column = `(xrow${rowOf(u)} + u32(clamp(${iw}, 0, ${s.w - 1}))) * ${s.c}u + ci0`;
+    const inside = `${iw} >= 0 && ${iw} < ${s.w}`;
+    if (!vec) {
+      const value = `x[${column} + ${u % tci}u]`;
+      return `w${kw}_${u} = ${masked ? `select(0.0, ${value}, ${inside})` : value};`;
+    }
+    if (u % 4 !== 0) return "";
+    const value = `x4[(${column} + ${u % tci}u) / 4u]`;
+    return `{ let q = ${masked ? `select(vec4<f32>(0.0), ${value}, ${inside})` : value}; ${
+      range(4).map((e) => `w${kw}_${u + e} = q[${e}];`).join(" ")
+    } }`;
   };
+  const load = (kw: number, u: number, iw: string) => pixel(kw, u, iw);
+  const grads = vec
+    ? range(tco / 4).map((g) =>
+      `        let q${g} = dy4[(y + ${4 * g}u) / 4u];\n${
+        range(4).map((e) => `        let d${4 * g + e} = q${g}[${e}];`).join("\n")
+      }`
+    ).join("\n")
+    : outs.map((c) => `        let d${c} = dy[y + ${c}u];`).join("\n");
   const at = (kw: number, u: number, c: number) =>
     target(
       spec,
@@ -122,7 +138,7 @@ ${
         let iw = i32(ow) + ${k - 1 - pad};
 ${ins.map((a) => `        ${load(k - 1, a, "iw")}`).join("\n")}
         let y = (yrow + ow) * ${o.c}u + co0;
-${outs.map((c) => `        let d${c} = dy[y + ${c}u];`).join("\n")}
+${grads}
 ${
     kws.flatMap((kw) =>
       ins.flatMap((a) =>
@@ -143,7 +159,13 @@ ${
       ins.flatMap((a) => outs.map((c) => `  ${at(kw, a, c)} = a${kw}_${a}_${c};`))
     ).join("\n")
   }`;
-  return finish(spec, sp, base * sp.split, body, 8);
+  const extra = vec
+    ? [
+      bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>"),
+      bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>"),
+    ]
+    : [];
+  return finish(spec, sp, base * sp.split, body, 8, extra);
 }
 
 /**
@@ -199,10 +221,13 @@ function finish(
   threads: number,
   body: string,
   workgroup: number,
+  extra: KernelBinding[] = [],
 ): Kernel[] {
-  const bindings = s.split === 1
-    ? spec.bindings
-    : [...spec.bindings, bind("scratch", "scratch", "f32", true)];
+  const bindings = [
+    ...spec.bindings,
+    ...(s.split === 1 ? [] : [bind("scratch", "scratch", "f32", true)]),
+    ...extra,
+  ];
   const main = flatKernel(
     spec.label,
     bindings,

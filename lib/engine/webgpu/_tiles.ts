@@ -125,6 +125,21 @@ function weightReads(spec: ConvTile, uniform: boolean) {
   };
 }
 
+/**
+ * Output rows per thread on llvmpipe (with per-row uniform weights), up to MAX_ROWS while a
+ * row's block has at most ROW_ACCUMULATORS accumulators and the whole block at most
+ * BLOCK_ACCUMULATORS (and BLOCK_FMAS), and the input has the rows the block loads (not
+ * mostly padding).
+ * cnn-deep at batch 64, CPU ms (1 → 3 rows): conv2 18.9 → 13.4, its input gradient
+ * 25.0 → 21.4, conv4 5.1 → 2.8; conv0 (104 accumulators a row) and conv4's input gradient
+ * (3 input rows under 2 of padding) got slower, so they keep one row.
+ */
+const MAX_ROWS = 3;
+const ROW_ACCUMULATORS = 96;
+const BLOCK_ACCUMULATORS = 300;
+/** Unrolled multiply-adds per input channel of a multi-row block (compile time: ~1 s). */
+const BLOCK_FMAS = 2_400;
+
 /** A convolution kernel whose threads each compute a block of columns × channels. */
 export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   const { srcShape: s, dstShape: d, k, pad } = spec;
@@ -168,45 +183,137 @@ ${fmas(kh)}
     }
     }`;
   };
-  const body = `  let oc0 = ${
-    lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
-  };
+  let th = 1;
+  while (
+    weights.unrolled && tw * tc <= ROW_ACCUMULATORS && th < Math.min(d.h, MAX_ROWS) &&
+    (th + 1) * tw * tc <= BLOCK_ACCUMULATORS && s.h >= th + k &&
+    (th + 1) * tw * tc * k * k <= BLOCK_FMAS
+  ) th++;
+  const hTiles = Math.ceil(d.h / th);
+  const rows = range(th);
+  const inRows = range(th + k - 1);
+  // Every input row of the block loaded per input channel, each weight gathered once for
+  // the `th` output rows it feeds.
+  const rowsBlock = () =>
+    `${
+      inRows.map((q) =>
+        `  let ih${q} = i32(oh0 + ${q}u) - ${pad};
+  let r${q} = (b * ${s.h}u + u32(clamp(ih${q}, 0, ${s.h - 1}))) * ${s.w * s.c}u;${
+          masked ? `\n  let in${q} = ih${q} >= 0 && ih${q} < ${s.h};` : ""
+        }`
+      ).join("\n")
+    }
+  for (var ic = 0u; ic < ${s.c}u; ic++) {
+${
+      inRows.flatMap((q) =>
+        taps.map((j) =>
+          `    let v${q}_${j} = ${
+            masked
+              ? `select(0.0, ${spec.src}[r${q} + cc${j} + ic], in${q} && ok${j})`
+              : `${spec.src}[r${q} + cc${j} + ic]`
+          };`
+        )
+      ).join("\n")
+    }
+${
+      range(k).flatMap((kh) =>
+        range(k).flatMap((kw) =>
+          chans.flatMap((c) => [
+            `    { let w = ${
+              weights.load(
+                kh,
+                kw,
+                `ic * ${spec.inStride}u + (oc0 + ${c * step}u) * ${spec.outStride}u`,
+              )
+            };`,
+            ...rows.flatMap((r) =>
+              outs.map((o) =>
+                `      a${r}_${o}_${c} = fma(v${r + kh}_${o + kw}, w, a${r}_${o}_${c});`
+              )
+            ),
+            "    }",
+          ])
+        )
+      ).join("\n")
+    }
+  }`;
+  const body = th > 1
+    ? `  let oc0 = ${
+      lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
+    };
+  var t = ${lanes ? "g" : "i"} / ${cTiles}u;
+  let ow0 = (t % ${wTiles}u) * ${tw}u;
+  t = t / ${wTiles}u;
+  let oh0 = (t % ${hTiles}u) * ${th}u;
+  let b = t / ${hTiles}u;
+${
+      taps.map((j) =>
+        `  let iw${j} = i32(ow0 + ${j}u) - ${pad};
+  let cc${j} = u32(clamp(iw${j}, 0, ${s.w - 1})) * ${s.c}u;${
+          masked ? `\n  let ok${j} = iw${j} >= 0 && iw${j} < ${s.w};` : ""
+        }`
+      ).join("\n")
+    }
+${
+      rows.flatMap((r) => outs.flatMap((o) => chans.map((c) => `  var a${r}_${o}_${c} = 0.0;`)))
+        .join("\n")
+    }
+${rowsBlock()}
+${
+      rows.flatMap((r) =>
+        outs.map((o) =>
+          `  if (oh0 + ${r}u < ${d.h}u && ow0 + ${o}u < ${d.w}u) {
+    let o${r}_${o} = ((b * ${d.h}u + oh0 + ${r}u) * ${d.w}u + ow0 + ${o}u) * ${d.c}u + oc0;
+${
+            chans.map((c) =>
+              `    ${
+                spec.store(`o${r}_${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a${r}_${o}_${c}`)
+              }`
+            ).join("\n")
+          }
+  }`
+        )
+      ).join("\n")
+    }`
+    : `  let oc0 = ${
+      lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
+    };
   var t = ${lanes ? "g" : "i"} / ${cTiles}u;
   let ow0 = (t % ${wTiles}u) * ${tw}u;
   t = t / ${wTiles}u;
   let oh = t % ${d.h}u;
   let b = t / ${d.h}u;
 ${
-    taps.map((j) =>
-      `  let iw${j} = i32(ow0 + ${j}u) - ${pad};
+      taps.map((j) =>
+        `  let iw${j} = i32(ow0 + ${j}u) - ${pad};
   let cc${j} = u32(clamp(iw${j}, 0, ${s.w - 1})) * ${s.c}u;${
-        masked
-          ? `
+          masked
+            ? `
   let ok${j} = iw${j} >= 0 && iw${j} < ${s.w};`
-          : ""
-      }`
-    ).join("\n")
-  }
+            : ""
+        }`
+      ).join("\n")
+    }
 ${outs.flatMap((o) => chans.map((c) => `  var a_${o}_${c} = 0.0;`)).join("\n")}
 ${
-    weights.unrolled
-      ? range(k).map((kh) => `  {\n${row(kh)}\n  }`).join("\n")
-      : `  for (var kh = 0u; kh < ${k}u; kh++) {\n${row(null)}\n  }`
-  }
+      weights.unrolled
+        ? range(k).map((kh) => `  {\n${row(kh)}\n  }`).join("\n")
+        : `  for (var kh = 0u; kh < ${k}u; kh++) {\n${row(null)}\n  }`
+    }
 ${
-    outs.map((o) =>
-      `  if (ow0 + ${o}u < ${d.w}u) {
+      outs.map((o) =>
+        `  if (ow0 + ${o}u < ${d.w}u) {
     let o${o} = ((b * ${d.h}u + oh) * ${d.w}u + ow0 + ${o}u) * ${d.c}u + oc0;
 ${
-        chans.map((c) =>
-          `    ${spec.store(`o${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a_${o}_${c}`)}`
-        )
-          .join("\n")
-      }
+          chans.map((c) =>
+            `    ${spec.store(`o${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a_${o}_${c}`)}`
+          )
+            .join("\n")
+        }
   }`
-    ).join("\n")
-  }`;
-  const threads = spec.batch * d.h * wTiles * cTiles;
+      ).join("\n")
+    }`;
+  const threads = spec.batch * hTiles * wTiles * cTiles;
   const bindings = [...spec.bindings, ...weights.bindings];
   if (lanes) return laneKernel(spec.label, bindings, threads, body, LANES);
   return flatKernel(spec.label, bindings, threads, body, "", workgroupFor(tuning));

@@ -15,7 +15,7 @@ export interface KernelBinding {
   buffer: string;
   /** Name of the array in the WGSL source. */
   as: string;
-  type: "f32" | "u32";
+  type: "f32" | "u32" | "vec4<f32>";
   write: boolean;
   /**
    * Bind a byte window of the buffer as a uniform `array<vec4<f32>, size / 16>` instead
@@ -41,7 +41,7 @@ export interface Kernel {
 export function bind(
   buffer: string,
   as: string,
-  type: "f32" | "u32",
+  type: KernelBinding["type"],
   write = false,
 ): KernelBinding {
   return { buffer, as, type, write };
