@@ -8,9 +8,10 @@
  * @module
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
-import { actName, producedByRelu } from "./_kernels_forward.ts";
+import { actName, denseTile, producedByRelu } from "./_kernels_forward.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
+import { poolGrad } from "./_pool.ts";
 import { filterGradRows, filterGradTile } from "./_filter_grad.ts";
 import {
   bind,
@@ -83,7 +84,7 @@ function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
   return tuning === "cpu" ? filterGradRows(spec) : filterGradTile(spec);
 }
 
-function denseInputGrad(plan: TrainingPlan, l: Dense): Kernel {
+function denseInputGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
   const n = l.input.c;
   const m = l.output.c;
   const relu = producedByRelu(plan, l.index - 1);
@@ -95,12 +96,13 @@ function denseInputGrad(plan: TrainingPlan, l: Dense): Kernel {
     r: m,
     a: { array: "dy", base: (b) => `${b} * ${m}u`, stride: 1 },
     b: { array: "params", base: (k) => `${l.kernel.offset}u + ${k} * ${m}u`, stride: 1 },
+    tile: denseTile(tuning),
     store: (b, k, acc) =>
       `dx[${b} * ${n}u + ${k}] = ${reluGate(relu, acc, `x[${b} * ${n}u + ${k}]`)};`,
   });
 }
 
-function denseWeightGrad(plan: TrainingPlan, l: Dense): Kernel {
+function denseWeightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
   const n = l.input.c;
   const m = l.output.c;
   return matmulTile({
@@ -115,6 +117,7 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense): Kernel {
     r: plan.batchSize,
     a: { array: "x", base: (k) => k, stride: n },
     b: { array: "dy", base: (o) => o, stride: m },
+    tile: denseTile(tuning),
     store: (k, o, acc) => `grads[${l.kernel.offset}u + ${k} * ${m}u + ${o}] = ${acc};`,
     extra: {
       threads: m,
@@ -123,52 +126,6 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense): Kernel {
     grads[${l.bias.offset}u + extra] = sum;`,
     },
   });
-}
-
-/**
- * Routes each window's gradient to the input element that was its maximum, one thread per
- * 2×2 block of the input (the blocks past the last window of an odd size get zeros). ReLU′
- * of the max is already in the index: the forward pool stores none for a window whose max
- * is 0 (see `maxPool`).
- */
-function poolGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
-  const { input: s, output: o } = l;
-  const bh = Math.ceil(s.h / 2);
-  const bw = Math.ceil(s.w / 2);
-  const cells = [0, 1, 2, 3];
-  return flatKernel(
-    `pool${l.index}_dx`,
-    [
-      bind(`grad:${l.index}`, "dy", "f32"),
-      bind(`poolIndex:${l.index}`, "arg", "u32"),
-      bind(gradName(plan, l.index - 1), "dx", "f32", true),
-    ],
-    plan.batchSize * bh * bw * s.c,
-    `  let c = i % ${s.c}u;
-  var t = i / ${s.c}u;
-  let pw = t % ${bw}u; t = t / ${bw}u;
-  let ph = t % ${bh}u;
-  let b = t / ${bh}u;
-  var g = 0.0;
-  var at = 0xffffffffu;
-  if (ph < ${o.h}u && pw < ${o.w}u) {
-    let j = ((b * ${o.h}u + ph) * ${o.w}u + pw) * ${o.c}u + c;
-    at = arg[j];
-    g = dy[j];
-  }
-  let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
-${
-      cells.map((k) => {
-        const dh = k >> 1;
-        const dw = k & 1;
-        const idx = `first + ${dh * s.w * s.c + dw * s.c}u`;
-        const inside = [dh ? `ph * 2u + 1u < ${s.h}u` : "", dw ? `pw * 2u + 1u < ${s.w}u` : ""]
-          .filter(Boolean).join(" && ");
-        const write = `dx[${idx}] = select(0.0, g, at == ${idx});`;
-        return inside ? `  if (${inside}) { ${write} }` : `  ${write}`;
-      }).join("\n")
-    }`,
-  );
 }
 
 function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
@@ -203,10 +160,11 @@ export function backwardKernels(plan: TrainingPlan, tuning: Tuning = "gpu"): Ker
       if (dx) kernels.push(convInputGrad(plan, l, tuning));
       kernels.push(...convWeightGrad(plan, l, tuning));
     } else if (l.kind === "dense") {
-      if (dx) kernels.push(denseInputGrad(plan, l));
-      kernels.push(denseWeightGrad(plan, l));
-    } else if (l.kind === "maxPool" && dx) kernels.push(poolGrad(plan, l));
-    else if (l.kind === "dropout" && dx) kernels.push(dropoutGrad(plan, l));
+      if (dx) kernels.push(denseInputGrad(plan, l, tuning));
+      kernels.push(denseWeightGrad(plan, l, tuning));
+    } else if (l.kind === "maxPool" && dx) {
+      kernels.push(poolGrad(plan, l, gradName(plan, l.index - 1)));
+    } else if (l.kind === "dropout" && dx) kernels.push(dropoutGrad(plan, l));
   }
   return kernels;
 }

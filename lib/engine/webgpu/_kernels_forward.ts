@@ -9,6 +9,7 @@
 import { LOSS_EPSILON, type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
+import { maxPool } from "./_pool.ts";
 import {
   bind,
   DROPOUT_HASH,
@@ -18,6 +19,11 @@ import {
   lit,
   singleGroupKernel,
 } from "./_wgsl.ts";
+
+/** Block size of the dense layers' matrix products (see `MatmulTile.tile`). */
+export function denseTile(tuning: Tuning): number {
+  return tuning === "cpu" ? 8 : 4;
+}
 
 /** The buffer holding the output of layer `index` (−1: the batch's images). */
 export function actName(plan: TrainingPlan, index: number): string {
@@ -93,37 +99,6 @@ function conv(
   }, tuning);
 }
 
-function maxPool(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
-  const { input: s, output: o } = l;
-  // After a ReLU, a window whose max is 0 passes no gradient: its index is stored as none
-  // (0xffffffff), so the backward pass needs no activation load to apply ReLU′.
-  const none = producedByRelu(plan, l.index - 1) ? "select(best, 0xffffffffu, m <= 0.0)" : "best";
-  return flatKernel(
-    `pool${l.index}`,
-    [
-      bind(actName(plan, l.index - 1), "x", "f32"),
-      bind(`act:${l.index}`, "y", "f32", true),
-      bind(`poolIndex:${l.index}`, "arg", "u32", true),
-    ],
-    plan.batchSize * o.h * o.w * o.c,
-    `  let c = i % ${o.c}u;
-  var t = i / ${o.c}u;
-  let pw = t % ${o.w}u; t = t / ${o.w}u;
-  let ph = t % ${o.h}u;
-  let b = t / ${o.h}u;
-  let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
-  var best = first;
-  var m = x[first];
-${
-      [s.c, s.w * s.c, (s.w + 1) * s.c].map((d) =>
-        `  { let j = first + ${d}u; let v = x[j]; if (v > m) { m = v; best = j; } }`
-      ).join("\n")
-    }
-  y[i] = m;
-  arg[i] = ${none};`,
-  );
-}
-
 function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
   const n = plan.batchSize * l.output.h * l.output.w * l.output.c;
   const bindings = [
@@ -142,7 +117,11 @@ function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>)
   );
 }
 
-function dense(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dense" }>): Kernel {
+function dense(
+  plan: TrainingPlan,
+  l: Extract<PlanLayer, { kind: "dense" }>,
+  tuning: Tuning,
+): Kernel {
   const n = l.input.c;
   const m = l.output.c;
   const relu = l.activation === "relu";
@@ -158,6 +137,7 @@ function dense(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dense" }>): Ke
     r: n,
     a: { array: "x", base: (b) => `${b} * ${n}u`, stride: 1 },
     b: { array: "params", base: (o) => `${l.kernel.offset}u + ${o}`, stride: m },
+    tile: denseTile(tuning),
     store: (b, o, acc) => {
       const value = `${acc} + params[${l.bias.offset}u + ${o}]`;
       return `y[${b} * ${m}u + ${o}] = ${relu ? `max(${value}, 0.0)` : value};`;
@@ -234,9 +214,12 @@ export function forwardKernels(
   const kernels = [gather(plan, stride)];
   for (const l of plan.layers) {
     if (l.kind === "conv2d") kernels.push(conv(plan, l, tuning));
-    else if (l.kind === "maxPool") kernels.push(maxPool(plan, l));
-    else if (l.kind === "dropout") kernels.push(dropout(plan, l));
-    else if (l.kind === "dense") kernels.push(dense(plan, l));
+    else if (l.kind === "maxPool") {
+      kernels.push(
+        maxPool(plan, l, actName(plan, l.index - 1), producedByRelu(plan, l.index - 1)),
+      );
+    } else if (l.kind === "dropout") kernels.push(dropout(plan, l));
+    else if (l.kind === "dense") kernels.push(dense(plan, l, tuning));
   }
   kernels.push(softmaxLoss(plan));
   return kernels;

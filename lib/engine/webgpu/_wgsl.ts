@@ -15,7 +15,7 @@ export interface KernelBinding {
   buffer: string;
   /** Name of the array in the WGSL source. */
   as: string;
-  type: "f32" | "u32" | "vec4<f32>";
+  type: "f32" | "u32" | "vec4<f32>" | "vec4<u32>";
   write: boolean;
   /**
    * Bind a byte window of the buffer as a uniform `array<vec4<f32>, size / 16>` instead
