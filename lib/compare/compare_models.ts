@@ -10,6 +10,8 @@ import { trainCnn } from "../train/train_cnn.ts";
 import type { TrainOptions } from "../train/config.ts";
 import type { TrainResult } from "../train/types.ts";
 import type { ComparisonRow } from "./types.ts";
+import { renderMarkdownTable, renderTextTable } from "./render_table.ts";
+import { withJupyterDisplay } from "../report/_jupyter.ts";
 
 export type { ComparisonRow } from "./types.ts";
 
@@ -17,6 +19,12 @@ export type { ComparisonRow } from "./types.ts";
 export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "resume"> {
   /** Architectures to compare. @default all four */
   archs?: string[];
+  /**
+   * Save each model under `<modelsDir>/<arch>`, and reuse one saved there with the same arch,
+   * recipe, data and seed instead of training it again (as `trainCnn`'s `outDir` does).
+   * @default none (nothing saved)
+   */
+  modelsDir?: string;
   /** Called when an architecture starts training. */
   onArch?: (arch: string, index: number, total: number) => void;
   /** Called with each finished result (e.g. to write a report). */
@@ -47,7 +55,8 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
 
 /**
  * Trains every requested architecture with its seed recipe (epochs and limit may be
- * overridden for all) on the same data and backend; returns one row per architecture.
+ * overridden for all) on the same data and backend; returns one row per architecture. In a
+ * Jupyter notebook the rows show themselves as a Markdown table.
  *
  * @example Compare all four on a tenth of the data, one epoch each
  * ```ts ignore
@@ -60,7 +69,7 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
 export async function compareModels(options: CompareOptions = {}): Promise<ComparisonRow[]> {
   const archs = options.archs ?? ["mlp", "cnn-basic", "cnn-wide", "cnn-deep"];
   archs.forEach((a) => getArchitecture(a));
-  const { archs: _archs, onArch, onResult, backend, ...shared } = options;
+  const { archs: _archs, onArch, onResult, backend, modelsDir, ...shared } = options;
   const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? "data/mnist" });
   const rows: ComparisonRow[] = [];
   for (const [index, arch] of archs.entries()) {
@@ -69,11 +78,15 @@ export async function compareModels(options: CompareOptions = {}): Promise<Compa
       ...shared,
       arch,
       data,
+      ...(modelsDir ? { outDir: `${modelsDir}/${arch}` } : {}),
       ...(index === 0 && backend ? { backend } : {}),
     });
     rows.push(comparisonRow(result));
     await onResult?.(result);
     result.model.dispose();
   }
-  return rows;
+  return withJupyterDisplay(rows, () => ({
+    "text/markdown": renderMarkdownTable(rows),
+    "text/plain": renderTextTable(rows),
+  }));
 }
