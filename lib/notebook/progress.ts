@@ -7,33 +7,22 @@
  */
 import { epochLine, progressLine } from "../cli/progress.ts";
 import type { EpochLog, StepProgress } from "../train/types.ts";
-import type { MediaBundle } from "../report/_jupyter.ts";
-
-/** Display options of Deno's `Deno.jupyter.display`. */
-export interface DisplayOptions {
-  /** Send the bundle as it is. */
-  raw: boolean;
-  /** Output to create or update. */
-  display_id: string;
-  /** Replace that output instead of adding one. */
-  update?: boolean;
-}
-
-/** A display function, e.g. `Deno.jupyter.display` in Deno's kernel. */
-export type DisplayFunction = (bundle: MediaBundle, options: DisplayOptions) => Promise<void>;
+import { type DisplayFunction, settle } from "./show.ts";
 
 /**
  * Callbacks for `trainCnn` that show progress through `display`.
  *
  * @param display `Deno.jupyter.display` (passed in, so this module needs no notebook).
  * @returns `onProgress` and `onEpoch` for `trainCnn`, and `settled()`, which resolves once every
- *   update has been sent.
+ *   update has been sent and had time to arrive (see `show.ts`).
  *
  * @example
  * ```ts
  * import { notebookProgress } from "./progress.ts";
  * const shown: string[] = [];
- * const progress = notebookProgress(async (bundle) => void shown.push(bundle["text/plain"]!));
+ * const progress = notebookProgress(async (bundle) => {
+ *   shown.push((bundle as Record<string, string>)["text/plain"]!);
+ * });
  * progress.onEpoch({ epoch: 1, loss: 0.3, acc: 0.9, seconds: 2, imagesPerSecond: 1000 });
  * await progress.settled();
  * if (!shown[0]!.startsWith("Epoch 1")) throw new Error(shown[0]);
@@ -66,6 +55,6 @@ export function notebookProgress(display: DisplayFunction): {
     onEpoch(log) {
       show(log.epoch, epochLine(log, steps));
     },
-    settled: () => queue,
+    settled: () => queue.then(() => settle()),
   };
 }
