@@ -26,17 +26,8 @@ export function withJupyterDisplay<T extends object>(
   view: T,
   bundle: () => Promise<MediaBundle> | MediaBundle,
 ): T {
-  // A method, not an arrow function: Deno 2.9.6's kernel showed nothing for a cell ending in
-  // an object whose display member was an async arrow function (checked with nbconvert).
-  const holder = {
-    async [JUPYTER_DISPLAY](): Promise<MediaBundle> {
-      return await bundle();
-    },
-  };
-  return Object.defineProperty(view, JUPYTER_DISPLAY, {
-    value: holder[JUPYTER_DISPLAY as keyof typeof holder],
-    enumerable: false,
-  });
+  const display = async (): Promise<MediaBundle> => await bundle();
+  return Object.defineProperty(view, JUPYTER_DISPLAY, { value: display, enumerable: false });
 }
 
 /**
