@@ -61,3 +61,12 @@ export class TrainingInterruptedError extends Error {
     this.name = "TrainingInterruptedError";
   }
 }
+
+/** WebGPU reported an error (validation, out of memory, lost device); nothing was saved. */
+export class GpuError extends Error {
+  /** Creates a GPU error carrying WebGPU's own message and where it happened. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "GpuError";
+  }
+}

@@ -8,6 +8,7 @@
 import {
   BackendUnavailableError,
   DatasetError,
+  GpuError,
   ModelFileError,
   TrainingDivergedError,
   TrainingInterruptedError,
@@ -22,6 +23,7 @@ const USER_ERRORS = [
   ModelFileError,
   TrainingDivergedError,
   TrainingInterruptedError,
+  GpuError,
 ];
 
 /** Returns the one-line message for a user-facing error, or `undefined` for a bug. */

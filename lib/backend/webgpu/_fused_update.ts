@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { asWebGpuBackend } from "./_backend_internals.ts";
 import { dispatchFlat, FLAT_MAIN, pipelineFor } from "./_raw_dispatch.ts";
+import { guardWebGpuBackend } from "./gpu_errors.ts";
 
 /** A WGSL `f32` expression equal to `Math.fround(x)` bit for bit. */
 export function f32(x: number): string {
@@ -44,6 +45,8 @@ export function runFusedUpdate(
   options: { elements: number; vec4: boolean; scalars?: string[] },
 ): void {
   const backend = asWebGpuBackend(tf.backend());
+  // In-place writes need the read guard (a data() in flight across them must not cache).
+  guardWebGpuBackend(backend);
   for (const v of update.written) ensureOwnBuffer(v);
   const tensors: tf.Tensor[] = [...update.written, ...update.read];
   const type = options.vec4 ? "vec4<f32>" : "f32";
