@@ -24,7 +24,18 @@ export interface RawBinding {
 
 const WORKGROUP = 64;
 const MAX_GROUPS_PER_DIMENSION = 65_535;
+/** The label of every pipeline made by {@linkcode pipelineFor} (tells them from tfjs' own). */
+export const RAW_PIPELINE_LABEL = "mnist-cnn raw dispatch";
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+// getBindGroupLayout makes a new layout object on every call (an op call into wgpu each time).
+const layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
+
+/** The pipeline's bind group 0 layout, asked of WebGPU once per pipeline. */
+export function layoutOf(pipeline: GPUComputePipeline): GPUBindGroupLayout {
+  let layout = layouts.get(pipeline);
+  if (!layout) layouts.set(pipeline, layout = pipeline.getBindGroupLayout(0));
+  return layout;
+}
 
 /** Compiles (once per device and source) a WGSL module whose entry point is `main`. */
 export function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
@@ -34,6 +45,7 @@ export function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline
   if (!pipeline) {
     const module = device.createShaderModule({ code, label: "mnist-cnn fused" });
     pipeline = device.createComputePipeline({
+      label: RAW_PIPELINE_LABEL,
       layout: "auto",
       compute: { module, entryPoint: "main" },
     });
@@ -66,7 +78,7 @@ export function dispatchFlat(
     resource: { buffer: gpuBufferOf(backend, b.dataId), size: b.bytes },
   }));
   const bindGroup = backend.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
+    layout: layoutOf(pipeline),
     entries,
   });
   // Buffers the queued commands use must not go back to tfjs' pool before the submit.
