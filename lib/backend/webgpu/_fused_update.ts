@@ -37,12 +37,13 @@ export interface FusedUpdate {
  * Runs `body` (WGSL statements using index `i`) once per element over the update's
  * tensors, bound as `array<T>` named by `names` (written first, then read), where T is
  * `vec4<f32>` when `vec4` is set. Tensors named in `scalars` are bound as `array<f32>`.
+ * `name` is the kernel name `tf.profile` lists the dispatch under.
  */
 export function runFusedUpdate(
   update: FusedUpdate,
   names: string[],
   body: string,
-  options: { elements: number; vec4: boolean; scalars?: string[] },
+  options: { elements: number; vec4: boolean; scalars?: string[]; name?: string },
 ): void {
   const backend = asWebGpuBackend(tf.backend());
   // In-place writes need the read guard (a data() in flight across them must not cache).
@@ -67,5 +68,5 @@ ${FLAT_MAIN}
     bytes: t.size * 4,
     written: i < update.written.length,
   }));
-  dispatchFlat(backend, pipelineFor(backend.device, code), bindings, threads);
+  dispatchFlat(backend, pipelineFor(backend.device, code), bindings, threads, options.name);
 }

@@ -125,6 +125,7 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
       runFusedUpdate(update, ["value", "ms", "mom", "grad", "lr"], body, {
         ...shapeOptions(pair.value),
         scalars: ["lr"],
+        name: "FusedRMSPropUpdate",
       });
     });
     this.incrementIterations();
@@ -178,14 +179,18 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         written: [pair.value, m, v],
         read: [pair.grad, state.accBeta1, state.accBeta2, lr],
       };
-      runFusedUpdate(update, names, body, { ...shapeOptions(pair.value), scalars });
+      runFusedUpdate(update, names, body, {
+        ...shapeOptions(pair.value),
+        scalars,
+        name: "FusedAdamUpdate",
+      });
     });
     runFusedUpdate(
       { written: [state.accBeta1, state.accBeta2], read: [] },
       ["accBeta1", "accBeta2"],
       `accBeta1[i] = accBeta1[i] * ${f32(this.beta1)};
   accBeta2[i] = accBeta2[i] * ${f32(this.beta2)};`,
-      { elements: 1, vec4: false },
+      { elements: 1, vec4: false, name: "FusedAdamBetaPowers" },
     );
     this.incrementIterations();
   }

@@ -95,3 +95,28 @@ Deno.test({
     v.dispose();
   },
 });
+
+Deno.test({
+  name: "tf.profile lists the fused optimizers' raw dispatches as kernels",
+  ignore: !HAS_WEBGPU,
+  async fn() {
+    await useBackend("webgpu");
+    const vars = [[4, 4], [6]].map((shape, i) =>
+      tf.variable(toTensor(randomHost(shape, i)), true, `sched_${++unique}`)
+    );
+    for (const name of ["rmsprop", "adam"] as const) {
+      const optimizer = createFusedOptimizer(name, 0.01);
+      const info = await tf.profile(() =>
+        tf.tidy(() =>
+          optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: tf.onesLike(v) })))
+        )
+      );
+      const names = info.kernels.map((k) => k.name);
+      const update = name === "adam" ? "FusedAdamUpdate" : "FusedRMSPropUpdate";
+      assert.equal(names.filter((n) => n === update).length, 2, names.join(", "));
+      for (const k of info.kernels) assert.equal(typeof k.kernelTimeMs, "number");
+      optimizer.dispose();
+    }
+    tf.dispose(vars);
+  },
+});
