@@ -6,6 +6,7 @@
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import type { OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
+import { defaultModelDir, defaultTrainConfig } from "../defaults.ts";
 import {
   choiceFlag,
   type FlagSpec,
@@ -31,7 +32,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   arch: {
     type: "string",
     value: "NAME",
-    help: `${ARCHITECTURE_NAMES.join(", ")} (default cnn-deep)`,
+    help: `${ARCHITECTURE_NAMES.join(", ")} (default ${defaultTrainConfig().arch})`,
   },
   epochs: { type: "string", value: "N", help: "Epochs (default: the seed recipe's)" },
   "batch-size": { type: "string", value: "N", help: "Batch size (default: the seed recipe's)" },
@@ -55,7 +56,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   backend: BACKEND_FLAG,
   kernels: { type: "string", value: "K", help: "fast (default) or stock tfjs kernels" },
   "data-dir": DATA_DIR_FLAG,
-  out: { type: "string", value: "DIR", help: "Save the model here (default models/<arch>)" },
+  out: {
+    type: "string",
+    value: "DIR",
+    help: `Save the model here (default ${defaultModelDir("<arch>")})`,
+  },
   retrain: { type: "boolean", help: "Train even if --out holds a model with this recipe" },
   resume: { type: "boolean", help: "Continue from the last epoch's checkpoint in --out" },
   report: { type: "boolean", help: "Also write report.html beside the model" },
@@ -71,7 +76,7 @@ export function trainOptionsFromFlags(flags: ParsedFlags): TrainOptions & { outD
     backend: backendFlag(flags),
     kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
     dataDir: dataDirFlag(flags),
-    outDir: stringFlag(flags, "out") ?? `models/${arch}`,
+    outDir: stringFlag(flags, "out") ?? defaultModelDir(arch),
     retrain: flags.retrain === true,
     resume: flags.resume === true,
   };
