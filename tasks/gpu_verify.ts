@@ -10,6 +10,7 @@
  * @module
  */
 import { intFlag, stringFlag } from "../lib/cli/args.ts";
+import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/data_flags.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runGpuVerify } from "../lib/gpu_verify/run_gpu_verify.ts";
@@ -22,7 +23,7 @@ const spec = {
     quick: { type: "boolean", help: "Small sizes, for a software adapter (CI on llvmpipe)" },
     phases: { type: "string", value: "LIST", help: "Phases to run, e.g. 0,2,3 (default all)" },
     budget: { type: "string", value: "S", help: "Time budget in seconds (default 450)" },
-    "data-dir": { type: "string", value: "DIR", help: "MNIST folder (default $MNIST_DATA_DIR)" },
+    "data-dir": DATA_DIR_FLAG,
   },
 } as const;
 
@@ -35,8 +36,7 @@ await runTask(spec, async (flags) => {
     quick: flags.quick === true,
     ...(phases ? { phases } : {}),
     budgetSeconds: intFlag(flags, "budget", { min: 10 }) ?? 450,
-    dataDir: stringFlag(flags, "data-dir") ?? Deno.env.get("MNIST_DATA_DIR") ??
-      Deno.env.get("MNIST_GPU_DATA") ?? "data/mnist",
+    dataDir: dataDirFlag(flags),
     onLog: (line) => console.log(line),
     onPhase: (p) => console.log(`phase ${p.id} ${p.status} in ${p.seconds.toFixed(1)} s`),
   });
