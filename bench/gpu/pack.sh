@@ -63,7 +63,7 @@ cat > .gpu/run.sh <<'RUN'
 # Results: reports/gpu-verify/ (also copied to $OUT when that is set, as the device tool sets it).
 cd "$(dirname "$0")/.."
 source .gpu/env.sh
-deno run --allow-read=. --allow-write=reports --allow-run=deno,python3 \
+deno run --allow-read=data,reports,.gpu --allow-write=reports --allow-run=deno,python3 \
   --allow-env=MNIST_DATA_DIR,MNIST_GPU_DATA,MNIST_WASM_THREADS,NO_COLOR \
   .gpu/gpu-verify.js "$@"
 status=$?
