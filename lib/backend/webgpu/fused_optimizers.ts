@@ -11,31 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { f32, runFusedUpdate } from "./_fused_update.ts";
-
-/**
- * The learning rate as a one-element tensor the update shaders read, so a schedule that
- * sets `optimizer.learningRate` re-uploads 4 bytes instead of compiling a new shader.
- */
-class LearningRateTensor {
-  private tensor: tf.Variable | undefined;
-  private value = NaN;
-
-  /** The tensor holding `learningRate`, rewritten only when the rate changed. */
-  current(learningRate: number): tf.Variable {
-    if (learningRate !== this.value) {
-      this.tensor?.dispose();
-      this.tensor = tf.tidy(() => tf.variable(tf.tensor1d([learningRate]), false));
-      this.value = learningRate;
-    }
-    return this.tensor!;
-  }
-
-  dispose(): void {
-    this.tensor?.dispose();
-    this.tensor = undefined;
-    this.value = NaN;
-  }
-}
+import { LearningRateTensor } from "./_learning_rate.ts";
 
 /** Optimizers with a fused WebGPU update. */
 export type FusedOptimizerName = "rmsprop" | "adam";
