@@ -12,7 +12,14 @@ import type { PhaseContext } from "./types.ts";
 export async function accuracyPhase(ctx: PhaseContext): Promise<void> {
   const data = await ctx.mnist();
   const arch = ctx.quick ? "mlp" : "cnn-deep";
-  const first = await trainCnn({ arch, data, epochs: 1, seed: 1, progressUpdates: 4 });
+  const first = await trainCnn({
+    arch,
+    data,
+    epochs: 1,
+    seed: 1,
+    progressUpdates: 4,
+    engine: "tfjs",
+  });
   const seconds = first.history[0]!.seconds;
   ctx.record("one epoch", {
     arch,
@@ -41,7 +48,7 @@ export async function accuracyPhase(ctx: PhaseContext): Promise<void> {
     );
     return;
   }
-  const full = await trainCnn({ arch, data, seed: 1, progressUpdates: 4 });
+  const full = await trainCnn({ arch, data, seed: 1, progressUpdates: 4, engine: "tfjs" });
   ctx.record("full recipe", {
     epochs,
     seconds: full.history.reduce((s, h) => s + h.seconds, 0),
