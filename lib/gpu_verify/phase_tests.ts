@@ -14,6 +14,7 @@ export const PACKED_TESTS = ".gpu/webgpu-tests.js";
 export const WEBGPU_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/",
   "tests/train/fit_epoch_webgpu_test.ts",
+  "tests/engine/",
 ];
 
 /** The few that a `--quick` run (llvmpipe, CI) spends its seconds on. */
