@@ -57,6 +57,8 @@ for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 export MNIST_DATA_DIR="$PWD/.gpu/mnist"
+# Tests that call loadMnist() with its defaults read data/mnist (gz files are read as they are).
+[ -e data/mnist ] || { mkdir -p data && ln -s ../.gpu/mnist data/mnist; }
 export MNIST_GPU_DATA="$MNIST_DATA_DIR"
 ENV
 cat > .gpu/run.sh <<'RUN'
@@ -65,7 +67,8 @@ cat > .gpu/run.sh <<'RUN'
 # Results: reports/gpu-verify/ (also copied to $OUT when that is set, as the device tool sets it).
 cd "$(dirname "$0")/.."
 source .gpu/env.sh
-deno run --allow-read=data,reports,.gpu --allow-write=reports --allow-run=deno,python3 \
+# --no-config: the bundle needs no deno.json; with it, Deno would set up node_modules (network).
+deno run --no-config --allow-read=data,reports,.gpu --allow-write=reports --allow-run=deno,python3 \
   --allow-env=MNIST_DATA_DIR,MNIST_GPU_DATA,MNIST_WASM_THREADS,NO_COLOR \
   .gpu/gpu-verify.js "$@"
 status=$?

@@ -33,6 +33,8 @@ export async function testsPhase(ctx: PhaseContext): Promise<void> {
   const files = packed ? [PACKED_TESTS] : ctx.quick ? QUICK_TEST_FILES : WEBGPU_TEST_FILES;
   const args = [
     "test",
+    // The bundle needs no deno.json; with it, Deno would set up node_modules (network).
+    ...(packed ? ["--no-config"] : []),
     "--no-check", // type checking is CI's job; here only behaviour on this adapter counts
     "--allow-read",
     "--allow-write",
