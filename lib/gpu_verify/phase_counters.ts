@@ -1,8 +1,9 @@
 /**
  * Phase 4: what a training step costs the CPU, counted over real steps of `fitEpoch` by
- * wrapping the device and queue methods: dispatches, submits, `writeBuffer`, bind groups,
- * pipelines created after warm-up, `mapAsync` per epoch, and the CPU time to encode the
- * steps (until the first readback) against their wall time.
+ * wrapping the device and queue methods (the counter the engine's bench uses, so the two
+ * paths are counted alike): dispatches, submits, `writeBuffer`, bind groups, pipelines
+ * created after warm-up, `mapAsync` per epoch, and the CPU time to encode a step against
+ * its wall time.
  *
  * @module
  */
@@ -13,7 +14,7 @@ import { getArchitecture } from "../models/architectures.ts";
 import { mulberry32 } from "../random.ts";
 import { fitEpoch } from "../train/fit_epoch.ts";
 import { createOptimizer } from "../train/optimizer.ts";
-import { countGpuCalls } from "./counters.ts";
+import { countGpuCalls } from "../engine/webgpu/gpu_counters.ts";
 import type { PhaseContext } from "./types.ts";
 
 /** Phase 4 body. */
@@ -54,8 +55,7 @@ export async function countersPhase(ctx: PhaseContext): Promise<void> {
     const start = performance.now();
     await epoch(batch * steps, 2);
     const wall = performance.now() - start;
-    const c = counter.read();
-    const encode = (c.firstMapAsyncAt ?? performance.now()) - start;
+    const c = { ...counter.counts };
     const per = (n: number) => Number((n / steps).toFixed(2));
     const summary = {
       arch,
@@ -64,12 +64,11 @@ export async function countersPhase(ctx: PhaseContext): Promise<void> {
       dispatchesPerStep: per(c.dispatches),
       submitsPerStep: per(c.submits),
       writeBuffersPerStep: per(c.writeBuffers),
-      writeBufferBytesPerStep: per(c.writeBufferBytes),
       bindGroupsPerStep: per(c.bindGroups),
-      buffersCreatedPerStep: per(c.buffersCreated),
       pipelinesAfterWarmup: c.pipelines,
       mapAsyncPerEpoch: c.mapAsyncs,
-      encodeMsPerStep: Number((encode / steps).toFixed(3)),
+      encodeMsPerStep: Number((c.encodeMs / steps).toFixed(3)),
+      submitMsPerStep: Number((c.submitMs / steps).toFixed(3)),
       wallMsPerStep: Number((wall / steps).toFixed(3)),
     };
     ctx.record("counters", summary);
@@ -79,7 +78,7 @@ export async function countersPhase(ctx: PhaseContext): Promise<void> {
     ctx.check("at most 2 mapAsync readbacks per epoch", c.mapAsyncs <= 2, `${c.mapAsyncs}`);
     ctx.check("every step dispatches work", c.dispatches >= steps, `${c.dispatches}`);
   } finally {
-    counter.stop();
+    counter.restore();
     optimizer.dispose();
     model.dispose();
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { runConv2DBackpropInputDirect } from "../../../lib/backend/webgpu/conv2d_backprop_input.ts";
 import { setWebGpuKernels } from "../../../lib/backend/webgpu/register_kernels.ts";
-import { countGpuCalls } from "../../../lib/gpu_verify/counters.ts";
+import { countGpuCalls } from "../../../lib/engine/webgpu/gpu_counters.ts";
 import { assertClose, HAS_WEBGPU, randomHost, runOn, toTensor } from "./_gpu_test_utils.ts";
 
 interface Case {
@@ -125,8 +125,8 @@ Deno.test({
       const counter = countGpuCalls(device);
       const dx = tf.engine().makeTensorFromTensorInfo(run());
       await dx.data();
-      dispatches[tuning] = counter.read().dispatches;
-      counter.stop();
+      dispatches[tuning] = counter.counts.dispatches;
+      counter.restore();
       dx.dispose();
     }
     assert.deepEqual(dispatches, { gpu: 1, cpu: 2 });
