@@ -37,3 +37,23 @@ export function compare(ctx: PhaseContext, name: string, actual: Host, expected:
   const error = relativeError(actual, expected);
   ctx.check(name, error <= TOLERANCE, `relative error ${error.toExponential(2)}`);
 }
+
+const stockNotes = new WeakMap<PhaseContext, string[]>();
+
+/**
+ * Compares a result with tfjs' stock kernel, or the stock kernel with `cpu`, as information:
+ * a stock kernel that is wrong is tfjs' bug, not the kernel pack's (llvmpipe, 2026-11-28:
+ * stock `MaxPoolGrad` at batch 1024 of a 28×28×32 input differed from `cpu` by 0.47), so a
+ * mismatch is listed under the phase's details and logged, and fails nothing.
+ */
+export function noteStock(ctx: PhaseContext, name: string, actual: Host, expected: Host): void {
+  const error = relativeError(actual, expected);
+  if (error <= TOLERANCE) return;
+  let notes = stockNotes.get(ctx);
+  if (!notes) {
+    stockNotes.set(ctx, notes = []);
+    ctx.record("stock tfjs mismatches (information, not failures)", notes);
+  }
+  notes.push(`${name}: relative error ${error.toExponential(2)}`);
+  ctx.log(`parity: ${name} differs (${error.toExponential(2)})`);
+}

@@ -1,7 +1,8 @@
 /**
- * Phase 2: the kernel pack against tfjs' stock WebGPU kernels and the `cpu` backend at the
- * real shapes of the seed models, forcing each tuning plan, plus the paths that need more
- * than 65,535 workgroups in one dimension (dispatched in 2-D).
+ * Phase 2: the kernel pack against the `cpu` backend at the real shapes of the seed models,
+ * forcing each tuning plan, plus the paths that need more than 65,535 workgroups in one
+ * dimension (dispatched in 2-D). tfjs' stock WebGPU kernels run on the same inputs; where
+ * they differ (from `cpu` or from the pack) it is listed, not failed: that is tfjs' bug.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { SEED_CONV_LAYERS } from "../backend/webgpu/bench_kernels.ts";
 import { createFusedOptimizer } from "../backend/webgpu/fused_optimizers.ts";
 import { describeLayerPlans } from "../backend/webgpu/kernel_plans.ts";
 import { convKernels, type Host, maxPoolGrad, optimizerSteps, randomHost } from "./_parity_ops.ts";
-import { compare, onCpu, onWebGpu, type Variant, VARIANTS } from "./_parity_run.ts";
+import { compare, noteStock, onCpu, onWebGpu, type Variant, VARIANTS } from "./_parity_run.ts";
 import { hugeParity } from "./_parity_huge.ts";
 import type { PhaseContext } from "./types.ts";
 
@@ -37,6 +38,7 @@ const DEEP_SHAPES = [
 
 async function convParity(ctx: PhaseContext, layers: string[], batches: number[]): Promise<void> {
   const plans: Record<string, unknown> = {};
+  ctx.record("plans", plans); // filled as the cases run, so a cut-short run still shows them
   for (const layer of layers) {
     const g = SEED_CONV_LAYERS[layer]!;
     for (const batch of batches) {
@@ -54,20 +56,21 @@ async function convParity(ctx: PhaseContext, layers: string[], batches: number[]
       // The cpu plan's ~128 threads suit llvmpipe; on a GPU at batch 1024 its filter gradient
       // would run for tens of seconds (one thread reduces ~36 MFLOP), so it stops at 65.
       const variants = batch >= 1024 ? VARIANTS.filter((v) => v !== "fast(cpu)") : VARIANTS;
+      plans[`${layer} b${batch}`] = {
+        gpu: describeLayerPlans(g, batch, "gpu"),
+        cpu: describeLayerPlans(g, batch, "cpu"),
+      };
       for (const variant of variants) {
         results[variant] = await onWebGpu(variant, compute);
-        KERNELS.forEach((kernel, k) =>
-          compare(
-            ctx,
-            `${kernel} ${layer} b${batch} ${variant} vs cpu`,
-            results[variant]![k]!,
-            expected[k]!,
-          )
-        );
+        KERNELS.forEach((kernel, k) => {
+          const name = `${kernel} ${layer} b${batch} ${variant} vs cpu`;
+          if (variant === "stock") noteStock(ctx, name, results.stock![k]!, expected[k]!);
+          else compare(ctx, name, results[variant]![k]!, expected[k]!);
+        });
       }
       for (const variant of variants.filter((v) => v !== "stock")) {
         KERNELS.forEach((kernel, k) =>
-          compare(
+          noteStock(
             ctx,
             `${kernel} ${layer} b${batch} ${variant} vs stock`,
             results[variant]![k]!,
@@ -75,19 +78,18 @@ async function convParity(ctx: PhaseContext, layers: string[], batches: number[]
           )
         );
       }
-      plans[`${layer} b${batch}`] = {
-        gpu: describeLayerPlans(g, batch, "gpu"),
-        cpu: describeLayerPlans(g, batch, "cpu"),
-      };
       ctx.log(`parity: ${layer} b${batch} done`);
     }
   }
-  ctx.record("plans", plans);
 }
 
 async function poolParity(ctx: PhaseContext, pools: string[], batches: number[]): Promise<void> {
   for (const pool of pools) {
     for (const batch of batches) {
+      if (ctx.secondsLeft() < 90) {
+        ctx.check(`${pool} b${batch}: time left for the pool cases`, false, "out of time");
+        return;
+      }
       const [h, w, c] = POOLS[pool]!;
       const x = randomHost([batch, h, w, c], 3 + batch);
       const dy = randomHost([batch, Math.floor(h / 2), Math.floor(w / 2), c], 5);
@@ -95,7 +97,7 @@ async function poolParity(ctx: PhaseContext, pools: string[], batches: number[])
       const stock = (await onWebGpu("stock", maxPoolGrad(x, dy)))[0]!;
       const fast = (await onWebGpu("fast(gpu)", maxPoolGrad(x, dy)))[0]!;
       compare(ctx, `MaxPoolGrad ${pool} b${batch} fast vs cpu`, fast, expected);
-      compare(ctx, `MaxPoolGrad ${pool} b${batch} stock vs cpu`, stock, expected);
+      noteStock(ctx, `MaxPoolGrad ${pool} b${batch} stock vs cpu`, stock, expected);
     }
   }
 }
@@ -127,5 +129,9 @@ export async function parityPhase(ctx: PhaseContext): Promise<void> {
     ctx.quick ? [2] : [1, 64, 65, 1024],
   );
   await optimizerParity(ctx, ctx.quick ? [[3, 3, 8, 8], [8], [10]] : DEEP_SHAPES);
+  if (ctx.secondsLeft() < 60) {
+    ctx.check("time left for the > 65,535-workgroup cases", false, "out of time");
+    return;
+  }
   await hugeParity(ctx);
 }
