@@ -2,7 +2,7 @@
  * Phase 2: the kernel pack against the `cpu` backend at the real shapes of the seed models,
  * forcing each tuning plan, plus the paths that need more than 65,535 workgroups in one
  * dimension (dispatched in 2-D). tfjs' stock WebGPU kernels run on the same inputs; where
- * they differ (from `cpu` or from the pack) it is listed, not failed: that is tfjs' bug.
+ * they differ (from `cpu` or from the pack) it is listed, not failed.
  *
  * @module
  */
