@@ -44,11 +44,11 @@ export interface LayerPlans {
  *
  * @example
  * ```ts
- * import { describeLayerPlans } from "./kernel_plans.ts";
+ * import { type ConvLayerGeometry, describeLayerPlans } from "./kernel_plans.ts";
  * import assert from "node:assert/strict";
  *
- * const conv2 = { inShape: [13, 13, 32], filterShape: [3, 3, 32, 64], pad: "valid" } as const;
- * const plans = describeLayerPlans(conv2, 64, "gpu");
+ * const conv2 = { inShape: [13, 13, 32], filterShape: [3, 3, 32, 64], pad: "valid" };
+ * const plans = describeLayerPlans(conv2 as ConvLayerGeometry, 64, "gpu");
  * assert.ok(plans.filterGrad!.rowsPerSplit > 1);
  * ```
  */
