@@ -97,3 +97,13 @@ export function dataEventLog(write: (line: string) => void): DataEventLog {
     },
   };
 }
+
+/**
+ * The data log of a task: each event worth telling goes to stderr (stdout stays free for
+ * `--json`), and the rejections are kept for `--json`.
+ *
+ * @returns The log; pass `log.onEvent` as the library's `onEvent` / `onDataEvent`.
+ */
+export function stderrDataLog(): DataEventLog {
+  return dataEventLog((line) => console.error(line));
+}

@@ -6,8 +6,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../data/types.ts";
 import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
-import { predictProbabilities } from "./evaluate_model.ts";
-import { ModelFileError } from "../errors.ts";
+import { checkFiniteOutputs, predictProbabilities } from "./evaluate_model.ts";
 
 /** Options for {@linkcode predict}. */
 export interface PredictOptions {
@@ -70,31 +69,4 @@ export async function predict(
     const confidence = Math.max(...probabilities);
     return { probabilities, digit: probabilities.indexOf(confidence), confidence };
   });
-}
-
-/**
- * Refuses model outputs that are not finite numbers: a model with corrupt weights gives NaN,
- * which is no prediction (it used to print "Predicted: -1 (NaN %)").
- *
- * @param probabilities The model's outputs, 10 per image.
- * @returns When every value is finite.
- * @throws {ModelFileError} naming the first image with a non-finite output.
- *
- * @example
- * ```ts
- * import { checkFiniteOutputs } from "./predict.ts";
- * import assert from "node:assert/strict";
- * checkFiniteOutputs(new Float32Array(10).fill(0.1));
- * assert.throws(() => checkFiniteOutputs(new Float32Array([NaN])), /not finite \(NaN\)/);
- * ```
- */
-export function checkFiniteOutputs(probabilities: ArrayLike<number>): void {
-  for (let i = 0; i < probabilities.length; i++) {
-    if (!Number.isFinite(probabilities[i])) {
-      throw new ModelFileError(
-        `The model's output for image ${Math.floor(i / NUM_CLASSES)} is not finite ` +
-          `(${probabilities[i]}): its weights are corrupt; retrain it`,
-      );
-    }
-  }
 }
