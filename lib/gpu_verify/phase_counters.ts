@@ -8,7 +8,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { imagesToDevice, labelsToTensor, limitSplit } from "../data/tensors.ts";
+import { labelsToTensor, limitSplit } from "../data/tensors.ts";
+import { imagesToDevice } from "../train/device_images.ts";
 import { buildModel } from "../models/build_model.ts";
 import { getArchitecture } from "../models/architectures.ts";
 import { mulberry32 } from "../random.ts";

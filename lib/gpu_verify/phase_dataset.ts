@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { imagesToDevice } from "../data/tensors.ts";
+import { imagesToDevice } from "../train/device_images.ts";
 import type { PhaseContext } from "./types.ts";
 
 /** Phase 3 body. */

@@ -14,7 +14,7 @@ import {
   guardWebGpuBackend,
   openErrorScopes,
 } from "../backend/webgpu/gpu_errors.ts";
-import type { DeviceImages } from "../data/tensors.ts";
+import type { DeviceImages } from "./device_images.ts";
 import { TrainingDivergedError } from "../errors.ts";
 import { countCorrect, KERAS_EPSILON, sparseCrossEntropy } from "../models/loss.ts";
 import { permutation } from "../random.ts";

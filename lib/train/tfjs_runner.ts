@@ -6,7 +6,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { imagesToDevice, labelsToTensor } from "../data/tensors.ts";
+import { labelsToTensor } from "../data/tensors.ts";
+import { imagesToDevice } from "./device_images.ts";
 import type { EpochRunner, EpochRunnerInput } from "./epoch_runner.ts";
 import { fitEpoch } from "./fit_epoch.ts";
 

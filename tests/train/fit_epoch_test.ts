@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { imagesToDevice, labelsToTensor } from "../../lib/data/tensors.ts";
+import { labelsToTensor } from "../../lib/data/tensors.ts";
+import { imagesToDevice } from "../../lib/train/device_images.ts";
 import { KERAS_EPSILON } from "../../lib/models/loss.ts";
 import { buildModel } from "../../lib/models/build_model.ts";
 import { fitEpoch } from "../../lib/train/fit_epoch.ts";

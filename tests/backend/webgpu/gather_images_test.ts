@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { gatherPackedImages, packImageBytes } from "../../../lib/backend/webgpu/gather_images.ts";
-import { imagesToDevice } from "../../../lib/data/tensors.ts";
+import { imagesToDevice } from "../../../lib/train/device_images.ts";
 import { syntheticSplit } from "../../_synthetic.ts";
 import { HAS_WEBGPU, useBackend } from "./_gpu_test_utils.ts";
 
