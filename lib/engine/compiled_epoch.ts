@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { TrainingDivergedError } from "../errors.ts";
 import { permutation } from "../random.ts";
 import type { EpochArgs, EpochResult } from "../train/epoch_runner.ts";
+import { progressPoint } from "../train/_progress_point.ts";
 
 /** What an executor offers the epoch loop. */
 export interface Stepper {
@@ -55,27 +55,8 @@ export async function runCompiledEpoch(
     onStep();
     if (!report) continue;
     const [loss, correct] = await stepper.readSums();
-    const seen = Math.min(done * batchSize, count);
-    if (!Number.isFinite(loss)) {
-      throw new TrainingDivergedError(
-        `Training diverged: the loss became ${loss} in epoch ${args.epoch} by step ${done} ` +
-          "(try a lower --learning-rate)",
-      );
-    }
-    const seconds = (performance.now() - start) / 1000;
-    args.onProgress?.({
-      epoch: args.epoch,
-      epochs: args.epochs,
-      step: done,
-      steps,
-      loss: loss / seen,
-      acc: correct / seen,
-      seconds,
-      imagesPerSecond: seen / seconds,
-    });
-    if (done === steps) {
-      return { loss: loss / count, acc: correct / count, seconds, aborted: false };
-    }
+    const result = progressPoint(args, { loss, correct, done, steps, batchSize, count, start });
+    if (result) return result;
   }
   throw new Error("unreachable: the last step always reports");
 }

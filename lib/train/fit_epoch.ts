@@ -15,11 +15,11 @@ import {
   openErrorScopes,
 } from "../backend/webgpu/gpu_errors.ts";
 import type { DeviceImages } from "./device_images.ts";
-import { TrainingDivergedError } from "../errors.ts";
 import { countCorrect, KERAS_EPSILON, sparseCrossEntropy } from "../models/loss.ts";
 import { permutation } from "../random.ts";
 import type { StepProgress } from "./types.ts";
 import type { EpochResult } from "./epoch_runner.ts";
+import { progressPoint } from "./_progress_point.ts";
 
 /** What one epoch needs. */
 export interface FitEpochInput {
@@ -127,27 +127,9 @@ export async function fitEpoch(input: FitEpochInput): Promise<FitEpochResult> {
         const where = `training epoch ${input.epoch}, step ${done}`;
         const [loss, correct] = await readSums(lossSum, correctSum, scopes, where);
         scopes = device && done < steps ? openErrorScopes(device) : undefined;
-        const seen = Math.min(done * batchSize, count);
-        if (!Number.isFinite(loss)) {
-          throw new TrainingDivergedError(
-            `Training diverged: the loss became ${loss} in epoch ${input.epoch} by step ${done} ` +
-              "(try a lower --learning-rate)",
-          );
-        }
-        const seconds = (performance.now() - start) / 1000;
-        input.onProgress?.({
-          epoch: input.epoch,
-          epochs: input.epochs,
-          step: done,
-          steps,
-          loss: loss / seen,
-          acc: correct / seen,
-          seconds,
-          imagesPerSecond: seen / seconds,
-        });
-        if (done === steps) {
-          return { loss: loss / count, acc: correct / count, seconds, aborted: false };
-        }
+        const point = { loss, correct, done, steps, batchSize, count, start };
+        const result = progressPoint(input, point);
+        if (result) return result;
       }
     }
     throw new Error("unreachable: the last step always reports");

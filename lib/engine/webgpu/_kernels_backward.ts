@@ -9,8 +9,9 @@
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
 import { actName, producedByRelu } from "./_kernels_forward.ts";
-import { convTile, filterGradTile, matmulTile, type Tuning } from "./_tiles.ts";
-import { filterGradRows } from "./_filter_grad_rows.ts";
+import { convTile, type Tuning } from "./_tiles.ts";
+import { matmulTile } from "./_matmul_tile.ts";
+import { filterGradRows, filterGradTile } from "./_filter_grad.ts";
 import {
   bind,
   DROPOUT_HASH,
@@ -81,7 +82,7 @@ function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
     kernelOffset: l.kernel.offset,
     biasOffset: l.bias.offset,
   };
-  return tuning === "cpu" ? filterGradRows(spec) : [filterGradTile(spec)];
+  return tuning === "cpu" ? filterGradRows(spec) : filterGradTile(spec);
 }
 
 function denseInputGrad(plan: TrainingPlan, l: Dense): Kernel {

@@ -7,7 +7,8 @@
  * @module
  */
 import { LOSS_EPSILON, type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
-import { convTile, matmulTile, type Tuning } from "./_tiles.ts";
+import { convTile, type Tuning } from "./_tiles.ts";
+import { matmulTile } from "./_matmul_tile.ts";
 import {
   bind,
   DROPOUT_HASH,

@@ -78,6 +78,30 @@ ${body}
   return { label, code, bindings, groups: flatGroups(threads, workgroup) };
 }
 
+/**
+ * A kernel of `groups` workgroups of `lanes` invocations: `body` runs with the workgroup
+ * index `g` and the lane `lane` (u32). Values computed from `g` alone are uniform across a
+ * workgroup, and llvmpipe loads a uniform address once for all lanes instead of once per
+ * lane — the point of this shape.
+ */
+export function laneKernel(
+  label: string,
+  bindings: KernelBinding[],
+  groups: number,
+  body: string,
+  lanes = 8,
+): Kernel {
+  const code = `${declarations(bindings)}
+@compute @workgroup_size(${lanes})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>,
+        @builtin(local_invocation_index) lane: u32) {
+  let g = wid.x + wid.y * ng.x;
+  if (g >= ${groups}u) { return; }
+${body}
+}`;
+  return { label, code, bindings, groups: flatGroups(groups * lanes, lanes) };
+}
+
 /** A kernel of one workgroup whose `main` is given whole (for reductions). */
 export function singleGroupKernel(label: string, bindings: KernelBinding[], main: string): Kernel {
   return { label, code: `${declarations(bindings)}\n${main}`, bindings, groups: [1, 1] };

@@ -30,7 +30,13 @@ export interface WebGpuRunnerOptions {
  * The GPU device the engine uses: the one given, tfjs' own when the active backend is
  * `webgpu` (one device, one queue), else a fresh device with the adapter's binding limits.
  *
+ * @param given A device to use as is.
+ * @returns The device.
  * @throws {Error} when this runtime has no WebGPU adapter.
+ * @example
+ * ```ts ignore
+ * const device = await engineDevice();
+ * ```
  */
 export async function engineDevice(given?: GPUDevice): Promise<GPUDevice> {
   if (given) return given;

@@ -14,6 +14,7 @@ import { backwardKernels } from "./_kernels_backward.ts";
 import { forwardKernels } from "./_kernels_forward.ts";
 import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
 import type { Kernel } from "./_wgsl.ts";
+import { pipelineFor, readBuffer } from "./_gpu_io.ts";
 import { type Tuning, tuningOf } from "./_tiles.ts";
 
 const STORAGE = GPUBufferUsage.STORAGE;
@@ -24,10 +25,8 @@ function upload(queue: GPUQueue, buffer: GPUBuffer, offset: number, view: ArrayB
   queue.writeBuffer(buffer, offset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
 }
 
-/** Pipelines per device and WGSL source: a second runner on one device compiles nothing. */
-const PIPELINES = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-interface Dispatch {
+/** One recorded dispatch of a step: pipeline, bind group and workgroup counts. */
+export interface Dispatch {
   label: string;
   pipeline: GPUComputePipeline;
   group: GPUBindGroup;
@@ -47,7 +46,18 @@ export interface ExecutorInput {
   tuning?: Tuning;
 }
 
-/** A compiled training step on one GPU device. */
+/**
+ * A compiled training step on one GPU device.
+ *
+ * @example
+ * ```ts ignore
+ * const executor = new WebGpuExecutor({ device, arch: "cnn-deep", batchSize: 64, optimizer, train });
+ * executor.writeState(await loadTrainingState(model, tfOptimizer, optimizer, executor.plan));
+ * executor.beginEpoch(order, seed);
+ * executor.step(64, true);
+ * const [lossSum, correct] = await executor.readSums();
+ * ```
+ */
 export class WebGpuExecutor {
   /** The full-batch plan (its buffer sizes are the allocation). */
   readonly plan: TrainingPlan;
@@ -83,7 +93,9 @@ export class WebGpuExecutor {
         { length: slotCount(input.optimizer) },
         (_, k) => [`slot${k}`, this.plan.paramCount * 4] as [string, number],
       ),
-      ...this.plan.buffers.map((b) => [b.name, b.elements * 4] as [string, number]),
+      // Dropout masks are recomputed from their hash in the backward pass, not stored.
+      ...this.plan.buffers.filter((b) => b.kind !== "dropoutMask")
+        .map((b) => [b.name, b.elements * 4] as [string, number]),
       [
         "scratch",
         4 * Math.max(
@@ -113,7 +125,7 @@ export class WebGpuExecutor {
       Uint32Array.from(input.train.labels),
     );
     upload(this.device.queue, this.#buffer("scalars"), 0, new Float32Array([0, 0, 1, 1]));
-    for (const size of this.#sizes()) this.#program(size);
+    for (const size of this.#sizes()) this.program(size);
   }
 
   /** The step sizes of an epoch: the batch, and the tail when the split does not divide. */
@@ -138,36 +150,12 @@ export class WebGpuExecutor {
     return buffer;
   }
 
-  #pipeline(kernel: Kernel): GPUComputePipeline {
-    let cache = PIPELINES.get(this.device);
-    if (!cache) PIPELINES.set(this.device, cache = new Map());
-    let pipeline = cache.get(kernel.code);
-    if (pipeline) return pipeline;
-    const layout = this.device.createBindGroupLayout({
-      entries: kernel.bindings.map((b, binding) => ({
-        binding,
-        visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: b.write ? "storage" : "read-only-storage" } as const,
-      })),
-    });
-    pipeline = this.device.createComputePipeline({
-      label: kernel.label,
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: {
-        module: this.device.createShaderModule({ code: kernel.code, label: kernel.label }),
-        entryPoint: "main",
-      },
-    });
-    cache.set(kernel.code, pipeline);
-    return pipeline;
-  }
-
   /** The dispatches of a step of `size` samples, compiled and bound on first use. */
-  #program(size: number): Dispatch[] {
+  program(size: number): Dispatch[] {
     let program = this.#programs.get(size);
     if (program) return program;
     program = this.#kernels(size).map((kernel) => {
-      const pipeline = this.#pipeline(kernel);
+      const pipeline = pipelineFor(this.device, kernel);
       const group = this.device.createBindGroup({
         label: kernel.label,
         layout: pipeline.getBindGroupLayout(0),
@@ -184,7 +172,7 @@ export class WebGpuExecutor {
 
   /** Dispatches per full-batch step (for the counters and the docs). */
   get dispatchesPerStep(): number {
-    return this.#program(this.plan.batchSize).length;
+    return this.program(this.plan.batchSize).length;
   }
 
   /** Starts an epoch: uploads its permutation and dropout seed, zeroes the sums and step. */
@@ -200,7 +188,7 @@ export class WebGpuExecutor {
    * With `readback` the step also copies the running sums for {@linkcode readSums}.
    */
   step(size: number, readback = false): void {
-    const program = this.#program(size);
+    const program = this.program(size);
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const d of program) {
@@ -213,35 +201,6 @@ export class WebGpuExecutor {
       encoder.copyBufferToBuffer(this.#buffer("scalars"), 0, this.#stagingBuffer(16), 0, 16);
     }
     this.device.queue.submit([encoder.finish()]);
-  }
-
-  /**
-   * Runs one step of `size` samples kernel by kernel, each in its own submit awaited to
-   * completion, and returns each kernel's wall time (for profiling; slow). With `repeat`,
-   * each kernel runs that many times more, which changes the training state.
-   */
-  async profileStep(size: number, repeat = 1): Promise<{ kernel: string; ms: number }[]> {
-    const times = [];
-    for (const d of this.#program(size)) {
-      const run = async (count: number) => {
-        const start = performance.now();
-        const encoder = this.device.createCommandEncoder();
-        const pass = encoder.beginComputePass();
-        for (let r = 0; r < count; r++) {
-          pass.setPipeline(d.pipeline);
-          pass.setBindGroup(0, d.group);
-          pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
-        }
-        pass.end();
-        this.device.queue.submit([encoder.finish()]);
-        await this.device.queue.onSubmittedWorkDone();
-        return performance.now() - start;
-      };
-      // With `repeat`, the submit-and-wait latency (~10 ms on llvmpipe) cancels out.
-      const ms = repeat > 1 ? ((await run(repeat)) - (await run(1))) / (repeat - 1) : await run(1);
-      times.push({ kernel: d.label, ms });
-    }
-    return times;
   }
 
   #stagingBuffer(bytes: number): GPUBuffer {
@@ -274,20 +233,8 @@ export class WebGpuExecutor {
   }
 
   /** Reads a named buffer back (e.g. `params`, `grads`, `act:3`), for sync and tests. */
-  async read(name: string, bytes?: number): Promise<Float32Array<ArrayBuffer>> {
-    const source = this.#buffer(name);
-    const size = bytes ?? source.size;
-    const staging = this.device.createBuffer({
-      size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(source, 0, staging, 0, size);
-    this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const values = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return values;
+  read(name: string, bytes?: number): Promise<Float32Array<ArrayBuffer>> {
+    return readBuffer(this.device, this.#buffer(name), bytes);
   }
 
   /** Downloads parameters and optimizer state. */
