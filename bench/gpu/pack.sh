@@ -68,7 +68,7 @@ cat > .gpu/run.sh <<'RUN'
 cd "$(dirname "$0")/.."
 source .gpu/env.sh
 # --no-config: the bundle needs no deno.json; with it, Deno would set up node_modules (network).
-deno run --no-config --allow-read=data,reports,.gpu --allow-write=reports --allow-run=deno,python3 \
+deno run --no-config --allow-read=data,reports,.gpu --allow-write=reports --allow-run=deno,python3,/usr/bin/python3 \
   --allow-env=MNIST_DATA_DIR,MNIST_GPU_DATA,MNIST_WASM_THREADS,NO_COLOR \
   .gpu/gpu-verify.js "$@"
 status=$?

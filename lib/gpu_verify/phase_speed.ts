@@ -28,9 +28,21 @@ type Row = Pick<BenchRow, "arch" | "batch" | "steps" | "msPerStep" | "secondsPer
   variant: string;
 };
 
-async function torchRows(ctx: PhaseContext, args: string[]): Promise<Record<string, unknown>[]> {
-  const output = await new Deno.Command("python3", {
-    args: ["bench/pytorch_bench.py", "--json", ...args],
+/** Pythons to try: the one on PATH, then Debian's (where `python3-torch` installs). */
+const PYTHONS = ["python3", "/usr/bin/python3"];
+
+interface Torch {
+  python: string;
+  device: "cuda" | "cpu";
+}
+
+async function torchRows(
+  ctx: PhaseContext,
+  torch: Torch,
+  args: string[],
+): Promise<Record<string, unknown>[]> {
+  const output = await new Deno.Command(torch.python, {
+    args: ["bench/pytorch_bench.py", "--json", "--device", torch.device, ...args],
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(Math.max(10, Math.min(120, ctx.secondsLeft() - 60)) * 1000),
@@ -39,18 +51,23 @@ async function torchRows(ctx: PhaseContext, args: string[]): Promise<Record<stri
   return new TextDecoder().decode(output.stdout).trim().split("\n").map((l) => JSON.parse(l));
 }
 
-async function torchDevice(): Promise<"cuda" | "cpu" | undefined> {
-  try {
-    const probe = await new Deno.Command("python3", {
-      args: ["-c", "import torch; print(torch.cuda.is_available())"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (probe.code !== 0) return undefined;
-    return new TextDecoder().decode(probe.stdout).trim() === "True" ? "cuda" : "cpu";
-  } catch {
-    return undefined; // no python3
+/** The first Python that imports torch, and whether it has CUDA. */
+async function findTorch(): Promise<Torch | undefined> {
+  for (const python of PYTHONS) {
+    try {
+      const probe = await new Deno.Command(python, {
+        args: ["-c", "import torch; print(torch.cuda.is_available())"],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      if (probe.code !== 0) continue;
+      const cuda = new TextDecoder().decode(probe.stdout).trim() === "True";
+      return { python, device: cuda ? "cuda" : "cpu" };
+    } catch {
+      // not installed, or not allowed to run
+    }
   }
+  return undefined;
 }
 
 /** Phase 5 body. */
@@ -89,33 +106,17 @@ export async function speedPhase(ctx: PhaseContext): Promise<void> {
     );
   }
   ctx.record("webgpu", rows);
-  const device = await torchDevice();
-  if (device === undefined || (device === "cpu" && !ctx.quick)) {
-    ctx.record("pytorch", `skipped: ${device ? "no CUDA" : "no python3 with torch"}`);
+  const found = await findTorch();
+  if (found === undefined || (found.device === "cpu" && !ctx.quick)) {
+    ctx.record("pytorch", `skipped: ${found ? "no CUDA" : "no python3 with torch"}`);
     return;
   }
   try {
     const torch = ctx.quick
-      ? await torchRows(ctx, ["--device", "cpu", "--arch", "mlp", "--steps", "3", "--warmup", "1"])
+      ? await torchRows(ctx, found, ["--arch", "mlp", "--steps", "3", "--warmup", "1"])
       : [
-        ...await torchRows(ctx, [
-          "--device",
-          "cuda",
-          "--arch",
-          ARCHITECTURE_NAMES.join(","),
-          "--steps",
-          "100",
-        ]),
-        ...await torchRows(ctx, [
-          "--device",
-          "cuda",
-          "--arch",
-          "cnn-deep",
-          "--batch",
-          "1024",
-          "--steps",
-          "30",
-        ]),
+        ...await torchRows(ctx, found, ["--arch", ARCHITECTURE_NAMES.join(","), "--steps", "100"]),
+        ...await torchRows(ctx, found, ["--arch", "cnn-deep", "--batch", "1024", "--steps", "30"]),
       ];
     ctx.record("pytorch", torch);
     const ratios = torch.flatMap((t) => {
@@ -127,7 +128,11 @@ export async function speedPhase(ctx: PhaseContext): Promise<void> {
         : [];
     });
     ctx.record("ratios", ratios);
-    ctx.check("the PyTorch reference ran", torch.length > 0, `${torch.length} rows on ${device}`);
+    ctx.check(
+      "the PyTorch reference ran",
+      torch.length > 0,
+      `${torch.length} rows on ${found.device}`,
+    );
   } catch (error) {
     ctx.check("the PyTorch reference ran", false, String(error).slice(0, 300));
   }
