@@ -10,7 +10,12 @@ import type { PhaseContext } from "./types.ts";
 
 const ENGINE_RESERVE_SECONDS = 120;
 
-/** Phase 6 body. */
+/**
+ * Phase 6 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function accuracyPhase(ctx: PhaseContext): Promise<void> {
   const data = await ctx.mnist();
   const arch = ctx.quick ? "mlp" : "cnn-deep";

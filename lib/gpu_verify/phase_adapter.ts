@@ -19,7 +19,12 @@ const LIMITS = [
   "maxStorageBuffersPerShaderStage",
 ] as const;
 
-/** A call WebGPU rejects with a validation error (MAP_READ cannot go with STORAGE). */
+/**
+ * Makes a call WebGPU rejects with a validation error (MAP_READ cannot go with STORAGE), to
+ * prove that errors are caught.
+ *
+ * @param device The device to make the bad call on.
+ */
 export function injectValidationError(device: GPUDevice): void {
   device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
 }
@@ -46,7 +51,12 @@ export async function adapterSummary(device: GPUDevice): Promise<Record<string, 
   };
 }
 
-/** Phase 0 body. */
+/**
+ * Phase 0 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function adapterPhase(ctx: PhaseContext): Promise<void> {
   const summary = await adapterSummary(ctx.device);
   ctx.record("adapter", summary);

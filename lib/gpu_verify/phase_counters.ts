@@ -18,7 +18,12 @@ import { createOptimizer } from "../train/optimizer.ts";
 import { countGpuCalls } from "../engine/webgpu/gpu_counters.ts";
 import type { PhaseContext } from "./types.ts";
 
-/** Phase 4 body. */
+/**
+ * Phase 4 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function countersPhase(ctx: PhaseContext): Promise<void> {
   const arch = ctx.quick ? "mlp" : "cnn-deep";
   const batch = ctx.quick ? 16 : 64;

@@ -8,7 +8,12 @@ import * as tf from "@tensorflow/tfjs";
 import { imagesToDevice } from "../train/device_images.ts";
 import type { PhaseContext } from "./types.ts";
 
-/** Phase 3 body. */
+/**
+ * Phase 3 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function datasetPhase(ctx: PhaseContext): Promise<void> {
   const { train } = await ctx.mnist();
   const rows = ctx.quick ? [0, 1337, train.count - 1] : [0, 31337, 59999];

@@ -18,7 +18,12 @@ import type { PhaseContext } from "./types.ts";
 /** The engine's own bar for parity with the tfjs path (`engineParity`'s documentation). */
 const PARITY_TOLERANCE = 1e-3;
 
-/** Phase 7 body: parity, speed and counters of the compiled engine. */
+/**
+ * Phase 7 body: parity, speed and counters of the compiled engine.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function enginePhase(ctx: PhaseContext): Promise<void> {
   const { train } = await ctx.mnist();
   const arch = ctx.quick ? "mlp" : "cnn-deep";
@@ -52,7 +57,12 @@ export async function enginePhase(ctx: PhaseContext): Promise<void> {
   ctx.record("engine", rows);
 }
 
-/** Phase 8 body: one epoch with the compiled engine, evaluated on the test split. */
+/**
+ * Phase 8 body: one epoch with the compiled engine, evaluated on the test split.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function engineAccuracyPhase(ctx: PhaseContext): Promise<void> {
   const data = await ctx.mnist();
   const arch = ctx.quick ? "mlp" : "cnn-deep";

@@ -118,7 +118,12 @@ async function optimizerParity(ctx: PhaseContext, shapes: number[][]): Promise<v
   }
 }
 
-/** Phase 2 body. */
+/**
+ * Phase 2 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function parityPhase(ctx: PhaseContext): Promise<void> {
   const layers = ctx.quick ? ["cnn-deep/conv3"] : Object.keys(SEED_CONV_LAYERS);
   const batches = ctx.quick ? [1, 2] : [1, 64, 65, 1024];

@@ -70,7 +70,12 @@ async function findTorch(): Promise<Torch | undefined> {
   return undefined;
 }
 
-/** Phase 5 body. */
+/**
+ * Phase 5 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function speedPhase(ctx: PhaseContext): Promise<void> {
   const { train } = await ctx.mnist();
   const rows: Row[] = [];

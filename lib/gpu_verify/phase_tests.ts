@@ -27,7 +27,12 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
-/** Phase 1 body. */
+/**
+ * Phase 1 body.
+ *
+ * @param ctx Where the phase records its checks and measurements.
+ * @returns When the phase is done (failed checks are recorded, not thrown).
+ */
 export async function testsPhase(ctx: PhaseContext): Promise<void> {
   const packed = !ctx.quick && await exists(PACKED_TESTS);
   const files = packed ? [PACKED_TESTS] : ctx.quick ? QUICK_TEST_FILES : WEBGPU_TEST_FILES;

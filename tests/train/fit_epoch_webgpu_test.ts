@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { GpuError } from "../../lib/errors.ts";
+import { userMessage } from "../../lib/cli/run_task.ts";
 import { guardWebGpuBackend } from "../../lib/backend/webgpu/gpu_errors.ts";
 import { buildModel } from "../../lib/models/build_model.ts";
 import { createOptimizer } from "../../lib/train/optimizer.ts";
@@ -118,4 +119,9 @@ Deno.test({
     assert.deepEqual(Array.from(await x.data()), [2, 2, 2, 2]);
     x.dispose();
   },
+});
+
+Deno.test("a GpuError is a user-facing error: one line, no stack trace, exit 2 in the tasks", () => {
+  const error = new GpuError("WebGPU validation error: too big (during training epoch 1, step 4)");
+  assert.equal(userMessage(error), error.message);
 });
