@@ -1,14 +1,21 @@
 /**
  * Phase 2's paths that need more than 65,535 workgroups in one dimension (dispatched in 2-D):
  * a 5M-element fused RMSprop update, and at batch 8192 conv1's forward conv and the first
- * pool's gradient, checked against `cpu` on their first rows (rows are independent).
+ * pool's gradient, checked against `cpu` on sampled rows (rows are independent).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { SEED_CONV_LAYERS } from "../backend/webgpu/bench_kernels.ts";
 import { createFusedOptimizer } from "../backend/webgpu/fused_optimizers.ts";
-import { convForward, type Host, maxPoolGrad, optimizerSteps, randomHost } from "./_parity_ops.ts";
+import {
+  convForward,
+  maxPoolGrad,
+  optimizerSteps,
+  randomHost,
+  rowsOf,
+  sampleRows,
+} from "./_parity_ops.ts";
 import { compare, onCpu, onWebGpu } from "./_parity_run.ts";
 import type { PhaseContext } from "./types.ts";
 
@@ -32,29 +39,22 @@ export async function hugeParity(ctx: PhaseContext): Promise<void> {
     ctx.record("hugeConvAndPool", `skipped: batch ${big} needs ${poolBytes} B, limit ${limit} B`);
     return;
   }
-  const rows = 64;
+  // The sampled rows include the last: past 65,535 workgroups, in the dispatch's second row.
+  const rows = sampleRows(big);
   const x = randomHost([big, 28, 28, 1], 21);
   const w = randomHost(conv1.filterShape, 22);
-  const firstRows = (h: Host, n: number) => ({
-    shape: [n, ...h.shape.slice(1)],
-    values: h.values.subarray(0, (h.values.length / h.shape[0]!) * n),
-  });
-  const fwdRef = (await onCpu(convForward(firstRows(x, rows), w, "valid")))[0]!;
+  const fwdRef = (await onCpu(convForward(rowsOf(x, rows), w, "valid")))[0]!;
   const fwd = (await onWebGpu("fast(gpu)", convForward(x, w, "valid")))[0]!;
-  compare(
-    ctx,
-    `Conv2D cnn-deep/conv1 b${big} fast, first ${rows} rows vs cpu`,
-    firstRows(fwd, rows),
-    fwdRef,
-  );
+  const at = `rows ${rows.join(", ")}`;
+  compare(ctx, `Conv2D cnn-deep/conv1 b${big} fast, ${at} vs cpu`, rowsOf(fwd, rows), fwdRef);
   const px = randomHost([big, 26, 26, 32], 23);
   const pdy = randomHost([big, 13, 13, 32], 24);
-  const poolRef = (await onCpu(maxPoolGrad(firstRows(px, rows), firstRows(pdy, rows))))[0]!;
+  const poolRef = (await onCpu(maxPoolGrad(rowsOf(px, rows), rowsOf(pdy, rows))))[0]!;
   const pool = (await onWebGpu("fast(gpu)", maxPoolGrad(px, pdy)))[0]!;
   compare(
     ctx,
-    `MaxPoolGrad cnn-deep/pool1 b${big} fast, first ${rows} rows vs cpu`,
-    firstRows(pool, rows),
+    `MaxPoolGrad cnn-deep/pool1 b${big} fast, ${at} vs cpu`,
+    rowsOf(pool, rows),
     poolRef,
   );
 }

@@ -21,6 +21,33 @@ export function randomHost(shape: number[], seed: number): Host {
   return { shape, values };
 }
 
+/**
+ * The rows a large batch is checked on: the first two, the middle one and the last, so the
+ * checked rows fall in different workgroups, splits and (past 65,535 workgroups) dispatch
+ * rows. tfjs' `cpu` backend needs ~30 s for cnn-deep conv2's three kernels at batch 64
+ * (2-vCPU machine), so a reference over a whole batch of 1024 would not fit the run.
+ */
+export function sampleRows(batch: number): number[] {
+  if (batch <= 4) return [...Array(batch).keys()];
+  return [...new Set([0, 1, Math.floor(batch / 2), batch - 1])];
+}
+
+/** The given rows (first dimension) of a host tensor. */
+export function rowsOf(h: Host, rows: readonly number[]): Host {
+  const size = h.values.length / h.shape[0]!;
+  const values = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => values.set(h.values.subarray(r * size, (r + 1) * size), i * size));
+  return { shape: [rows.length, ...h.shape.slice(1)], values };
+}
+
+/** A copy of `h` with every row but `rows` zeroed (a filter gradient then sums only them). */
+export function keepRows(h: Host, rows: readonly number[]): Host {
+  const size = h.values.length / h.shape[0]!;
+  const values = new Float32Array(h.values.length);
+  for (const r of rows) values.set(h.values.subarray(r * size, (r + 1) * size), r * size);
+  return { shape: h.shape, values };
+}
+
 /** ‖actual − expected‖∞ / ‖expected‖∞; `NaN` when shapes differ or a value is NaN. */
 export function relativeError(actual: Host, expected: Host): number {
   if (actual.shape.join() !== expected.shape.join()) return NaN;
