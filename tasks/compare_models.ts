@@ -13,6 +13,7 @@ import { renderTextTable, writeComparisonTable } from "../lib/compare/render_tab
 import { runTask } from "../lib/cli/run_task.ts";
 import { intFlag, stringFlag } from "../lib/cli/args.ts";
 import { archListFlag, COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
+import { engineFlag } from "../lib/cli/train_flags.ts";
 import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts";
 import { createProgressReporter } from "../lib/cli/progress.ts";
 import { stderrDataLog } from "../lib/cli/data_events.ts";
@@ -27,8 +28,7 @@ const spec = {
 };
 
 await runTask(spec, async (flags, { signal }) => {
-  const json = flags.json === true;
-  const log = stderrDataLog();
+  const [json, log] = [flags.json === true, stderrDataLog()];
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
   const outFile = stringFlag(flags, "out");
@@ -41,7 +41,9 @@ await runTask(spec, async (flags, { signal }) => {
     dataDir: dataDirFlag(flags),
     onDataEvent: log.onEvent,
     signal,
+    engine: engineFlag(flags),
     onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
+    onNote: say,
     onArch: (arch, i, n) => say(`\n[${i + 1}/${n}] ${arch}`),
     ...(flags.quiet ? {} : createProgressReporter(out)),
   });

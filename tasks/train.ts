@@ -38,6 +38,7 @@ await runTask(spec, async (flags, { signal }) => {
     data,
     signal,
     onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
+    onNote: say,
     ...(flags.quiet ? {} : createProgressReporter(out)),
   });
   if (result.reused) {
@@ -45,7 +46,7 @@ await runTask(spec, async (flags, { signal }) => {
       `Reused the saved model in ${options.outDir} (same arch and recipe; --retrain trains again)`,
     );
   }
-  say(formatTestLine(result.test));
+  say(`${formatTestLine(result.test)}${result.engine ? ` (engine: ${result.engine})` : ""}`);
   if (!result.reused) say(`Saved to ${options.outDir}`);
   if (flags.report) {
     const reportDir = defaultReportDir(result.arch);

@@ -32,7 +32,7 @@
  *
  * @module
  */
-import type { Architecture, LayerSpec } from "../models/architecture.ts";
+import { type Architecture, KERAS_EPSILON, type LayerSpec } from "../models/architecture.ts";
 import { getArchitecture } from "../models/architectures.ts";
 
 /** Height, width, channels of one sample's tensor (a flat vector is `[1, 1, n]`). */
@@ -129,8 +129,8 @@ export interface PackedTrainingState {
   accBeta: [number, number];
 }
 
-/** Keras' probability clip of the loss. */
-export const LOSS_EPSILON = 1e-7;
+/** Keras' probability clip of the loss (the one constant `lib/models/loss.ts` uses too). */
+export const LOSS_EPSILON: number = KERAS_EPSILON;
 
 const INPUT: Shape3 = { h: 28, w: 28, c: 1 };
 const size = (s: Shape3) => s.h * s.w * s.c;

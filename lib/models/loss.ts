@@ -6,9 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../data/types.ts";
+import { KERAS_EPSILON } from "./architecture.ts";
 
-/** Keras' `epsilon()`: the clip that keeps log() finite. */
-export const KERAS_EPSILON = 1e-7;
+export { KERAS_EPSILON };
 
 /** The clip bounds as scalar tensors, made once by a training loop (see `clip`). */
 export interface ClipBounds {

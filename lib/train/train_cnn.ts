@@ -21,6 +21,7 @@ import { defaultTrainConfig } from "../defaults.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { planRun } from "./plan_run.ts";
 import { trainModel } from "./train_model.ts";
+import { createEpochRunner } from "../engine/create_runner.ts";
 import type { TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";
@@ -122,12 +123,18 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
       const saver = outDir
         ? checkpointer(outDir, model, optimizer, { ...run, datasetSha256: data.sha256 })
         : undefined;
-      const { history, interruptedIn } = await trainModel(model, split, recipe, {
+      const { history, engine, interruptedIn } = await trainModel(model, split, recipe, {
         arch,
         optimizer,
         seed,
         history: plan.kind === "resume" ? plan.previous.history : [],
         signal: options.signal,
+        createRunner: (input) =>
+          createEpochRunner(input, options.engine ?? config.engine, {
+            backend,
+            verdictFile: config.engineVerdictFile,
+            onNote: options.onNote,
+          }),
         progressUpdates: options.progressUpdates ??
           (backend === "webgpu" ? config.progressUpdates.webgpu : config.progressUpdates.other),
         onProgress: options.onProgress,
@@ -145,7 +152,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
       const test = await evaluateModel(model, testSplit);
       const { loss, accuracy, wrong, count } = test;
       await saver?.finish(history, { loss, accuracy, wrong, count });
-      return { ...result, model, history, test, reused: false };
+      return { ...result, model, history, test, engine, reused: false };
     } finally {
       optimizer.dispose();
     }
