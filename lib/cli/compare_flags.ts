@@ -7,6 +7,7 @@ import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { UsageError } from "../errors.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { ENGINE_FLAG } from "./train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG, QUIET_FLAG } from "./common_flags.ts";
 
 /** Flags of `compare-models`. */
@@ -24,6 +25,7 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
     help: `Seed shared by every run (default ${defaultTrainConfig().compareSeed})`,
   },
   backend: BACKEND_FLAG,
+  engine: ENGINE_FLAG,
   "data-dir": DATA_DIR_FLAG,
   out: { type: "string", value: "FILE", help: "Also write the table to FILE (.md or .json)" },
   report: { type: "boolean", help: "Also write a side-by-side report.html (reports/compare/)" },

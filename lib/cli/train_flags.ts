@@ -6,6 +6,7 @@
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import type { OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
+import type { EngineRequest } from "../train/epoch_runner.ts";
 import { defaultModelDir, defaultTrainConfig } from "../defaults.ts";
 import {
   choiceFlag,
@@ -24,6 +25,18 @@ import {
   JSON_FLAG,
   QUIET_FLAG,
 } from "./common_flags.ts";
+
+/** `--engine`: which implementation runs the training steps (shared by train, compare, bench). */
+export const ENGINE_FLAG: FlagSpec = {
+  type: "string",
+  value: "E",
+  help: "compiled, tfjs or auto (default: compiled where it supports the model and backend)",
+};
+
+/** Reads `--engine` (undefined when absent). */
+export function engineFlag(flags: ParsedFlags): EngineRequest | undefined {
+  return choiceFlag(flags, "engine", ["compiled", "tfjs", "auto"] as const);
+}
 
 const OPTIMIZERS: readonly OptimizerName[] = ["adam", "rmsprop", "sgd"];
 
@@ -55,6 +68,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
   backend: BACKEND_FLAG,
   kernels: { type: "string", value: "K", help: "fast (default) or stock tfjs kernels" },
+  engine: ENGINE_FLAG,
   "data-dir": DATA_DIR_FLAG,
   out: {
     type: "string",
@@ -69,9 +83,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Translates parsed `train` flags into `TrainOptions` (validating every value). */
-export function trainOptionsFromFlags(flags: ParsedFlags): TrainOptions & { outDir: string } {
+export function trainOptionsFromFlags(
+  flags: ParsedFlags,
+): TrainOptions & { outDir: string; engine?: EngineRequest } {
   const arch = archFlag(flags);
-  const options: TrainOptions & { outDir: string } = {
+  const options: TrainOptions & { outDir: string; engine?: EngineRequest } = {
     arch,
     backend: backendFlag(flags),
     kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
@@ -80,6 +96,8 @@ export function trainOptionsFromFlags(flags: ParsedFlags): TrainOptions & { outD
     retrain: flags.retrain === true,
     resume: flags.resume === true,
   };
+  const engine = engineFlag(flags);
+  if (engine !== undefined) options.engine = engine;
   const set = <K extends keyof TrainOptions>(key: K, value: TrainOptions[K] | undefined): void => {
     if (value !== undefined) (options as TrainOptions)[key] = value;
   };
