@@ -70,6 +70,11 @@ async function output(args: string[]): Promise<{ ok: boolean; stdout: string; st
  * Checks that Jupyter and the Deno kernel are installed.
  *
  * @throws {Deno.errors.NotFound} with a one-line fix when either is missing.
+ *
+ * @example
+ * ```ts ignore
+ * await checkJupyter(); // throws "… run `deno jupyter --install`" without the Deno kernel
+ * ```
  */
 export async function checkJupyter(): Promise<void> {
   const nbconvert = await output(["nbconvert", "--version"]);

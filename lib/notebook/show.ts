@@ -59,7 +59,20 @@ export function createShow(
   };
 }
 
-/** Waits `ms` milliseconds (the kernel sends queued outputs meanwhile). */
+/**
+ * Waits `ms` milliseconds (the kernel sends queued outputs meanwhile).
+ *
+ * @param ms Milliseconds.
+ * @returns A promise that resolves after the pause.
+ *
+ * @example
+ * ```ts
+ * import { settle } from "./show.ts";
+ * const start = performance.now();
+ * await settle(20);
+ * if (performance.now() - start < 15) throw new Error("too short");
+ * ```
+ */
 export function settle(ms: number = SETTLE_MS): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
