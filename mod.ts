@@ -78,6 +78,7 @@ export {
 export {
   BackendUnavailableError,
   DatasetError,
+  GpuError,
   InterruptedError,
   ModelFileError,
   TrainingDivergedError,
