@@ -1,0 +1,176 @@
+/**
+ * Lays a training plan out in the CPU engine's memory and writes its step program: one op
+ * record per fused kernel call (forward, loss, backward), each run by every thread over its
+ * slice of the batch. The memory is one shared `WebAssembly.Memory`; this module only
+ * computes byte offsets (a bump allocator) and the op words.
+ *
+ * @module
+ */
+import { planTraining, storageLayer, type TrainingPlan } from "../plan.ts";
+import type { Architecture } from "../../models/architecture.ts";
+import { CHUNK_FLOATS, OP, OP_WORDS } from "./_layout.ts";
+
+/** Byte offsets of everything the step touches, and the program's words. */
+export interface StepLayout {
+  plan: TrainingPlan;
+  /** Packed parameters rounded up to a multiple of 4 (the optimizer runs 4 at a time). */
+  paramFloats: number;
+  params: number;
+  slot1: number;
+  slot2: number;
+  /** One gradient array per thread (thread 0's ends up holding the batch's gradient). */
+  grads: number[];
+  scratch: number[];
+  /** Worker stacks (top addresses), for threads 1… */
+  stacks: number[];
+  ctl: number;
+  gradTable: number;
+  scratchTable: number;
+  sums: number;
+  seeds: number;
+  loss: number;
+  correct: number;
+  lut: number;
+  images: number;
+  labels: number;
+  order: number;
+  program: number;
+  /** The op words, OP_WORDS per op. */
+  ops: Int32Array;
+  /** Images the dataset region holds. */
+  samples: number;
+  /** Dropout layers, in the order of their seed slots. */
+  dropouts: number;
+  /** Bytes of memory needed. */
+  end: number;
+}
+
+const align = (n: number, to = 64) => Math.ceil(n / to) * to;
+const f32bits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0]!;
+
+/**
+ * Computes the layout for an architecture at a batch size (tail batches reuse it with a
+ * smaller `n`), `threads` threads and a dataset of `samples` images.
+ */
+export function layoutStep(
+  arch: string | Architecture,
+  batchSize: number,
+  threads: number,
+  samples: number,
+  heapBase: number,
+): StepLayout {
+  const plan = planTraining(arch, batchSize);
+  let top = align(heapBase);
+  const take = (bytes: number) => {
+    const at = top;
+    top = align(top + bytes);
+    return at;
+  };
+  const paramFloats = align(plan.paramCount, 4);
+  const pixels = plan.input.h * plan.input.w * plan.input.c;
+  const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
+  const buffer = (name: string) => {
+    const at = buffers.get(name);
+    if (at === undefined) throw new Error(`plan has no buffer ${name}`);
+    return at;
+  };
+  const act = (layer: number) => {
+    const owner = storageLayer(plan, layer);
+    return owner < 0 ? buffer("images") : buffer(`act:${owner}`);
+  };
+  const grad = (layer: number) => {
+    const owner = storageLayer(plan, layer);
+    return owner < 0 ? 0 : buffers.get(`grad:${owner}`) ?? 0;
+  };
+  let scratchFloats = 4;
+  for (const l of plan.layers) {
+    if (l.kind !== "conv2d") continue;
+    const patch = l.output.h * l.output.w * l.kernelSize ** 2 * l.input.c;
+    scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS));
+  }
+  const words: number[][] = [];
+  const fwd: number[][] = [];
+  const bwd: number[][] = [];
+  let dropouts = 0;
+  for (const l of plan.layers) {
+    const inp = act(l.index - 1), out = act(l.index), dIn = l.backpropInput ? grad(l.index - 1) : 0;
+    const dOut = grad(l.index);
+    const { h, w, c } = l.input;
+    switch (l.kind) {
+      case "conv2d": {
+        const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
+        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w]);
+        bwd.push([OP.CONV_BWD, inp, out, dOut, dIn, ...shape, l.output.h, l.output.w]);
+        break;
+      }
+      case "maxPool": {
+        const index = buffer(`poolIndex:${l.index}`);
+        fwd.push([OP.POOL, inp, out, index, h, w, c, l.output.h, l.output.w]);
+        if (dIn) bwd.push([OP.POOL_BWD, dOut, dIn, index, h, w, c, l.output.h, l.output.w]);
+        break;
+      }
+      case "dropout": {
+        const n = h * w * c;
+        const mask = buffers.get(`dropoutMask:${l.index}`) ?? take(batchSize * n * 4);
+        const keep = Math.fround(1 - l.rate);
+        fwd.push([OP.DROP, inp, out, mask, n, f32bits(l.rate), f32bits(1 / keep), dropouts++]);
+        if (dIn) bwd.push([OP.DROP_BWD, dOut, dIn, mask, n]);
+        break;
+      }
+      case "flatten":
+        break;
+      case "dense": {
+        const relu = l.activation === "relu" ? 1 : 0;
+        const shape = [l.kernel.offset, l.bias.offset, c, l.output.c, relu];
+        fwd.push([OP.DENSE, inp, out, ...shape]);
+        bwd.push([OP.DENSE_BWD, inp, out, dOut, dIn, ...shape]);
+        break;
+      }
+    }
+  }
+  const last = plan.layers.length - 1;
+  const layout = {
+    plan,
+    paramFloats,
+    params: take(paramFloats * 4),
+    slot1: take(paramFloats * 4),
+    slot2: take(paramFloats * 4),
+    grads: Array.from({ length: threads }, () => take(paramFloats * 4)),
+    scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
+    stacks: Array.from({ length: threads - 1 }, () => take(65536) + 65536),
+    ctl: take(32 * 4),
+    gradTable: take(threads * 4),
+    scratchTable: take(threads * 4),
+    sums: take(16),
+    seeds: take(Math.max(1, dropouts) * 4),
+    loss: take(batchSize * 4),
+    correct: take(batchSize * 4),
+    lut: take(256 * 4),
+    images: take(samples * pixels),
+    labels: take(samples),
+    order: take(samples * 4),
+    program: 0,
+    ops: new Int32Array(0),
+    samples,
+    dropouts,
+    end: 0,
+  };
+  words.push([
+    OP.INPUT,
+    layout.images,
+    layout.labels,
+    layout.order,
+    layout.lut,
+    buffer("images"),
+    buffer("labels"),
+    pixels,
+  ]);
+  words.push(...fwd);
+  words.push([OP.LOSS, act(last), buffer("labels"), grad(last), plan.classes]);
+  words.push(...bwd.reverse());
+  layout.ops = new Int32Array(words.length * OP_WORDS);
+  words.forEach((op, i) => layout.ops.set(op, i * OP_WORDS));
+  layout.program = take(layout.ops.byteLength);
+  layout.end = top;
+  return layout;
+}

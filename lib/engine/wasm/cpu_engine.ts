@@ -1,0 +1,259 @@
+/**
+ * The CPU engine: a whole training step (forward, loss, backward, optimizer) of a plan
+ * (`lib/engine/plan.ts`) as one call into our own wasm kernels (`kernels/step.c`, SIMD with
+ * relaxed-SIMD FMA where the runtime validates it), over buffers laid out once in one shared
+ * `WebAssembly.Memory`, on `threads` threads (the caller's plus workers). Each thread runs
+ * its slice of the batch into its own gradient array; after one barrier each sums the
+ * threads' gradients over its slice of the packed parameters and applies the optimizer.
+ *
+ * @module
+ */
+import type { Architecture, OptimizerName } from "../../models/architecture.ts";
+import type { TrainingPlan } from "../plan.ts";
+import { C, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
+import { layoutStep, type StepLayout } from "./_program.ts";
+import { startWorkers } from "./_threads.ts";
+import { PLAIN_WASM_BASE64, RELAXED_WASM_BASE64 } from "./_wasm_binary.ts";
+
+/** Environment variable that sets the default thread count (shared with the tfjs wasm path). */
+export const CPU_THREADS_ENV = "MNIST_WASM_THREADS";
+/** Most threads the engine starts by default. */
+export const MAX_CPU_THREADS = 8;
+
+/** Optimizer hyper-parameters, as the tfjs optimizer holds them. */
+export interface CpuOptimizer {
+  name: OptimizerName;
+  learningRate: number;
+  /** Adam's β1, or RMSprop's decay ρ (unused by SGD). */
+  beta1: number;
+  /** Adam's β2 (unused otherwise). */
+  beta2: number;
+  epsilon: number;
+}
+
+/** Options for {@linkcode createCpuEngine}. */
+export interface CpuEngineOptions {
+  /** Architecture name or object (tests run variants, e.g. dropout rate 0). */
+  arch: string | Architecture;
+  /** Largest batch (tail batches run with fewer samples). */
+  batchSize: number;
+  optimizer: CpuOptimizer;
+  /** Images the dataset region holds. */
+  samples: number;
+  /** Threads, 1 to 64. @default {@linkcode defaultCpuThreads} */
+  threads?: number;
+  /** Force the plain-SIMD build (tests, comparison). @default false */
+  plainSimd?: boolean;
+}
+
+/** A running engine; see the module doc. */
+export interface CpuEngine {
+  readonly plan: TrainingPlan;
+  readonly threads: number;
+  /** `relaxed` (FMA) or `plain` SIMD build. */
+  readonly simd: "relaxed" | "plain";
+  /** Packed parameters (plan layout), live view of the engine's memory. */
+  readonly params: Float32Array;
+  /** Optimizer slots: RMSprop rms, momentum; Adam m, v (unused for SGD). */
+  readonly slots: readonly [Float32Array, Float32Array];
+  /** The last step's summed gradient (plan layout). */
+  readonly gradient: Float32Array;
+  /** Dataset images (`samples × 784` bytes) and labels, and the sample order steps read. */
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+  readonly order: Int32Array;
+  /** Optimizer steps applied so far (Adam's bias correction depends on it). */
+  iterations: number;
+  /**
+   * Runs one step on samples `order[offset … offset + n)`.
+   * @param seeds One 32-bit seed per dropout layer.
+   * @param update Apply the optimizer (false: only compute `gradient`).
+   */
+  step(n: number, offset: number, seeds: readonly number[], update?: boolean): void;
+  /** Sum of per-sample losses and of correct predictions since the last call; resets them. */
+  takeSums(): { loss: number; correct: number };
+  /** Per-sample losses of the last step. */
+  readonly losses: Float32Array;
+  /** Stops the workers. */
+  dispose(): void;
+}
+
+/**
+ * The default thread count: `MNIST_WASM_THREADS` when `--allow-env` grants it, else
+ * `navigator.hardwareConcurrency` capped at {@linkcode MAX_CPU_THREADS}.
+ *
+ * @returns A thread count ≥ 1.
+ * @example
+ * ```ts
+ * import { defaultCpuThreads } from "./cpu_engine.ts";
+ * console.assert(defaultCpuThreads() >= 1);
+ * ```
+ */
+export function defaultCpuThreads(): number {
+  const env = Deno.permissions.querySync({ name: "env", variable: CPU_THREADS_ENV });
+  const value = env.state === "granted" ? Deno.env.get(CPU_THREADS_ENV) : undefined;
+  if (value !== undefined && value !== "") return Number(value);
+  return Math.max(1, Math.min(MAX_CPU_THREADS, navigator.hardwareConcurrency ?? 1));
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64.replaceAll("\n", ""));
+  return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+}
+
+function pickBuild(plain: boolean): { bytes: Uint8Array<ArrayBuffer>; simd: "relaxed" | "plain" } {
+  if (!plain) {
+    const bytes = decode(RELAXED_WASM_BASE64);
+    if (WebAssembly.validate(bytes)) return { bytes, simd: "relaxed" };
+  }
+  return { bytes: decode(PLAIN_WASM_BASE64), simd: "plain" };
+}
+
+interface KernelExports {
+  __heap_base: WebAssembly.Global;
+  step(ctl: number, mayWait: number): void;
+}
+
+/**
+ * Lays out memory for a plan, instantiates the kernels and starts the workers.
+ *
+ * @param options Architecture, batch, optimizer, dataset capacity, threads.
+ * @returns The engine (parameters and slots zero, dataset empty).
+ * @throws {RangeError} for a bad thread count or an architecture the plan does not support.
+ * @example
+ * ```ts ignore
+ * const engine = await createCpuEngine({ arch: "mlp", batchSize: 32, samples: 64,
+ *   optimizer: { name: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+ * engine.dispose();
+ * ```
+ */
+export async function createCpuEngine(options: CpuEngineOptions): Promise<CpuEngine> {
+  const threads = options.threads ?? defaultCpuThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new RangeError(`CPU engine threads must be an integer 1 to 64, got ${threads}`);
+  }
+  const { bytes, simd } = pickBuild(options.plainSimd ?? false);
+  const module = new WebAssembly.Module(bytes);
+  // The heap base is a constant of the module; a throwaway instance on a 1-page memory reads it.
+  const probe = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+  const heapBase = (new WebAssembly.Instance(module, { env: { memory: probe } })
+    .exports as unknown as KernelExports).__heap_base.value as number;
+  const layout = layoutStep(
+    options.arch,
+    options.batchSize,
+    threads,
+    options.samples,
+    heapBase,
+  );
+  const pages = Math.ceil(layout.end / 65536) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const kernels = new WebAssembly.Instance(module, { env: { memory } })
+    .exports as unknown as KernelExports;
+  writeControl(memory, layout, threads, options.optimizer);
+  const workers = await startWorkers(bytes, memory, layout.ctl, layout.stacks);
+  return wrap(memory, layout, threads, simd, kernels, workers, options.optimizer);
+}
+
+const f32bits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0]!;
+
+function writeControl(
+  memory: WebAssembly.Memory,
+  layout: StepLayout,
+  threads: number,
+  opt: CpuOptimizer,
+): void {
+  const i32 = new Int32Array(memory.buffer);
+  const ctl = layout.ctl / 4;
+  const set = (word: number, value: number) => (i32[ctl + word] = value);
+  set(C.THREADS, threads);
+  set(C.NOPS, layout.ops.length / OP_WORDS);
+  set(C.PROG, layout.program);
+  set(C.PARAMS, layout.params);
+  set(C.NPARAMS, layout.paramFloats);
+  set(C.GRADS, layout.gradTable);
+  set(C.SCRATCH, layout.scratchTable);
+  set(C.OPT, OPTIMIZER_CODE[opt.name]);
+  set(C.SLOT1, layout.slot1);
+  set(C.SLOT2, layout.slot2);
+  set(C.LR, f32bits(opt.learningRate));
+  set(C.B1, f32bits(opt.beta1));
+  set(C.OB1, f32bits(1 - opt.beta1));
+  set(C.B2, f32bits(opt.beta2));
+  set(C.OB2, f32bits(1 - opt.beta2));
+  set(C.EPS, f32bits(opt.epsilon));
+  set(C.LOSS, layout.loss);
+  set(C.CORRECT, layout.correct);
+  set(C.SUMS, layout.sums);
+  set(C.SEEDS, layout.seeds);
+  i32.set(layout.grads, layout.gradTable / 4);
+  i32.set(layout.scratch, layout.scratchTable / 4);
+  i32.set(layout.ops, layout.program / 4);
+  // tfjs normalises pixels as pixel / 255 in float64, then stores float32.
+  new Float32Array(memory.buffer, layout.lut, 256).set(
+    Array.from({ length: 256 }, (_, v) => v / 255),
+  );
+}
+
+function wrap(
+  memory: WebAssembly.Memory,
+  layout: StepLayout,
+  threads: number,
+  simd: "relaxed" | "plain",
+  kernels: KernelExports,
+  workers: Worker[],
+  opt: CpuOptimizer,
+): CpuEngine {
+  const buf = memory.buffer;
+  const i32 = new Int32Array(buf);
+  const ctl = layout.ctl / 4;
+  const n = layout.plan.paramCount;
+  const sums = new Float64Array(buf, layout.sums, 2);
+  const seeds = new Uint32Array(buf, layout.seeds, Math.max(1, layout.dropouts));
+  const samples = layout.samples;
+  let disposed = false;
+  const engine: CpuEngine = {
+    plan: layout.plan,
+    threads,
+    simd,
+    params: new Float32Array(buf, layout.params, n),
+    slots: [new Float32Array(buf, layout.slot1, n), new Float32Array(buf, layout.slot2, n)],
+    gradient: new Float32Array(buf, layout.grads[0]!, n),
+    images: new Uint8Array(buf, layout.images, samples * 784),
+    labels: new Uint8Array(buf, layout.labels, samples),
+    order: new Int32Array(buf, layout.order, samples),
+    losses: new Float32Array(buf, layout.loss, layout.plan.batchSize),
+    iterations: 0,
+    step(count, offset, stepSeeds, update = true) {
+      if (disposed) throw new Error("The CPU engine was disposed");
+      if (!(count >= 1 && count <= layout.plan.batchSize)) {
+        throw new RangeError(`Step size ${count} outside 1…${layout.plan.batchSize}`);
+      }
+      i32[ctl + C.N] = count;
+      i32[ctl + C.ORDER_OFF] = offset;
+      i32[ctl + C.UPDATE] = update ? 1 : 0;
+      stepSeeds.forEach((s, i) => (seeds[i] = s >>> 0));
+      if (opt.name === "adam") {
+        // tfjs' accumulated β^t, as float32, before this step's update.
+        const t = this.iterations + 1;
+        i32[ctl + C.C1] = f32bits(1 - Math.fround(opt.beta1 ** t));
+        i32[ctl + C.C2] = f32bits(1 - Math.fround(opt.beta2 ** t));
+      }
+      kernels.step(layout.ctl, 1);
+      if (update) this.iterations++;
+    },
+    takeSums() {
+      const result = { loss: sums[0]!, correct: sums[1]! };
+      sums.fill(0);
+      return result;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      Atomics.store(i32, ctl + C.QUIT, 1);
+      Atomics.add(i32, ctl + C.GEN, 1);
+      Atomics.notify(i32, ctl + C.GEN);
+      workers.forEach((w) => w.terminate());
+    },
+  };
+  return engine;
+}

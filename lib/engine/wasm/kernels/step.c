@@ -1,0 +1,386 @@
+// The CPU training step of lib/engine/wasm: a fixed program of fused ops (lib/engine/wasm/
+// _program.ts writes it into memory) run by every thread over its slice of the batch
+// (phase A: forward, loss, backward into the thread's own gradient array), then, after one
+// barrier, over its slice of the packed parameters (phase B: sum the threads' gradients and
+// apply the optimizer). Two parallel regions per step; no allocation, no libc.
+// Build: tools/build_wasm.sh (clang-19, wasm32, shared memory, SIMD [+ relaxed SIMD]).
+#include "gemm.h"
+
+typedef unsigned int u32;
+typedef unsigned char u8;
+#define F(i) ((float *)(long)(i))
+#define I(i) ((int *)(long)(i))
+
+// Control block words (lib/engine/wasm/_layout.ts mirrors these indices).
+enum {
+  C_GEN, C_BCNT, C_BGEN, C_QUIT, C_THREADS, C_N, C_ORDER_OFF, C_NOPS, C_PROG, C_PARAMS,
+  C_NPARAMS, C_GRADS, C_SCRATCH, C_OPT, C_SLOT1, C_SLOT2, C_LR, C_B1, C_OB1, C_B2, C_OB2,
+  C_EPS, C_C1, C_C2, C_LOSS, C_CORRECT, C_SUMS, C_SEEDS, C_UPDATE, C_DONE, C_WORDS = 32
+};
+enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
+       OP_DENSE, OP_DENSE_BWD, OP_LOSS };
+#define OP_WORDS 16
+// Rows of im2col patches built at once: ~144 KB, so patches and their product stay in L2.
+#define CHUNK_FLOATS 36000
+
+static inline float fcast(int bits) { return __builtin_bit_cast(float, bits); }
+
+// ---- exp / log in double (no libm here); only the 10-class softmax and the loss use them.
+static double exp_d(double x) {
+  if (x < -745.0) return 0.0;
+  if (x > 709.0) return __builtin_inf();
+  if (x != x) return x;
+  double n = __builtin_nearbyint(x * 1.4426950408889634);
+  double r = (x - n * 0.6931471803691238) - n * 1.9082149292705877e-10;
+  double t = 1.0, s = 1.0;
+  for (int k = 1; k <= 13; k++) { t *= r / k; s += t; }
+  long long bits = (long long)(n + 1023) << 52;
+  return s * __builtin_bit_cast(double, bits);
+}
+
+static double log_d(double x) {
+  if (!(x > 0)) return x == 0 ? -__builtin_inf() : (x - x) / 0.0;
+  long long bits = __builtin_bit_cast(long long, x);
+  int e = (int)((bits >> 52) & 0x7ff) - 1023;
+  double m = __builtin_bit_cast(double, (bits & 0xfffffffffffffLL) | 0x3ff0000000000000LL);
+  if (m > 1.4142135623730951) { m *= 0.5; e++; }
+  double f = (m - 1) / (m + 1), f2 = f * f, t = f, s = 0;
+  for (int k = 1; k <= 23; k += 2) { s += t / k; t *= f2; }
+  return 2 * s + e * 0.6931471805599453;
+}
+
+// ---- threads
+static void wait_change(int *addr, int old, int may_wait) {
+  for (int spin = 0; __atomic_load_n(addr, __ATOMIC_SEQ_CST) == old; spin++) {
+    if (may_wait && spin > 20000) __builtin_wasm_memory_atomic_wait32(addr, old, 1000000);
+  }
+}
+
+static void barrier(int *ctl, int may_wait) {
+  int gen = __atomic_load_n(&ctl[C_BGEN], __ATOMIC_SEQ_CST);
+  if (__atomic_fetch_add(&ctl[C_BCNT], 1, __ATOMIC_SEQ_CST) == ctl[C_THREADS] - 1) {
+    __atomic_store_n(&ctl[C_BCNT], 0, __ATOMIC_SEQ_CST);
+    __atomic_fetch_add(&ctl[C_BGEN], 1, __ATOMIC_SEQ_CST);
+    __builtin_wasm_memory_atomic_notify(&ctl[C_BGEN], 1 << 30);
+  } else {
+    wait_change(&ctl[C_BGEN], gen, may_wait);
+  }
+}
+
+// ---- small fused ops
+static void im2col(const float *in, float *p, int H, int W, int C, int K, int pad, int OH,
+                   int OW) {
+  for (int oh = 0; oh < OH; oh++)
+    for (int ow = 0; ow < OW; ow++)
+      for (int kh = 0; kh < K; kh++) {
+        int ih = oh + kh - pad;
+        for (int kw = 0; kw < K; kw++, p += C) {
+          int iw = ow + kw - pad;
+          if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+            for (int c = 0; c < C; c++) p[c] = 0.f;
+          } else {
+            const float *src = in + ((long)ih * W + iw) * C;
+            for (int c = 0; c < C; c++) p[c] = src[c];
+          }
+        }
+      }
+}
+
+static void col2im(const float *p, float *in, int H, int W, int C, int K, int pad, int OH,
+                   int OW) {
+  for (int oh = 0; oh < OH; oh++)
+    for (int ow = 0; ow < OW; ow++)
+      for (int kh = 0; kh < K; kh++) {
+        int ih = oh + kh - pad;
+        for (int kw = 0; kw < K; kw++, p += C) {
+          int iw = ow + kw - pad;
+          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+          float *dst = in + ((long)ih * W + iw) * C;
+          for (int c = 0; c < C; c++) dst[c] += p[c];
+        }
+      }
+}
+
+// out[r] = act(out[r] + bias) for `rows` rows of `n` columns.
+static void bias_act(float *out, const float *bias, int rows, int n, int relu) {
+  v128_t z = wasm_f32x4_splat(0.f);
+  for (int r = 0; r < rows; r++, out += n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t v = wasm_f32x4_add(LD(out + j), LD(bias + j));
+      ST(out + j, relu ? wasm_f32x4_max(v, z) : v);
+    }
+    for (; j < n; j++) {
+      float v = out[j] + bias[j];
+      out[j] = relu ? (v > 0.f ? v : (v != v ? v : 0.f)) : v;
+    }
+  }
+}
+
+// dz = dout · (out > 0) in place (when relu), and gbias += column sums of dz.
+static void relu_grad_bias(float *dout, const float *out, float *gbias, int rows, int n,
+                           int relu) {
+  v128_t z = wasm_f32x4_splat(0.f);
+  for (int r = 0; r < rows; r++, dout += n, out += n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t d = LD(dout + j);
+      if (relu) d = wasm_v128_and(d, wasm_f32x4_gt(LD(out + j), z));
+      ST(dout + j, d);
+      ST(gbias + j, wasm_f32x4_add(LD(gbias + j), d));
+    }
+    for (; j < n; j++) {
+      float d = relu && !(out[j] > 0.f) ? 0.f : dout[j];
+      dout[j] = d;
+      gbias[j] += d;
+    }
+  }
+}
+
+static inline u32 mix32(u32 x) {
+  x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
+  return x;
+}
+
+// ---- the ops; each runs samples [s0, s1) of the batch.
+static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float *scratch) {
+  float *params = F(ctl[C_PARAMS]);
+  int rows = s1 - s0;
+  if (rows <= 0 && op[0] != OP_LOSS) return;
+  switch (op[0]) {
+    case OP_INPUT: {
+      const u8 *img = (const u8 *)(long)op[1], *lab = (const u8 *)(long)op[2];
+      const int *order = I(op[3]) + ctl[C_ORDER_OFF];
+      const float *lut = F(op[4]);
+      float *x = F(op[5]);
+      int *y = I(op[6]), px = op[7];
+      for (int s = s0; s < s1; s++) {
+        const u8 *src = img + (long)order[s] * px;
+        for (int j = 0; j < px; j++) x[(long)s * px + j] = lut[src[j]];
+        y[s] = lab[order[s]];
+      }
+      break;
+    }
+    case OP_CONV:
+    case OP_CONV_BWD: {
+      int bwd = op[0] == OP_CONV_BWD, a = bwd ? 4 : 2;
+      const float *in = F(op[1]);
+      float *out = F(op[2]), *dout = bwd ? F(op[3]) : 0, *din = bwd ? F(op[4]) : 0;
+      int woff = op[a + 1], boff = op[a + 2], H = op[a + 3], W = op[a + 4], C = op[a + 5];
+      int K = op[a + 6], CO = op[a + 7], pad = op[a + 8], OH = op[a + 9], OW = op[a + 10];
+      int kdim = K * K * C, m1 = OH * OW, patch = m1 * kdim;
+      int chunk = CHUNK_FLOATS / patch < 1 ? 1 : CHUNK_FLOATS / patch;
+      const float *w = params + woff;
+      float *p = scratch, *dp = scratch + (long)chunk * patch;
+      for (int s = s0; s < s1; s += chunk) {
+        int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
+        for (int t = 0; t < cs; t++)
+          im2col(in + (long)(s + t) * H * W * C, p + (long)t * patch, H, W, C, K, pad, OH, OW);
+        float *o = out + (long)s * m1 * CO;
+        if (!bwd) {
+          gemm_nn(m, CO, kdim, p, kdim, 1, w, o, 0);
+          bias_act(o, params + boff, m, CO, 1);
+          continue;
+        }
+        float *dz = dout + (long)s * m1 * CO;
+        relu_grad_bias(dz, o, grads + boff, m, CO, 1);
+        gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, 1);
+        if (op[4]) {
+          gemm_nt(m, kdim, CO, dz, w, dp, 0);
+          float *di = din + (long)s * H * W * C;
+          for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;
+          for (int t = 0; t < cs; t++)
+            col2im(dp + (long)t * patch, di + (long)t * H * W * C, H, W, C, K, pad, OH, OW);
+        }
+      }
+      break;
+    }
+    case OP_POOL: {
+      const float *in = F(op[1]);
+      float *out = F(op[2]);
+      u32 *idx = (u32 *)I(op[3]);
+      int H = op[4], W = op[5], C = op[6], OH = op[7], OW = op[8];
+      for (int s = s0; s < s1; s++)
+        for (int oh = 0; oh < OH; oh++)
+          for (int ow = 0; ow < OW; ow++) {
+            long o = (((long)s * OH + oh) * OW + ow) * C;
+            long i00 = (((long)s * H + 2 * oh) * W + 2 * ow) * C;
+            long off[4] = {i00, i00 + C, i00 + (long)W * C, i00 + (long)W * C + C};
+            int c = 0;
+            for (; c + 4 <= C; c += 4) {
+              v128_t best = LD(in + off[0] + c);
+              v128_t bi = wasm_i32x4_add(wasm_i32x4_splat((int)off[0] + c),
+                                         wasm_i32x4_make(0, 1, 2, 3));
+              for (int q = 1; q < 4; q++) {
+                v128_t v = LD(in + off[q] + c);
+                // Strictly greater (first maximum wins), and a NaN replaces the running max.
+                v128_t take = wasm_v128_or(wasm_f32x4_gt(v, best), wasm_f32x4_ne(v, v));
+                best = wasm_v128_bitselect(v, best, take);
+                v128_t vi = wasm_i32x4_add(wasm_i32x4_splat((int)off[q] + c),
+                                           wasm_i32x4_make(0, 1, 2, 3));
+                bi = wasm_v128_bitselect(vi, bi, take);
+              }
+              ST(out + o + c, best);
+              ST(idx + o + c, bi);
+            }
+            for (; c < C; c++) {
+              long bi = off[0] + c;
+              for (int q = 1; q < 4; q++)
+                if (in[off[q] + c] > in[bi] || in[off[q] + c] != in[off[q] + c]) bi = off[q] + c;
+              out[o + c] = in[bi];
+              idx[o + c] = (u32)bi;
+            }
+          }
+      break;
+    }
+    case OP_POOL_BWD: {
+      const float *dout = F(op[1]);
+      float *din = F(op[2]);
+      const u32 *idx = (const u32 *)I(op[3]);
+      long isz = (long)op[4] * op[5] * op[6], osz = (long)op[7] * op[8] * op[6];
+      for (long j = s0 * isz; j < s1 * isz; j++) din[j] = 0.f;
+      for (long j = s0 * osz; j < s1 * osz; j++) din[idx[j]] += dout[j];
+      break;
+    }
+    case OP_DROP: {
+      const float *in = F(op[1]);
+      float *out = F(op[2]), *mask = F(op[3]);
+      int n = op[4];
+      float rate = fcast(op[5]), scale = fcast(op[6]);
+      u32 seed = ((u32 *)I(ctl[C_SEEDS]))[op[7]];
+      for (int s = s0; s < s1; s++)
+        for (int j = 0; j < n; j++) {
+          long e = (long)s * n + j;
+          u32 h = mix32(seed ^ mix32((u32)e * 0x9e3779b9U + 0x632be5abU));
+          float u = (float)(h >> 8) * (1.f / 16777216.f);
+          mask[e] = u >= rate ? scale : 0.f;
+          out[e] = in[e] * mask[e];
+        }
+      break;
+    }
+    case OP_DROP_BWD: {
+      const float *dout = F(op[1]), *mask = F(op[3]);
+      float *din = F(op[2]);
+      for (long e = (long)s0 * op[4]; e < (long)s1 * op[4]; e++) din[e] = dout[e] * mask[e];
+      break;
+    }
+    case OP_DENSE: {
+      int in_n = op[5], out_n = op[6];
+      float *o = F(op[2]) + (long)s0 * out_n;
+      gemm_nn(rows, out_n, in_n, F(op[1]) + (long)s0 * in_n, in_n, 1, params + op[3], o, 0);
+      bias_act(o, params + op[4], rows, out_n, op[7]);
+      break;
+    }
+    case OP_DENSE_BWD: {
+      int in_n = op[7], out_n = op[8];
+      const float *in = F(op[1]) + (long)s0 * in_n;
+      float *dz = F(op[3]) + (long)s0 * out_n;
+      relu_grad_bias(dz, F(op[2]) + (long)s0 * out_n, grads + op[6], rows, out_n, op[9]);
+      gemm_nn(in_n, out_n, rows, in, 1, in_n, dz, grads + op[5], 1);
+      if (op[4]) gemm_nt(rows, in_n, out_n, dz, params + op[5], F(op[4]) + (long)s0 * in_n, 0);
+      break;
+    }
+    case OP_LOSS: {
+      const float *z = F(op[1]);
+      const int *y = I(op[2]);
+      float *dz = F(op[3]), *loss = F(ctl[C_LOSS]), *correct = F(ctl[C_CORRECT]);
+      int nc = op[4];
+      float inv_n = 1.f / (float)ctl[C_N], eps = 1e-7f, hi = 1.f - 1e-7f;
+      for (int s = s0; s < s1; s++) {
+        const float *zr = z + (long)s * nc;
+        float *dr = dz + (long)s * nc, p[64];
+        double mx = zr[0], sum = 0;
+        for (int j = 1; j < nc; j++) mx = zr[j] > mx || zr[j] != zr[j] ? zr[j] : mx;
+        for (int j = 0; j < nc; j++) sum += exp_d(zr[j] - mx);
+        double lse = mx + log_d(sum);
+        int arg = 0, l = y[s];
+        for (int j = 0; j < nc; j++) {
+          p[j] = (float)exp_d(zr[j] - lse);
+          if (p[j] > p[arg]) arg = j;
+        }
+        float pl = p[l], clipped = pl < eps ? eps : pl > hi ? hi : pl;
+        loss[s] = pl != pl ? pl : (float)-log_d(clipped);
+        correct[s] = arg == l ? 1.f : 0.f;
+        // The clip's gradient is zero outside [eps, 1 - eps] (tfjs' maximum / minimum grads).
+        int pass = pl >= eps && pl <= hi;
+        for (int j = 0; j < nc; j++)
+          dr[j] = pass || pl != pl ? (p[j] - (j == l ? 1.f : 0.f)) * inv_n : 0.f;
+      }
+      break;
+    }
+  }
+}
+
+// ---- phase B: reduce the threads' gradients over [p0, p1) and update.
+static void update_range(int *ctl, int p0, int p1) {
+  int T = ctl[C_THREADS], opt = ctl[C_UPDATE] ? ctl[C_OPT] : 0;
+  float **gr = (float **)I(ctl[C_GRADS]);
+  float *g = gr[0], *w = F(ctl[C_PARAMS]), *s1 = F(ctl[C_SLOT1]), *s2 = F(ctl[C_SLOT2]);
+  v128_t lr = wasm_f32x4_splat(fcast(ctl[C_LR])), eps = wasm_f32x4_splat(fcast(ctl[C_EPS]));
+  v128_t b1 = wasm_f32x4_splat(fcast(ctl[C_B1])), ob1 = wasm_f32x4_splat(fcast(ctl[C_OB1]));
+  v128_t b2 = wasm_f32x4_splat(fcast(ctl[C_B2])), ob2 = wasm_f32x4_splat(fcast(ctl[C_OB2]));
+  v128_t c1 = wasm_f32x4_splat(fcast(ctl[C_C1])), c2 = wasm_f32x4_splat(fcast(ctl[C_C2]));
+  for (int i = p0; i < p1; i += 4) {  // p0, p1 and the array lengths are multiples of 4
+    v128_t gv = LD(g + i);
+    for (int t = 1; t < T; t++) gv = wasm_f32x4_add(gv, LD(gr[t] + i));
+    ST(g + i, gv);
+    v128_t g2 = wasm_f32x4_mul(gv, gv);
+    if (opt == 1) {  // RMSprop (tfjs, momentum 0): ms = ρ·ms + (1−ρ)·g²; w −= lr·g/√(ms+ε)
+      v128_t ms = wasm_f32x4_add(wasm_f32x4_mul(LD(s1 + i), b1), wasm_f32x4_mul(g2, ob1));
+      v128_t mom = wasm_f32x4_div(wasm_f32x4_mul(gv, lr), wasm_f32x4_sqrt(wasm_f32x4_add(ms, eps)));
+      ST(s1 + i, ms);
+      ST(s2 + i, mom);
+      ST(w + i, wasm_f32x4_sub(LD(w + i), mom));
+    } else if (opt == 2) {  // Adam (tfjs): bias-corrected m / (√v̂ + ε), times −lr
+      v128_t m = wasm_f32x4_add(wasm_f32x4_mul(LD(s1 + i), b1), wasm_f32x4_mul(gv, ob1));
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(LD(s2 + i), b2), wasm_f32x4_mul(g2, ob2));
+      ST(s1 + i, m);
+      ST(s2 + i, v);
+      v128_t step = wasm_f32x4_div(wasm_f32x4_div(m, c1),
+                                   wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(v, c2)), eps));
+      ST(w + i, wasm_f32x4_add(wasm_f32x4_mul(step, wasm_f32x4_neg(lr)), LD(w + i)));
+    } else if (opt == 3) {  // SGD (tfjs): w = (−lr)·g + w
+      ST(w + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_neg(lr), gv), LD(w + i)));
+    }
+  }
+}
+
+static void run_step(int *ctl, int tid, int may_wait) {
+  int T = ctl[C_THREADS], n = ctl[C_N], np = ctl[C_NPARAMS];
+  float *grads = ((float **)I(ctl[C_GRADS]))[tid];
+  float *scratch = ((float **)I(ctl[C_SCRATCH]))[tid];
+  for (int i = 0; i < np; i += 4) ST(grads + i, wasm_f32x4_splat(0.f));
+  int s0 = (int)((long)n * tid / T), s1 = (int)((long)n * (tid + 1) / T);
+  const int *prog = I(ctl[C_PROG]);
+  for (int k = 0; k < ctl[C_NOPS]; k++) run_op(ctl, prog + k * OP_WORDS, s0, s1, grads, scratch);
+  barrier(ctl, may_wait);
+  int quads = np / 4;
+  update_range(ctl, quads * tid / T * 4, quads * (tid + 1) / T * 4);
+  if (tid == 0) {
+    double *sums = (double *)(long)ctl[C_SUMS];
+    for (int s = 0; s < n; s++) {
+      sums[0] += F(ctl[C_LOSS])[s];
+      sums[1] += F(ctl[C_CORRECT])[s];
+    }
+  }
+  barrier(ctl, may_wait);
+}
+
+// Main thread (thread 0): wake the workers, run its share, return when the step is done.
+__attribute__((export_name("step"))) void step(int *ctl, int may_wait) {
+  __atomic_fetch_add(&ctl[C_GEN], 1, __ATOMIC_SEQ_CST);
+  __builtin_wasm_memory_atomic_notify(&ctl[C_GEN], 1 << 30);
+  run_step(ctl, 0, may_wait);
+}
+
+// Worker thread `tid` (≥ 1): runs steps until the control block's quit word is set.
+// Starts before the first step (generation 0), so no wake-up can be missed.
+__attribute__((export_name("worker"))) void worker(int *ctl, int tid) {
+  int gen = 0;
+  for (;;) {
+    wait_change(&ctl[C_GEN], gen, 1);
+    gen = __atomic_load_n(&ctl[C_GEN], __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&ctl[C_QUIT], __ATOMIC_SEQ_CST)) return;
+    run_step(ctl, tid, 1);
+  }
+}
