@@ -107,6 +107,25 @@ export interface TrainingPlan {
 export const OPTIMIZER_SLOTS: Readonly<Record<"rmsprop" | "adam", readonly string[]>> = Object
   .freeze({ rmsprop: ["rms", "momentum"], adam: ["m", "v"] });
 
+/**
+ * An optimizer's kind and hyperparameters (read from the tfjs optimizer it replaces); an
+ * executor applies exactly tfjs' arithmetic for it.
+ */
+export type OptimizerSpec =
+  | { kind: "rmsprop"; learningRate: number; decay: number; momentum: number; epsilon: number }
+  | { kind: "adam"; learningRate: number; beta1: number; beta2: number; epsilon: number }
+  | { kind: "sgd"; learningRate: number };
+
+/** A run's state in the packed layout: what executors load and `sync()` writes back. */
+export interface PackedTrainingState {
+  /** `paramCount` parameters. */
+  params: Float32Array<ArrayBuffer>;
+  /** One array per slot of {@linkcode OPTIMIZER_SLOTS} (RMSprop: ms, mom; Adam: m, v; SGD: none). */
+  slots: Float32Array<ArrayBuffer>[];
+  /** Adam's β₁ᵗ, β₂ᵗ as tfjs' `accBeta1` / `accBeta2` hold them (1 for other optimizers). */
+  accBeta: [number, number];
+}
+
 /** Keras' probability clip of the loss. */
 export const LOSS_EPSILON = 1e-7;
 

@@ -1,0 +1,165 @@
+/**
+ * Moves a training run's state between tfjs and a compiled engine's packed arrays (the
+ * layout of `plan.ts`): the model's trainable weights and the optimizer's slots, with the
+ * slot variables named and ordered exactly as tfjs' own RMSprop / Adam create them, so
+ * `optimizer.getWeights()` (the checkpoint format) round-trips. Shared by every executor.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  OPTIMIZER_SLOTS,
+  type OptimizerSpec,
+  type PackedTrainingState,
+  type TrainingPlan,
+} from "./plan.ts";
+
+interface Slot {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+interface OptimizerInternals {
+  accumulatedMeanSquares?: Slot[];
+  accumulatedMoments?: Slot[];
+  accumulatedFirstMoment?: Slot[];
+  accumulatedSecondMoment?: Slot[];
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+  centered?: boolean;
+  iterations_?: number;
+}
+
+/**
+ * The optimizer's kind and hyperparameters, or a reason the engine cannot replay it.
+ *
+ * @param optimizer A tfjs optimizer (tfjs' own or the project's fused subclasses).
+ * @returns The spec, or `{ reason }` for centered RMSprop or another optimizer class.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { optimizerSpecOf } from "./tfjs_state.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal((optimizerSpecOf(tf.train.sgd(0.1)) as { kind: string }).kind, "sgd");
+ * ```
+ */
+export function optimizerSpecOf(optimizer: tf.Optimizer): OptimizerSpec | { reason: string } {
+  // Not instanceof: tfjs' optimizer classes answer it by duck typing (an Adam is an
+  // `instanceof RMSPropOptimizer`); the class name is exact and survives subclassing.
+  const name = optimizer.getClassName();
+  if (name === "RMSProp") {
+    const o = optimizer as unknown as Record<string, number> & { centered?: boolean };
+    if (o.centered) return { reason: "centered RMSprop is not compiled" };
+    return {
+      kind: "rmsprop",
+      learningRate: o.learningRate!,
+      decay: o.decay!,
+      momentum: o.momentum!,
+      epsilon: o.epsilon!,
+    };
+  }
+  if (name === "Adam") {
+    const o = optimizer as unknown as Record<string, number>;
+    return {
+      kind: "adam",
+      learningRate: o.learningRate!,
+      beta1: o.beta1!,
+      beta2: o.beta2!,
+      epsilon: o.epsilon!,
+    };
+  }
+  if (name === "SGD") {
+    return {
+      kind: "sgd",
+      learningRate: (optimizer as unknown as Record<string, number>).learningRate!,
+    };
+  }
+  return { reason: `the ${name} optimizer is not compiled` };
+}
+
+function slotLists(optimizer: tf.Optimizer, kind: OptimizerSpec["kind"]): Slot[][] {
+  const o = optimizer as unknown as OptimizerInternals;
+  if (kind === "rmsprop") return [o.accumulatedMeanSquares ??= [], o.accumulatedMoments ??= []];
+  if (kind === "adam") return [o.accumulatedFirstMoment ??= [], o.accumulatedSecondMoment ??= []];
+  return [];
+}
+
+function checkShapes(model: tf.LayersModel, plan: TrainingPlan): tf.Variable[] {
+  const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const ok = weights.length === plan.params.length &&
+    weights.every((w, i) => w.shape.join() === plan.params[i]!.shape.join());
+  if (!ok) {
+    throw new RangeError(`The model's trainable weights do not match the ${plan.arch} plan`);
+  }
+  return weights;
+}
+
+/**
+ * Packs the model's weights and the optimizer's state (zeros for slots tfjs has not made
+ * yet) into the plan's layout.
+ *
+ * @throws {RangeError} when the model's weights do not match the plan.
+ */
+export function readTrainingState(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  spec: OptimizerSpec,
+  plan: TrainingPlan,
+): PackedTrainingState {
+  const weights = checkShapes(model, plan);
+  const pack = (values: (tf.Tensor | undefined)[]) => {
+    const out = new Float32Array(plan.paramCount);
+    values.forEach((t, i) => t && out.set(t.dataSync() as Float32Array, plan.params[i]!.offset));
+    return out;
+  };
+  const params = pack(weights);
+  const slots = slotLists(optimizer, spec.kind).map((list) =>
+    pack(weights.map((_, i) => list[i]?.variable))
+  );
+  const o = optimizer as unknown as OptimizerInternals;
+  const accBeta: [number, number] = spec.kind === "adam"
+    ? [o.accBeta1!.dataSync()[0]!, o.accBeta2!.dataSync()[0]!]
+    : [1, 1];
+  return { params, slots, accBeta };
+}
+
+/**
+ * Writes packed state back: assigns the model's weights, creates or assigns the optimizer's
+ * slots (named `<variable>/rms`, `/momentum`, `/m`, `/v` as tfjs does) and Adam's β powers,
+ * and advances the optimizer's iteration count by `steps`.
+ */
+export function writeTrainingState(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  spec: OptimizerSpec,
+  plan: TrainingPlan,
+  state: PackedTrainingState,
+  steps: number,
+): void {
+  const weights = checkShapes(model, plan);
+  const view = (values: Float32Array, i: number) => {
+    const p = plan.params[i]!;
+    return tf.tensor(values.subarray(p.offset, p.offset + p.length), p.shape, "float32");
+  };
+  tf.tidy(() => {
+    weights.forEach((w, i) => w.assign(view(state.params, i)));
+    const suffixes = spec.kind === "sgd" ? [] : OPTIMIZER_SLOTS[spec.kind];
+    slotLists(optimizer, spec.kind).forEach((list, k) => {
+      weights.forEach((w, i) => {
+        const value = view(state.slots[k]!, i);
+        if (list[i]) list[i].variable.assign(value);
+        else {list[i] = {
+            originalName: `${w.name}/${suffixes[k]}`,
+            variable: tf.keep(value.variable(false)),
+          };}
+      });
+    });
+    const o = optimizer as unknown as OptimizerInternals;
+    if (spec.kind === "adam") {
+      o.accBeta1!.assign(tf.scalar(state.accBeta[0]));
+      o.accBeta2!.assign(tf.scalar(state.accBeta[1]));
+    }
+    o.iterations_ = optimizer.iterations + steps;
+  });
+}

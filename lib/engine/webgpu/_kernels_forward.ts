@@ -1,0 +1,259 @@
+/**
+ * WGSL for the forward half of a training step, generated from a plan with every shape
+ * baked in as a constant: the batch gather, conv + bias + ReLU, 2×2 max-pool (recording
+ * the argmax), dropout, dense + bias (+ ReLU), and one kernel for softmax + clipped
+ * cross-entropy + its gradient + the loss and correct-count sums.
+ *
+ * @module
+ */
+import { LOSS_EPSILON, type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
+import {
+  bind,
+  DROPOUT_HASH,
+  dropoutThreshold,
+  flatKernel,
+  type Kernel,
+  lit,
+  singleGroupKernel,
+} from "./_wgsl.ts";
+
+/** The buffer holding the output of layer `index` (−1: the batch's images). */
+export function actName(plan: TrainingPlan, index: number): string {
+  const s = storageLayer(plan, index);
+  return s < 0 ? "images" : `act:${s}`;
+}
+
+/** Whether the layer storing layer `index`'s output applied a ReLU. */
+export function producedByRelu(plan: TrainingPlan, index: number): boolean {
+  const s = storageLayer(plan, index);
+  const l = plan.layers[s];
+  return l !== undefined &&
+    (l.kind === "conv2d" || (l.kind === "dense" && l.activation === "relu"));
+}
+
+/** Exact f32 values of byte / 255, as tfjs' `imagesToTensor` computes them. */
+function pixelTable(): string {
+  const values = Array.from({ length: 256 }, (_, b) => lit(b / 255));
+  return `var<private> PIXEL: array<f32, 256> = array<f32, 256>(${values.join(", ")});`;
+}
+
+/**
+ * Gathers the step's batch: sample `perm[step · stride + b]` of the on-device dataset
+ * (bytes packed four per u32), normalised through the byte table; labels alongside.
+ */
+function gather(plan: TrainingPlan, stride: number): Kernel {
+  const pixels = plan.input.h * plan.input.w * plan.input.c;
+  return flatKernel(
+    "gather",
+    [
+      bind("perm", "perm", "u32"),
+      bind("dataset", "dataset", "u32"),
+      bind("datasetLabels", "labelsAll", "u32"),
+      bind("state", "state", "u32"),
+      bind("images", "x", "f32", true),
+      bind("labels", "y", "u32", true),
+    ],
+    plan.batchSize * pixels,
+    `  let b = i / ${pixels}u;
+  let p = i % ${pixels}u;
+  let s = perm[state[0] * ${stride}u + b];
+  let word = dataset[s * ${pixels / 4}u + p / 4u];
+  x[i] = PIXEL[(word >> ((p % 4u) * 8u)) & 255u];
+  if (p == 0u) { y[b] = labelsAll[s]; }`,
+    pixelTable(),
+  );
+}
+
+/** Four output channels per thread when the count allows (each input load feeds four). */
+function channelBlock(channels: number): number {
+  return channels % 4 === 0 ? 4 : 1;
+}
+
+function vecLoad(array: string, index: string, width: number): string {
+  if (width === 1) return `${array}[${index}]`;
+  return `vec4<f32>(${array}[${index}], ${array}[${index} + 1u], ${array}[${index} + 2u], ${array}[${index} + 3u])`;
+}
+
+function vecStore(array: string, index: string, width: number, value: string): string {
+  if (width === 1) return `${array}[${index}] = ${value};`;
+  return [0, 1, 2, 3].map((k) => `${array}[${index} + ${k}u] = ${value}[${k}];`).join(" ");
+}
+
+function conv(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "conv2d" }>): Kernel {
+  const { input: s, output: o, kernelSize: k, pad } = l;
+  const cb = channelBlock(o.c);
+  const type = cb === 4 ? "vec4<f32>" : "f32";
+  return flatKernel(
+    `conv${l.index}`,
+    [
+      bind(actName(plan, l.index - 1), "x", "f32"),
+      bind("params", "params", "f32"),
+      bind(`act:${l.index}`, "y", "f32", true),
+    ],
+    plan.batchSize * o.h * o.w * (o.c / cb),
+    `  let co = (i % ${o.c / cb}u) * ${cb}u;
+  var t = i / ${o.c / cb}u;
+  let ow = t % ${o.w}u; t = t / ${o.w}u;
+  let oh = t % ${o.h}u;
+  let b = t / ${o.h}u;
+  var acc = ${type}(0.0);
+  for (var kh = 0u; kh < ${k}u; kh++) {
+    let ih = i32(oh + kh) - ${pad};
+    if (ih < 0 || ih >= ${s.h}) { continue; }
+    for (var kw = 0u; kw < ${k}u; kw++) {
+      let iw = i32(ow + kw) - ${pad};
+      if (iw < 0 || iw >= ${s.w}) { continue; }
+      let xb = ((b * ${s.h}u + u32(ih)) * ${s.w}u + u32(iw)) * ${s.c}u;
+      let wb = ${l.kernel.offset}u + (kh * ${k}u + kw) * ${s.c * o.c}u + co;
+      for (var ci = 0u; ci < ${s.c}u; ci++) {
+        acc += x[xb + ci] * ${vecLoad("params", `wb + ci * ${o.c}u`, cb)};
+      }
+    }
+  }
+  let out = max(acc + ${vecLoad("params", `${l.bias.offset}u + co`, cb)}, ${type}(0.0));
+  ${vecStore("y", "i * " + cb + "u", cb, "out")}`,
+  );
+}
+
+function maxPool(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
+  const { input: s, output: o } = l;
+  return flatKernel(
+    `pool${l.index}`,
+    [
+      bind(actName(plan, l.index - 1), "x", "f32"),
+      bind(`act:${l.index}`, "y", "f32", true),
+      bind(`poolIndex:${l.index}`, "arg", "u32", true),
+    ],
+    plan.batchSize * o.h * o.w * o.c,
+    `  let c = i % ${o.c}u;
+  var t = i / ${o.c}u;
+  let pw = t % ${o.w}u; t = t / ${o.w}u;
+  let ph = t % ${o.h}u;
+  let b = t / ${o.h}u;
+  let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
+  var best = first;
+  for (var k = 1u; k < 4u; k++) {
+    let j = first + (k / 2u) * ${s.w * s.c}u + (k % 2u) * ${s.c}u;
+    if (x[j] > x[best]) { best = j; }
+  }
+  y[i] = x[best];
+  arg[i] = best;`,
+  );
+}
+
+function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
+  const n = plan.batchSize * l.output.h * l.output.w * l.output.c;
+  const bindings = [
+    bind(actName(plan, l.index - 1), "x", "f32"),
+    bind(`act:${l.index}`, "y", "f32", true),
+  ];
+  if (l.rate === 0) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];");
+  return flatKernel(
+    `dropout${l.index}`,
+    [...bindings, bind("state", "state", "u32")],
+    n,
+    `  y[i] = select(0.0, x[i] * ${lit(1 / (1 - l.rate))}, keep(state[1], state[0], i, ${
+      dropoutThreshold(l.rate)
+    }u));`,
+    DROPOUT_HASH,
+  );
+}
+
+function dense(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dense" }>): Kernel {
+  const n = l.input.c;
+  const m = l.output.c;
+  const cb = channelBlock(m);
+  const type = cb === 4 ? "vec4<f32>" : "f32";
+  const out = l.activation === "relu" ? `max(acc + bias, ${type}(0.0))` : "acc + bias";
+  return flatKernel(
+    `dense${l.index}`,
+    [
+      bind(actName(plan, l.index - 1), "x", "f32"),
+      bind("params", "params", "f32"),
+      bind(`act:${l.index}`, "y", "f32", true),
+    ],
+    plan.batchSize * (m / cb),
+    `  let o = (i % ${m / cb}u) * ${cb}u;
+  let b = i / ${m / cb}u;
+  var acc = ${type}(0.0);
+  for (var k = 0u; k < ${n}u; k++) {
+    acc += x[b * ${n}u + k] * ${vecLoad("params", `${l.kernel.offset}u + k * ${m}u + o`, cb)};
+  }
+  let bias = ${vecLoad("params", `${l.bias.offset}u + o`, cb)};
+  let out = ${out};
+  ${vecStore("y", "i * " + cb + "u", cb, "out")}`,
+  );
+}
+
+/**
+ * Softmax over the logits (in place: the buffer ends up holding probabilities), Keras'
+ * clipped cross-entropy, its gradient w.r.t. the logits — `(p − onehot) / batch`, zero for
+ * a row whose label probability the clip cut — and the batch's loss and correct sums added
+ * to `scalars[0]` and `scalars[1]`.
+ */
+function softmaxLoss(plan: TrainingPlan): Kernel {
+  const last = plan.layers.at(-1)!;
+  const c = plan.classes;
+  const batch = plan.batchSize;
+  return singleGroupKernel(
+    "softmax_loss",
+    [
+      bind(`act:${last.index}`, "z", "f32", true),
+      bind(`grad:${last.index}`, "dz", "f32", true),
+      bind("labels", "y", "u32"),
+      bind("scalars", "scalars", "f32", true),
+    ],
+    `var<workgroup> lossPart: array<f32, 64>;
+var<workgroup> hitPart: array<f32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var loss = 0.0;
+  var hits = 0.0;
+  for (var r = lid; r < ${batch}u; r += 64u) {
+    let base = r * ${c}u;
+    var m = z[base];
+    for (var j = 1u; j < ${c}u; j++) { m = max(m, z[base + j]); }
+    var sum = 0.0;
+    for (var j = 0u; j < ${c}u; j++) { sum += exp(z[base + j] - m); }
+    let label = y[r];
+    var best = 0u;
+    for (var j = 0u; j < ${c}u; j++) {
+      let p = exp(z[base + j] - m) / sum;
+      z[base + j] = p;
+      if (p > z[base + best]) { best = j; }
+    }
+    let pl = z[base + label];
+    loss -= log(min(max(pl, ${lit(LOSS_EPSILON)}), ${lit(1 - LOSS_EPSILON)}));
+    if (best == label) { hits += 1.0; }
+    let inside = pl >= ${lit(LOSS_EPSILON)} && pl <= ${lit(1 - LOSS_EPSILON)};
+    for (var j = 0u; j < ${c}u; j++) {
+      let hot = select(0.0, 1.0, j == label);
+      dz[base + j] = select(0.0, (z[base + j] - hot) / ${lit(batch)}, inside);
+    }
+  }
+  lossPart[lid] = loss;
+  hitPart[lid] = hits;
+  workgroupBarrier();
+  if (lid == 0u) {
+    var l = 0.0;
+    var h = 0.0;
+    for (var k = 0u; k < 64u; k++) { l += lossPart[k]; h += hitPart[k]; }
+    scalars[0] += l;
+    scalars[1] += h;
+  }
+}`,
+  );
+}
+
+/** The forward kernels of one step, in dispatch order (loss kernel last). */
+export function forwardKernels(plan: TrainingPlan, stride: number): Kernel[] {
+  const kernels = [gather(plan, stride)];
+  for (const l of plan.layers) {
+    if (l.kind === "conv2d") kernels.push(conv(plan, l));
+    else if (l.kind === "maxPool") kernels.push(maxPool(plan, l));
+    else if (l.kind === "dropout") kernels.push(dropout(plan, l));
+    else if (l.kind === "dense") kernels.push(dense(plan, l));
+  }
+  kernels.push(softmaxLoss(plan));
+  return kernels;
+}

@@ -1,0 +1,113 @@
+/**
+ * The shape of one compiled kernel and the WGSL boilerplate every kernel shares: binding
+ * declarations, the flat thread index, exact f32 literals and the dropout hash.
+ *
+ * @module
+ */
+
+/** Threads per workgroup of the flat kernels (llvmpipe runs 8 lanes × 8 of them well). */
+export const WORKGROUP = 64;
+/** WebGPU's per-dimension workgroup limit; larger dispatches fold into y. */
+export const MAX_GROUPS = 65_535;
+
+/** One buffer a kernel binds, by its executor name (`params`, `act:3`, …). */
+export interface KernelBinding {
+  buffer: string;
+  /** Name of the array in the WGSL source. */
+  as: string;
+  type: "f32" | "u32";
+  write: boolean;
+}
+
+/** A kernel: WGSL source with entry point `main`, its bindings and its thread count. */
+export interface Kernel {
+  label: string;
+  code: string;
+  bindings: KernelBinding[];
+  /** Workgroups to dispatch, `[x, y]`. */
+  groups: [number, number];
+}
+
+/** A binding helper: `bind("act:2", "x", "f32")` (read-only unless `write`). */
+export function bind(
+  buffer: string,
+  as: string,
+  type: "f32" | "u32",
+  write = false,
+): KernelBinding {
+  return { buffer, as, type, write };
+}
+
+function declarations(bindings: KernelBinding[]): string {
+  return bindings.map((b, i) =>
+    `@group(0) @binding(${i}) var<storage, ${
+      b.write ? "read_write" : "read"
+    }> ${b.as}: array<${b.type}>;`
+  ).join("\n");
+}
+
+/** Workgroups for `threads` flat threads, folded into 2-D past the per-dimension limit. */
+export function flatGroups(threads: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
+  const x = Math.min(groups, MAX_GROUPS);
+  return [x, Math.ceil(groups / x)];
+}
+
+/**
+ * A kernel of `threads` threads: `body` runs with the flat index `i` (u32) for each
+ * `i < threads`; `prelude` holds module-scope helpers.
+ */
+export function flatKernel(
+  label: string,
+  bindings: KernelBinding[],
+  threads: number,
+  body: string,
+  prelude = "",
+): Kernel {
+  const code = `${declarations(bindings)}
+${prelude}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>) {
+  let i = gid.x + gid.y * ng.x * ${WORKGROUP}u;
+  if (i >= ${threads}u) { return; }
+${body}
+}`;
+  return { label, code, bindings, groups: flatGroups(threads) };
+}
+
+/** A kernel of one workgroup whose `main` is given whole (for reductions). */
+export function singleGroupKernel(label: string, bindings: KernelBinding[], main: string): Kernel {
+  return { label, code: `${declarations(bindings)}\n${main}`, bindings, groups: [1, 1] };
+}
+
+/**
+ * A WGSL `f32` literal equal to `Math.fround(x)` bit for bit (nine significant digits name
+ * one f32 exactly; a literal, unlike `bitcast`, is also valid in constant expressions).
+ */
+export function lit(x: number): string {
+  return `${Math.fround(x).toPrecision(9)}f`;
+}
+
+/**
+ * Dropout's keep test for element `i` of the current step: a PCG hash of (seed, step, i)
+ * compared with the rate, so the backward pass recomputes the forward mask instead of
+ * storing it, and a seed replays bit for bit.
+ */
+export const DROPOUT_HASH = `fn pcg(x: u32) -> u32 {
+  let s = x * 747796405u + 2891336453u;
+  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
+  return (w >> 22u) ^ w;
+}
+fn keep(seed: u32, step: u32, i: u32, threshold: u32) -> bool {
+  return pcg(pcg(pcg(seed) ^ step) ^ i) >= threshold;
+}`;
+
+/** The u32 threshold of `keep` for a dropout rate (2³² · rate, clamped). */
+export function dropoutThreshold(rate: number): number {
+  return Math.min(0xffffffff, Math.floor(rate * 2 ** 32));
+}
+
+/** WGSL expression: `value` with ReLU′ of `act[i]` applied when `relu` is set. */
+export function reluGate(relu: boolean, value: string, act: string): string {
+  return relu ? `select(0.0, ${value}, ${act} > 0.0)` : value;
+}

@@ -1,0 +1,100 @@
+/**
+ * The compiled engine on WebGPU as an `EpochRunner`: packs the model's weights and the
+ * optimizer's state into the executor's buffers when created, trains epochs there, and
+ * writes both back into the tfjs model and optimizer on `sync()`.
+ *
+ * Loaded only by dynamic `import()` (from `create_runner.ts`), so nothing WebGPU-specific
+ * runs when the training loop is imported.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Architecture } from "../../models/architecture.ts";
+import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
+import { runCompiledEpoch } from "../compiled_epoch.ts";
+import { optimizerSpecOf, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
+import { WebGpuExecutor } from "./executor.ts";
+
+/** Options of {@linkcode createWebGpuEngineRunner}. */
+export interface WebGpuRunnerOptions {
+  /** The device to run on; default: tfjs' device on the `webgpu` backend, else a new one. */
+  device?: GPUDevice;
+  /** The architecture to compile, when it is not the registered `input.arch` (tests). */
+  architecture?: Architecture;
+}
+
+/**
+ * The GPU device the engine uses: the one given, tfjs' own when the active backend is
+ * `webgpu` (one device, one queue), else a fresh device with the adapter's binding limits.
+ *
+ * @throws {Error} when this runtime has no WebGPU adapter.
+ */
+export async function engineDevice(given?: GPUDevice): Promise<GPUDevice> {
+  if (given) return given;
+  if (tf.getBackend() === "webgpu") {
+    return (tf.backend() as unknown as { device: GPUDevice }).device;
+  }
+  const adapter = typeof navigator !== "undefined" && "gpu" in navigator
+    ? await navigator.gpu.requestAdapter()
+    : null;
+  if (!adapter) throw new Error("no WebGPU adapter");
+  const limits = adapter.limits;
+  return await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+    },
+  });
+}
+
+/**
+ * Creates the WebGPU compiled-engine runner.
+ *
+ * @param input Model, optimizer, training split and batch size.
+ * @param options Which device to use.
+ * @returns A runner whose `engine` is `"compiled"`.
+ * @throws {RangeError} when the architecture, optimizer or a buffer size is outside what
+ *   the engine compiles (the message says which).
+ * @example
+ * ```ts ignore
+ * const runner = await createWebGpuEngineRunner({ arch: "cnn-deep", model, optimizer, train, batchSize: 64 });
+ * await runner.runEpoch({ epoch: 1, epochs: 1, random: mulberry32(1), progressUpdates: 4 });
+ * await runner.sync();
+ * ```
+ */
+export async function createWebGpuEngineRunner(
+  input: EpochRunnerInput,
+  options: WebGpuRunnerOptions = {},
+): Promise<EpochRunner> {
+  const spec = optimizerSpecOf(input.optimizer);
+  if ("reason" in spec) {
+    throw new RangeError(`The compiled engine cannot train with ${spec.reason}`);
+  }
+  const device = await engineDevice(options.device);
+  const executor = new WebGpuExecutor({
+    device,
+    arch: options.architecture ?? input.arch,
+    batchSize: input.batchSize,
+    optimizer: spec,
+    train: input.train,
+  });
+  executor.writeState(readTrainingState(input.model, input.optimizer, spec, executor.plan));
+  let pending = 0;
+  const stepper = {
+    count: input.train.count,
+    batchSize: executor.plan.batchSize,
+    beginEpoch: (order: Int32Array, seed: number) => executor.beginEpoch(order, seed),
+    step: (size: number, readback: boolean) => executor.step(size, readback),
+    readSums: () => executor.readSums(),
+  };
+  return {
+    engine: "compiled",
+    runEpoch: (args) => runCompiledEpoch(stepper, args, () => pending++),
+    async sync() {
+      const state = await executor.readState();
+      writeTrainingState(input.model, input.optimizer, spec, executor.plan, state, pending);
+      pending = 0;
+    },
+    dispose: () => executor.dispose(),
+  };
+}

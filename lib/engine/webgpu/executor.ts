@@ -1,0 +1,257 @@
+/**
+ * The WebGPU executor of a training plan: persistent buffers, pipelines and bind groups made
+ * once per batch size (the tail batch gets its own, with its shapes baked in), and a step
+ * that is one compute pass of ~20 dispatches and one submit — no `writeBuffer`, bind group
+ * or pipeline per step. The batch is picked on the device from the epoch's permutation and
+ * an on-device step counter; loss and correct counts accumulate on the device and are read
+ * back only when asked.
+ *
+ * @module
+ */
+import type { MnistSplit } from "../../data/types.ts";
+import { type PackedTrainingState, planTraining, type TrainingPlan } from "../plan.ts";
+import { backwardKernels } from "./_kernels_backward.ts";
+import { forwardKernels } from "./_kernels_forward.ts";
+import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
+import type { Kernel } from "./_wgsl.ts";
+
+const STORAGE = GPUBufferUsage.STORAGE;
+const COPY = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** Writes a typed array (of any backing buffer) into a GPU buffer. */
+function upload(queue: GPUQueue, buffer: GPUBuffer, offset: number, view: ArrayBufferView): void {
+  queue.writeBuffer(buffer, offset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
+}
+
+interface Dispatch {
+  pipeline: GPUComputePipeline;
+  group: GPUBindGroup;
+  groups: [number, number];
+}
+
+/** Everything an executor is created from. */
+export interface ExecutorInput {
+  device: GPUDevice;
+  /** Architecture name or object (see `planTraining`). */
+  arch: Parameters<typeof planTraining>[0];
+  batchSize: number;
+  optimizer: OptimizerSpec;
+  /** The training split, uploaded once as bytes. */
+  train: MnistSplit;
+}
+
+/** A compiled training step on one GPU device. */
+export class WebGpuExecutor {
+  /** The full-batch plan (its buffer sizes are the allocation). */
+  readonly plan: TrainingPlan;
+  readonly device: GPUDevice;
+  readonly #buffers = new Map<string, GPUBuffer>();
+  readonly #programs = new Map<number, Dispatch[]>();
+  readonly #pipelines = new Map<string, GPUComputePipeline>();
+  readonly #input: ExecutorInput;
+  #staging: GPUBuffer | null = null;
+
+  /**
+   * Allocates every buffer and compiles the full-batch and tail-batch programs.
+   *
+   * @throws {RangeError} when a buffer exceeds the device's binding limit or the plan is
+   *   outside the engine's vocabulary.
+   */
+  constructor(input: ExecutorInput) {
+    this.#input = input;
+    this.device = input.device;
+    this.plan = planTraining(input.arch, Math.min(input.batchSize, input.train.count));
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    const n = input.train.count;
+    const sizes: [string, number][] = [
+      ["dataset", input.train.images.length],
+      ["datasetLabels", n * 4],
+      ["perm", n * 4],
+      ["state", 16],
+      ["scalars", 16],
+      ["params", this.plan.paramCount * 4],
+      ["grads", this.plan.paramCount * 4],
+      ...Array.from(
+        { length: slotCount(input.optimizer) },
+        (_, k) => [`slot${k}`, this.plan.paramCount * 4] as [string, number],
+      ),
+      ...this.plan.buffers.map((b) => [b.name, b.elements * 4] as [string, number]),
+    ];
+    for (const [name, bytes] of sizes) {
+      if (bytes > limit) {
+        throw new RangeError(
+          `The compiled engine's ${name} buffer needs ${bytes} bytes, above this GPU's ` +
+            `${limit}-byte binding limit (use a smaller batch)`,
+        );
+      }
+      const size = Math.max(16, Math.ceil(bytes / 4) * 4);
+      this.#buffers.set(
+        name,
+        this.device.createBuffer({ size, usage: STORAGE | COPY, label: name }),
+      );
+    }
+    upload(this.device.queue, this.#buffer("dataset"), 0, input.train.images);
+    upload(
+      this.device.queue,
+      this.#buffer("datasetLabels"),
+      0,
+      Uint32Array.from(input.train.labels),
+    );
+    upload(this.device.queue, this.#buffer("scalars"), 0, new Float32Array([0, 0, 1, 1]));
+    this.#program(this.plan.batchSize);
+    const tail = n % this.plan.batchSize;
+    if (tail > 0) this.#program(tail);
+  }
+
+  #buffer(name: string): GPUBuffer {
+    const buffer = this.#buffers.get(name);
+    if (!buffer) throw new Error(`engine bug: no buffer ${name}`);
+    return buffer;
+  }
+
+  #pipeline(kernel: Kernel): GPUComputePipeline {
+    let pipeline = this.#pipelines.get(kernel.code);
+    if (pipeline) return pipeline;
+    const layout = this.device.createBindGroupLayout({
+      entries: kernel.bindings.map((b, binding) => ({
+        binding,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: b.write ? "storage" : "read-only-storage" } as const,
+      })),
+    });
+    pipeline = this.device.createComputePipeline({
+      label: kernel.label,
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: {
+        module: this.device.createShaderModule({ code: kernel.code, label: kernel.label }),
+        entryPoint: "main",
+      },
+    });
+    this.#pipelines.set(kernel.code, pipeline);
+    return pipeline;
+  }
+
+  /** The dispatches of a step of `size` samples, compiled and bound on first use. */
+  #program(size: number): Dispatch[] {
+    let program = this.#programs.get(size);
+    if (program) return program;
+    const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
+    const kernels = [
+      ...forwardKernels(plan, this.plan.batchSize),
+      ...backwardKernels(plan),
+      ...updateKernels(this.#input.optimizer, plan.paramCount),
+    ];
+    program = kernels.map((kernel) => {
+      const pipeline = this.#pipeline(kernel);
+      const group = this.device.createBindGroup({
+        label: kernel.label,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: kernel.bindings.map((b, binding) => ({
+          binding,
+          resource: { buffer: this.#buffer(b.buffer) },
+        })),
+      });
+      return { pipeline, group, groups: kernel.groups };
+    });
+    this.#programs.set(size, program);
+    return program;
+  }
+
+  /** Dispatches per full-batch step (for the counters and the docs). */
+  get dispatchesPerStep(): number {
+    return this.#program(this.plan.batchSize).length;
+  }
+
+  /** Starts an epoch: uploads its permutation and dropout seed, zeroes the sums and step. */
+  beginEpoch(order: Int32Array, seed: number): void {
+    const q = this.device.queue;
+    upload(q, this.#buffer("perm"), 0, order);
+    upload(q, this.#buffer("state"), 0, new Uint32Array([0, seed >>> 0, 0, 0]));
+    upload(q, this.#buffer("scalars"), 0, new Float32Array([0, 0]));
+  }
+
+  /**
+   * Encodes and submits one step of `size` samples (the plan's batch size or the tail).
+   * With `readback` the step also copies the running sums for {@linkcode readSums}.
+   */
+  step(size: number, readback = false): void {
+    const program = this.#program(size);
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const d of program) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.group);
+      pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
+    }
+    pass.end();
+    if (readback) {
+      encoder.copyBufferToBuffer(this.#buffer("scalars"), 0, this.#stagingBuffer(16), 0, 16);
+    }
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  #stagingBuffer(bytes: number): GPUBuffer {
+    if (!this.#staging || this.#staging.size < bytes) {
+      this.#staging?.destroy();
+      this.#staging = this.device.createBuffer({
+        size: bytes,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        label: "staging",
+      });
+    }
+    return this.#staging;
+  }
+
+  /** The epoch's loss sum and correct count so far, as copied by the last `step(…, true)`. */
+  async readSums(): Promise<[number, number]> {
+    const staging = this.#stagingBuffer(16);
+    await staging.mapAsync(GPUMapMode.READ, 0, 16);
+    const sums = new Float32Array(staging.getMappedRange(0, 16).slice(0));
+    staging.unmap();
+    return [sums[0]!, sums[1]!];
+  }
+
+  /** Uploads parameters and optimizer state (packed as the plan lays them out). */
+  writeState(state: PackedTrainingState): void {
+    const q = this.device.queue;
+    upload(q, this.#buffer("params"), 0, state.params);
+    state.slots.forEach((slot, k) => upload(q, this.#buffer(`slot${k}`), 0, slot));
+    upload(q, this.#buffer("scalars"), 8, new Float32Array(state.accBeta));
+  }
+
+  /** Reads a named buffer back (e.g. `params`, `grads`, `act:3`), for sync and tests. */
+  async read(name: string, bytes?: number): Promise<Float32Array<ArrayBuffer>> {
+    const source = this.#buffer(name);
+    const size = bytes ?? source.size;
+    const staging = this.device.createBuffer({
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(source, 0, staging, 0, size);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const values = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    return values;
+  }
+
+  /** Downloads parameters and optimizer state. */
+  async readState(): Promise<PackedTrainingState> {
+    const bytes = this.plan.paramCount * 4;
+    const slots = [];
+    for (let k = 0; k < slotCount(this.#input.optimizer); k++) {
+      slots.push(await this.read(`slot${k}`, bytes));
+    }
+    const scalars = await this.read("scalars", 16);
+    return { params: await this.read("params", bytes), slots, accBeta: [scalars[2]!, scalars[3]!] };
+  }
+
+  /** Frees every buffer (pipelines and bind groups go with the executor). */
+  dispose(): void {
+    for (const buffer of this.#buffers.values()) buffer.destroy();
+    this.#buffers.clear();
+    this.#staging?.destroy();
+    this.#staging = null;
+  }
+}
