@@ -86,7 +86,8 @@ export function layoutStep(
   for (const l of plan.layers) {
     if (l.kind !== "conv2d") continue;
     const patch = l.output.h * l.output.w * l.kernelSize ** 2 * l.input.c;
-    scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS));
+    const transposed = l.kernelSize ** 2 * l.input.c * l.output.c;
+    scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS) + transposed);
   }
   const words: number[][] = [];
   const fwd: number[][] = [];

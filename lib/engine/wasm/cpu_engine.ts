@@ -8,9 +8,9 @@
  *
  * @module
  */
-import type { Architecture, OptimizerName } from "../../models/architecture.ts";
-import type { TrainingPlan } from "../plan.ts";
-import { C, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
+import type { Architecture } from "../../models/architecture.ts";
+import type { OptimizerSpec, TrainingPlan } from "../plan.ts";
+import { C, OP, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
 import { layoutStep, type StepLayout } from "./_program.ts";
 import { startWorkers } from "./_threads.ts";
 import { PLAIN_WASM_BASE64, RELAXED_WASM_BASE64 } from "./_wasm_binary.ts";
@@ -20,24 +20,14 @@ export const CPU_THREADS_ENV = "MNIST_WASM_THREADS";
 /** Most threads the engine starts by default. */
 export const MAX_CPU_THREADS = 8;
 
-/** Optimizer hyper-parameters, as the tfjs optimizer holds them. */
-export interface CpuOptimizer {
-  name: OptimizerName;
-  learningRate: number;
-  /** Adam's β1, or RMSprop's decay ρ (unused by SGD). */
-  beta1: number;
-  /** Adam's β2 (unused otherwise). */
-  beta2: number;
-  epsilon: number;
-}
-
 /** Options for {@linkcode createCpuEngine}. */
 export interface CpuEngineOptions {
   /** Architecture name or object (tests run variants, e.g. dropout rate 0). */
   arch: string | Architecture;
   /** Largest batch (tail batches run with fewer samples). */
   batchSize: number;
-  optimizer: CpuOptimizer;
+  /** tfjs' optimizer arithmetic to apply (RMSprop without momentum, Adam, SGD). */
+  optimizer: OptimizerSpec;
   /** Images the dataset region holds. */
   samples: number;
   /** Threads, 1 to 64. @default {@linkcode defaultCpuThreads} */
@@ -62,8 +52,8 @@ export interface CpuEngine {
   readonly images: Uint8Array;
   readonly labels: Uint8Array;
   readonly order: Int32Array;
-  /** Optimizer steps applied so far (Adam's bias correction depends on it). */
-  iterations: number;
+  /** Adam's β₁ᵗ, β₂ᵗ for the next step, as tfjs' float32 `accBeta1` / `accBeta2`. */
+  accBeta: [number, number];
   /**
    * Runs one step on samples `order[offset … offset + n)`.
    * @param seeds One 32-bit seed per dropout layer.
@@ -74,6 +64,12 @@ export interface CpuEngine {
   takeSums(): { loss: number; correct: number };
   /** Per-sample losses of the last step. */
   readonly losses: Float32Array;
+  /**
+   * Per-op milliseconds of a step of `n` samples (first op = batch gather, then forward, loss,
+   * backward; the last entry is the reduction + optimizer phase), measured by timing programs
+   * truncated after each op, `repeats` times each (best of). Updates no parameters.
+   */
+  profile(n: number, repeats: number): { op: string; ms: number }[];
   /** Stops the workers. */
   dispose(): void;
 }
@@ -123,7 +119,7 @@ interface KernelExports {
  * @example
  * ```ts ignore
  * const engine = await createCpuEngine({ arch: "mlp", batchSize: 32, samples: 64,
- *   optimizer: { name: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+ *   optimizer: { kind: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
  * engine.dispose();
  * ```
  */
@@ -160,8 +156,16 @@ function writeControl(
   memory: WebAssembly.Memory,
   layout: StepLayout,
   threads: number,
-  opt: CpuOptimizer,
+  opt: OptimizerSpec,
 ): void {
+  if (opt.kind === "rmsprop" && opt.momentum !== 0) {
+    throw new RangeError("The CPU engine runs RMSprop without momentum only");
+  }
+  const [b1, b2] = opt.kind === "adam"
+    ? [opt.beta1, opt.beta2]
+    : opt.kind === "rmsprop"
+    ? [opt.decay, 0]
+    : [0, 0];
   const i32 = new Int32Array(memory.buffer);
   const ctl = layout.ctl / 4;
   const set = (word: number, value: number) => (i32[ctl + word] = value);
@@ -172,15 +176,15 @@ function writeControl(
   set(C.NPARAMS, layout.paramFloats);
   set(C.GRADS, layout.gradTable);
   set(C.SCRATCH, layout.scratchTable);
-  set(C.OPT, OPTIMIZER_CODE[opt.name]);
+  set(C.OPT, OPTIMIZER_CODE[opt.kind]);
   set(C.SLOT1, layout.slot1);
   set(C.SLOT2, layout.slot2);
   set(C.LR, f32bits(opt.learningRate));
-  set(C.B1, f32bits(opt.beta1));
-  set(C.OB1, f32bits(1 - opt.beta1));
-  set(C.B2, f32bits(opt.beta2));
-  set(C.OB2, f32bits(1 - opt.beta2));
-  set(C.EPS, f32bits(opt.epsilon));
+  set(C.B1, f32bits(b1));
+  set(C.OB1, f32bits(1 - b1));
+  set(C.B2, f32bits(b2));
+  set(C.OB2, f32bits(1 - b2));
+  set(C.EPS, f32bits(opt.kind === "sgd" ? 0 : opt.epsilon));
   set(C.LOSS, layout.loss);
   set(C.CORRECT, layout.correct);
   set(C.SUMS, layout.sums);
@@ -201,7 +205,7 @@ function wrap(
   simd: "relaxed" | "plain",
   kernels: KernelExports,
   workers: Worker[],
-  opt: CpuOptimizer,
+  opt: OptimizerSpec,
 ): CpuEngine {
   const buf = memory.buffer;
   const i32 = new Int32Array(buf);
@@ -222,7 +226,8 @@ function wrap(
     labels: new Uint8Array(buf, layout.labels, samples),
     order: new Int32Array(buf, layout.order, samples),
     losses: new Float32Array(buf, layout.loss, layout.plan.batchSize),
-    iterations: 0,
+    // A fresh tfjs Adam starts its accumulators at β₁, β₂.
+    accBeta: opt.kind === "adam" ? [Math.fround(opt.beta1), Math.fround(opt.beta2)] : [1, 1],
     step(count, offset, stepSeeds, update = true) {
       if (disposed) throw new Error("The CPU engine was disposed");
       if (!(count >= 1 && count <= layout.plan.batchSize)) {
@@ -232,14 +237,45 @@ function wrap(
       i32[ctl + C.ORDER_OFF] = offset;
       i32[ctl + C.UPDATE] = update ? 1 : 0;
       stepSeeds.forEach((s, i) => (seeds[i] = s >>> 0));
-      if (opt.name === "adam") {
-        // tfjs' accumulated β^t, as float32, before this step's update.
-        const t = this.iterations + 1;
-        i32[ctl + C.C1] = f32bits(1 - Math.fround(opt.beta1 ** t));
-        i32[ctl + C.C2] = f32bits(1 - Math.fround(opt.beta2 ** t));
+      if (opt.kind === "adam") {
+        i32[ctl + C.C1] = f32bits(1 - this.accBeta[0]);
+        i32[ctl + C.C2] = f32bits(1 - this.accBeta[1]);
       }
       kernels.step(layout.ctl, 1);
-      if (update) this.iterations++;
+      if (update && opt.kind === "adam") {
+        // tfjs multiplies its float32 accumulators after each update.
+        this.accBeta = [
+          Math.fround(this.accBeta[0] * Math.fround(opt.beta1)),
+          Math.fround(this.accBeta[1] * Math.fround(opt.beta2)),
+        ];
+      }
+    },
+    profile(count, repeats) {
+      const total = layout.ops.length / OP_WORDS;
+      // Each op alone (on the buffers a full step left), best of `repeats`: a shared,
+      // loaded machine makes differences of whole-program timings useless.
+      const time = (first: number, ops: number) => {
+        i32[ctl + C.PROG] = layout.program + first * OP_WORDS * 4;
+        i32[ctl + C.NOPS] = ops;
+        let best = Infinity;
+        for (let r = 0; r < repeats; r++) {
+          const start = performance.now();
+          this.step(count, 0, [1], false);
+          best = Math.min(best, performance.now() - start);
+        }
+        return best;
+      };
+      time(0, total);
+      const empty = time(0, 0);
+      const names = Object.fromEntries(Object.entries(OP).map(([k, v]) => [v, k]));
+      const rows = Array.from({ length: total }, (_, k) => ({
+        op: names[layout.ops[k * OP_WORDS]!]!.toLowerCase(),
+        ms: time(k, 1) - empty,
+      }));
+      i32[ctl + C.PROG] = layout.program;
+      i32[ctl + C.NOPS] = total;
+      this.takeSums();
+      return [...rows, { op: "reduce+optimizer", ms: empty }];
     },
     takeSums() {
       const result = { loss: sums[0]!, correct: sums[1]! };

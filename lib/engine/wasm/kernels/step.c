@@ -171,7 +171,13 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       int kdim = K * K * C, m1 = OH * OW, patch = m1 * kdim;
       int chunk = CHUNK_FLOATS / patch < 1 ? 1 : CHUNK_FLOATS / patch;
       const float *w = params + woff;
-      float *p = scratch, *dp = scratch + (long)chunk * patch;
+      float *p = scratch, *dp = scratch + (long)chunk * patch, *wt = dp + (long)chunk * patch;
+      if (bwd && op[4]) {
+        // Wᵀ [CO × kdim], so dP = dZ·Wᵀ runs on the broadcast kernel (dot products along the
+        // short CO axis ran at 2/3 of its speed); 18 K floats at most, per thread per step.
+        for (int r = 0; r < kdim; r++)
+          for (int c = 0; c < CO; c++) wt[(long)c * kdim + r] = w[(long)r * CO + c];
+      }
       for (int s = s0; s < s1; s += chunk) {
         int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
         for (int t = 0; t < cs; t++)
@@ -186,7 +192,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
         relu_grad_bias(dz, o, grads + boff, m, CO, 1);
         gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, 1);
         if (op[4]) {
-          gemm_nt(m, kdim, CO, dz, w, dp, 0);
+          gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
           float *di = din + (long)s * H * W * C;
           for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;
           for (int t = 0; t < cs; t++)
