@@ -36,13 +36,31 @@ export {
   summarize,
   type SummaryRow,
 } from "./lib/models/summarize.ts";
-export { type LoadedModel, loadModel, saveModel } from "./lib/models/save_model.ts";
+export {
+  type LoadedModel,
+  loadModel,
+  type LoadModelOptions,
+  saveModel,
+} from "./lib/models/save_model.ts";
 export type { ModelMetadata } from "./lib/models/metadata.ts";
 export { trainCnn, type TrainOptions } from "./lib/train/train_cnn.ts";
+export { defaultTrainConfig, type TrainConfig } from "./lib/defaults.ts";
+export {
+  type TrainingData,
+  trainModel,
+  type TrainModelOptions,
+  type TrainModelResult,
+} from "./lib/train/train_model.ts";
+export type { EngineName, EngineRequest } from "./lib/train/epoch_runner.ts";
 export type { EpochLog, StepProgress, TrainResult } from "./lib/train/types.ts";
 export { evaluateModel, type EvaluateOptions } from "./lib/evaluate/evaluate_model.ts";
 export type { Evaluation } from "./lib/evaluate/types.ts";
-export { predict, type Prediction } from "./lib/evaluate/predict.ts";
+export { predict, type Prediction, type PredictOptions } from "./lib/evaluate/predict.ts";
+export {
+  evaluateSavedModel,
+  type EvaluateSavedModelOptions,
+  type SavedModelEvaluation,
+} from "./lib/evaluate/evaluate_saved_model.ts";
 export {
   compareModels,
   type CompareOptions,
@@ -52,6 +70,7 @@ export {
   type BackendChoice,
   type BackendName,
   type BackendRequest,
+  ensureBackend,
   selectBackend,
 } from "./lib/backend/select_backend.ts";
 export {

@@ -17,6 +17,7 @@ import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts"
 import { createProgressReporter } from "../lib/cli/progress.ts";
 import { atomicWrite } from "../lib/fs/atomic_write.ts";
 import { writeComparisonReport } from "../lib/report/write_comparison_report.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "compare-models",
@@ -33,7 +34,7 @@ await runTask(spec, async (flags) => {
     archs: archListFlag(flags),
     epochs: intFlag(flags, "epochs", { min: 1, max: 10_000 }),
     limit: intFlag(flags, "limit", { min: 1, max: 60_000 }),
-    seed: intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 42,
+    seed: intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }),
     backend: backendFlag(flags),
     dataDir: dataDirFlag(flags),
     onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
@@ -49,7 +50,7 @@ await runTask(spec, async (flags) => {
     say(`Wrote ${outFile}`);
   }
   if (flags.report) {
-    const files = await writeComparisonReport(rows, "reports/compare");
+    const files = await writeComparisonReport(rows, defaultReportDir("compare"));
     say(`Report: ${files.html}`);
   }
   if (json) console.log(JSON.stringify({ rows }, null, 2));

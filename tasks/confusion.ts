@@ -8,10 +8,7 @@
  * ```
  * @module
  */
-import { evaluateModel } from "../lib/evaluate/evaluate_model.ts";
-import { loadModel } from "../lib/models/save_model.ts";
-import { loadMnist } from "../lib/data/load_mnist.ts";
-import { selectBackend } from "../lib/backend/select_backend.ts";
+import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { stringFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
@@ -21,6 +18,7 @@ import {
   renderConfusionMatrixSvg,
 } from "../lib/report/confusion_matrix.ts";
 import { saveChartPng } from "../lib/report/save_chart_png.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "confusion",
@@ -31,7 +29,7 @@ const spec = {
     out: {
       type: "string" as const,
       value: "FILE",
-      help: "PNG to write (default reports/<arch>/confusion_matrix.png)",
+      help: `PNG to write (default ${defaultReportDir("<arch>")}/confusion_matrix.png)`,
     },
     backend: common.BACKEND_FLAG,
     "data-dir": common.DATA_DIR_FLAG,
@@ -39,13 +37,15 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const dir = common.modelFlag(flags);
-  await selectBackend(common.backendFlag(flags));
-  const { model, metadata } = await loadModel(dir);
-  const data = await loadMnist({ dataDir: common.dataDirFlag(flags) });
-  const cm = confusionMatrix(await evaluateModel(model, data.test));
+  const { metadata, evaluation } = await evaluateSavedModel({
+    modelDir: common.modelFlag(flags),
+    dataDir: common.dataDirFlag(flags),
+    backend: common.backendFlag(flags),
+  });
+  const cm = confusionMatrix(evaluation);
   if (flags.terminal) return console.log(formatConfusionMatrix(cm));
-  const out = stringFlag(flags, "out") ?? `reports/${metadata.arch}/confusion_matrix.png`;
+  const out = stringFlag(flags, "out") ??
+    `${defaultReportDir(metadata.arch)}/confusion_matrix.png`;
   await saveChartPng(await renderConfusionMatrixSvg(cm), out);
   console.log(`${cm.correct} of ${cm.total} correct; wrote ${out}`);
 });

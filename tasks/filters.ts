@@ -9,7 +9,7 @@
  * @module
  */
 import { loadModel } from "../lib/models/save_model.ts";
-import { selectBackend } from "../lib/backend/select_backend.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { stringFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
@@ -27,7 +27,7 @@ const spec = {
     out: {
       type: "string" as const,
       value: "FILE",
-      help: "PNG to write (default reports/<arch>/filters.png)",
+      help: `PNG to write (default ${defaultReportDir("<arch>")}/filters.png)`,
     },
     backend: common.BACKEND_FLAG,
   },
@@ -35,11 +35,10 @@ const spec = {
 
 await runTask(spec, async (flags) => {
   const dir = common.modelFlag(flags);
-  await selectBackend(common.backendFlag(flags));
-  const { model, metadata } = await loadModel(dir);
+  const { model, metadata } = await loadModel(dir, { backend: common.backendFlag(flags) });
   const view = await firstLayerFilters(model);
   if (flags.terminal) return console.log(filtersToTerminal(view, stdoutTerminal()));
-  const out = stringFlag(flags, "out") ?? `reports/${metadata.arch}/filters.png`;
+  const out = stringFlag(flags, "out") ?? `${defaultReportDir(metadata.arch)}/filters.png`;
   await saveChartPng(await renderFiltersSvg(view), out);
   console.log(`${view.filters.length} filters of ${view.layer} (${dir}); wrote ${out}`);
 });

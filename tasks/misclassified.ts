@@ -8,21 +8,15 @@
  * ```
  * @module
  */
-import { evaluateModel } from "../lib/evaluate/evaluate_model.ts";
-import { loadModel } from "../lib/models/save_model.ts";
-import { loadMnist } from "../lib/data/load_mnist.ts";
-import { selectBackend } from "../lib/backend/select_backend.ts";
+import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { choiceFlag, intFlag, stringFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
-import {
-  misclassified,
-  renderMisclassifiedSvg,
-  wrongCountText,
-} from "../lib/report/misclassified.ts";
+import * as view from "../lib/report/misclassified.ts";
 import { misclassifiedToTerminal } from "../lib/report/terminal_views.ts";
 import { stdoutTerminal } from "../lib/report/terminal_preview.ts";
 import { saveChartPng } from "../lib/report/save_chart_png.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "misclassified",
@@ -30,16 +24,12 @@ const spec = {
   flags: {
     model: common.MODEL_FLAG,
     limit: { type: "string" as const, value: "N", help: "Digits to draw (default 100)" },
-    sort: {
-      type: "string" as const,
-      value: "BY",
-      help: "confidence (most sure first, default) or index",
-    },
+    sort: { type: "string" as const, value: "BY", help: "confidence (default) or index" },
     terminal: { type: "boolean" as const, help: "Draw in the terminal instead of writing a PNG" },
     out: {
       type: "string" as const,
       value: "FILE",
-      help: "PNG to write (default reports/<arch>/misclassified.png)",
+      help: `PNG to write (default ${defaultReportDir("<arch>")}/misclassified.png)`,
     },
     backend: common.BACKEND_FLAG,
     "data-dir": common.DATA_DIR_FLAG,
@@ -47,17 +37,21 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const dir = common.modelFlag(flags);
+  const modelDir = common.modelFlag(flags);
   const limit = intFlag(flags, "limit", { min: 1, max: 10_000 }) ?? 100;
   const sort = choiceFlag(flags, "sort", ["confidence", "index"] as const) ?? "confidence";
-  await selectBackend(common.backendFlag(flags));
-  const { model, metadata } = await loadModel(dir);
-  const data = await loadMnist({ dataDir: common.dataDirFlag(flags) });
-  const view = misclassified(await evaluateModel(model, data.test), { sort });
+  const { metadata, evaluation, data } = await evaluateSavedModel({
+    modelDir,
+    dataDir: common.dataDirFlag(flags),
+    backend: common.backendFlag(flags),
+  });
+  const wrong = view.misclassified(evaluation, { sort });
   if (flags.terminal) {
-    return console.log(misclassifiedToTerminal(view, data.test, { ...stdoutTerminal(), limit }));
+    return console.log(misclassifiedToTerminal(wrong, data.test, { ...stdoutTerminal(), limit }));
   }
-  const out = stringFlag(flags, "out") ?? `reports/${metadata.arch}/misclassified.png`;
-  await saveChartPng(await renderMisclassifiedSvg(view, data.test, { limit }), out);
-  console.log(`${wrongCountText(view)} test digits misclassified by ${dir}; wrote ${out}`);
+  const out = stringFlag(flags, "out") ?? `${defaultReportDir(metadata.arch)}/misclassified.png`;
+  await saveChartPng(await view.renderMisclassifiedSvg(wrong, data.test, { limit }), out);
+  console.log(
+    `${view.wrongCountText(wrong)} test digits misclassified by ${modelDir}; wrote ${out}`,
+  );
 });

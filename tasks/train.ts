@@ -16,6 +16,7 @@ import { createProgressReporter } from "../lib/cli/progress.ts";
 import { humanSink } from "../lib/cli/common_flags.ts";
 import { formatTestLine } from "../lib/cli/format.ts";
 import { writeTrainReport } from "../lib/report/write_train_report.ts";
+import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "train",
@@ -46,7 +47,8 @@ await runTask(spec, async (flags) => {
   say(formatTestLine(result.test));
   if (!result.reused) say(`Saved to ${options.outDir}`);
   if (flags.report) {
-    const files = await writeTrainReport(result, data, options.outDir, `reports/${result.arch}`);
+    const reportDir = defaultReportDir(result.arch);
+    const files = await writeTrainReport(result, data, options.outDir, reportDir);
     say(`Report: ${files.html}`);
   }
   if (json) console.log(JSON.stringify(trainResultToJson(result), null, 2));

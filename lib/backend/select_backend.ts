@@ -4,14 +4,16 @@
  * that can train the model, then `cpu`; a backend asked for by name is never silently
  * replaced by another.
  *
+ * Nothing here runs at import time: the webgpu and wasm backends and this library's kernel
+ * packs are loaded with `import()` when first selected. Importing a backend package registers
+ * it as tfjs's highest-priority backend, so a static import would make anything that touches
+ * tfjs before `selectBackend` fail with "backend 'webgpu' has not yet been initialized".
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-webgpu";
 import { BackendUnavailableError } from "../errors.ts";
-import { initWasmBackend, type WasmInfo } from "./wasm/init_wasm.ts";
-import { registerWasmTrainingKernels } from "./wasm/register_training_kernels.ts";
-import { setWebGpuKernels } from "./webgpu/register_kernels.ts";
+import type { WasmInfo } from "./wasm/init_wasm.ts";
 
 /** Backends the library can run on. */
 export type BackendName = "webgpu" | "wasm" | "cpu";
@@ -60,10 +62,29 @@ export async function probeWebGpu(): Promise<
   return { adapter, description, fallback };
 }
 
+/** Undoes the kernel pack of the previous `selectBackend`, so sessions never stack up. */
+let uninstallKernelPack: (() => void) | undefined;
+
+async function installKernelPack(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
+  uninstallKernelPack?.();
+  uninstallKernelPack = undefined;
+  if (kernels === "stock" || name === "cpu") return;
+  if (name === "webgpu") {
+    const pack = await import("./webgpu/register_kernels.ts");
+    pack.setWebGpuKernels("fast");
+    uninstallKernelPack = () => pack.setWebGpuKernels("stock");
+  } else {
+    const pack = await import("./wasm/register_training_kernels.ts");
+    pack.registerWasmTrainingKernels();
+    uninstallKernelPack = pack.unregisterWasmTrainingKernels;
+  }
+}
+
 async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
-  // A switch, not a one-way registration: `stock` after `fast` in one process restores tfjs's own.
-  if (name === "webgpu") setWebGpuKernels(kernels);
-  if (name === "wasm" && kernels === "fast") registerWasmTrainingKernels();
+  // Each session installs its backend's pack and uninstalls the previous one: `stock` after
+  // `fast` in one process runs tfjs's own kernels again.
+  if (name === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
+  await installKernelPack(name, kernels);
   const ok = await tf.setBackend(name).catch(() => false);
   if (!ok) throw new BackendUnavailableError(`The ${name} backend failed to initialise`);
   await tf.ready();
@@ -75,6 +96,7 @@ async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<v
 
 async function tryWasm(): Promise<WasmInfo | string> {
   try {
+    const { initWasmBackend } = await import("./wasm/init_wasm.ts");
     return await initWasmBackend();
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -164,4 +186,31 @@ export function activeBackend(): string | undefined {
   // Reading tf.getBackend() would itself try to start the highest-priority backend, which
   // fails for the async ones (webgpu, wasm) — hence the engine's own field.
   return (tf.engine() as unknown as { backendName: string | null }).backendName ?? undefined;
+}
+
+/**
+ * Makes `request` the active backend, or `auto` when nothing is active yet; with no request
+ * and a backend already active, keeps it. Library entry points call this, so a plain script
+ * needs no `selectBackend` of its own.
+ *
+ * @param request The backend the caller asked for, if any.
+ * @param options Kernel set, as for {@linkcode selectBackend}.
+ * @returns The choice when a backend was (re)selected, `undefined` when the active one stays.
+ * @throws {BackendUnavailableError} when a backend requested by name cannot be used.
+ *
+ * @example
+ * ```ts
+ * import { ensureBackend } from "./select_backend.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal((await ensureBackend("cpu"))?.name, "cpu");
+ * assert.equal(await ensureBackend(), undefined); // cpu stays active
+ * ```
+ */
+export async function ensureBackend(
+  request?: BackendRequest,
+  options: SelectBackendOptions = {},
+): Promise<BackendChoice | undefined> {
+  if (request === undefined && activeBackend() !== undefined) return undefined;
+  return await selectBackend(request ?? "auto", options);
 }

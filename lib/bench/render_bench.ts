@@ -7,13 +7,24 @@ import type { BenchRow } from "./bench_training.ts";
 
 /** An aligned table of benchmark rows (and the top kernels when profiled). */
 export function renderBenchTable(
-  rows: (BenchRow & { kernels: string })[],
+  rows: (BenchRow & { kernels: string; engine?: string })[],
   profile: boolean,
 ): string {
-  const header = ["arch", "backend", "kernels", "batch", "steps", "ms/step", "img/s", "s/epoch"];
+  const header = [
+    "arch",
+    "backend",
+    "engine",
+    "kernels",
+    "batch",
+    "steps",
+    "ms/step",
+    "img/s",
+    "s/epoch",
+  ];
   const body = rows.map((r) => [
     r.arch,
     r.backend,
+    r.engine ?? "tfjs",
     r.kernels,
     String(r.batch),
     String(r.steps),
@@ -23,7 +34,7 @@ export function renderBenchTable(
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (c: string[]): string =>
-    c.map((s, i) => (i < 3 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join("  ");
+    c.map((s, i) => (i < 4 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join("  ");
   const out = [line(header), widths.map((w) => "-".repeat(w)).join("  ")];
   rows.forEach((row, i) => {
     out.push(line(body[i]!));

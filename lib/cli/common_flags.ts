@@ -7,6 +7,7 @@ import { BACKEND_REQUESTS, type BackendRequest } from "../backend/select_backend
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { choiceFlag, type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 import { UsageError } from "../errors.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 
 // The data-dir flag lives apart so that `deno task data` need not load tfjs to read it.
 export { DATA_DIR_FLAG, dataDirFlag } from "./data_flags.ts";
@@ -44,7 +45,7 @@ export function modelFlag(flags: ParsedFlags): string {
 }
 
 /** Reads `--arch` (one name) with a default. */
-export function archFlag(flags: ParsedFlags, fallback = "cnn-deep"): string {
+export function archFlag(flags: ParsedFlags, fallback = defaultTrainConfig().arch): string {
   return choiceFlag(flags, "arch", ARCHITECTURE_NAMES) ?? fallback;
 }
 

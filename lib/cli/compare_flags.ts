@@ -5,7 +5,9 @@
  */
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { UsageError } from "../errors.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { ENGINE_FLAG } from "./train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG, QUIET_FLAG } from "./common_flags.ts";
 
 /** Flags of `compare-models`. */
@@ -17,8 +19,13 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
     help: "Epochs for every architecture (default: each recipe's)",
   },
   limit: { type: "string", value: "N", help: "Train on the first N samples only (default 60000)" },
-  seed: { type: "string", value: "N", help: "Seed shared by every run (default 42)" },
+  seed: {
+    type: "string",
+    value: "N",
+    help: `Seed shared by every run (default ${defaultTrainConfig().compareSeed})`,
+  },
   backend: BACKEND_FLAG,
+  engine: ENGINE_FLAG,
   "data-dir": DATA_DIR_FLAG,
   out: { type: "string", value: "FILE", help: "Also write the table to FILE (.md or .json)" },
   report: { type: "boolean", help: "Also write a side-by-side report.html (reports/compare/)" },

@@ -6,6 +6,8 @@
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import type { OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
+import type { EngineRequest } from "../train/epoch_runner.ts";
+import { defaultModelDir, defaultTrainConfig } from "../defaults.ts";
 import {
   choiceFlag,
   type FlagSpec,
@@ -24,6 +26,18 @@ import {
   QUIET_FLAG,
 } from "./common_flags.ts";
 
+/** `--engine`: which implementation runs the training steps (shared by train, compare, bench). */
+export const ENGINE_FLAG: FlagSpec = {
+  type: "string",
+  value: "E",
+  help: "compiled, tfjs or auto (default: compiled where it supports the model and backend)",
+};
+
+/** Reads `--engine` (undefined when absent). */
+export function engineFlag(flags: ParsedFlags): EngineRequest | undefined {
+  return choiceFlag(flags, "engine", ["compiled", "tfjs", "auto"] as const);
+}
+
 const OPTIMIZERS: readonly OptimizerName[] = ["adam", "rmsprop", "sgd"];
 
 /** Flags of `train`. */
@@ -31,7 +45,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   arch: {
     type: "string",
     value: "NAME",
-    help: `${ARCHITECTURE_NAMES.join(", ")} (default cnn-deep)`,
+    help: `${ARCHITECTURE_NAMES.join(", ")} (default ${defaultTrainConfig().arch})`,
   },
   epochs: { type: "string", value: "N", help: "Epochs (default: the seed recipe's)" },
   "batch-size": { type: "string", value: "N", help: "Batch size (default: the seed recipe's)" },
@@ -54,8 +68,13 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
   backend: BACKEND_FLAG,
   kernels: { type: "string", value: "K", help: "fast (default) or stock tfjs kernels" },
+  engine: ENGINE_FLAG,
   "data-dir": DATA_DIR_FLAG,
-  out: { type: "string", value: "DIR", help: "Save the model here (default models/<arch>)" },
+  out: {
+    type: "string",
+    value: "DIR",
+    help: `Save the model here (default ${defaultModelDir("<arch>")})`,
+  },
   retrain: { type: "boolean", help: "Train even if --out holds a model with this recipe" },
   resume: { type: "boolean", help: "Continue from the last epoch's checkpoint in --out" },
   report: { type: "boolean", help: "Also write report.html beside the model" },
@@ -64,17 +83,21 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Translates parsed `train` flags into `TrainOptions` (validating every value). */
-export function trainOptionsFromFlags(flags: ParsedFlags): TrainOptions & { outDir: string } {
+export function trainOptionsFromFlags(
+  flags: ParsedFlags,
+): TrainOptions & { outDir: string; engine?: EngineRequest } {
   const arch = archFlag(flags);
-  const options: TrainOptions & { outDir: string } = {
+  const options: TrainOptions & { outDir: string; engine?: EngineRequest } = {
     arch,
     backend: backendFlag(flags),
     kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
     dataDir: dataDirFlag(flags),
-    outDir: stringFlag(flags, "out") ?? `models/${arch}`,
+    outDir: stringFlag(flags, "out") ?? defaultModelDir(arch),
     retrain: flags.retrain === true,
     resume: flags.resume === true,
   };
+  const engine = engineFlag(flags);
+  if (engine !== undefined) options.engine = engine;
   const set = <K extends keyof TrainOptions>(key: K, value: TrainOptions[K] | undefined): void => {
     if (value !== undefined) (options as TrainOptions)[key] = value;
   };

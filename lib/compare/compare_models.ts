@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { getArchitecture } from "../models/architectures.ts";
+import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import { trainCnn } from "../train/train_cnn.ts";
 import type { TrainOptions } from "../train/config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import type { TrainResult } from "../train/types.ts";
 import type { ComparisonRow } from "./types.ts";
 
@@ -17,6 +18,8 @@ export type { ComparisonRow } from "./types.ts";
 export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "resume"> {
   /** Architectures to compare. @default all four */
   archs?: string[];
+  /** Seed shared by every run, so rows are comparable from run to run. @default 42 */
+  seed?: number;
   /** Called when an architecture starts training. */
   onArch?: (arch: string, index: number, total: number) => void;
   /** Called with each finished result (e.g. to write a report). */
@@ -58,10 +61,12 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
  * ```
  */
 export async function compareModels(options: CompareOptions = {}): Promise<ComparisonRow[]> {
-  const archs = options.archs ?? ["mlp", "cnn-basic", "cnn-wide", "cnn-deep"];
+  const config = defaultTrainConfig();
+  const archs = options.archs ?? [...ARCHITECTURE_NAMES];
   archs.forEach((a) => getArchitecture(a));
   const { archs: _archs, onArch, onResult, backend, ...shared } = options;
-  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? "data/mnist" });
+  shared.seed ??= config.compareSeed;
+  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? config.dataDir });
   const rows: ComparisonRow[] = [];
   for (const [index, arch] of archs.entries()) {
     onArch?.(arch, index, archs.length);

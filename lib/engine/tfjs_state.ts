@@ -97,7 +97,8 @@ function checkShapes(model: tf.LayersModel, plan: TrainingPlan): tf.Variable[] {
 
 /**
  * Packs the model's weights and the optimizer's state (zeros for slots tfjs has not made
- * yet) into the plan's layout.
+ * yet) into the plan's layout. Synchronous (`dataSync`): not for the `webgpu` backend,
+ * whose synchronous reads fail in Deno; use {@linkcode loadTrainingState} there.
  *
  * @throws {RangeError} when the model's weights do not match the plan.
  */
@@ -107,10 +108,43 @@ export function readTrainingState(
   spec: OptimizerSpec,
   plan: TrainingPlan,
 ): PackedTrainingState {
+  return packState(model, optimizer, spec, plan, (t) => t.dataSync() as Float32Array);
+}
+
+/**
+ * {@linkcode readTrainingState} with asynchronous reads: works on every backend.
+ *
+ * @throws {RangeError} when the model's weights do not match the plan.
+ */
+export async function loadTrainingState(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  spec: OptimizerSpec,
+  plan: TrainingPlan,
+): Promise<PackedTrainingState> {
+  const values = new Map<tf.Tensor, Float32Array>();
+  const o = optimizer as unknown as OptimizerInternals;
+  const tensors: tf.Tensor[] = [
+    ...checkShapes(model, plan),
+    ...slotLists(optimizer, spec.kind).flatMap((list) => list.map((slot) => slot.variable)),
+    ...(spec.kind === "adam" ? [o.accBeta1!, o.accBeta2!] : []),
+  ];
+  const data = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+  tensors.forEach((t, i) => values.set(t, data[i]!));
+  return packState(model, optimizer, spec, plan, (t) => values.get(t)!);
+}
+
+function packState(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  spec: OptimizerSpec,
+  plan: TrainingPlan,
+  read: (t: tf.Tensor) => Float32Array,
+): PackedTrainingState {
   const weights = checkShapes(model, plan);
   const pack = (values: (tf.Tensor | undefined)[]) => {
     const out = new Float32Array(plan.paramCount);
-    values.forEach((t, i) => t && out.set(t.dataSync() as Float32Array, plan.params[i]!.offset));
+    values.forEach((t, i) => t && out.set(read(t), plan.params[i]!.offset));
     return out;
   };
   const params = pack(weights);
@@ -119,7 +153,7 @@ export function readTrainingState(
   );
   const o = optimizer as unknown as OptimizerInternals;
   const accBeta: [number, number] = spec.kind === "adam"
-    ? [o.accBeta1!.dataSync()[0]!, o.accBeta2!.dataSync()[0]!]
+    ? [read(o.accBeta1!)[0]!, read(o.accBeta2!)[0]!]
     : [1, 1];
   return { params, slots, accBeta };
 }

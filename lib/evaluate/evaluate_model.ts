@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { imagesToTensor, sliceSplit } from "../data/tensors.ts";
 import { type MnistSplit, NUM_CLASSES } from "../data/types.ts";
+import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { sparseCrossEntropy } from "../models/loss.ts";
 import type { Evaluation } from "./types.ts";
 
@@ -13,6 +14,11 @@ import type { Evaluation } from "./types.ts";
 export interface EvaluateOptions {
   /** Samples per forward pass. @default 1000 */
   batchSize?: number;
+  /**
+   * Backend to make active first (throws `BackendUnavailableError` when it cannot start).
+   * @default the active backend, or `auto` when none is active
+   */
+  backend?: BackendRequest;
 }
 
 /** Probabilities of a split and its summed loss, from {@linkcode predictProbabilities}. */
@@ -102,6 +108,7 @@ export async function evaluateModel(
   split: MnistSplit,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
+  await ensureBackend(options.backend);
   const { probabilities, lossSum } = await predictProbabilities(model, split, options);
   return scorePredictions(probabilities, split.labels, lossSum);
 }

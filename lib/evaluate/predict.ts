@@ -5,7 +5,17 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../data/types.ts";
+import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { predictProbabilities } from "./evaluate_model.ts";
+
+/** Options for {@linkcode predict}. */
+export interface PredictOptions {
+  /**
+   * Backend to make active first (throws `BackendUnavailableError` when it cannot start).
+   * @default the active backend, or `auto` when none is active
+   */
+  backend?: BackendRequest;
+}
 
 /** The prediction for one image. */
 export interface Prediction {
@@ -34,12 +44,17 @@ export interface Prediction {
  * assert.ok(p!.digit >= 0 && p!.digit <= 9);
  * ```
  */
-export async function predict(model: tf.LayersModel, pixels: Uint8Array): Promise<Prediction[]> {
+export async function predict(
+  model: tf.LayersModel,
+  pixels: Uint8Array,
+  options: PredictOptions = {},
+): Promise<Prediction[]> {
   if (pixels.length === 0 || pixels.length % IMAGE_PIXELS !== 0) {
     throw new RangeError(
       `predict() needs n × ${IMAGE_PIXELS} pixels (28×28 images), got ${pixels.length}`,
     );
   }
+  await ensureBackend(options.backend);
   const count = pixels.length / IMAGE_PIXELS;
   const { probabilities: probs } = await predictProbabilities(model, {
     images: pixels,

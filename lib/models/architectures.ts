@@ -8,7 +8,9 @@ import type { Architecture } from "./architecture.ts";
 
 const KERAS_LR = 0.001;
 
-/** The four classic Keras MNIST models, keyed by name. *
+/**
+ * The four classic Keras MNIST models, keyed by name.
+ *
  * @example Read an architecture's seed recipe
  * ```ts
  * import { ARCHITECTURES } from "./architectures.ts";

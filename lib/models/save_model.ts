@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { atomicWrite } from "../fs/atomic_write.ts";
 import { ModelFileError } from "../errors.ts";
+import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
 
 const MODEL_FILE = "model.json";
@@ -103,6 +104,16 @@ export async function readMetadata(dir: string): Promise<ModelMetadata | undefin
   }
 }
 
+/** Options for {@linkcode loadModel}. */
+export interface LoadModelOptions {
+  /**
+   * Backend to make active before the weights are created (throws
+   * `BackendUnavailableError` when it cannot start).
+   * @default the active backend, or `auto` when none is active
+   */
+  backend?: BackendRequest;
+}
+
 /** A model loaded by {@linkcode loadModel}. */
 export interface LoadedModel {
   /** The tfjs layers model. */
@@ -124,7 +135,8 @@ export interface LoadedModel {
  * console.log(metadata.arch, metadata.test?.accuracy, model.countParams());
  * ```
  */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  await ensureBackend(options.backend);
   const metadata = await readMetadata(dir);
   if (!metadata) throw new ModelFileError(`No saved model in ${dir}: ${METADATA_FILE} is missing`);
   const modelJson = parseJson<{

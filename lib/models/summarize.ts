@@ -38,7 +38,12 @@ function countOf(weights: tf.LayerVariable[]): number {
   return weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }
 
-/** Summarises a (built) layers model: one row per layer and the parameter totals. *
+/**
+ * Summarises a (built) layers model: one row per layer and the parameter totals.
+ *
+ * @param model A built layers model (e.g. from `buildModel`).
+ * @returns The summary as data; {@linkcode renderSummary} prints it as Keras does.
+ *
  * @example
  * ```ts
  * import { summarize } from "./summarize.ts";
@@ -70,7 +75,12 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Renders a summary as Keras prints it, ending with the `Total params: …` lines. *
+/**
+ * Renders a summary as Keras prints it, ending with the `Total params: …` lines.
+ *
+ * @param summary A summary from {@linkcode summarize}.
+ * @returns The text, lines joined with `\n`.
+ *
  * @example
  * ```ts
  * import { renderSummary, summarize } from "./summarize.ts";

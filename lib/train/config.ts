@@ -1,16 +1,17 @@
 /**
- * Training options with their defaults: the seed notebook's recipe for the chosen
- * architecture, overridden field by field.
+ * The options of `trainCnn` and the recipe they resolve to (defaults: `lib/defaults.ts`).
  *
  * @module
  */
 import type { Recipe } from "../models/architecture.ts";
 import { getArchitecture } from "../models/architectures.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
+import type { EngineRequest } from "./epoch_runner.ts";
 import type { EpochLog, StepProgress } from "./types.ts";
 
-/** Options of `trainCnn`. Every field is optional. */
+/** Options of `trainCnn`. Every field is optional; defaults come from `defaultTrainConfig()`. */
 export interface TrainOptions extends Partial<Recipe> {
   /** Architecture name. @default "cnn-deep" */
   arch?: string;
@@ -22,10 +23,15 @@ export interface TrainOptions extends Partial<Recipe> {
   validation?: number;
   /** Seed for initialisers, shuffling and dropout; recorded in the metadata. @default random */
   seed?: number;
-  /** Backend to select first. @default the active backend, or `auto` when none is active */
+  /**
+   * Backend to make active for the run; throws `BackendUnavailableError` when it cannot start.
+   * @default the active backend, or `auto` when none is active
+   */
   backend?: BackendRequest;
   /** This library's fast kernels or tfjs's stock ones. @default "fast" */
   kernels?: "fast" | "stock";
+  /** Compiled training step (`lib/engine/`) or tfjs's kernels one op at a time. @default "auto" */
+  engine?: EngineRequest;
   /** Already loaded data; when absent `loadMnist({ dataDir })` is called. */
   data?: MnistData;
   /** Dataset cache folder for `loadMnist`. @default "data/mnist" */
@@ -38,19 +44,25 @@ export interface TrainOptions extends Partial<Recipe> {
   resume?: boolean;
   /** Stops training after the current step; the last epoch's checkpoint stays. */
   signal?: AbortSignal;
-  /** Progress reports per epoch (each one reads the GPU back once). @default 20, 8 on WebGPU */
+  /** Progress reports per epoch (each reads the GPU back once). @default 20, 8 on WebGPU */
   progressUpdates?: number;
-  /** Called once the backend is chosen. */
+  /** Called once the backend is chosen (only when `trainCnn` selected one). */
   onBackend?: (choice: BackendChoice) => void;
+  /** Called with one line when the engine is chosen (e.g. why the compiled one was not). */
+  onNote?: (line: string) => void;
   /** Called a few times per epoch. */
   onProgress?: (progress: StepProgress) => void;
   /** Called after each epoch. */
   onEpoch?: (log: EpochLog) => void;
 }
 
-/** The recipe a run will use: the architecture's seed recipe, overridden by options. */
+/**
+ * The recipe a run will use: the architecture's seed recipe, overridden by options.
+ *
+ * @throws {RangeError} for an unknown architecture or a non-positive recipe value.
+ */
 export function resolveRecipe(options: TrainOptions): Recipe {
-  const recipe = getArchitecture(options.arch ?? "cnn-deep").recipe;
+  const recipe = getArchitecture(options.arch ?? defaultTrainConfig().arch).recipe;
   const resolved: Recipe = {
     optimizer: options.optimizer ?? recipe.optimizer,
     learningRate: options.learningRate ?? recipe.learningRate,

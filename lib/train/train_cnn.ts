@@ -1,159 +1,144 @@
 /**
- * `trainCnn`: trains one architecture with its seed recipe (or overrides), evaluates it on
- * the test split, and optionally saves it with a checkpoint after every epoch.
+ * `trainCnn`: the public entry of a training run. It makes the backend active, loads the
+ * data, decides with `planRun` whether to reuse, resume or train afresh, runs `trainModel`
+ * with a checkpoint after every epoch, evaluates on the test split and saves the result.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { activeBackend, selectBackend } from "../backend/select_backend.ts";
+import { ensureBackend } from "../backend/select_backend.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import { limitSplit, splitValidation } from "../data/tensors.ts";
-import { TrainingInterruptedError, UsageError } from "../errors.ts";
+import { ModelFileError, TrainingInterruptedError } from "../errors.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { buildModel } from "../models/build_model.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
-import { loadModel, loadOptimizerState, readMetadata, saveModel } from "../models/save_model.ts";
-import { resolveRecipe, sameRecipe, type TrainOptions } from "./config.ts";
-import { createTfjsRunner } from "./tfjs_runner.ts";
+import { loadModel, loadOptimizerState, readMetadata } from "../models/save_model.ts";
+import { checkpointer } from "./checkpoint.ts";
+import { resolveRecipe, type TrainOptions } from "./config.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import { createOptimizer } from "./optimizer.ts";
-import { mulberry32 } from "../random.ts";
-import type { EpochLog, TrainResult } from "./types.ts";
+import { planRun } from "./plan_run.ts";
+import { trainModel } from "./train_model.ts";
+import type { TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";
 
-function epochRandom(seed: number, epoch: number): () => number {
-  // One stream per epoch, so a resumed run shuffles exactly as an uninterrupted one.
-  return mulberry32(Math.imul(seed ^ 0x9e3779b9, 31) + epoch * 0x85ebca6b);
+/** The folder's metadata; with `retrain`, a corrupt folder counts as empty (it is replaced). */
+async function previousRun(outDir: string, retrain: boolean): Promise<ModelMetadata | undefined> {
+  try {
+    return await readMetadata(outDir);
+  } catch (error) {
+    if (retrain && error instanceof ModelFileError) return undefined;
+    throw error;
+  }
 }
 
 /**
  * Trains an architecture on MNIST and evaluates it on the test split.
  *
+ * Requires `--allow-read` for the data folder and `node_modules`, and `--allow-write` for
+ * `outDir` and the data cache.
+ *
+ * @param options What to train and how; every field has a default.
+ * @returns The model, its history and its test evaluation.
+ * @throws {BackendUnavailableError} when the requested backend cannot start.
  * @throws {UsageError} for `resume` without a matching checkpoint.
  * @throws {TrainingDivergedError} when the loss becomes NaN or infinite.
+ * @throws {TrainingInterruptedError} when `signal` stopped the run.
  *
  * @example Train the seed CNN with its recipe and save it
  * ```ts ignore
  * import { trainCnn } from "jsr:@x/mnist-cnn";
  *
- * const result = await trainCnn({ arch: "cnn-deep", backend: "auto", seed: 1, outDir: "models/cnn-deep" });
+ * const result = await trainCnn({ arch: "cnn-deep", seed: 1, outDir: "models/cnn-deep" });
  * console.log(result.history.at(-1)?.acc, result.test.accuracy, result.test.wrong);
  * ```
  *
- * @example A quick run on a tenth of the data
- * ```ts ignore
- * const quick = await trainCnn({ arch: "cnn-basic", epochs: 1, limit: 6000, onEpoch: console.log });
+ * @example A quick run on a few samples, on a backend chosen by name
+ * ```ts
+ * import { trainCnn } from "./train_cnn.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options = { arch: "mlp", backend: "cpu" as const, epochs: 1, limit: 256, testLimit: 100 };
+ * const result = await trainCnn({ ...options, seed: 1 });
+ * assert.equal(result.backend, "cpu");
+ * assert.equal(result.history.length, 1);
  * ```
  */
 export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult> {
-  const arch = options.arch ?? "cnn-deep";
+  const config = defaultTrainConfig();
+  const arch = options.arch ?? config.arch;
   const recipe = resolveRecipe(options);
-  if (options.backend || !activeBackend()) {
-    options.onBackend?.(await selectBackend(options.backend ?? "auto", options));
-  }
+  const choice = await ensureBackend(options.backend, { kernels: options.kernels });
+  if (choice) options.onBackend?.(choice);
   const backend = tf.getBackend();
-  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? "data/mnist" });
+  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? config.dataDir });
   const validation = options.validation ?? 0;
-  const { train, validation: valSplit } = splitValidation(
-    limitSplit(data.train, options.limit),
-    validation,
-  );
+  const split = splitValidation(limitSplit(data.train, options.limit), validation);
   const testSplit = limitSplit(data.test, options.testLimit);
-  const previous = options.outDir ? await readMetadata(options.outDir) : undefined;
-  const matches = previous !== undefined && previous.arch === arch &&
-    sameRecipe(previous.recipe, recipe) && previous.trainCount === train.count &&
-    previous.validation === validation &&
-    (options.seed === undefined || previous.seed === options.seed);
-
-  if (matches && !options.retrain && !options.resume && previous.epochsCompleted >= recipe.epochs) {
-    const { model } = await loadModel(options.outDir!);
+  const { outDir } = options;
+  const previous = outDir ? await previousRun(outDir, options.retrain === true) : undefined;
+  const plan = planRun(previous, {
+    arch,
+    recipe,
+    trainCount: split.train.count,
+    validation,
+    seed: options.seed,
+    retrain: options.retrain,
+    resume: options.resume,
+    outDir,
+  });
+  const result = { arch, recipe, backend, trainCount: split.train.count };
+  if (plan.kind === "reuse") {
+    const { model } = await loadModel(outDir!);
     const test = await evaluateModel(model, testSplit);
     return {
+      ...result,
       model: model as tf.Sequential,
-      arch,
-      recipe,
-      history: previous.history,
+      history: plan.previous.history,
       test,
-      backend,
-      trainCount: train.count,
       reused: true,
     };
   }
-  if (options.resume && !(matches && previous.epochsCompleted < recipe.epochs)) {
-    throw new UsageError(
-      `Nothing to resume in ${options.outDir ?? "(no --out)"}: no unfinished checkpoint ` +
-        `of ${arch} with this recipe`,
-    );
-  }
   const seed = options.seed ?? previous?.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const resuming = options.resume === true;
-  const model = resuming
-    ? (await loadModel(options.outDir!)).model as tf.Sequential
+  const model = plan.kind === "resume"
+    ? (await loadModel(outDir!)).model as tf.Sequential
     : buildModel(arch, { seed });
   const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
     fused: (options.kernels ?? "fast") === "fast",
   });
-  if (resuming) await loadOptimizerState(options.outDir!, optimizer);
-  const history: EpochLog[] = resuming ? [...previous!.history] : [];
-  const runner = createTfjsRunner({ arch, model, optimizer, train, batchSize: recipe.batchSize });
-  const metadata = (epochs: number, test?: ModelMetadata["test"]): ModelMetadata => ({
-    format: 1,
-    arch,
-    recipe,
-    seed,
-    trainCount: train.count,
-    validation,
-    datasetSha256: data.sha256,
-    epochsCompleted: epochs,
-    history,
-    ...(test ? { test } : {}),
-    backend,
-    date: new Date().toISOString(),
-  });
   try {
-    for (let epoch = history.length + 1; epoch <= recipe.epochs; epoch++) {
-      const result = await runner.runEpoch({
-        epoch,
-        epochs: recipe.epochs,
-        random: epochRandom(seed, epoch),
-        signal: options.signal,
-        progressUpdates: options.progressUpdates ?? (backend === "webgpu" ? 8 : 20),
-        onProgress: options.onProgress,
-      });
-      if (result.aborted) {
-        const where = options.outDir
-          ? `the checkpoint in ${options.outDir} holds epoch ${history.length}; continue with --resume`
-          : "nothing was saved (no --out)";
-        throw new TrainingInterruptedError(`Interrupted during epoch ${epoch}: ${where}`);
-      }
-      await runner.sync();
-      const log: EpochLog = {
-        epoch,
-        loss: result.loss,
-        acc: result.acc,
-        seconds: result.seconds,
-        imagesPerSecond: train.count / result.seconds,
-      };
-      if (valSplit) {
-        const val = await evaluateModel(model, valSplit);
-        Object.assign(log, { valLoss: val.loss, valAcc: val.accuracy });
-      }
-      history.push(log);
-      options.onEpoch?.(log);
-      if (options.outDir) await saveModel(model, options.outDir, metadata(epoch), optimizer);
+    if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer);
+    const run = { arch, recipe, seed, trainCount: split.train.count, validation, backend };
+    const saver = outDir
+      ? checkpointer(outDir, model, optimizer, { ...run, datasetSha256: data.sha256 })
+      : undefined;
+    const { history, interruptedIn } = await trainModel(model, split, recipe, {
+      arch,
+      optimizer,
+      seed,
+      history: plan.kind === "resume" ? plan.previous.history : [],
+      signal: options.signal,
+      progressUpdates: options.progressUpdates ??
+        (backend === "webgpu" ? config.progressUpdates.webgpu : config.progressUpdates.other),
+      onProgress: options.onProgress,
+      onEpoch: async (log, soFar) => {
+        options.onEpoch?.(log);
+        await saver?.afterEpoch(soFar);
+      },
+    });
+    if (interruptedIn !== undefined) {
+      const where = outDir
+        ? `the checkpoint in ${outDir} holds epoch ${history.length}; continue with --resume`
+        : "nothing was saved (no --out)";
+      throw new TrainingInterruptedError(`Interrupted during epoch ${interruptedIn}: ${where}`);
     }
     const test = await evaluateModel(model, testSplit);
-    if (options.outDir && history.length === recipe.epochs) {
-      const { loss, accuracy, wrong, count } = test;
-      await saveModel(
-        model,
-        options.outDir,
-        metadata(history.length, { loss, accuracy, wrong, count }),
-      );
-    }
-    return { model, arch, recipe, history, test, backend, trainCount: train.count, reused: false };
+    const { loss, accuracy, wrong, count } = test;
+    await saver?.finish(history, { loss, accuracy, wrong, count });
+    return { ...result, model, history, test, reused: false };
   } finally {
-    runner.dispose();
     optimizer.dispose();
   }
 }

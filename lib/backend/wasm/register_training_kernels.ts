@@ -57,12 +57,14 @@ const BUILDING_BLOCKS = [
   "Transpose",
 ];
 
-let registered = false;
+/** The wasm kernels each replacement displaced (`undefined`: tfjs had none of that name). */
+const displaced = new Map<string, tf.KernelConfig | undefined>();
 
 /**
  * Registers the kernels for the `wasm` backend (idempotent). A replaced stock kernel keeps
  * its `setupFunc`, so it still works as the fallback the replacement delegates to. Call it
- * before or after the backend is initialised.
+ * before or after the backend is initialised; {@linkcode unregisterWasmTrainingKernels}
+ * restores tfjs's own.
  *
  * @example Train a CNN on wasm
  * ```ts ignore
@@ -72,10 +74,11 @@ let registered = false;
  * ```
  */
 export function registerWasmTrainingKernels(): void {
-  if (registered) return;
+  if (displaced.size > 0) return;
   captureStockKernels(BUILDING_BLOCKS);
   for (const config of WASM_TRAINING_KERNELS) {
     const stock = tf.getKernel(config.kernelName, "wasm");
+    displaced.set(config.kernelName, stock);
     if (stock) tf.unregisterKernel(config.kernelName, "wasm");
     tf.registerKernel({
       ...config,
@@ -83,5 +86,22 @@ export function registerWasmTrainingKernels(): void {
       disposeFunc: stock?.disposeFunc,
     });
   }
-  registered = true;
+}
+
+/**
+ * Puts back the kernels {@linkcode registerWasmTrainingKernels} replaced (and removes the
+ * ones tfjs lacks), so `selectBackend("wasm", { kernels: "stock" })` after a fast session
+ * runs tfjs's own set. Idempotent.
+ */
+export function unregisterWasmTrainingKernels(): void {
+  for (const [name, stock] of displaced) {
+    tf.unregisterKernel(name, "wasm");
+    if (stock) tf.registerKernel(stock);
+  }
+  displaced.clear();
+}
+
+/** True while this library's wasm training kernels are registered. */
+export function wasmTrainingKernelsActive(): boolean {
+  return displaced.size > 0;
 }

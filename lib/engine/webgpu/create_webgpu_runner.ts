@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
-import { optimizerSpecOf, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
+import { loadTrainingState, optimizerSpecOf, writeTrainingState } from "../tfjs_state.ts";
 import { WebGpuExecutor } from "./executor.ts";
 
 /** Options of {@linkcode createWebGpuEngineRunner}. */
@@ -78,7 +78,7 @@ export async function createWebGpuEngineRunner(
     optimizer: spec,
     train: input.train,
   });
-  executor.writeState(readTrainingState(input.model, input.optimizer, spec, executor.plan));
+  executor.writeState(await loadTrainingState(input.model, input.optimizer, spec, executor.plan));
   let pending = 0;
   const stepper = {
     count: input.train.count,

@@ -23,7 +23,11 @@ function upload(queue: GPUQueue, buffer: GPUBuffer, offset: number, view: ArrayB
   queue.writeBuffer(buffer, offset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
 }
 
+/** Pipelines per device and WGSL source: a second runner on one device compiles nothing. */
+const PIPELINES = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
 interface Dispatch {
+  label: string;
   pipeline: GPUComputePipeline;
   group: GPUBindGroup;
   groups: [number, number];
@@ -47,7 +51,6 @@ export class WebGpuExecutor {
   readonly device: GPUDevice;
   readonly #buffers = new Map<string, GPUBuffer>();
   readonly #programs = new Map<number, Dispatch[]>();
-  readonly #pipelines = new Map<string, GPUComputePipeline>();
   readonly #input: ExecutorInput;
   #staging: GPUBuffer | null = null;
 
@@ -110,7 +113,9 @@ export class WebGpuExecutor {
   }
 
   #pipeline(kernel: Kernel): GPUComputePipeline {
-    let pipeline = this.#pipelines.get(kernel.code);
+    let cache = PIPELINES.get(this.device);
+    if (!cache) PIPELINES.set(this.device, cache = new Map());
+    let pipeline = cache.get(kernel.code);
     if (pipeline) return pipeline;
     const layout = this.device.createBindGroupLayout({
       entries: kernel.bindings.map((b, binding) => ({
@@ -127,7 +132,7 @@ export class WebGpuExecutor {
         entryPoint: "main",
       },
     });
-    this.#pipelines.set(kernel.code, pipeline);
+    cache.set(kernel.code, pipeline);
     return pipeline;
   }
 
@@ -151,7 +156,7 @@ export class WebGpuExecutor {
           resource: { buffer: this.#buffer(b.buffer) },
         })),
       });
-      return { pipeline, group, groups: kernel.groups };
+      return { label: kernel.label, pipeline, group, groups: kernel.groups };
     });
     this.#programs.set(size, program);
     return program;
@@ -188,6 +193,27 @@ export class WebGpuExecutor {
       encoder.copyBufferToBuffer(this.#buffer("scalars"), 0, this.#stagingBuffer(16), 0, 16);
     }
     this.device.queue.submit([encoder.finish()]);
+  }
+
+  /**
+   * Runs one step of `size` samples kernel by kernel, each in its own submit awaited to
+   * completion, and returns each kernel's wall time (for the bench's profile; slow).
+   */
+  async profileStep(size: number): Promise<{ kernel: string; ms: number }[]> {
+    const times = [];
+    for (const d of this.#program(size)) {
+      const start = performance.now();
+      const encoder = this.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.group);
+      pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
+      pass.end();
+      this.device.queue.submit([encoder.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      times.push({ kernel: d.label, ms: performance.now() - start });
+    }
+    return times;
   }
 
   #stagingBuffer(bytes: number): GPUBuffer {

@@ -1,0 +1,57 @@
+/**
+ * The flags of `deno task bench` and their translation into `runBench` options.
+ *
+ * @module
+ */
+import { choiceFlag, type FlagSpec, intFlag, type ParsedFlags } from "../cli/args.ts";
+import { archListFlag } from "../cli/compare_flags.ts";
+import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";
+import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG } from "../cli/common_flags.ts";
+import type { RunBenchOptions } from "./run_bench.ts";
+
+const n = (help: string): FlagSpec => ({ type: "string", value: "N", help });
+const on = (help: string): FlagSpec => ({ type: "boolean", help });
+
+/** Flags of `bench`. */
+export const BENCH_FLAGS: Record<string, FlagSpec> = {
+  arch: { type: "string", value: "A,B", help: "Architectures (default cnn-deep)" },
+  batch: n("Batch size (default: each recipe's)"),
+  steps: n("Timed steps (default 20)"),
+  warmup: n("Warm-up steps (default 3)"),
+  backend: BACKEND_FLAG,
+  engine: ENGINE_FLAG,
+  kernels: { type: "string", value: "K", help: "fast (default) or stock tfjs kernels" },
+  counters: on("Count WebGPU calls per step (webgpu)"),
+  profile: on("Per-kernel breakdown of one tfjs-path step"),
+  "filter-grad": on("Time Conv2DBackpropFilter alone, stock vs fast, per seed conv (webgpu)"),
+  "data-dir": DATA_DIR_FLAG,
+  json: JSON_FLAG,
+};
+
+/**
+ * Translates parsed `bench` flags (validating every value).
+ *
+ * @param flags Parsed flags.
+ * @returns `runBench` options (without the note sink).
+ * @throws {UsageError} for a bad value.
+ * @example
+ * ```ts
+ * import { benchOptionsFromFlags } from "./bench_flags.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(benchOptionsFromFlags({ engine: "compiled" }).engine, "compiled");
+ * ```
+ */
+export function benchOptionsFromFlags(flags: ParsedFlags): RunBenchOptions {
+  return {
+    archs: archListFlag(flags) ?? ["cnn-deep"],
+    batchSize: intFlag(flags, "batch", { min: 1, max: 60_000 }),
+    steps: intFlag(flags, "steps", { min: 1, max: 100_000 }),
+    warmupSteps: intFlag(flags, "warmup", { min: 1, max: 1000 }),
+    engine: engineFlag(flags) ?? "auto",
+    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
+    counters: flags.counters === true,
+    profile: flags.profile === true,
+    verdictFile: "data/engine-verdicts.json",
+  };
+}

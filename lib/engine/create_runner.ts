@@ -1,0 +1,113 @@
+/**
+ * Picks and creates the `EpochRunner` of a training run: the tfjs path, or the compiled
+ * engine of the active backend (WebGPU: `webgpu/`, wasm: `wasm/`). Compiled engines are
+ * loaded with dynamic `import()`, so importing this module loads no WebGPU or wasm code.
+ *
+ * @module
+ */
+import { BackendUnavailableError, UsageError } from "../errors.ts";
+import { getArchitecture } from "../models/architectures.ts";
+import { createTfjsRunner } from "../train/tfjs_runner.ts";
+import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
+import { engineSupports } from "./plan.ts";
+import { optimizerSpecOf } from "./tfjs_state.ts";
+
+/** Options of {@linkcode createEpochRunner}. */
+export interface CreateRunnerOptions {
+  /** The active tfjs backend (`webgpu`, `wasm`, `cpu`). */
+  backend: string;
+  /** Where WebGPU self-check verdicts are cached (e.g. `data/engine-verdicts.json`). */
+  verdictFile?: string;
+  /** Receives one line when `auto` falls back to the tfjs path, saying why. */
+  onNote?: (line: string) => void;
+}
+
+/** Why the model itself (architecture, optimizer) cannot be compiled, or null. */
+function modelReason(input: EpochRunnerInput): string | null {
+  let support;
+  try {
+    support = engineSupports(getArchitecture(input.arch));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (!support.ok) return support.reason;
+  const spec = optimizerSpecOf(input.optimizer);
+  return "reason" in spec ? spec.reason : null;
+}
+
+/** Creates the compiled runner for the backend, or returns why it cannot. */
+async function compiledRunner(
+  input: EpochRunnerInput,
+  options: CreateRunnerOptions,
+): Promise<EpochRunner | { reason: string; usage: boolean }> {
+  const why = modelReason(input);
+  if (why) return { reason: why, usage: true };
+  if (options.backend === "webgpu") {
+    const { engineVerdict } = await import("./engine_verdict.ts");
+    const verdict = await engineVerdict({ verdictFile: options.verdictFile });
+    if (!verdict.ok) {
+      return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };
+    }
+    const { createWebGpuEngineRunner } = await import("./webgpu/create_webgpu_runner.ts");
+    return await createWebGpuEngineRunner(input);
+  }
+  if (options.backend === "wasm") {
+    // Hook for the CPU engine (branch `cpu`): `./wasm/create_wasm_runner.ts` exports
+    // `createWasmEngineRunner(input): Promise<EpochRunner>`. Until that file exists, the
+    // import fails with "Module not found" and wasm trains on the tfjs path.
+    let wasm: { createWasmEngineRunner(input: EpochRunnerInput): Promise<EpochRunner> };
+    try {
+      wasm = await import("./wasm/create_wasm_runner.ts");
+    } catch (error) {
+      const missing = String(error).includes("Module not found");
+      const reason = missing ? "this build has no compiled wasm engine" : (error as Error).message;
+      return { reason, usage: false };
+    }
+    return await wasm.createWasmEngineRunner(input);
+  }
+  return { reason: `the ${options.backend} backend has no compiled engine`, usage: false };
+}
+
+/**
+ * Creates the runner for an engine request: `tfjs` → the tfjs path; `compiled` → the
+ * active backend's compiled engine or an error; `auto` → compiled when the backend has one,
+ * it supports the model and (on WebGPU) the adapter's self-check passed, else tfjs with one
+ * `onNote` line saying why.
+ *
+ * @param input Model, optimizer, training split, batch size.
+ * @param request `compiled`, `tfjs` or `auto`.
+ * @param options Active backend, verdict cache, note sink.
+ * @returns The runner (`runner.engine` says which one it is).
+ * @throws {UsageError} for `compiled` with a model or optimizer outside the engine's vocabulary.
+ * @throws {BackendUnavailableError} for `compiled` on a backend without a working engine.
+ * @example
+ * ```ts ignore
+ * const runner = await createEpochRunner(input, "auto", {
+ *   backend: tf.getBackend(),
+ *   verdictFile: "data/engine-verdicts.json",
+ *   onNote: (line) => console.log(line),
+ * });
+ * ```
+ */
+export async function createEpochRunner(
+  input: EpochRunnerInput,
+  request: EngineRequest,
+  options: CreateRunnerOptions,
+): Promise<EpochRunner> {
+  if (request === "tfjs") return createTfjsRunner(input);
+  let result: EpochRunner | { reason: string; usage: boolean };
+  try {
+    result = await compiledRunner(input, options);
+  } catch (error) {
+    if (error instanceof RangeError) result = { reason: error.message, usage: true };
+    else if (request === "compiled") throw error;
+    else result = { reason: (error as Error).message, usage: false };
+  }
+  if (!("reason" in result)) return result;
+  if (request === "compiled") {
+    const message = `--engine compiled is unavailable: ${result.reason}`;
+    throw result.usage ? new UsageError(message) : new BackendUnavailableError(message);
+  }
+  options.onNote?.(`Engine: tfjs (the compiled engine is off: ${result.reason})`);
+  return createTfjsRunner(input);
+}

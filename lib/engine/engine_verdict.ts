@@ -1,0 +1,128 @@
+/**
+ * Whether the compiled WebGPU engine can be trusted on this adapter: the first time the
+ * engine meets an adapter (keyed by its vendor, architecture, device and description, and
+ * this package's version) it runs the self-check and caches the verdict as JSON; later
+ * runs read the cache. A mismatch or a WebGPU error makes the verdict negative, with one
+ * line saying why.
+ *
+ * @module
+ */
+import { atomicWrite } from "../fs/atomic_write.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** A verdict as cached and as `deno task devices` shows it. */
+export interface EngineVerdict {
+  /** The cache key: adapter identity and package version. */
+  key: string;
+  /** Adapter description, for people. */
+  adapter: string;
+  /** True when the engine matched the tfjs path. */
+  ok: boolean;
+  /** Worst relative difference measured (when the check ran to completion). */
+  maxRelativeError?: number;
+  /** Why the engine is not used here (when `ok` is false). */
+  reason?: string;
+  /** ISO time of the check. */
+  checkedAt: string;
+  /** True when read from the cache file rather than measured now. */
+  cached: boolean;
+}
+
+/** Options of {@linkcode engineVerdict}. */
+export interface EngineVerdictOptions {
+  /** JSON cache file (e.g. `data/engine-verdicts.json`); none: check every time. */
+  verdictFile?: string;
+  /** The device to check (default: tfjs' own on `webgpu`, else a new one). */
+  device?: GPUDevice;
+  /** Re-run the check even when a verdict is cached. */
+  recheck?: boolean;
+}
+
+async function readCache(file: string | undefined): Promise<Record<string, EngineVerdict>> {
+  if (!file) return {};
+  try {
+    return JSON.parse(await Deno.readTextFile(file));
+  } catch {
+    // A missing, unreadable or corrupt cache only means the check runs again.
+    return {};
+  }
+}
+
+function adapterKey(info: GPUAdapterInfo): string {
+  return [
+    info.vendor,
+    info.architecture,
+    info.device,
+    info.description,
+    `mnist-cnn@${denoJson.version}`,
+  ]
+    .map((s) => s || "?").join(" | ");
+}
+
+/**
+ * The verdict for the WebGPU adapter the engine would use, from the cache or by running
+ * the self-check (and caching it when `verdictFile` is given and writable).
+ *
+ * @param options Cache file, device, recheck.
+ * @returns The verdict; `ok: false` with a reason when there is no adapter, the check
+ *   failed, or WebGPU raised an error during it.
+ * @example
+ * ```ts ignore
+ * const verdict = await engineVerdict({ verdictFile: "data/engine-verdicts.json" });
+ * if (!verdict.ok) console.log(`compiled engine off: ${verdict.reason}`);
+ * ```
+ */
+export async function engineVerdict(options: EngineVerdictOptions = {}): Promise<EngineVerdict> {
+  const { engineDevice } = await import("./webgpu/create_webgpu_runner.ts");
+  const now = new Date().toISOString();
+  let device: GPUDevice;
+  try {
+    device = await engineDevice(options.device);
+  } catch (error) {
+    const reason = `no WebGPU device (${(error as Error).message})`;
+    return { key: "none", adapter: "none", ok: false, reason, checkedAt: now, cached: false };
+  }
+  const info = device.adapterInfo ?? (await navigator.gpu.requestAdapter())?.info;
+  const key = info ? adapterKey(info) : "unknown adapter";
+  const adapter = info?.description || info?.vendor || "unknown adapter";
+  const cache = await readCache(options.verdictFile);
+  const hit = cache[key];
+  if (hit && !options.recheck) return { ...hit, cached: true };
+  const { runSelfCheck } = await import("./webgpu/self_check.ts");
+  let verdict: EngineVerdict;
+  // An exception (not a measured mismatch) may be passing; such verdicts are not cached.
+  let cacheable = true;
+  device.pushErrorScope("validation");
+  try {
+    const result = await runSelfCheck(device);
+    const gpuError = await device.popErrorScope();
+    verdict = { key, adapter, checkedAt: now, cached: false, ...result };
+    if (gpuError) {
+      verdict = {
+        ...verdict,
+        ok: false,
+        reason: `WebGPU error: ${gpuError.message.split("\n")[0]}`,
+      };
+    }
+  } catch (error) {
+    await device.popErrorScope().catch(() => null);
+    cacheable = false;
+    verdict = {
+      key,
+      adapter,
+      ok: false,
+      reason: `self-check failed: ${(error as Error).message}`,
+      checkedAt: now,
+      cached: false,
+    };
+  }
+  if (options.verdictFile && cacheable) {
+    const { cached: _, ...stored } = verdict;
+    await atomicWrite(
+      options.verdictFile,
+      JSON.stringify({ ...cache, [key]: stored }, null, 2) + "\n",
+    )
+      .catch(() => {});
+  }
+  return verdict;
+}

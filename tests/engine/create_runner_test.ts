@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
+import { syntheticSplit, useCpu } from "../_synthetic.ts";
+import { createEpochRunner } from "../../lib/engine/create_runner.ts";
+import { engineVerdict } from "../../lib/engine/engine_verdict.ts";
+import { BackendUnavailableError, UsageError } from "../../lib/errors.ts";
+import { getArchitecture } from "../../lib/models/architectures.ts";
+import { runnerInput } from "./_engine_test_utils.ts";
+
+Deno.test("createEpochRunner: tfjs on request; auto on cpu falls back with one note", async () => {
+  await useCpu();
+  const input = runnerInput(getArchitecture("mlp"), syntheticSplit(20), 10);
+  const tfjs = await createEpochRunner(input, "tfjs", { backend: "cpu" });
+  assert.equal(tfjs.engine, "tfjs");
+  tfjs.dispose();
+  const notes: string[] = [];
+  const auto = await createEpochRunner(input, "auto", {
+    backend: "cpu",
+    onNote: (l) => notes.push(l),
+  });
+  assert.equal(auto.engine, "tfjs");
+  auto.dispose();
+  assert.deepEqual(notes, [
+    "Engine: tfjs (the compiled engine is off: the cpu backend has no compiled engine)",
+  ]);
+  await assert.rejects(
+    () => createEpochRunner(input, "compiled", { backend: "cpu" }),
+    BackendUnavailableError,
+  );
+});
+
+Deno.test("createEpochRunner: compiled refuses an optimizer outside the engine as a usage error", async () => {
+  await useCpu();
+  const input = {
+    ...runnerInput(getArchitecture("mlp"), syntheticSplit(20), 10),
+    optimizer: tf.train.momentum(0.1, 0.9),
+  };
+  await assert.rejects(
+    () => createEpochRunner(input, "compiled", { backend: "webgpu" }),
+    (error: Error) => error instanceof UsageError && /Momentum/.test(error.message),
+  );
+});
+
+Deno.test({
+  name: "engineVerdict: the self-check passes on this adapter and is cached per adapter",
+  ignore: !HAS_WEBGPU,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await useCpu();
+    const dir = await Deno.makeTempDir();
+    const verdictFile = `${dir}/nested/engine-verdicts.json`;
+    const first = await engineVerdict({ verdictFile });
+    assert.equal(first.ok, true, first.reason);
+    assert.equal(first.cached, false);
+    assert.ok(first.maxRelativeError! <= 1e-3);
+    const stored = JSON.parse(await Deno.readTextFile(verdictFile));
+    assert.deepEqual(Object.keys(stored), [first.key]);
+    const second = await engineVerdict({ verdictFile });
+    assert.equal(second.cached, true);
+    assert.equal(second.ok, true);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
