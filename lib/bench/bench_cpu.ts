@@ -6,6 +6,7 @@
  *
  * @module
  */
+import process from "node:process";
 import type { MnistSplit } from "../data/types.ts";
 import { createCpuEngine } from "../engine/wasm/cpu_engine.ts";
 import type { OptimizerSpec } from "../engine/plan.ts";
@@ -39,11 +40,17 @@ export interface CpuBenchRow {
   arch: string;
   batch: number;
   threads: number;
-  /** Best ms/step of ours and of PyTorch over the rounds. */
+  /** Best wall-clock ms/step of ours and of PyTorch over the rounds. */
   oursMs: number;
   torchMs: number;
-  /** ours / PyTorch. */
+  /** ours / PyTorch (wall clock). */
   ratio: number;
+  /**
+   * Best CPU ms/step (user + system, all threads of the process) of ours and of PyTorch:
+   * steadier than wall clock when other processes share the cores.
+   */
+  oursCpuMs: number;
+  torchCpuMs: number;
   /** Every round's ms/step, in order. */
   oursRounds: number[];
   torchRounds: number[];
@@ -62,12 +69,17 @@ function optimizerOf(arch: string): OptimizerSpec {
   return { kind: "sgd", learningRate };
 }
 
+interface Measured {
+  ms: number;
+  cpuMs: number;
+}
+
 /** ms/step of our engine: real MNIST batches, Glorot-scaled random weights. */
 async function timeOurs(
   arch: string,
   threads: number,
   options: BenchCpuOptions,
-): Promise<{ ms: number; simd: string }> {
+): Promise<Measured & { simd: string }> {
   const batch = getArchitecture(arch).recipe.batchSize;
   const samples = Math.min(options.train.count, batch * (options.steps + options.warmup));
   const engine = await createCpuEngine({
@@ -92,16 +104,25 @@ async function timeOurs(
       engine.step(batch, offset, [step]);
     };
     for (let s = 0; s < options.warmup; s++) run(s);
-    const start = performance.now();
+    const start = performance.now(), cpu = process.cpuUsage();
     for (let s = 0; s < options.steps; s++) run(options.warmup + s);
-    return { ms: (performance.now() - start) / options.steps, simd: engine.simd };
+    const used = process.cpuUsage(cpu);
+    return {
+      ms: (performance.now() - start) / options.steps,
+      cpuMs: (used.user + used.system) / 1000 / options.steps,
+      simd: engine.simd,
+    };
   } finally {
     engine.dispose();
   }
 }
 
 /** ms/step of PyTorch (one process per measurement, as `bench/pytorch_bench.py --json`). */
-async function timeTorch(arch: string, threads: number, options: BenchCpuOptions) {
+async function timeTorch(
+  arch: string,
+  threads: number,
+  options: BenchCpuOptions,
+): Promise<Measured> {
   const python = options.python ?? "/usr/bin/python3";
   const args = [options.script ?? "bench/pytorch_bench.py", "--arch", arch, "--json"];
   args.push("--threads", String(threads), "--steps", String(options.steps));
@@ -109,7 +130,8 @@ async function timeTorch(arch: string, threads: number, options: BenchCpuOptions
   const { success, stdout, stderr } = await new Deno.Command(python, { args }).output();
   const text = new TextDecoder().decode(success ? stdout : stderr).trim();
   if (!success) throw new Error(`PyTorch reference failed: ${text.split("\n").at(-1)}`);
-  return (JSON.parse(text.split("\n").at(-1)!) as { msPerStep: number }).msPerStep;
+  const row = JSON.parse(text.split("\n").at(-1)!) as { msPerStep: number; cpuMsPerStep: number };
+  return { ms: row.msPerStep, cpuMs: row.cpuMsPerStep };
 }
 
 /**
@@ -132,16 +154,17 @@ export async function benchCpu(
   let peakRssBytes = 0;
   for (const threads of options.threads) {
     for (const arch of options.archs) {
-      const ours: number[] = [], torch: number[] = [];
+      const ours: Measured[] = [], torch: Measured[] = [];
       let simd = "";
       for (let round = 0; round < options.rounds; round++) {
         const result = await timeOurs(arch, threads, options);
-        ours.push(result.ms);
+        ours.push(result);
         simd = result.simd;
         peakRssBytes = Math.max(peakRssBytes, Deno.memoryUsage().rss);
         torch.push(await timeTorch(arch, threads, options));
       }
-      const [oursMs, torchMs] = [Math.min(...ours), Math.min(...torch)];
+      const best = (list: Measured[], key: keyof Measured) => Math.min(...list.map((m) => m[key]));
+      const [oursMs, torchMs] = [best(ours, "ms"), best(torch, "ms")];
       const row = {
         arch,
         batch: getArchitecture(arch).recipe.batchSize,
@@ -149,8 +172,10 @@ export async function benchCpu(
         oursMs,
         torchMs,
         ratio: oursMs / torchMs,
-        oursRounds: ours,
-        torchRounds: torch,
+        oursCpuMs: best(ours, "cpuMs"),
+        torchCpuMs: best(torch, "cpuMs"),
+        oursRounds: ours.map((m) => m.ms),
+        torchRounds: torch.map((m) => m.ms),
         simd,
       };
       rows.push(row);
@@ -163,13 +188,15 @@ export async function benchCpu(
 /** The side-by-side as a Markdown table (as BENCHMARKS.md shows it). */
 export function renderCpuBench(rows: CpuBenchRow[]): string {
   const lines = [
-    "| arch (batch) | threads | ours ms/step | PyTorch ms/step | ours / PyTorch |",
-    "| --- | ---: | ---: | ---: | ---: |",
+    "| arch (batch) | threads | ours ms/step | PyTorch ms/step | ours / PyTorch " +
+    "| ours CPU ms/step | PyTorch CPU ms/step | CPU ratio |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     lines.push(
       `| ${r.arch} (${r.batch}) | ${r.threads} | ${r.oursMs.toFixed(1)} | ` +
-        `${r.torchMs.toFixed(1)} | ${r.ratio.toFixed(2)}× |`,
+        `${r.torchMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.oursCpuMs.toFixed(1)} | ` +
+        `${r.torchCpuMs.toFixed(1)} | ${(r.oursCpuMs / r.torchCpuMs).toFixed(2)}× |`,
     );
   }
   return lines.join("\n");
