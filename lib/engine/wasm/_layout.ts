@@ -57,7 +57,7 @@ export const OP = {
 /** int32 words per op record. */
 export const OP_WORDS = 16;
 /** Floats of im2col patches a conv builds at once (`CHUNK_FLOATS` in step.c). */
-export const CHUNK_FLOATS = 36000;
+export const CHUNK_FLOATS = 72_000;
 /** Optimizer codes of the control block's OPT word. */
 export const OPTIMIZER_CODE = { rmsprop: 1, adam: 2, sgd: 3 } as const;
 /** Stack bytes per worker thread (the main thread uses the module's own 64 KiB stack). */
