@@ -69,35 +69,25 @@ static void barrier(int *ctl, int may_wait) {
 }
 
 // ---- small fused ops
-static void im2col(const float *in, float *p, int H, int W, int C, int K, int pad, int OH,
-                   int OW) {
+// im2col (gather = 1): patches p[m][(kh·K + kw)·C + c] of `in`, zero outside; col2im
+// (gather = 0): the reverse, adding each patch entry into `in` (the input gradient).
+static void patches(float *in, float *p, int H, int W, int C, int K, int pad, int OH, int OW,
+                    int gather) {
   for (int oh = 0; oh < OH; oh++)
     for (int ow = 0; ow < OW; ow++)
       for (int kh = 0; kh < K; kh++) {
         int ih = oh + kh - pad;
         for (int kw = 0; kw < K; kw++, p += C) {
           int iw = ow + kw - pad;
-          if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+          int inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+          float *x = in + ((long)ih * W + iw) * C;
+          if (gather && !inside) {
             for (int c = 0; c < C; c++) p[c] = 0.f;
-          } else {
-            const float *src = in + ((long)ih * W + iw) * C;
-            for (int c = 0; c < C; c++) p[c] = src[c];
+          } else if (gather) {
+            for (int c = 0; c < C; c++) p[c] = x[c];
+          } else if (inside) {
+            for (int c = 0; c < C; c++) x[c] += p[c];
           }
-        }
-      }
-}
-
-static void col2im(const float *p, float *in, int H, int W, int C, int K, int pad, int OH,
-                   int OW) {
-  for (int oh = 0; oh < OH; oh++)
-    for (int ow = 0; ow < OW; ow++)
-      for (int kh = 0; kh < K; kh++) {
-        int ih = oh + kh - pad;
-        for (int kw = 0; kw < K; kw++, p += C) {
-          int iw = ow + kw - pad;
-          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-          float *dst = in + ((long)ih * W + iw) * C;
-          for (int c = 0; c < C; c++) dst[c] += p[c];
         }
       }
 }
@@ -182,7 +172,8 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       for (int s = s0; s < s1; s += chunk) {
         int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
         for (int t = 0; t < cs; t++)
-          im2col(in + (long)(s + t) * H * W * C, p + (long)t * patch, H, W, C, K, pad, OH, OW);
+          patches((float *)in + (long)(s + t) * H * W * C, p + (long)t * patch, H, W, C, K, pad,
+                  OH, OW, 1);
         float *o = out + (long)s * m1 * CO;
         if (!bwd) {
           gemm_nn(m, CO, kdim, p, kdim, 1, w, o, 0);
@@ -197,7 +188,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           float *di = din + (long)s * H * W * C;
           for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;
           for (int t = 0; t < cs; t++)
-            col2im(dp + (long)t * patch, di + (long)t * H * W * C, H, W, C, K, pad, OH, OW);
+            patches(di + (long)t * H * W * C, dp + (long)t * patch, H, W, C, K, pad, OH, OW, 0);
         }
       }
       break;
