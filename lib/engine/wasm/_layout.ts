@@ -37,6 +37,9 @@ export const C = {
   SUMS: 26,
   SEEDS: 27,
   UPDATE: 28,
+  CHUNKS: 29,
+  NEXT_A: 30,
+  NEXT_B: 31,
   WORDS: 32,
 } as const;
 
@@ -60,5 +63,14 @@ export const OP_WORDS = 16;
 export const CHUNK_FLOATS = 72_000;
 /** Optimizer codes of the control block's OPT word. */
 export const OPTIMIZER_CODE = { rmsprop: 1, adam: 2, sgd: 3 } as const;
+/**
+ * Batch chunks per step for a thread count: work items the threads take in turn, each with
+ * its own gradient array. Three per thread keeps a descheduled thread from stalling the
+ * step; more would add a full dense-gradient write per chunk (2.4 MB each for cnn-wide).
+ */
+export function chunksFor(threads: number): number {
+  return threads === 1 ? 1 : 3 * threads;
+}
+
 /** Stack bytes per worker thread (the main thread uses the module's own 64 KiB stack). */
 export const STACK_BYTES = 65536;

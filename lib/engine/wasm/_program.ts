@@ -8,7 +8,7 @@
  */
 import { planTraining, storageLayer, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
-import { CHUNK_FLOATS, OP, OP_WORDS } from "./_layout.ts";
+import { CHUNK_FLOATS, chunksFor, OP, OP_WORDS } from "./_layout.ts";
 
 /** Byte offsets of everything the step touches, and the program's words. */
 export interface StepLayout {
@@ -18,7 +18,7 @@ export interface StepLayout {
   params: number;
   slot1: number;
   slot2: number;
-  /** One gradient array per thread (thread 0's ends up holding the batch's gradient). */
+  /** One gradient array per batch chunk (chunk 0's ends up holding the batch's gradient). */
   grads: number[];
   scratch: number[];
   /** Worker stacks (top addresses), for threads 1… */
@@ -136,11 +136,11 @@ export function layoutStep(
     params: take(paramFloats * 4),
     slot1: take(paramFloats * 4),
     slot2: take(paramFloats * 4),
-    grads: Array.from({ length: threads }, () => take(paramFloats * 4)),
+    grads: Array.from({ length: chunksFor(threads) }, () => take(paramFloats * 4)),
     scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
     stacks: Array.from({ length: threads - 1 }, () => take(65536) + 65536),
     ctl: take(32 * 4),
-    gradTable: take(threads * 4),
+    gradTable: take(chunksFor(threads) * 4),
     scratchTable: take(threads * 4),
     sums: take(16),
     seeds: take(Math.max(1, dropouts) * 4),

@@ -2,9 +2,11 @@
  * The CPU engine: a whole training step (forward, loss, backward, optimizer) of a plan
  * (`lib/engine/plan.ts`) as one call into our own wasm kernels (`kernels/step.c`, SIMD with
  * relaxed-SIMD FMA where the runtime validates it), over buffers laid out once in one shared
- * `WebAssembly.Memory`, on `threads` threads (the caller's plus workers). Each thread runs
- * its slice of the batch into its own gradient array; after one barrier each sums the
- * threads' gradients over its slice of the packed parameters and applies the optimizer.
+ * `WebAssembly.Memory`, on `threads` threads (the caller's plus workers). The threads take
+ * chunks of the batch in turn (three per thread), each chunk into its own gradient array;
+ * after one barrier they take slices of the packed parameters, sum the chunks' gradients in
+ * chunk order and apply the optimizer. So a step's result does not depend on which thread
+ * ran what, and a thread the OS descheduled does less of the work instead of stalling it.
  *
  * @module
  */
@@ -170,6 +172,7 @@ function writeControl(
   const ctl = layout.ctl / 4;
   const set = (word: number, value: number) => (i32[ctl + word] = value);
   set(C.THREADS, threads);
+  set(C.CHUNKS, layout.grads.length);
   set(C.NOPS, layout.ops.length / OP_WORDS);
   set(C.PROG, layout.program);
   set(C.PARAMS, layout.params);

@@ -1,7 +1,7 @@
 // The CPU training step of lib/engine/wasm: a fixed program of fused ops (lib/engine/wasm/
-// _program.ts writes it into memory) run by every thread over its slice of the batch
-// (phase A: forward, loss, backward into the thread's own gradient array), then, after one
-// barrier, over its slice of the packed parameters (phase B: sum the threads' gradients and
+// _program.ts writes it into memory) run by the threads over chunks of the batch (phase A:
+// forward, loss, backward into the chunk's own gradient array), then, after one barrier,
+// over slices of the packed parameters (phase B: sum the chunks' gradients in order and
 // apply the optimizer). Two parallel regions per step; no allocation, no libc.
 // Build: tools/build_wasm.sh (clang-19, wasm32, shared memory, SIMD [+ relaxed SIMD]).
 #include "gemm.h"
@@ -15,7 +15,8 @@ typedef unsigned char u8;
 enum {
   C_GEN, C_BCNT, C_BGEN, C_QUIT, C_THREADS, C_N, C_ORDER_OFF, C_NOPS, C_PROG, C_PARAMS,
   C_NPARAMS, C_GRADS, C_SCRATCH, C_OPT, C_SLOT1, C_SLOT2, C_LR, C_B1, C_OB1, C_B2, C_OB2,
-  C_EPS, C_C1, C_C2, C_LOSS, C_CORRECT, C_SUMS, C_SEEDS, C_UPDATE, C_DONE, C_WORDS = 32
+  C_EPS, C_C1, C_C2, C_LOSS, C_CORRECT, C_SUMS, C_SEEDS, C_UPDATE, C_CHUNKS, C_NEXT_A,
+  C_NEXT_B, C_WORDS = 32
 };
 enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
        OP_DENSE, OP_DENSE_BWD, OP_LOSS };
@@ -137,6 +138,16 @@ static inline u32 mix32(u32 x) {
 static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float *scratch) {
   float *params = F(ctl[C_PARAMS]);
   int rows = s1 - s0;
+  // A chunk's gradient array is written, not accumulated into, by the first contribution to
+  // each parameter (no zeroing pass); an empty chunk writes zeros.
+  if (rows <= 0 && (op[0] == OP_CONV_BWD || op[0] == OP_DENSE_BWD)) {
+    int conv = op[0] == OP_CONV_BWD;
+    int w0 = op[5], b0 = op[6];
+    int wn = conv ? op[10] * op[10] * op[9] * op[11] : op[7] * op[8], bn = conv ? op[11] : op[8];
+    for (int i = 0; i < wn; i++) grads[w0 + i] = 0.f;
+    for (int i = 0; i < bn; i++) grads[b0 + i] = 0.f;
+    return;
+  }
   if (rows <= 0 && op[0] != OP_LOSS) return;
   switch (op[0]) {
     case OP_INPUT: {
@@ -181,8 +192,10 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           continue;
         }
         float *dz = dout + (long)s * m1 * CO;
+        if (s == s0)
+          for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
         relu_grad_bias(dz, o, grads + boff, m, CO, 1);
-        gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, 1);
+        gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, s > s0);
         if (op[4]) {
           gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
           float *di = din + (long)s * H * W * C;
@@ -273,8 +286,9 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       int in_n = op[7], out_n = op[8];
       const float *in = F(op[1]) + (long)s0 * in_n;
       float *dz = F(op[3]) + (long)s0 * out_n;
+      for (int c = 0; c < out_n; c++) grads[op[6] + c] = 0.f;
       relu_grad_bias(dz, F(op[2]) + (long)s0 * out_n, grads + op[6], rows, out_n, op[9]);
-      gemm_nn(in_n, out_n, rows, in, 1, in_n, dz, grads + op[5], 1);
+      gemm_nn(in_n, out_n, rows, in, 1, in_n, dz, grads + op[5], 0);
       if (op[4]) gemm_nt(rows, in_n, out_n, dz, params + op[5], F(op[4]) + (long)s0 * in_n, 0);
       break;
     }
@@ -311,7 +325,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
 
 // ---- phase B: reduce the threads' gradients over [p0, p1) and update.
 static void update_range(int *ctl, int p0, int p1) {
-  int T = ctl[C_THREADS], opt = ctl[C_UPDATE] ? ctl[C_OPT] : 0;
+  int T = ctl[C_CHUNKS], opt = ctl[C_UPDATE] ? ctl[C_OPT] : 0;
   float **gr = (float **)I(ctl[C_GRADS]);
   float *g = gr[0], *w = F(ctl[C_PARAMS]), *s1 = F(ctl[C_SLOT1]), *s2 = F(ctl[C_SLOT2]);
   v128_t lr = wasm_f32x4_splat(fcast(ctl[C_LR])), eps = wasm_f32x4_splat(fcast(ctl[C_EPS]));
@@ -343,22 +357,36 @@ static void update_range(int *ctl, int p0, int p1) {
   }
 }
 
+// Parameters per phase-B work item (a multiple of 4).
+#define UPDATE_CHUNK 8192
+
+// Both phases hand out work items through an atomic counter, so a thread the OS has
+// descheduled (a shared machine) does fewer of them instead of holding everyone at the
+// barrier. Results do not depend on who ran what: each batch chunk has its own gradient
+// array, summed in chunk order.
 static void run_step(int *ctl, int tid, int may_wait) {
-  int T = ctl[C_THREADS], n = ctl[C_N], np = ctl[C_NPARAMS];
-  float *grads = ((float **)I(ctl[C_GRADS]))[tid];
+  int chunks = ctl[C_CHUNKS], n = ctl[C_N], np = ctl[C_NPARAMS];
+  float **grads = (float **)I(ctl[C_GRADS]);
   float *scratch = ((float **)I(ctl[C_SCRATCH]))[tid];
-  for (int i = 0; i < np; i += 4) ST(grads + i, wasm_f32x4_splat(0.f));
-  int s0 = (int)((long)n * tid / T), s1 = (int)((long)n * (tid + 1) / T);
   const int *prog = I(ctl[C_PROG]);
-  for (int k = 0; k < ctl[C_NOPS]; k++) run_op(ctl, prog + k * OP_WORDS, s0, s1, grads, scratch);
+  for (;;) {
+    int c = __atomic_fetch_add(&ctl[C_NEXT_A], 1, __ATOMIC_SEQ_CST);
+    if (c >= chunks) break;
+    int s0 = (int)((long)n * c / chunks), s1 = (int)((long)n * (c + 1) / chunks);
+    for (int k = 0; k < ctl[C_NOPS]; k++) run_op(ctl, prog + k * OP_WORDS, s0, s1, grads[c], scratch);
+  }
   barrier(ctl, may_wait);
-  int quads = np / 4;
-  update_range(ctl, quads * tid / T * 4, quads * (tid + 1) / T * 4);
-  if (tid == 0) {
-    double *sums = (double *)(long)ctl[C_SUMS];
-    for (int s = 0; s < n; s++) {
-      sums[0] += F(ctl[C_LOSS])[s];
-      sums[1] += F(ctl[C_CORRECT])[s];
+  for (;;) {
+    int c = __atomic_fetch_add(&ctl[C_NEXT_B], 1, __ATOMIC_SEQ_CST);
+    if ((long)c * UPDATE_CHUNK >= np) break;
+    int p1 = (c + 1) * UPDATE_CHUNK;
+    update_range(ctl, c * UPDATE_CHUNK, p1 < np ? p1 : np);
+    if (c == 0) {
+      double *sums = (double *)(long)ctl[C_SUMS];
+      for (int s = 0; s < n; s++) {
+        sums[0] += F(ctl[C_LOSS])[s];
+        sums[1] += F(ctl[C_CORRECT])[s];
+      }
     }
   }
   barrier(ctl, may_wait);
@@ -366,6 +394,8 @@ static void run_step(int *ctl, int tid, int may_wait) {
 
 // Main thread (thread 0): wake the workers, run its share, return when the step is done.
 __attribute__((export_name("step"))) void step(int *ctl, int may_wait) {
+  __atomic_store_n(&ctl[C_NEXT_A], 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&ctl[C_NEXT_B], 0, __ATOMIC_SEQ_CST);
   __atomic_fetch_add(&ctl[C_GEN], 1, __ATOMIC_SEQ_CST);
   __builtin_wasm_memory_atomic_notify(&ctl[C_GEN], 1 << 30);
   run_step(ctl, 0, may_wait);
