@@ -10,6 +10,7 @@
  *
  * @module
  */
+import process from "node:process";
 import type { Architecture } from "../../models/architecture.ts";
 import type { OptimizerSpec, TrainingPlan } from "../plan.ts";
 import { C, OP, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
@@ -67,9 +68,10 @@ export interface CpuEngine {
   /** Per-sample losses of the last step. */
   readonly losses: Float32Array;
   /**
-   * Per-op milliseconds of a step of `n` samples (first op = batch gather, then forward, loss,
-   * backward; the last entry is the reduction + optimizer phase), measured by timing programs
-   * truncated after each op, `repeats` times each (best of). Updates no parameters.
+   * Per-op CPU milliseconds (all threads of the process) of a step of `n` samples: the batch
+   * gather, forward, loss, backward ops, then the reduction + optimizer phase. Each op runs
+   * alone on the buffers a full step left, `repeats` times (best of); CPU time, not wall
+   * clock, so that other processes on a shared machine do not count. Updates no parameters.
    */
   profile(n: number, repeats: number): { op: string; ms: number }[];
   /** Stops the workers. */
@@ -255,16 +257,15 @@ function wrap(
     },
     profile(count, repeats) {
       const total = layout.ops.length / OP_WORDS;
-      // Each op alone (on the buffers a full step left), best of `repeats`: a shared,
-      // loaded machine makes differences of whole-program timings useless.
       const time = (first: number, ops: number) => {
         i32[ctl + C.PROG] = layout.program + first * OP_WORDS * 4;
         i32[ctl + C.NOPS] = ops;
         let best = Infinity;
         for (let r = 0; r < repeats; r++) {
-          const start = performance.now();
+          const start = process.cpuUsage();
           this.step(count, 0, [1], false);
-          best = Math.min(best, performance.now() - start);
+          const used = process.cpuUsage(start);
+          best = Math.min(best, (used.user + used.system) / 1000);
         }
         return best;
       };

@@ -26,28 +26,17 @@ static void gemm_nn(int M, int N, int K, const float *a, int sa, int sk, const f
     int acc = accumulate || k0 > 0;
     const float *bk = b + (long)k0 * N;
     const float *ak = a + (long)k0 * sk;
-    for (int i = 0; i < M; i += 4) {
-      // A last block of 1–3 rows runs the 4-row kernel on repeats of its last row and
-      // stores only the real rows: a 1-row loop has one FMA chain per column block and
-      // runs at ~1/8 of the speed (cnn-deep conv1's filter gradient has M = 9 rows).
-      int rows = M - i < 4 ? M - i : 4;
-      const float *a0 = ak + (long)i * sa;
-      const float *a1 = a0 + (rows > 1 ? sa : 0), *a2 = a0 + (rows > 2 ? 2 * sa : 0);
-      const float *a3 = a0 + (rows > 3 ? 3 * (long)sa : 0);
-      float t1[8], t2[8], t3[8];
-      float *c0 = c + (long)i * N;
-      float *c1 = rows > 1 ? c0 + N : t1, *c2 = rows > 2 ? c0 + 2 * N : t2;
-      float *c3 = rows > 3 ? c0 + 3 * N : t3;
-      int ld1 = rows > 1 ? 1 : 0, ld2 = rows > 2 ? 1 : 0, ld3 = rows > 3 ? 1 : 0;
+    int i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const float *a0 = ak + (long)i * sa, *a1 = a0 + sa, *a2 = a1 + sa, *a3 = a2 + sa;
+      float *c0 = c + (long)i * N, *c1 = c0 + N, *c2 = c1 + N, *c3 = c2 + N;
       int j = 0;
       for (; j + 8 <= N; j += 8) {
         v128_t z = wasm_f32x4_splat(0.f);
-        // The scratch rows t1..t3 (tail block) hold 8 floats: they are addressed at j = 0.
-        int j1 = ld1 ? j : 0, j2 = ld2 ? j : 0, j3 = ld3 ? j : 0;
         v128_t r00 = acc ? LD(c0 + j) : z, r01 = acc ? LD(c0 + j + 4) : z;
-        v128_t r10 = acc && ld1 ? LD(c1 + j1) : z, r11 = acc && ld1 ? LD(c1 + j1 + 4) : z;
-        v128_t r20 = acc && ld2 ? LD(c2 + j2) : z, r21 = acc && ld2 ? LD(c2 + j2 + 4) : z;
-        v128_t r30 = acc && ld3 ? LD(c3 + j3) : z, r31 = acc && ld3 ? LD(c3 + j3 + 4) : z;
+        v128_t r10 = acc ? LD(c1 + j) : z, r11 = acc ? LD(c1 + j + 4) : z;
+        v128_t r20 = acc ? LD(c2 + j) : z, r21 = acc ? LD(c2 + j + 4) : z;
+        v128_t r30 = acc ? LD(c3 + j) : z, r31 = acc ? LD(c3 + j + 4) : z;
         const float *bp = bk + j;
         for (int k = 0; k < kn; k++, bp += N) {
           v128_t b0 = LD(bp), b1 = LD(bp + 4);
@@ -61,17 +50,45 @@ static void gemm_nn(int M, int N, int K, const float *a, int sa, int sk, const f
           x = SPLAT(a3 + o);
           r30 = MADD(x, b0, r30); r31 = MADD(x, b1, r31);
         }
-        ST(c0 + j, r00); ST(c0 + j + 4, r01); ST(c1 + j1, r10); ST(c1 + j1 + 4, r11);
-        ST(c2 + j2, r20); ST(c2 + j2 + 4, r21); ST(c3 + j3, r30); ST(c3 + j3 + 4, r31);
+        ST(c0 + j, r00); ST(c0 + j + 4, r01); ST(c1 + j, r10); ST(c1 + j + 4, r11);
+        ST(c2 + j, r20); ST(c2 + j + 4, r21); ST(c3 + j, r30); ST(c3 + j + 4, r31);
       }
-      for (; j < N; j++) {  // column tail (N = 10: the output layer), scalar, real rows only
-        for (int r = 0; r < rows; r++) {
-          const float *ar = ak + (long)(i + r) * sa;
-          float *cr = c + (long)(i + r) * N;
-          float s0 = acc ? cr[j] : 0.f;
-          for (int k = 0; k < kn; k++) s0 += ar[(long)k * sk] * bk[(long)k * N + j];
-          cr[j] = s0;
+      for (; j < N; j++) {  // column tail (N = 10: the output layer), scalar
+        float s0 = acc ? c0[j] : 0.f, s1 = acc ? c1[j] : 0.f;
+        float s2 = acc ? c2[j] : 0.f, s3 = acc ? c3[j] : 0.f;
+        for (int k = 0; k < kn; k++) {
+          float bv = bk[(long)k * N + j];
+          long o = (long)k * sk;
+          s0 += a0[o] * bv; s1 += a1[o] * bv; s2 += a2[o] * bv; s3 += a3[o] * bv;
         }
+        c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3;
+      }
+    }
+    for (; i < M; i++) {  // row tail: 16 columns at a time, four independent FMA chains
+      const float *a0 = ak + (long)i * sa;
+      float *c0 = c + (long)i * N;
+      int j = 0;
+      for (; j + 16 <= N; j += 16) {
+        v128_t z = wasm_f32x4_splat(0.f);
+        v128_t r0 = acc ? LD(c0 + j) : z, r1 = acc ? LD(c0 + j + 4) : z;
+        v128_t r2 = acc ? LD(c0 + j + 8) : z, r3 = acc ? LD(c0 + j + 12) : z;
+        const float *bp = bk + j;
+        for (int k = 0; k < kn; k++, bp += N) {
+          v128_t x = SPLAT(a0 + (long)k * sk);
+          r0 = MADD(x, LD(bp), r0); r1 = MADD(x, LD(bp + 4), r1);
+          r2 = MADD(x, LD(bp + 8), r2); r3 = MADD(x, LD(bp + 12), r3);
+        }
+        ST(c0 + j, r0); ST(c0 + j + 4, r1); ST(c0 + j + 8, r2); ST(c0 + j + 12, r3);
+      }
+      for (; j + 4 <= N; j += 4) {
+        v128_t r = acc ? LD(c0 + j) : wasm_f32x4_splat(0.f);
+        for (int k = 0; k < kn; k++) r = MADD(SPLAT(a0 + (long)k * sk), LD(bk + (long)k * N + j), r);
+        ST(c0 + j, r);
+      }
+      for (; j < N; j++) {
+        float s = acc ? c0[j] : 0.f;
+        for (int k = 0; k < kn; k++) s += a0[(long)k * sk] * bk[(long)k * N + j];
+        c0[j] = s;
       }
     }
   }
