@@ -82,12 +82,16 @@ static void patches(float *in, float *p, int H, int W, int C, int K, int pad, in
           int iw = ow + kw - pad;
           int inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
           float *x = in + ((long)ih * W + iw) * C;
+          int c = 0;
           if (gather && !inside) {
-            for (int c = 0; c < C; c++) p[c] = 0.f;
+            for (; c + 4 <= C; c += 4) ST(p + c, wasm_f32x4_splat(0.f));
+            for (; c < C; c++) p[c] = 0.f;
           } else if (gather) {
-            for (int c = 0; c < C; c++) p[c] = x[c];
+            for (; c + 4 <= C; c += 4) ST(p + c, LD(x + c));
+            for (; c < C; c++) p[c] = x[c];
           } else if (inside) {
-            for (int c = 0; c < C; c++) x[c] += p[c];
+            for (; c + 4 <= C; c += 4) ST(x + c, wasm_f32x4_add(LD(x + c), LD(p + c)));
+            for (; c < C; c++) x[c] += p[c];
           }
         }
       }
