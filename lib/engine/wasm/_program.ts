@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { planTraining, storageLayer, type TrainingPlan } from "../plan.ts";
+import { planTraining, type Shape3, storageLayer, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
 import { CHUNK_FLOATS, chunksFor, OP, OP_WORDS } from "./_layout.ts";
 
@@ -46,6 +46,17 @@ export interface StepLayout {
 }
 
 const align = (n: number, to = 64) => Math.ceil(n / to) * to;
+
+/**
+ * Whether a conv runs as Winograd F(2×2, 3×3) (forward and input gradient): 3×3 kernels on
+ * enough channels and pixels that 16 channel-GEMMs per 2×2 tile beat im2col (cnn-deep conv2:
+ * 32 → 64 channels, 11×11 output); its filter gradient stays im2col.
+ */
+export function usesWinograd(l: { kernelSize: number; input: Shape3; output: Shape3 }): boolean {
+  const { input, output } = l;
+  return l.kernelSize === 3 && input.c % 4 === 0 && output.c % 4 === 0 && input.c >= 16 &&
+    output.c >= 16 && output.h * output.w >= 64;
+}
 const f32bits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0]!;
 
 /**
@@ -89,6 +100,16 @@ export function layoutStep(
     const transposed = l.kernelSize ** 2 * l.input.c * l.output.c;
     scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS) + transposed);
   }
+  // Each Winograd layer's area after that: its two filter transforms (kept across a
+  // thread's chunks) and the V / M planes (see kernels/step.c).
+  const winograd = new Map<number, number>();
+  for (const l of plan.layers) {
+    if (l.kind !== "conv2d" || !usesWinograd(l)) continue;
+    const { c } = l.input, co = l.output.c;
+    const tiles = Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2);
+    winograd.set(l.index, scratchFloats);
+    scratchFloats += 2 * 16 * c * co + 2 * 16 * tiles * Math.max(c, co);
+  }
   const words: number[][] = [];
   const fwd: number[][] = [];
   const bwd: number[][] = [];
@@ -100,8 +121,10 @@ export function layoutStep(
     switch (l.kind) {
       case "conv2d": {
         const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
-        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w]);
-        bwd.push([OP.CONV_BWD, inp, out, dOut, dIn, ...shape, l.output.h, l.output.w]);
+        const area = winograd.get(l.index) ?? 0;
+        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area]);
+        const bwdArea = dIn ? area : 0;
+        bwd.push([OP.CONV_BWD, inp, out, dOut, dIn, ...shape, l.output.h, l.output.w, bwdArea]);
         break;
       }
       case "maxPool": {

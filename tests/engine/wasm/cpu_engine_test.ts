@@ -14,15 +14,17 @@ const RMSPROP: OptimizerSpec = {
   epsilon: 1e-7,
 };
 
-// Odd sizes on purpose: a 5×5 "same" conv on 3 channels (padding on both sides, 169 rows: not
-// a multiple of 4), 13 → 6 → 3 pooling (floor), 3, 12 and 13 columns (every kernel's tails).
+// Odd sizes on purpose: a 3×3 "same" conv on 16 channels (Winograd with padding, 13×13 output:
+// odd tiles), a 5×5 "same" conv on 16 channels (im2col, padding on both sides, 169 rows: not a
+// multiple of 4), 13 → 6 → 3 pooling (floor), 12 and 13 columns (every kernel's tails).
 const ODD: Architecture = {
   name: "odd",
   description: "edge shapes",
   seeds: [],
   layers: [
-    { type: "conv2d", filters: 3, kernelSize: 3 },
+    { type: "conv2d", filters: 16, kernelSize: 3 },
     { type: "maxPool", poolSize: 2 },
+    { type: "conv2d", filters: 16, kernelSize: 3, padding: "same" },
     { type: "conv2d", filters: 12, kernelSize: 5, padding: "same" },
     { type: "maxPool", poolSize: 2 },
     { type: "maxPool", poolSize: 2 },

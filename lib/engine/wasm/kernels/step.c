@@ -5,6 +5,7 @@
 // apply the optimizer). Two parallel regions per step; no allocation, no libc.
 // Build: tools/build_wasm.sh (clang-19, wasm32, shared memory, SIMD [+ relaxed SIMD]).
 #include "gemm.h"
+#include "winograd.h"
 
 typedef unsigned int u32;
 typedef unsigned char u8;
@@ -139,7 +140,10 @@ static inline u32 mix32(u32 x) {
 }
 
 // ---- the ops; each runs samples [s0, s1) of the batch.
-static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float *scratch) {
+// `first`: this is the thread's first batch chunk of the step (per-thread filter transforms
+// are made then and reused for its later chunks).
+static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float *scratch,
+                   int first) {
   float *params = F(ctl[C_PARAMS]);
   int rows = s1 - s0;
   // A chunk's gradient array is written, not accumulated into, by the first contribution to
@@ -178,7 +182,18 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       int chunk = CHUNK_FLOATS / patch < 1 ? 1 : CHUNK_FLOATS / patch;
       const float *w = params + woff;
       float *p = scratch, *dp = scratch + (long)chunk * patch, *wt = dp + (long)chunk * patch;
-      if (bwd && op[4]) {
+      // Winograd area (3×3 kernels, see _program.ts): U forward, U of the input gradient, V, M.
+      int wino = op[bwd ? 15 : 13];
+      float *uf = scratch + wino, *ud = uf + 16 * C * CO, *wv = ud + 16 * C * CO;
+      float *wm = wv + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
+      if (wino && first) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
+      if (wino && !bwd) {
+        for (int s = s0; s < s1; s++)
+          wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,
+                    -pad, uf, wv, wm, params + boff);
+        break;
+      }
+      if (bwd && op[4] && !wino) {
         // Wᵀ [CO × kdim], so dP = dZ·Wᵀ runs on the broadcast kernel (dot products along the
         // short CO axis ran at 2/3 of its speed); 18 K floats at most, per thread per step.
         for (int r = 0; r < kdim; r++)
@@ -200,7 +215,11 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
         relu_grad_bias(dz, o, grads + boff, m, CO, 1);
         gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, s > s0);
-        if (op[4]) {
+        if (op[4] && wino) {
+          for (int t = 0; t < cs; t++)
+            wino_conv(dz + (long)t * m1 * CO, OH, OW, CO, din + (long)(s + t) * H * W * C, H, W,
+                      C, pad - 2, ud, wv, wm, 0);
+        } else if (op[4]) {
           gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
           float *di = din + (long)s * H * W * C;
           for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;
@@ -373,11 +392,15 @@ static void run_step(int *ctl, int tid, int may_wait) {
   float **grads = (float **)I(ctl[C_GRADS]);
   float *scratch = ((float **)I(ctl[C_SCRATCH]))[tid];
   const int *prog = I(ctl[C_PROG]);
-  for (;;) {
+  // `first` stays set until the thread has run a non-empty chunk (an empty one skips the ops
+  // that would make the filter transforms).
+  for (int first = 1;;) {
     int c = __atomic_fetch_add(&ctl[C_NEXT_A], 1, __ATOMIC_SEQ_CST);
     if (c >= chunks) break;
     int s0 = (int)((long)n * c / chunks), s1 = (int)((long)n * (c + 1) / chunks);
-    for (int k = 0; k < ctl[C_NOPS]; k++) run_op(ctl, prog + k * OP_WORDS, s0, s1, grads[c], scratch);
+    for (int k = 0; k < ctl[C_NOPS]; k++)
+      run_op(ctl, prog + k * OP_WORDS, s0, s1, grads[c], scratch, first);
+    if (s1 > s0) first = 0;
   }
   barrier(ctl, may_wait);
   for (;;) {
