@@ -50,7 +50,7 @@ const align = (n: number, to = 64) => Math.ceil(n / to) * to;
 /**
  * Whether a conv runs as Winograd F(2×2, 3×3) (forward and input gradient): 3×3 kernels on
  * enough channels and pixels that 16 channel-GEMMs per 2×2 tile beat im2col (cnn-deep conv2:
- * 32 → 64 channels, 11×11 output); its filter gradient stays im2col.
+ * 32 → 64 channels, 11×11 output). Forward, input gradient and filter gradient all use it.
  */
 export function usesWinograd(l: { kernelSize: number; input: Shape3; output: Shape3 }): boolean {
   const { input, output } = l;
@@ -101,14 +101,14 @@ export function layoutStep(
     scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS) + transposed);
   }
   // Each Winograd layer's area after that: its two filter transforms (kept across a
-  // thread's chunks) and the V / M planes (see kernels/step.c).
+  // thread's chunks), the V / M planes and the filter gradient's dU (see kernels/step.c).
   const winograd = new Map<number, number>();
   for (const l of plan.layers) {
     if (l.kind !== "conv2d" || !usesWinograd(l)) continue;
     const { c } = l.input, co = l.output.c;
     const tiles = Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2);
     winograd.set(l.index, scratchFloats);
-    scratchFloats += 2 * 16 * c * co + 2 * 16 * tiles * Math.max(c, co);
+    scratchFloats += 3 * 16 * c * co + 2 * 16 * tiles * Math.max(c, co);
   }
   const words: number[][] = [];
   const fwd: number[][] = [];
@@ -123,8 +123,7 @@ export function layoutStep(
         const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
         const area = winograd.get(l.index) ?? 0;
         fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area]);
-        const bwdArea = dIn ? area : 0;
-        bwd.push([OP.CONV_BWD, inp, out, dOut, dIn, ...shape, l.output.h, l.output.w, bwdArea]);
+        bwd.push([OP.CONV_BWD, inp, out, dOut, dIn, ...shape, l.output.h, l.output.w, area]);
         break;
       }
       case "maxPool": {

@@ -186,14 +186,28 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       int wino = op[bwd ? 15 : 13];
       float *uf = scratch + wino, *ud = uf + 16 * C * CO, *wv = ud + 16 * C * CO;
       float *wm = wv + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
-      if (wino && first) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
+      float *du = wm + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
+      if (wino && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
       if (wino && !bwd) {
         for (int s = s0; s < s1; s++)
           wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,
                     -pad, uf, wv, wm, params + boff);
         break;
       }
-      if (bwd && op[4] && !wino) {
+      if (wino) {
+        for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
+        for (int s = s0; s < s1; s++) {
+          float *dz = dout + (long)s * m1 * CO;
+          relu_grad_bias(dz, out + (long)s * m1 * CO, grads + boff, m1, CO, 1);
+          wino_filter_grad_acc(in + (long)s * H * W * C, H, W, C, dz, OH, OW, CO, -pad, wv, wm,
+                               du, s > s0);
+          if (op[4])
+            wino_conv(dz, OH, OW, CO, din + (long)s * H * W * C, H, W, C, pad - 2, ud, wv, wm, 0);
+        }
+        wino_filter_grad_out(du, grads + woff, C, CO);
+        break;
+      }
+      if (bwd && op[4]) {
         // Wᵀ [CO × kdim], so dP = dZ·Wᵀ runs on the broadcast kernel (dot products along the
         // short CO axis ran at 2/3 of its speed); 18 K floats at most, per thread per step.
         for (int r = 0; r < kdim; r++)
@@ -215,11 +229,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
         relu_grad_bias(dz, o, grads + boff, m, CO, 1);
         gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, s > s0);
-        if (op[4] && wino) {
-          for (int t = 0; t < cs; t++)
-            wino_conv(dz + (long)t * m1 * CO, OH, OW, CO, din + (long)(s + t) * H * W * C, H, W,
-                      C, pad - 2, ud, wv, wm, 0);
-        } else if (op[4]) {
+        if (op[4]) {
           gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
           float *di = din + (long)s * H * W * C;
           for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;

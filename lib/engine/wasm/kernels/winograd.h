@@ -35,14 +35,13 @@ static void wino_filter(const float *w, float *u, int C, int CO, int flip) {
 // One sample: out[oh][ow][·] (OH × OW × CO) = Σ in[oh + off + kh][ow + off + kw][·] ⊛ kernel,
 // zero outside the H × W input; u from wino_filter. `v` holds 16 × tiles × C floats, `m`
 // 16 × tiles × CO. Then bias + ReLU when `bias` is set, else a plain store.
-static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, int OW, int CO,
-                      int off, const float *u, float *v, float *m, const float *bias) {
-  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
+// V[ξ][tile][c] = (Bᵀ·d·B)[ξ] for each 2×2-output tile's 4×4 input window d (rows from
+// 2·th + off), zero outside the H × W input.
+static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int off, float *v) {
+  long vs = (long)TH * TW * C;
   v128_t z = wasm_f32x4_splat(0.f);
   for (int th = 0; th < TH; th++)
-    for (int tw = 0; tw < TW; tw++) {
-      int tile = th * TW + tw;
+    for (int tw = 0; tw < TW; tw++)
       for (int c = 0; c < C; c += 4) {
         v128_t d[4][4], t[4][4];
         for (int a = 0; a < 4; a++)
@@ -57,7 +56,7 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
           t[2][b] = wasm_f32x4_sub(d[2][b], d[1][b]);
           t[3][b] = wasm_f32x4_sub(d[1][b], d[3][b]);
         }
-        float *vp = v + (long)tile * C + c;
+        float *vp = v + (long)(th * TW + tw) * C + c;
         for (int a = 0; a < 4; a++) {
           ST(vp + (a * 4 + 0) * vs, wasm_f32x4_sub(t[a][0], t[a][2]));
           ST(vp + (a * 4 + 1) * vs, wasm_f32x4_add(t[a][1], t[a][2]));
@@ -65,7 +64,14 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
           ST(vp + (a * 4 + 3) * vs, wasm_f32x4_sub(t[a][1], t[a][3]));
         }
       }
-    }
+}
+
+static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, int OW, int CO,
+                      int off, const float *u, float *v, float *m, const float *bias) {
+  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
+  long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
+  v128_t z = wasm_f32x4_splat(0.f);
+  wino_input(in, H, W, C, TH, TW, off, v);
   for (int x = 0; x < 16; x++)
     gemm_nn(tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
   for (int th = 0; th < TH; th++)
@@ -88,6 +94,68 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
             if (bias) y = wasm_f32x4_max(wasm_f32x4_add(y, LD(bias + o)), z);
             ST(out + ((long)oh * OW + ow) * CO + o, y);
           }
+      }
+    }
+}
+
+// The filter gradient of one sample, accumulated into dU[ξ][ci][co] (accumulate = 0 for the
+// chunk's first sample): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], V from the forward input transform.
+static void wino_filter_grad_acc(const float *in, int H, int W, int C, const float *dy, int OH,
+                                 int OW, int CO, int off, float *v, float *m, float *du,
+                                 int accumulate) {
+  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
+  long ms = (long)tiles * CO;
+  v128_t z = wasm_f32x4_splat(0.f);
+  wino_input(in, H, W, C, TH, TW, off, v);
+  for (int th = 0; th < TH; th++)
+    for (int tw = 0; tw < TW; tw++)
+      for (int o = 0; o < CO; o += 4) {
+        v128_t g[2][2], e[4][2];
+        for (int r = 0; r < 2; r++)
+          for (int q = 0; q < 2; q++) {
+            int oh = 2 * th + r, ow = 2 * tw + q;
+            g[r][q] = oh < OH && ow < OW ? LD(dy + ((long)oh * OW + ow) * CO + o) : z;
+          }
+        for (int q = 0; q < 2; q++) {  // A·dY (A = (A^T)^T, 4 × 2)
+          e[0][q] = g[0][q];
+          e[1][q] = wasm_f32x4_add(g[0][q], g[1][q]);
+          e[2][q] = wasm_f32x4_sub(g[0][q], g[1][q]);
+          e[3][q] = wasm_f32x4_neg(g[1][q]);
+        }
+        float *mp = m + (long)(th * TW + tw) * CO + o;
+        for (int a = 0; a < 4; a++) {  // ·Aᵀ
+          ST(mp + (a * 4 + 0) * ms, e[a][0]);
+          ST(mp + (a * 4 + 1) * ms, wasm_f32x4_add(e[a][0], e[a][1]));
+          ST(mp + (a * 4 + 2) * ms, wasm_f32x4_sub(e[a][0], e[a][1]));
+          ST(mp + (a * 4 + 3) * ms, wasm_f32x4_neg(e[a][1]));
+        }
+      }
+  for (int x = 0; x < 16; x++)
+    gemm_nn(C, CO, tiles, v + x * (long)tiles * C, 1, C, m + x * ms, du + (long)x * C * CO,
+            accumulate);
+}
+
+// gw [3][3][C][CO] = Gᵀ·dU·G per (ci, co): the filter gradient from the accumulated dU.
+static void wino_filter_grad_out(const float *du, float *gw, int C, int CO) {
+  long plane = (long)C * CO;
+  v128_t h = wasm_f32x4_splat(0.5f);
+  for (int i = 0; i < C; i++)
+    for (int o = 0; o < CO; o += 4) {
+      v128_t t[4][3];
+      for (int a = 0; a < 4; a++) {
+        const float *p = du + (long)a * 4 * plane + (long)i * CO + o;
+        v128_t u0 = LD(p), u1 = LD(p + plane), u2 = LD(p + 2 * plane), u3 = LD(p + 3 * plane);
+        v128_t s12 = wasm_f32x4_mul(h, wasm_f32x4_add(u1, u2));
+        t[a][0] = wasm_f32x4_add(u0, s12);
+        t[a][1] = wasm_f32x4_mul(h, wasm_f32x4_sub(u1, u2));
+        t[a][2] = wasm_f32x4_add(s12, u3);
+      }
+      for (int kw = 0; kw < 3; kw++) {
+        v128_t s12 = wasm_f32x4_mul(h, wasm_f32x4_add(t[1][kw], t[2][kw]));
+        v128_t r[3] = {wasm_f32x4_add(t[0][kw], s12),
+                       wasm_f32x4_mul(h, wasm_f32x4_sub(t[1][kw], t[2][kw])),
+                       wasm_f32x4_add(s12, t[3][kw])};
+        for (int kh = 0; kh < 3; kh++) ST(gw + ((long)(kh * 3 + kw) * C + i) * CO + o, r[kh]);
       }
     }
 }
