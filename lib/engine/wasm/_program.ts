@@ -123,13 +123,28 @@ export function layoutStep(
         const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
         const area = winograd.get(l.index) ?? 0;
         fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area]);
-        bwd.push([OP.CONV_BWD, inp, out, dOut, dIn, ...shape, l.output.h, l.output.w, area]);
+        // A following max-pool's gradient applies this conv's ReLU′ (see POOL_BWD in step.c).
+        const folded = plan.layers[l.index + 1]?.kind === "maxPool" ? 1 : 0;
+        bwd.push([
+          OP.CONV_BWD,
+          inp,
+          out,
+          dOut,
+          dIn,
+          ...shape,
+          l.output.h,
+          l.output.w,
+          area,
+          folded,
+        ]);
         break;
       }
       case "maxPool": {
         const index = buffer(`poolIndex:${l.index}`);
         fwd.push([OP.POOL, inp, out, index, h, w, c, l.output.h, l.output.w]);
-        if (dIn) bwd.push([OP.POOL_BWD, dOut, dIn, index, h, w, c, l.output.h, l.output.w]);
+        const fold = plan.layers[l.index - 1]?.kind === "conv2d" ? 1 : 0;
+        const shape = [h, w, c, l.output.h, l.output.w];
+        if (dIn) bwd.push([OP.POOL_BWD, dOut, dIn, index, ...shape, out, fold]);
         break;
       }
       case "dropout": {

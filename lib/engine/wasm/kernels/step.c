@@ -21,7 +21,7 @@ enum {
 };
 enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
        OP_DENSE, OP_DENSE_BWD, OP_LOSS };
-#define OP_WORDS 16
+#define OP_WORDS 20
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
 #define CHUNK_FLOATS 72000
@@ -117,6 +117,14 @@ static void bias_act(float *out, const float *bias, int rows, int n, int relu) {
 // dz = dout · (out > 0) in place (when relu), and gbias += column sums of dz.
 static void relu_grad_bias(float *dout, const float *out, float *gbias, int rows, int n,
                            int relu) {
+  if (!relu) {  // only the bias gradient (the ReLU′ was applied upstream, or there is none)
+    for (int r = 0; r < rows; r++, dout += n) {
+      int j = 0;
+      for (; j + 4 <= n; j += 4) ST(gbias + j, wasm_f32x4_add(LD(gbias + j), LD(dout + j)));
+      for (; j < n; j++) gbias[j] += dout[j];
+    }
+    return;
+  }
   v128_t z = wasm_f32x4_splat(0.f);
   for (int r = 0; r < rows; r++, dout += n, out += n) {
     int j = 0;
@@ -198,7 +206,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
         for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
         for (int s = s0; s < s1; s++) {
           float *dz = dout + (long)s * m1 * CO;
-          relu_grad_bias(dz, out + (long)s * m1 * CO, grads + boff, m1, CO, 1);
+          relu_grad_bias(dz, out + (long)s * m1 * CO, grads + boff, m1, CO, !op[16]);
           wino_filter_grad_acc(in + (long)s * H * W * C, H, W, C, dz, OH, OW, CO, -pad, wv, wm,
                                du, s > s0);
           if (op[4])
@@ -227,7 +235,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
         float *dz = dout + (long)s * m1 * CO;
         if (s == s0)
           for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
-        relu_grad_bias(dz, o, grads + boff, m, CO, 1);
+        relu_grad_bias(dz, o, grads + boff, m, CO, !op[16]);  // op[16]: ReLU′ folded into the pool
         gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, s > s0);
         if (op[4]) {
           gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
@@ -278,12 +286,39 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       break;
     }
     case OP_POOL_BWD: {
-      const float *dout = F(op[1]);
+      // Each window's four input gradients are written at once (the max gets dout, the rest
+      // 0), so there is no separate zeroing pass; with op[10] the input conv's ReLU′ is
+      // folded in: at the max, the conv output is the pooled value, so keep where it is > 0.
+      const float *dout = F(op[1]), *pooled = op[10] ? F(op[9]) : 0;
       float *din = F(op[2]);
       const u32 *idx = (const u32 *)I(op[3]);
-      long isz = (long)op[4] * op[5] * op[6], osz = (long)op[7] * op[8] * op[6];
-      for (long j = s0 * isz; j < s1 * isz; j++) din[j] = 0.f;
-      for (long j = s0 * osz; j < s1 * osz; j++) din[idx[j]] += dout[j];
+      int H = op[4], W = op[5], C = op[6], OH = op[7], OW = op[8];
+      v128_t z = wasm_f32x4_splat(0.f), lanes = wasm_i32x4_make(0, 1, 2, 3);
+      for (int s = s0; s < s1; s++) {
+        float *di = din + (long)s * H * W * C;
+        for (long j = (long)2 * OH * W * C; j < (long)H * W * C; j++) di[j] = 0.f;  // odd H
+        for (int r = 0; r < 2 * OH && W > 2 * OW; r++)  // odd W
+          for (int j = 2 * OW * C; j < W * C; j++) di[(long)r * W * C + j] = 0.f;
+        for (int oh = 0; oh < OH; oh++)
+          for (int ow = 0; ow < OW; ow++) {
+            long o = (((long)s * OH + oh) * OW + ow) * C;
+            long i00 = (((long)s * H + 2 * oh) * W + 2 * ow) * C;
+            long off[4] = {i00, i00 + C, i00 + (long)W * C, i00 + (long)W * C + C};
+            int c = 0;
+            for (; c + 4 <= C; c += 4) {
+              v128_t v = LD(dout + o + c), bi = LD(idx + o + c);
+              if (pooled) v = wasm_v128_and(v, wasm_f32x4_gt(LD(pooled + o + c), z));
+              for (int q = 0; q < 4; q++) {
+                v128_t at = wasm_i32x4_add(wasm_i32x4_splat((int)off[q] + c), lanes);
+                ST(din + off[q] + c, wasm_v128_and(v, wasm_i32x4_eq(bi, at)));
+              }
+            }
+            for (; c < C; c++) {
+              float v = pooled && !(pooled[o + c] > 0.f) ? 0.f : dout[o + c];
+              for (int q = 0; q < 4; q++) din[off[q] + c] = idx[o + c] == off[q] + c ? v : 0.f;
+            }
+          }
+      }
       break;
     }
     case OP_DROP: {
