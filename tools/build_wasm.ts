@@ -5,8 +5,8 @@
  * step and no file permission. Needs Debian's clang-19 and lld-19.
  *
  * ```sh
- * deno run --allow-read=lib --allow-write=lib --allow-run=clang-19 tools/build_wasm.ts
- * deno run --allow-read=lib --allow-run=clang-19 tools/build_wasm.ts --check
+ * deno task build-wasm            # = deno run --allow-read=lib --allow-write=lib --allow-run=clang-19 tools/build_wasm.ts
+ * deno task build-wasm --check    # fails when the committed build is stale
  * ```
  *
  * @module

@@ -185,7 +185,21 @@ export async function benchCpu(
   return { rows, peakRssBytes };
 }
 
-/** The side-by-side as a Markdown table (as BENCHMARKS.md shows it). */
+/**
+ * The side-by-side as a Markdown table (as BENCHMARKS.md shows it).
+ *
+ * @param rows Rows from {@linkcode benchCpu}.
+ * @returns The table: wall-clock and CPU ms per step of both sides and their ratios.
+ * @example
+ * ```ts
+ * import { renderCpuBench } from "./bench_cpu.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const table = renderCpuBench([{ arch: "mlp", batch: 32, threads: 2, oursMs: 1, torchMs: 4,
+ *   ratio: 0.25, oursCpuMs: 1, torchCpuMs: 2, oursRounds: [1], torchRounds: [4], simd: "relaxed" }]);
+ * assert.match(table, /\| mlp \(32\) \| 2 \| 1\.0 \| 4\.0 \| 0\.25× \|/);
+ * ```
+ */
 export function renderCpuBench(rows: CpuBenchRow[]): string {
   const lines = [
     "| arch (batch) | threads | ours ms/step | PyTorch ms/step | ours / PyTorch " +

@@ -8,7 +8,7 @@
  */
 import { planTraining, type Shape3, storageLayer, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
-import { CHUNK_FLOATS, chunksFor, OP, OP_WORDS } from "./_layout.ts";
+import { CHUNK_FLOATS, chunksFor, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
 
 /** Byte offsets of everything the step touches, and the program's words. */
 export interface StepLayout {
@@ -175,7 +175,7 @@ export function layoutStep(
     slot2: take(paramFloats * 4),
     grads: Array.from({ length: chunksFor(threads) }, () => take(paramFloats * 4)),
     scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
-    stacks: Array.from({ length: threads - 1 }, () => take(65536) + 65536),
+    stacks: Array.from({ length: threads - 1 }, () => take(STACK_BYTES) + STACK_BYTES),
     ctl: take(32 * 4),
     gradTable: take(chunksFor(threads) * 4),
     scratchTable: take(threads * 4),
