@@ -41,7 +41,9 @@ export {
   loadModel,
   type LoadModelOptions,
   saveModel,
+  type SaveModelOptions,
 } from "./lib/models/save_model.ts";
+export { lockModelDir, type ModelDirLock } from "./lib/models/model_lock.ts";
 export type { ModelMetadata } from "./lib/models/metadata.ts";
 export { trainCnn, type TrainOptions } from "./lib/train/train_cnn.ts";
 export { defaultTrainConfig, type TrainConfig } from "./lib/defaults.ts";
@@ -76,6 +78,8 @@ export {
 export {
   BackendUnavailableError,
   DatasetError,
+  GpuError,
+  InterruptedError,
   ModelFileError,
   TrainingDivergedError,
   TrainingInterruptedError,

@@ -53,11 +53,38 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+/**
+ * The user interrupted the task (Ctrl-C). The CLI exits 130, the shell's code for it.
+ *
+ * @example
+ * ```ts
+ * import { InterruptedError } from "./errors.ts";
+ * const error = new InterruptedError("Interrupted (Ctrl-C) while loading data");
+ * if (error.name !== "InterruptedError") throw new Error();
+ * ```
+ */
+export class InterruptedError extends Error {
+  /** Creates an interruption error; the message says what was stopped and what was kept. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InterruptedError";
+  }
+}
+
 /** Training was interrupted (Ctrl-C); the last completed epoch's checkpoint is kept. */
-export class TrainingInterruptedError extends Error {
+export class TrainingInterruptedError extends InterruptedError {
   /** Creates an interruption error saying where the checkpoint is and how to resume. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "TrainingInterruptedError";
+  }
+}
+
+/** WebGPU reported an error (validation, out of memory, lost device); nothing was saved. */
+export class GpuError extends Error {
+  /** Creates a GPU error carrying WebGPU's own message and where it happened. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "GpuError";
   }
 }

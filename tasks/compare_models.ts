@@ -9,13 +9,14 @@
  * @module
  */
 import { compareModels } from "../lib/compare/compare_models.ts";
-import { renderMarkdownTable, renderTextTable } from "../lib/compare/render_table.ts";
+import { renderTextTable, writeComparisonTable } from "../lib/compare/render_table.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { intFlag, stringFlag } from "../lib/cli/args.ts";
 import { archListFlag, COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
+import { engineFlag } from "../lib/cli/train_flags.ts";
 import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts";
 import { createProgressReporter } from "../lib/cli/progress.ts";
-import { atomicWrite } from "../lib/fs/atomic_write.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { writeComparisonReport } from "../lib/report/write_comparison_report.ts";
 import { defaultReportDir } from "../lib/defaults.ts";
 
@@ -23,10 +24,11 @@ const spec = {
   name: "compare-models",
   summary: "Train each architecture with its seed recipe and compare them in one table.",
   flags: COMPARE_FLAGS,
+  stopsOnSignal: true,
 };
 
-await runTask(spec, async (flags) => {
-  const json = flags.json === true;
+await runTask(spec, async (flags, { signal }) => {
+  const [json, log] = [flags.json === true, stderrDataLog()];
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
   const outFile = stringFlag(flags, "out");
@@ -37,21 +39,22 @@ await runTask(spec, async (flags) => {
     seed: intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }),
     backend: backendFlag(flags),
     dataDir: dataDirFlag(flags),
+    onDataEvent: log.onEvent,
+    signal,
+    engine: engineFlag(flags),
     onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
+    onNote: say,
     onArch: (arch, i, n) => say(`\n[${i + 1}/${n}] ${arch}`),
     ...(flags.quiet ? {} : createProgressReporter(out)),
   });
   say(`\n${renderTextTable(rows)}`);
   if (outFile) {
-    const text = outFile.endsWith(".json")
-      ? JSON.stringify(rows, null, 2)
-      : `${renderMarkdownTable(rows)}\n`;
-    await atomicWrite(outFile, text);
+    await writeComparisonTable(rows, outFile);
     say(`Wrote ${outFile}`);
   }
   if (flags.report) {
     const files = await writeComparisonReport(rows, defaultReportDir("compare"));
     say(`Report: ${files.html}`);
   }
-  if (json) console.log(JSON.stringify({ rows }, null, 2));
+  if (json) console.log(JSON.stringify({ rows, data: { rejected: log.rejected } }, null, 2));
 });

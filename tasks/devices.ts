@@ -18,7 +18,7 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const report = await listDevices();
+  const report = await listDevices({ verdictFile: "data/engine-verdicts.json" });
   if (flags.json) return console.log(JSON.stringify(report, null, 2));
   const gpu = report.webgpu;
   if ("missing" in gpu) console.log(`WebGPU: none (${gpu.missing})`);
@@ -38,4 +38,16 @@ await runTask(spec, async (flags) => {
   );
   console.log("cpu: always available (plain JavaScript)");
   console.log(`auto picks: ${report.auto}`);
+  const engine = report.engine;
+  if ("missing" in engine) console.log(`compiled engine (WebGPU): unavailable (${engine.missing})`);
+  else {
+    const how = `${engine.cached ? "cached" : "checked now"}, ${engine.checkedAt.slice(0, 10)}`;
+    console.log(
+      engine.ok
+        ? `compiled engine (WebGPU): self-check passed (max relative error ${
+          engine.maxRelativeError?.toExponential(1)
+        }; ${how})`
+        : `compiled engine (WebGPU): off, ${engine.reason} (${how})`,
+    );
+  }
 });

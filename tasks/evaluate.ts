@@ -10,6 +10,7 @@
 import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import * as common from "../lib/cli/common_flags.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { formatTestLine } from "../lib/cli/format.ts";
 
 const spec = {
@@ -23,18 +24,21 @@ const spec = {
   },
 };
 
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
+  const log = stderrDataLog();
   const modelDir = common.modelFlag(flags);
   const { metadata, evaluation, backend } = await evaluateSavedModel({
     modelDir,
     dataDir: common.dataDirFlag(flags),
     backend: common.backendFlag(flags),
+    onDataEvent: log.onEvent,
+    signal,
   });
   if (flags.json) {
     const { loss, accuracy, wrong, count } = evaluation;
-    const arch = metadata.arch;
+    const [arch, rejected] = [metadata.arch, log.rejected];
     return console.log(
-      JSON.stringify({ model: modelDir, arch, backend, loss, accuracy, wrong, count }),
+      JSON.stringify({ model: modelDir, arch, backend, loss, accuracy, wrong, count, rejected }),
     );
   }
   console.log(`Model ${modelDir} (${metadata.arch}), backend ${backend}`);

@@ -15,6 +15,7 @@ import { loadModel } from "../lib/models/save_model.ts";
 import { rasterToTerminal, stdoutTerminal } from "../lib/report/terminal_preview.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import * as common from "../lib/cli/common_flags.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { PREDICT_INPUT_FLAGS, readPredictInput } from "../lib/cli/predict_input.ts";
 import { formatPrediction } from "../lib/cli/format.ts";
 
@@ -30,9 +31,14 @@ const spec = {
   },
 };
 
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
   const dir = common.modelFlag(flags);
-  const input = await readPredictInput(flags, common.dataDirFlag(flags));
+  const { onEvent } = stderrDataLog();
+  const input = await readPredictInput(flags, {
+    dataDir: common.dataDirFlag(flags),
+    onEvent,
+    signal,
+  });
   const { model } = await loadModel(dir, { backend: common.backendFlag(flags) });
   const [prediction] = await predict(model, input.pixels);
   if (flags.json) {

@@ -14,6 +14,7 @@ import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { intFlag, stringFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { writeReport } from "../lib/report/write_report.ts";
 import { terminalReport } from "../lib/report/terminal_report.ts";
 import { stdoutTerminal } from "../lib/report/terminal_preview.ts";
@@ -36,12 +37,15 @@ const spec = {
   },
 };
 
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
+  const log = stderrDataLog();
   const seed = intFlag(flags, "seed", { min: 0 }) ?? 0;
   const { model, metadata, evaluation, data, backend } = await evaluateSavedModel({
     modelDir: common.modelFlag(flags),
     dataDir: common.dataDirFlag(flags),
     backend: common.backendFlag(flags),
+    onDataEvent: log.onEvent,
+    signal,
   });
   const input = { model, metadata, evaluation, testSplit: data.test, seed };
   if (flags.terminal) return console.log(await terminalReport(input, stdoutTerminal()));

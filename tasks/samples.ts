@@ -13,6 +13,7 @@ import { loadMnist } from "../lib/data/load_mnist.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { choiceFlag, stringFlag } from "../lib/cli/args.ts";
 import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/common_flags.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { SAMPLE_FLAGS, sampleSelectionFlag } from "../lib/cli/sample_flags.ts";
 import { renderSampleGridSvg, sampleGrid } from "../lib/report/sample_grid.ts";
 import { samplesToTerminal } from "../lib/report/terminal_views.ts";
@@ -34,9 +35,10 @@ const spec = {
   },
 };
 
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
   const which = choiceFlag(flags, "split", ["test", "train"] as const) ?? "test";
-  const data = await loadMnist({ dataDir: dataDirFlag(flags) });
+  const { onEvent } = stderrDataLog();
+  const data = await loadMnist({ dataDir: dataDirFlag(flags), onEvent, signal });
   const split = data[which];
   const grid = sampleGrid(split, sampleSelectionFlag(flags, split.count));
   if (flags.terminal) return console.log(samplesToTerminal(grid, split, stdoutTerminal()));

@@ -14,6 +14,7 @@ import { runTask } from "../lib/cli/run_task.ts";
 import { TRAIN_FLAGS, trainOptionsFromFlags } from "../lib/cli/train_flags.ts";
 import { createProgressReporter } from "../lib/cli/progress.ts";
 import { humanSink } from "../lib/cli/common_flags.ts";
+import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { formatTestLine } from "../lib/cli/format.ts";
 import { writeTrainReport } from "../lib/report/write_train_report.ts";
 import { defaultReportDir } from "../lib/defaults.ts";
@@ -22,21 +23,22 @@ const spec = {
   name: "train",
   summary: "Train an architecture on MNIST with its seed recipe, evaluate it and save it.",
   flags: TRAIN_FLAGS,
+  stopsOnSignal: true,
 };
 
-await runTask(spec, async (flags) => {
+await runTask(spec, async (flags, { signal }) => {
   const options = trainOptionsFromFlags(flags);
   const json = flags.json === true;
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
-  const controller = new AbortController();
-  Deno.addSignalListener("SIGINT", () => controller.abort());
-  const data = await loadMnist({ dataDir: options.dataDir });
+  const log = stderrDataLog();
+  const data = await loadMnist({ dataDir: options.dataDir, onEvent: log.onEvent, signal });
   const result = await trainCnn({
     ...options,
     data,
-    signal: controller.signal,
+    signal,
     onBackend: (choice) => say(`Backend: ${choice.name} (${choice.reason})`),
+    onNote: say,
     ...(flags.quiet ? {} : createProgressReporter(out)),
   });
   if (result.reused) {
@@ -44,12 +46,13 @@ await runTask(spec, async (flags) => {
       `Reused the saved model in ${options.outDir} (same arch and recipe; --retrain trains again)`,
     );
   }
-  say(formatTestLine(result.test));
+  say(`${formatTestLine(result.test)}${result.engine ? ` (engine: ${result.engine})` : ""}`);
   if (!result.reused) say(`Saved to ${options.outDir}`);
   if (flags.report) {
     const reportDir = defaultReportDir(result.arch);
     const files = await writeTrainReport(result, data, options.outDir, reportDir);
     say(`Report: ${files.html}`);
   }
-  if (json) console.log(JSON.stringify(trainResultToJson(result), null, 2));
+  const dataJson = { source: data.source, rejected: log.rejected };
+  if (json) console.log(JSON.stringify({ ...trainResultToJson(result), data: dataJson }, null, 2));
 });

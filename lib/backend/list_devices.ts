@@ -7,6 +7,7 @@
  */
 import { probeWebGpu } from "./select_backend.ts";
 import { getWasmInfo, initWasmBackend, type WasmInfo } from "./wasm/init_wasm.ts";
+import type { EngineVerdict } from "../engine/engine_verdict.ts";
 
 /** The WebGPU adapter as `deno task devices` shows it. */
 export interface WebGpuAdapterReport {
@@ -30,6 +31,14 @@ export interface DeviceReport {
   wasm: WasmInfo | { missing: string };
   /** The backend `auto` would pick, and why. */
   auto: string;
+  /** The compiled WebGPU engine's self-check verdict on this adapter, or why there is none. */
+  engine: EngineVerdict | { missing: string };
+}
+
+/** Options of {@linkcode listDevices}. */
+export interface ListDevicesOptions {
+  /** The engine's verdict cache (read and updated when permitted), e.g. `data/engine-verdicts.json`. */
+  verdictFile?: string;
 }
 
 const LIMITS = [
@@ -40,8 +49,18 @@ const LIMITS = [
   "maxBufferSize",
 ] as const;
 
-/** Probes WebGPU and wasm without activating a backend for training. */
-export async function listDevices(): Promise<DeviceReport> {
+/**
+ * Probes WebGPU and wasm without activating a backend for training, and gives the compiled
+ * engine's verdict for the adapter (cached, or measured now by its ~1 s self-check).
+ *
+ * @param options Where verdicts are cached.
+ * @returns The report `deno task devices` prints.
+ * @example
+ * ```ts ignore
+ * const report = await listDevices({ verdictFile: "data/engine-verdicts.json" });
+ * ```
+ */
+export async function listDevices(options: ListDevicesOptions = {}): Promise<DeviceReport> {
   const gpu = await probeWebGpu();
   const webgpu = "missing" in gpu ? gpu : {
     description: gpu.description,
@@ -59,5 +78,10 @@ export async function listDevices(): Promise<DeviceReport> {
   const auto = "missing" in webgpu || webgpu.isFallbackAdapter
     ? ("missing" in wasm ? "cpu" : `wasm (${wasm.flavour})`)
     : `webgpu (${webgpu.description})`;
-  return { webgpu, wasm, auto };
+  let engine: EngineVerdict | { missing: string } = { missing: "no WebGPU adapter" };
+  if (!("missing" in webgpu)) {
+    const { engineVerdict } = await import("../engine/engine_verdict.ts");
+    engine = await engineVerdict({ verdictFile: options.verdictFile });
+  }
+  return { webgpu, wasm, auto, engine };
 }

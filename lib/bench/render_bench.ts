@@ -7,7 +7,7 @@ import type { BenchRow } from "./bench_training.ts";
 
 /** An aligned table of benchmark rows (and the top kernels when profiled). */
 export function renderBenchTable(
-  rows: (BenchRow & { kernels: string; engine?: string })[],
+  rows: (BenchRow & { kernels: string; engine?: string; counters?: object })[],
   profile: boolean,
 ): string {
   const header = [
@@ -38,6 +38,10 @@ export function renderBenchTable(
   const out = [line(header), widths.map((w) => "-".repeat(w)).join("  ")];
   rows.forEach((row, i) => {
     out.push(line(body[i]!));
+    if (row.counters) {
+      const c = Object.entries(row.counters).map(([k, v]) => `${k} ${+(v as number).toFixed(3)}`);
+      out.push(`    ${c.join(", ")}`);
+    }
     if (profile && row.profile) {
       const total = row.profile.reduce((s, k) => s + k.ms, 0);
       out.push(

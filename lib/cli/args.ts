@@ -30,6 +30,12 @@ export interface TaskSpec {
   summary: string;
   /** Flags by long name (without `--`). `help` is added automatically. */
   flags: Record<string, FlagSpec>;
+  /**
+   * The task watches the `signal` `runTask` gives it and stops by itself at Ctrl-C (training
+   * finishes its step and keeps its checkpoint). Otherwise `runTask` stops it at once.
+   * @default false
+   */
+  stopsOnSignal?: boolean;
 }
 
 /** Parsed flag values: strings, booleans, or arrays of strings for `multiple` flags. */
@@ -53,24 +59,85 @@ const HELP_FLAG: FlagSpec = { type: "boolean", short: "h", help: "Show this help
  * Parses `argv` against the spec. Returns `undefined` when `--help` was given (the caller
  * prints {@linkcode usage} and exits 0).
  *
- * @throws {UsageError} for an unknown flag, a missing value or a stray positional argument.
+ * A negative number after a flag is its value (`--epochs -1` reaches the range check), and a
+ * flag that is not `multiple` may be given only once.
+ *
+ * @throws {UsageError} for an unknown flag, a missing value, a stray positional argument or
+ * a repeated flag.
  */
 export function parseTaskArgs(argv: string[], spec: TaskSpec): ParsedFlags | undefined {
+  const flags = { ...spec.flags, help: HELP_FLAG };
   const options = Object.fromEntries(
-    Object.entries({ ...spec.flags, help: HELP_FLAG }).map(([name, f]) => [
+    Object.entries(flags).map(([name, f]) => [
       name,
       { type: f.type, ...(f.short ? { short: f.short } : {}), multiple: f.multiple ?? false },
     ]),
   );
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, flags),
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     throw new UsageError(message.replace(/\. To specify.*$/, ""));
   }
   if (parsed.values.help) return undefined;
+  rejectRepeats(parsed.tokens, flags);
   return parsed.values as ParsedFlags;
+}
+
+/** A value that looks like a negative number (`-1`, `-0.5`, `-1e3`), not like a flag. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `parseArgs` calls `--epochs -1` "ambiguous" (the value starts with a dash), which hides the
+ * real mistake; joined as `--epochs=-1` the value reaches the flag's own range check.
+ */
+function joinNegativeValues(argv: string[], flags: Record<string, FlagSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const long = arg.startsWith("--") && !arg.includes("=") ? flags[arg.slice(2)] : undefined;
+    const short = /^-[a-zA-Z]$/.test(arg)
+      ? Object.values(flags).find((f) => f.short === arg[1])
+      : undefined;
+    const flag = long ?? short;
+    if (flag?.type === "string" && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(long ? `${arg}=${next}` : arg + next);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+interface OptionToken {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
+/** A flag that takes one value, given twice, is a mistake: which one was meant is unknowable. */
+function rejectRepeats(tokens: OptionToken[], flags: Record<string, FlagSpec>): void {
+  const seen = new Map<string, string | undefined>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.name === undefined) continue;
+    if (flags[token.name]?.multiple) continue;
+    if (seen.has(token.name)) {
+      const values = flags[token.name]?.type === "string"
+        ? ` ("${seen.get(token.name)}" and "${token.value}")`
+        : "";
+      throw new UsageError(`--${token.name} was given more than once${values}; give it once`);
+    }
+    seen.set(token.name, token.value);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { BACKEND_REQUESTS, type BackendRequest } from "../backend/select_backend.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
+import { wasmThreadsFromEnv } from "../backend/wasm/threads_env.ts";
 import { choiceFlag, type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { defaultTrainConfig } from "../defaults.ts";
@@ -32,9 +33,16 @@ export const MODEL_FLAG: FlagSpec = {
   help: "Saved model folder (model.json, weights.bin, metadata.json)",
 };
 
-/** Reads `--backend` (default `auto`). */
+/**
+ * Reads `--backend` (default `auto`) and checks `MNIST_WASM_THREADS`, which `auto` and
+ * `wasm` read: a bad value must stop the task here, before `auto` could quietly pick `cpu`.
+ *
+ * @throws {UsageError} for an unknown backend or a bad `MNIST_WASM_THREADS`.
+ */
 export function backendFlag(flags: ParsedFlags): BackendRequest {
-  return choiceFlag(flags, "backend", BACKEND_REQUESTS) ?? "auto";
+  const request = choiceFlag(flags, "backend", BACKEND_REQUESTS) ?? "auto";
+  if (request === "auto" || request === "wasm") wasmThreadsFromEnv();
+  return request;
 }
 
 /** Reads a required `--model DIR`. */

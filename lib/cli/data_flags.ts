@@ -5,6 +5,7 @@
  */
 import { defaultTrainConfig } from "../defaults.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { UsageError } from "../errors.ts";
 
 /** Environment variable naming the MNIST folder when `--data-dir` is not given. */
 export const DATA_DIR_ENV = "MNIST_DATA_DIR";
@@ -25,10 +26,37 @@ function readEnv(name: string): string | undefined {
   return value === "" ? undefined : value;
 }
 
-/** Reads `--data-dir`, falling back to `$MNIST_DATA_DIR` (or its old name), then the default. */
+/**
+ * Reads `--data-dir`, falling back to `$MNIST_DATA_DIR` (or its old name, with a deprecation
+ * notice), then the default. A folder the task may not read is an error here: loading would
+ * otherwise skip it without a word and use the npm copy.
+ *
+ * @param flags The parsed flags.
+ * @returns The data folder.
+ * @throws {UsageError} when the task's `--allow-read` does not cover the folder; the message
+ * says how to grant it.
+ *
+ * @example
+ * ```ts
+ * import { dataDirFlag } from "./data_flags.ts";
+ * if (dataDirFlag({ "data-dir": "." }) !== ".") throw new Error();
+ * ```
+ */
 export function dataDirFlag(flags: ParsedFlags): string {
   const flag = stringFlag(flags, "data-dir");
-  if (flag !== undefined) return flag;
+  const dir = flag ?? envDataDir() ?? defaultTrainConfig().dataDir;
+  if (Deno.permissions.querySync({ name: "read", path: dir }).state !== "granted") {
+    const origin = flag !== undefined ? "--data-dir" : `$${DATA_DIR_ENV}`;
+    throw new UsageError(
+      `${origin} ${dir} is outside the folders this task may read (see deno.json); put the ` +
+        `files in data/mnist, or run the task's file with deno run and --allow-read=${dir} ` +
+        `--allow-write=${dir} added`,
+    );
+  }
+  return dir;
+}
+
+function envDataDir(): string | undefined {
   const env = readEnv(DATA_DIR_ENV);
   if (env !== undefined) return env;
   const old = readEnv(DEPRECATED_DATA_DIR_ENV);
@@ -36,7 +64,6 @@ export function dataDirFlag(flags: ParsedFlags): string {
     console.error(
       `warning: ${DEPRECATED_DATA_DIR_ENV} is deprecated; set ${DATA_DIR_ENV}=${old} instead`,
     );
-    return old;
   }
-  return defaultTrainConfig().dataDir;
+  return old;
 }

@@ -8,12 +8,14 @@ import { loadMnist } from "../data/load_mnist.ts";
 import { sliceSplit } from "../data/tensors.ts";
 import { UsageError } from "../errors.ts";
 import { preprocessDigitImage } from "../image/preprocess_digit.ts";
+import { readImageFile } from "../image/read_image_file.ts";
+import type { DataEvent } from "../data/fetch_mnist.ts";
 import { type FlagSpec, intFlag, type ParsedFlags, stringFlag } from "./args.ts";
 
 /** `--index N` and `--image FILE`. */
 export const PREDICT_INPUT_FLAGS: Record<string, FlagSpec> = {
   index: { type: "string", value: "N", help: "Test sample 0–9999" },
-  image: { type: "string", value: "FILE", help: "Your own digit, PNG or JPEG" },
+  image: { type: "string", value: "FILE", help: "Your own digit, PNG or JPEG (- reads stdin)" },
 };
 
 /** One image to classify. */
@@ -35,18 +37,21 @@ export interface PredictInput {
  * @throws {UsageError} unless exactly one of `--index` / `--image` is given, or for an index
  * past the test split.
  */
-export async function readPredictInput(flags: ParsedFlags, dataDir: string): Promise<PredictInput> {
+export async function readPredictInput(
+  flags: ParsedFlags,
+  data: { dataDir: string; onEvent?: (event: DataEvent) => void; signal?: AbortSignal },
+): Promise<PredictInput> {
   const image = stringFlag(flags, "image");
   const index = intFlag(flags, "index", { min: 0, max: 9_999 });
   if ((image === undefined) === (index === undefined)) {
     throw new UsageError("Give exactly one of --index N or --image FILE");
   }
   if (image !== undefined) {
-    const digit = preprocessDigitImage(await Deno.readFile(image), image);
+    const digit = preprocessDigitImage(await readImageFile(image), image);
     const inverted = digit.inverted ? " (inverted: dark ink on light)" : "";
     return { title: `${image}${inverted}`, pixels: digit.pixels };
   }
-  const { test } = await loadMnist({ dataDir });
+  const { test } = await loadMnist(data);
   if (index! >= test.count) throw new UsageError(`--index must be below ${test.count}`);
   const sample = sliceSplit(test, index!, index! + 1);
   const label = sample.labels[0]!;

@@ -66,7 +66,11 @@ export async function compareModels(options: CompareOptions = {}): Promise<Compa
   archs.forEach((a) => getArchitecture(a));
   const { archs: _archs, onArch, onResult, backend, ...shared } = options;
   shared.seed ??= config.compareSeed;
-  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? config.dataDir });
+  const data = options.data ?? await loadMnist({
+    dataDir: options.dataDir ?? config.dataDir,
+    ...(options.onDataEvent ? { onEvent: options.onDataEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const rows: ComparisonRow[] = [];
   for (const [index, arch] of archs.entries()) {
     onArch?.(arch, index, archs.length);

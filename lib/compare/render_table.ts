@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { atomicWrite } from "../fs/atomic_write.ts";
 import type { ComparisonRow } from "./compare_models.ts";
 
 const HEADERS = [
@@ -56,4 +57,17 @@ export function renderMarkdownTable(rows: ComparisonRow[]): string {
     line(HEADERS.map((_, i) => (i < 2 ? "---" : "---:"))),
     ...rows.map((r) => line(cells(r))),
   ].join("\n");
+}
+
+/**
+ * Writes the comparison to `file`: JSON when it ends in `.json`, else a Markdown table.
+ * Written atomically (a reader never sees half a table).
+ *
+ * Requires `--allow-write` for `file`.
+ */
+export async function writeComparisonTable(rows: ComparisonRow[], file: string): Promise<void> {
+  const text = file.endsWith(".json")
+    ? JSON.stringify(rows, null, 2)
+    : `${renderMarkdownTable(rows)}\n`;
+  await atomicWrite(file, text);
 }

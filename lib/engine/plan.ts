@@ -16,8 +16,11 @@
  *   layer `i − 1`'s output, or the normalised images (`x`, pixel / 255) for layer 0.
  * - **Step buffers** per layer are listed in `plan.buffers` with their element counts for
  *   the plan's batch size: `act:<i>` (output), `grad:<i>` (loss gradient w.r.t. that output,
- *   only where backpropagation reaches it), `poolIndex:<i>` (u32 flat input index of each
- *   window's maximum), `dropoutMask:<i>` (f32 keep-scale: 0 or 1 / (1 − rate)).
+ *   only where backpropagation reaches it; the WebGPU executor stores a ReLU layer's gradient
+ *   with ReLU′ already applied, i.e. w.r.t. its pre-activation), `poolIndex:<i>` (u32 flat
+ *   input index of each window's maximum), `dropoutMask:<i>` (f32 keep-scale: 0 or
+ *   1 / (1 − rate); an executor that recomputes its masks from a hash, as the WebGPU one
+ *   does, need not allocate it).
  *
  * ## Semantics (what every executor computes, as tfjs does)
  * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), bias, ReLU;
@@ -29,7 +32,7 @@
  *
  * @module
  */
-import type { Architecture, LayerSpec } from "../models/architecture.ts";
+import { type Architecture, KERAS_EPSILON, type LayerSpec } from "../models/architecture.ts";
 import { getArchitecture } from "../models/architectures.ts";
 
 /** Height, width, channels of one sample's tensor (a flat vector is `[1, 1, n]`). */
@@ -126,8 +129,8 @@ export interface PackedTrainingState {
   accBeta: [number, number];
 }
 
-/** Keras' probability clip of the loss. */
-export const LOSS_EPSILON = 1e-7;
+/** Keras' probability clip of the loss (the one constant `lib/models/loss.ts` uses too). */
+export const LOSS_EPSILON: number = KERAS_EPSILON;
 
 const INPUT: Shape3 = { h: 28, w: 28, c: 1 };
 const size = (s: Shape3) => s.h * s.w * s.c;

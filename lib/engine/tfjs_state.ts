@@ -14,6 +14,8 @@ import {
   type TrainingPlan,
 } from "./plan.ts";
 
+export type { OptimizerSpec, PackedTrainingState };
+
 interface Slot {
   originalName: string;
   variable: tf.Variable;
@@ -100,7 +102,16 @@ function checkShapes(model: tf.LayersModel, plan: TrainingPlan): tf.Variable[] {
  * yet) into the plan's layout. Synchronous (`dataSync`): not for the `webgpu` backend,
  * whose synchronous reads fail in Deno; use {@linkcode loadTrainingState} there.
  *
+ * @param model The model (its `trainableWeights` in plan order).
+ * @param optimizer The optimizer whose slots to read.
+ * @param spec The optimizer's spec ({@linkcode optimizerSpecOf}).
+ * @param plan The plan built for the model's architecture.
+ * @returns Parameters, slots and Adam's β powers, packed.
  * @throws {RangeError} when the model's weights do not match the plan.
+ * @example
+ * ```ts ignore
+ * const state = readTrainingState(model, optimizer, spec, planTraining("mlp", 32));
+ * ```
  */
 export function readTrainingState(
   model: tf.LayersModel,
@@ -114,7 +125,16 @@ export function readTrainingState(
 /**
  * {@linkcode readTrainingState} with asynchronous reads: works on every backend.
  *
+ * @param model The model (its `trainableWeights` in plan order).
+ * @param optimizer The optimizer whose slots to read.
+ * @param spec The optimizer's spec ({@linkcode optimizerSpecOf}).
+ * @param plan The plan built for the model's architecture.
+ * @returns Parameters, slots and Adam's β powers, packed.
  * @throws {RangeError} when the model's weights do not match the plan.
+ * @example
+ * ```ts ignore
+ * const state = await loadTrainingState(model, optimizer, spec, planTraining("cnn-deep", 64));
+ * ```
  */
 export async function loadTrainingState(
   model: tf.LayersModel,
@@ -162,6 +182,18 @@ function packState(
  * Writes packed state back: assigns the model's weights, creates or assigns the optimizer's
  * slots (named `<variable>/rms`, `/momentum`, `/m`, `/v` as tfjs does) and Adam's β powers,
  * and advances the optimizer's iteration count by `steps`.
+ *
+ * @param model The model whose weights are assigned.
+ * @param optimizer The optimizer whose slots are created or assigned.
+ * @param spec The optimizer's spec.
+ * @param plan The plan the state is laid out by.
+ * @param state The packed state (from an executor).
+ * @param steps Steps run since the state was last written back.
+ * @throws {RangeError} when the model's weights do not match the plan.
+ * @example
+ * ```ts ignore
+ * writeTrainingState(model, optimizer, spec, plan, await executor.readState(), stepsSinceSync);
+ * ```
  */
 export function writeTrainingState(
   model: tf.LayersModel,

@@ -8,6 +8,7 @@ import { imagesToTensor, sliceSplit } from "../data/tensors.ts";
 import { type MnistSplit, NUM_CLASSES } from "../data/types.ts";
 import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { sparseCrossEntropy } from "../models/loss.ts";
+import { ModelFileError } from "../errors.ts";
 import type { Evaluation } from "./types.ts";
 
 /** Options for {@linkcode evaluateModel}. */
@@ -110,5 +111,33 @@ export async function evaluateModel(
 ): Promise<Evaluation> {
   await ensureBackend(options.backend);
   const { probabilities, lossSum } = await predictProbabilities(model, split, options);
+  checkFiniteOutputs(probabilities);
   return scorePredictions(probabilities, split.labels, lossSum);
+}
+
+/**
+ * Refuses model outputs that are not finite numbers: a model with corrupt weights gives NaN,
+ * which is no prediction (it used to print "Predicted: -1 (NaN %)").
+ *
+ * @param probabilities The model's outputs, 10 per image.
+ * @returns When every value is finite.
+ * @throws {ModelFileError} naming the first image with a non-finite output.
+ *
+ * @example
+ * ```ts
+ * import { checkFiniteOutputs } from "./evaluate_model.ts";
+ * import assert from "node:assert/strict";
+ * checkFiniteOutputs(new Float32Array(10).fill(0.1));
+ * assert.throws(() => checkFiniteOutputs(new Float32Array([NaN])), /not finite \(NaN\)/);
+ * ```
+ */
+export function checkFiniteOutputs(probabilities: ArrayLike<number>): void {
+  for (let i = 0; i < probabilities.length; i++) {
+    if (!Number.isFinite(probabilities[i])) {
+      throw new ModelFileError(
+        `The model's output for image ${Math.floor(i / NUM_CLASSES)} is not finite ` +
+          `(${probabilities[i]}): its weights are corrupt; retrain it`,
+      );
+    }
+  }
 }

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import type { MnistData } from "../data/types.ts";
+import type { DataEvent } from "../data/fetch_mnist.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { loadModel } from "../models/save_model.ts";
 import { defaultTrainConfig } from "../defaults.ts";
@@ -24,6 +25,10 @@ export interface EvaluateSavedModelOptions {
   data?: MnistData;
   /** Backend to make active first. @default the active backend, or `auto` when none is */
   backend?: BackendRequest;
+  /** Called with each data event when the data is loaded here (rejected files…). */
+  onDataEvent?: (event: DataEvent) => void;
+  /** Stops loading the data when aborted. */
+  signal?: AbortSignal;
 }
 
 /** A saved model, its metadata, the data it was evaluated on and the evaluation. */
@@ -64,8 +69,11 @@ export async function evaluateSavedModel(
 ): Promise<SavedModelEvaluation> {
   await ensureBackend(options.backend);
   const { model, metadata } = await loadModel(options.modelDir);
-  const data = options.data ??
-    await loadMnist({ dataDir: options.dataDir ?? defaultTrainConfig().dataDir });
+  const data = options.data ?? await loadMnist({
+    dataDir: options.dataDir ?? defaultTrainConfig().dataDir,
+    ...(options.onDataEvent ? { onEvent: options.onDataEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const evaluation = await evaluateModel(model, data.test);
   return { model, metadata, evaluation, data, backend: tf.getBackend() };
 }

@@ -6,7 +6,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../data/types.ts";
 import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
-import { predictProbabilities } from "./evaluate_model.ts";
+import { checkFiniteOutputs, predictProbabilities } from "./evaluate_model.ts";
 
 /** Options for {@linkcode predict}. */
 export interface PredictOptions {
@@ -32,6 +32,8 @@ export interface Prediction {
  * 255 = ink; `n × 784` values).
  *
  * @throws {RangeError} when `pixels` is not a whole number of 28×28 images.
+ * @throws {ModelFileError} when the model's outputs are not finite (corrupt weights): that
+ * is not a prediction.
  *
  * @example
  * ```ts
@@ -61,6 +63,7 @@ export async function predict(
     labels: new Uint8Array(count),
     count,
   });
+  checkFiniteOutputs(probs);
   return Array.from({ length: count }, (_, i) => {
     const probabilities = Array.from(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
     const confidence = Math.max(...probabilities);

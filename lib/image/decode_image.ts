@@ -8,11 +8,10 @@ import jpeg from "jpeg-js";
 import { decodePng } from "./png.ts";
 import type { Raster } from "./raster.ts";
 import { ImageFileError } from "./image_file_error.ts";
+import { checkJpeg, checkPng, MAX_MEGAPIXELS } from "./_image_limits.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
-/** Larger images are refused before decoding: a digit photo needs far fewer pixels. */
-const MAX_MEGAPIXELS = 40;
 
 function startsWith(bytes: Uint8Array, signature: number[]): boolean {
   return signature.every((value, i) => bytes[i] === value);
@@ -24,7 +23,8 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
  * @param bytes The file's content.
  * @param name The file's name, used in error messages.
  * @returns The decoded image (1–4 channels).
- * @throws {ImageFileError} when the bytes are neither PNG nor JPEG, or are corrupt.
+ * @throws {ImageFileError} when the bytes are neither PNG nor JPEG, are corrupt, declare more
+ * than 16 megapixels, or (PNG) do not start with one IHDR or inflate past what it declares.
  *
  * @example A non-image is refused
  * ```ts
@@ -43,10 +43,9 @@ export function decodeImage(bytes: Uint8Array, name = "image"): Raster {
   if (!isPng && !startsWith(bytes, JPEG_SIGNATURE)) {
     throw new ImageFileError(`${name}: not a PNG or JPEG image`);
   }
-  if (isPng && bytes.length >= 24) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    checkSize(view.getUint32(16), view.getUint32(20), name);
-  }
+  // Before decoding: the header's size is capped and PNG data may not inflate past it.
+  if (isPng) checkPng(bytes, name);
+  else checkJpeg(bytes, name);
   let raster: Raster;
   try {
     raster = isPng ? decodePng(bytes) : decodeJpeg(bytes);
@@ -67,17 +66,11 @@ function decodeJpeg(bytes: Uint8Array): Raster {
     useTArray: true,
     formatAsRGBA: false,
     maxResolutionInMP: MAX_MEGAPIXELS,
+    // jpeg-js's own default is 512 MB; 16 MP of RGBA plus its component planes fits in 256.
+    maxMemoryUsageInMB: 256,
   });
   const { width, height, data } = image;
   const channels = data.length / (width * height);
   if (channels !== 1 && channels !== 3) throw new Error(`unexpected ${channels} channels`);
   return { width, height, channels, data: new Uint8Array(data) };
-}
-
-function checkSize(width: number, height: number, name: string): void {
-  if (width * height > MAX_MEGAPIXELS * 1e6) {
-    throw new ImageFileError(
-      `${name}: ${width}×${height} is too large (at most ${MAX_MEGAPIXELS} megapixels)`,
-    );
-  }
 }

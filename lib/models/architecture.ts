@@ -6,6 +6,13 @@
  * @module
  */
 
+/**
+ * Keras' `epsilon()`: the loss clips the softmax output to [ε, 1 − ε] before the log, so it
+ * stays finite. Every implementation of the loss (tfjs tensors, the compiled engines) reads it
+ * from here.
+ */
+export const KERAS_EPSILON = 1e-7;
+
 /** A layer of an architecture, as data. Shapes are inferred from the 28×28×1 input. */
 export type LayerSpec =
   | { type: "conv2d"; filters: number; kernelSize: number; padding?: "same" | "valid" }

@@ -36,4 +36,9 @@ export interface ModelMetadata {
   backend: string;
   /** ISO date of the save. */
   date: string;
+  /**
+   * Size and SHA-256 of every other file of the save, filled in by `saveModel`, so a reader
+   * can tell parts of two different saves apart. Absent in files older than this field.
+   */
+  files?: Record<string, { bytes: number; sha256: string }>;
 }

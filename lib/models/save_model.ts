@@ -3,33 +3,81 @@
  * loadable by `tf.loadLayersModel` in a browser) plus `metadata.json`, and, for
  * checkpoints, the optimizer's state (`optimizer.json` + `optimizer.bin`).
  *
- * Every file is written atomically; `metadata.json` is written last, so a folder with a
- * metadata file always has complete weights beside it.
+ * A save replaces the folder's files as a whole (a fresh folder swapped in by rename) under
+ * the folder's writer lock, and `metadata.json` records the size and SHA-256 of every other
+ * part, so a reader never mixes parts of two saves: it retries, then refuses. Everything read
+ * is checked before use: the metadata against its schema, `model.json` against the
+ * architecture it names, sizes against caps, weights for NaN.
  *
- * Requires `--allow-read` (load) and `--allow-write` (save) for the folder.
+ * Requires `--allow-read` (load) and `--allow-write` (save) for the folder and its parent.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { atomicWrite } from "../fs/atomic_write.ts";
 import { ModelFileError } from "../errors.ts";
 import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
+import { type FileWriter, replaceDir } from "../fs/replace_dir.ts";
+import { sha256Hex } from "../data/checksums.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
+import { holdsModelDirLock, lockModelDir } from "./model_lock.ts";
+import { checkModelJson } from "./_model_json.ts";
+import {
+  checkParts,
+  MODEL_PARTS,
+  readJsonPart,
+  readPart,
+  withConsistentReads,
+} from "./_model_parts.ts";
 
-const MODEL_FILE = "model.json";
-const WEIGHTS_FILE = "weights.bin";
-const OPTIMIZER_FILE = "optimizer.json";
-const OPTIMIZER_WEIGHTS_FILE = "optimizer.bin";
+export { readMetadata } from "./_model_parts.ts";
+export { loadOptimizerState } from "./optimizer_state.ts";
+
+const [MODEL_FILE, WEIGHTS_FILE, OPTIMIZER_FILE, OPTIMIZER_WEIGHTS_FILE] = MODEL_PARTS;
+
+/** Options of {@linkcode saveModel}. */
+export interface SaveModelOptions {
+  /** Writes each file. Tests inject a failing one to simulate a full disk.
+   * @default {Deno.writeFile} */
+  writeFile?: FileWriter;
+}
 
 function toBytes(data: tf.io.WeightData): Uint8Array {
   const joined = Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data;
   return new Uint8Array(joined);
 }
 
+async function modelFiles(model: tf.LayersModel): Promise<Record<string, Uint8Array>> {
+  let files: Record<string, Uint8Array> = {};
+  await model.save(tf.io.withSaveHandler((artifacts) => {
+    const modelJson = {
+      modelTopology: artifacts.modelTopology,
+      format: artifacts.format ?? "layers-model",
+      generatedBy: artifacts.generatedBy,
+      convertedBy: null,
+      weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
+    };
+    files = {
+      [MODEL_FILE]: new TextEncoder().encode(JSON.stringify(modelJson)),
+      [WEIGHTS_FILE]: toBytes(artifacts.weightData ?? new ArrayBuffer(0)),
+    };
+    return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) });
+  }));
+  return files;
+}
+
 /**
- * Saves `model` to `dir` as `model.json` + `weights.bin` + `metadata.json`. With an
- * optimizer, its state is saved too, so training can resume exactly.
+ * Saves `model` to `dir` as `model.json` + `weights.bin` + `metadata.json`, all at once.
+ * With an optimizer, its state is saved too, so training can resume exactly.
+ *
+ * @param model The model.
+ * @param dir The folder (created if needed; other files in it are kept).
+ * @param metadata What to record beside it (`files` is filled in here).
+ * @param optimizer The optimizer whose state a checkpoint keeps.
+ * @param options The file writer.
+ * @returns When every part is in place.
+ * @throws {ModelFileError} when another process is writing the folder, or a write fails
+ * (a full disk): the folder then still holds its previous save, complete.
  *
  * @example Save a model and load it back
  * ```ts ignore
@@ -46,61 +94,41 @@ export async function saveModel(
   dir: string,
   metadata: ModelMetadata,
   optimizer?: tf.Optimizer,
+  options: SaveModelOptions = {},
 ): Promise<void> {
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    await atomicWrite(join(dir, WEIGHTS_FILE), toBytes(artifacts.weightData ?? new ArrayBuffer(0)));
-    const modelJson = {
-      modelTopology: artifacts.modelTopology,
-      format: artifacts.format ?? "layers-model",
-      generatedBy: artifacts.generatedBy,
-      convertedBy: null,
-      weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
-    };
-    await atomicWrite(join(dir, MODEL_FILE), JSON.stringify(modelJson));
-    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-  }));
+  const files = await modelFiles(model);
   if (optimizer) {
-    const named = await optimizer.getWeights();
-    const encoded = await tf.io.encodeWeights(named);
-    await atomicWrite(join(dir, OPTIMIZER_WEIGHTS_FILE), toBytes(encoded.data));
-    await atomicWrite(
-      join(dir, OPTIMIZER_FILE),
+    const encoded = await tf.io.encodeWeights(await optimizer.getWeights());
+    files[OPTIMIZER_WEIGHTS_FILE] = toBytes(encoded.data);
+    files[OPTIMIZER_FILE] = new TextEncoder().encode(
       JSON.stringify({ className: optimizer.getClassName(), weights: encoded.specs }),
     );
-  } else {
-    await Deno.remove(join(dir, OPTIMIZER_FILE)).catch(() => {});
-    await Deno.remove(join(dir, OPTIMIZER_WEIGHTS_FILE)).catch(() => {});
   }
-  await atomicWrite(join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + "\n");
-}
-
-async function readFile(dir: string, name: string): Promise<Uint8Array> {
+  const parts: NonNullable<ModelMetadata["files"]> = {};
+  for (const [name, bytes] of Object.entries(files)) {
+    parts[name] = { bytes: bytes.length, sha256: await sha256Hex(bytes) };
+  }
+  files[METADATA_FILE] = new TextEncoder().encode(
+    JSON.stringify({ ...metadata, files: parts }, null, 2) + "\n",
+  );
+  const lock = holdsModelDirLock(dir) ? undefined : await lockModelDir(dir);
   try {
-    return await Deno.readFile(join(dir, name));
+    await replaceDir(dir, files, {
+      replaces: [...MODEL_PARTS, METADATA_FILE],
+      ...(options.writeFile ? { writeFile: options.writeFile } : {}),
+    });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new ModelFileError(`No saved model in ${dir}: ${name} is missing`, { cause: error });
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new ModelFileError(`Could not save the model: ${error.message}`, { cause: error });
     }
-    throw error;
-  }
-}
-
-function parseJson<T>(bytes: Uint8Array, path: string): T {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as T;
-  } catch (error) {
-    throw new ModelFileError(`${path} is not valid JSON`, { cause: error });
-  }
-}
-
-/** Reads only `metadata.json` of a saved model, or `undefined` when there is none. */
-export async function readMetadata(dir: string): Promise<ModelMetadata | undefined> {
-  try {
-    const bytes = await Deno.readFile(join(dir, METADATA_FILE));
-    return parseJson<ModelMetadata>(bytes, join(dir, METADATA_FILE));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ModelFileError(
+      `Could not save the model to ${dir} (${why}); the folder still holds its previous save`,
+      { cause: error },
+    );
+  } finally {
+    await lock?.release();
   }
 }
 
@@ -123,9 +151,14 @@ export interface LoadedModel {
 }
 
 /**
- * Loads a model saved by {@linkcode saveModel}.
+ * Loads a model saved by {@linkcode saveModel}, checking every part before tfjs builds it.
  *
- * @throws {ModelFileError} when a file is missing or not a model this library wrote.
+ * @param dir The model folder.
+ * @param options The backend to make active first.
+ * @returns The model and its metadata.
+ * @throws {ModelFileError} when a file is missing, too large, corrupt, not the architecture
+ * its metadata names, holds non-finite weights, or belongs to a different save than the
+ * metadata (after retries, in case another process was saving at that moment).
  *
  * @example
  * ```ts ignore
@@ -137,17 +170,38 @@ export interface LoadedModel {
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   await ensureBackend(options.backend);
-  const metadata = await readMetadata(dir);
-  if (!metadata) throw new ModelFileError(`No saved model in ${dir}: ${METADATA_FILE} is missing`);
-  const modelJson = parseJson<{
-    modelTopology: object;
-    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
-  }>(await readFile(dir, MODEL_FILE), join(dir, MODEL_FILE));
-  const weightData = (await readFile(dir, WEIGHTS_FILE)).slice().buffer;
+  const { metadata, modelJson, weights } = await withConsistentReads(dir, async (metadata) => {
+    const modelJsonBytes = await readPart(dir, MODEL_FILE);
+    const json = readJsonPart(modelJsonBytes, join(dir, MODEL_FILE));
+    let modelJson;
+    try {
+      modelJson = checkModelJson(json, metadata.arch);
+    } catch (error) {
+      throw new ModelFileError(`${join(dir, MODEL_FILE)}: ${(error as Error).message}`);
+    }
+    const weights = await readPart(dir, WEIGHTS_FILE, modelJson.weightBytes);
+    if (weights.length !== modelJson.weightBytes) {
+      throw new ModelFileError(
+        `${join(dir, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
+          `${modelJson.weightBytes}`,
+      );
+    }
+    await checkParts(dir, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
+    return { metadata, modelJson, weights };
+  });
+  const weightData = weights.slice().buffer;
+  const floats = new Float32Array(weightData);
+  const bad = floats.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new ModelFileError(
+      `${join(dir, WEIGHTS_FILE)} holds ${floats[bad]} at value ${bad}: the model is corrupt ` +
+        "(retrain it)",
+    );
+  }
   try {
     const model = await tf.loadLayersModel(tf.io.fromMemory({
       modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
+      weightSpecs: modelJson.weightSpecs,
       weightData,
     }));
     return { model, metadata };
@@ -157,25 +211,4 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       cause: error,
     });
   }
-}
-
-/** Restores optimizer state saved with a checkpoint; returns false when there is none. */
-export async function loadOptimizerState(dir: string, optimizer: tf.Optimizer): Promise<boolean> {
-  let specBytes: Uint8Array;
-  try {
-    specBytes = await Deno.readFile(join(dir, OPTIMIZER_FILE));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-  const spec = parseJson<{ className: string; weights: tf.io.WeightsManifestEntry[] }>(
-    specBytes,
-    join(dir, OPTIMIZER_FILE),
-  );
-  if (spec.className !== optimizer.getClassName()) return false;
-  const data = (await readFile(dir, OPTIMIZER_WEIGHTS_FILE)).slice().buffer;
-  const tensors = tf.io.decodeWeights(data, spec.weights);
-  // tfjs optimizers match their slots to variables by position, so names need not match.
-  await optimizer.setWeights(spec.weights.map((w) => ({ name: w.name, tensor: tensors[w.name]! })));
-  return true;
 }

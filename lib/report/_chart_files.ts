@@ -9,7 +9,14 @@ import type { FontFile } from "../image/svg_to_png.ts";
 import { saveChartPng } from "./save_chart_png.ts";
 import { htmlFigure, svgDataUri } from "./_html.ts";
 
-/** Writes `<outDir>/<name>.png` from `svg`; returns the figure HTML and the PNG's path. */
+/** Chart names are plain words, never paths: only `outDir` decides where files go. */
+const CHART_NAME = /^[a-z0-9_-]+$/;
+
+/**
+ * Writes `<outDir>/<name>.png` from `svg`; returns the figure HTML and the PNG's path.
+ *
+ * @throws {RangeError} for a name that is not a plain word (a path, `..`).
+ */
 export async function chartFile(
   outDir: string,
   name: string,
@@ -17,6 +24,7 @@ export async function chartFile(
   alt: string,
   fonts: readonly FontFile[] | undefined,
 ): Promise<{ html: string; path: string }> {
+  if (!CHART_NAME.test(name)) throw new RangeError(`Chart name "${name}" is not a plain word`);
   const path = join(outDir, `${name}.png`);
   await saveChartPng(svg, path, fonts ? { fonts } : {});
   return { html: htmlFigure(svgDataUri(svg), alt, `${name}.png`), path };

@@ -8,6 +8,7 @@ import { getArchitecture } from "../models/architectures.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
+import type { DataEvent } from "../data/fetch_mnist.ts";
 import type { EngineRequest } from "./epoch_runner.ts";
 import type { EpochLog, StepProgress } from "./types.ts";
 
@@ -36,6 +37,8 @@ export interface TrainOptions extends Partial<Recipe> {
   data?: MnistData;
   /** Dataset cache folder for `loadMnist`. @default "data/mnist" */
   dataDir?: string;
+  /** Called with each data event when `trainCnn` loads the data itself (rejected files…). */
+  onDataEvent?: (event: DataEvent) => void;
   /** Save the model here, with a checkpoint after every epoch. @default none */
   outDir?: string;
   /** Train even when `outDir` holds a finished model with the same recipe. @default false */

@@ -5,6 +5,7 @@
  */
 import type { EpochLog, TrainResult } from "./types.ts";
 import type { Recipe } from "../models/architecture.ts";
+import type { EngineName } from "./epoch_runner.ts";
 
 /** A training result as plain JSON. */
 export interface TrainResultJson {
@@ -14,6 +15,8 @@ export interface TrainResultJson {
   recipe: Recipe;
   /** tfjs backend. */
   backend: string;
+  /** Engine that ran the steps (absent when a saved model was reused). */
+  engine?: EngineName;
   /** True when a saved model was reused. */
   reused: boolean;
   /** Training samples per epoch. */
@@ -33,6 +36,7 @@ export function trainResultToJson(result: TrainResult): TrainResultJson {
     arch: result.arch,
     recipe: result.recipe,
     backend: result.backend,
+    ...(result.engine ? { engine: result.engine } : {}),
     reused: result.reused,
     trainCount: result.trainCount,
     params: result.model.countParams(),

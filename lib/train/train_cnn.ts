@@ -14,12 +14,14 @@ import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { buildModel } from "../models/build_model.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { loadModel, loadOptimizerState, readMetadata } from "../models/save_model.ts";
+import { lockModelDir } from "../models/model_lock.ts";
 import { checkpointer } from "./checkpoint.ts";
 import { resolveRecipe, type TrainOptions } from "./config.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { planRun } from "./plan_run.ts";
 import { trainModel } from "./train_model.ts";
+import { createEpochRunner } from "../engine/create_runner.ts";
 import type { TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";
@@ -73,72 +75,88 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
   const choice = await ensureBackend(options.backend, { kernels: options.kernels });
   if (choice) options.onBackend?.(choice);
   const backend = tf.getBackend();
-  const data = options.data ?? await loadMnist({ dataDir: options.dataDir ?? config.dataDir });
+  const data = options.data ?? await loadMnist({
+    dataDir: options.dataDir ?? config.dataDir,
+    ...(options.onDataEvent ? { onEvent: options.onDataEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const validation = options.validation ?? 0;
   const split = splitValidation(limitSplit(data.train, options.limit), validation);
   const testSplit = limitSplit(data.test, options.testLimit);
   const { outDir } = options;
-  const previous = outDir ? await previousRun(outDir, options.retrain === true) : undefined;
-  const plan = planRun(previous, {
-    arch,
-    recipe,
-    trainCount: split.train.count,
-    validation,
-    seed: options.seed,
-    retrain: options.retrain,
-    resume: options.resume,
-    outDir,
-  });
-  const result = { arch, recipe, backend, trainCount: split.train.count };
-  if (plan.kind === "reuse") {
-    const { model } = await loadModel(outDir!);
-    const test = await evaluateModel(model, testSplit);
-    return {
-      ...result,
-      model: model as tf.Sequential,
-      history: plan.previous.history,
-      test,
-      reused: true,
-    };
-  }
-  const seed = options.seed ?? previous?.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const model = plan.kind === "resume"
-    ? (await loadModel(outDir!)).model as tf.Sequential
-    : buildModel(arch, { seed });
-  const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
-    fused: (options.kernels ?? "fast") === "fast",
-  });
+  // One writer per model folder: a second run into it fails at once with a clear message.
+  const lock = outDir ? await lockModelDir(outDir) : undefined;
   try {
-    if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer);
-    const run = { arch, recipe, seed, trainCount: split.train.count, validation, backend };
-    const saver = outDir
-      ? checkpointer(outDir, model, optimizer, { ...run, datasetSha256: data.sha256 })
-      : undefined;
-    const { history, interruptedIn } = await trainModel(model, split, recipe, {
+    const previous = outDir ? await previousRun(outDir, options.retrain === true) : undefined;
+    const plan = planRun(previous, {
       arch,
-      optimizer,
-      seed,
-      history: plan.kind === "resume" ? plan.previous.history : [],
-      signal: options.signal,
-      progressUpdates: options.progressUpdates ??
-        (backend === "webgpu" ? config.progressUpdates.webgpu : config.progressUpdates.other),
-      onProgress: options.onProgress,
-      onEpoch: async (log, soFar) => {
-        options.onEpoch?.(log);
-        await saver?.afterEpoch(soFar);
-      },
+      recipe,
+      trainCount: split.train.count,
+      validation,
+      seed: options.seed,
+      retrain: options.retrain,
+      resume: options.resume,
+      outDir,
     });
-    if (interruptedIn !== undefined) {
-      const where = outDir
-        ? `the checkpoint in ${outDir} holds epoch ${history.length}; continue with --resume`
-        : "nothing was saved (no --out)";
-      throw new TrainingInterruptedError(`Interrupted during epoch ${interruptedIn}: ${where}`);
+    const result = { arch, recipe, backend, trainCount: split.train.count };
+    if (plan.kind === "reuse") {
+      const { model } = await loadModel(outDir!);
+      const test = await evaluateModel(model, testSplit);
+      return {
+        ...result,
+        model: model as tf.Sequential,
+        history: plan.previous.history,
+        test,
+        reused: true,
+      };
     }
-    const test = await evaluateModel(model, testSplit);
-    const { loss, accuracy, wrong, count } = test;
-    await saver?.finish(history, { loss, accuracy, wrong, count });
-    return { ...result, model, history, test, reused: false };
+    const seed = options.seed ?? previous?.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const model = plan.kind === "resume"
+      ? (await loadModel(outDir!)).model as tf.Sequential
+      : buildModel(arch, { seed });
+    const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
+      fused: (options.kernels ?? "fast") === "fast",
+    });
+    try {
+      if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
+      const run = { arch, recipe, seed, trainCount: split.train.count, validation, backend };
+      const saver = outDir
+        ? checkpointer(outDir, model, optimizer, { ...run, datasetSha256: data.sha256 })
+        : undefined;
+      const { history, engine, interruptedIn } = await trainModel(model, split, recipe, {
+        arch,
+        optimizer,
+        seed,
+        history: plan.kind === "resume" ? plan.previous.history : [],
+        signal: options.signal,
+        createRunner: (input) =>
+          createEpochRunner(input, options.engine ?? config.engine, {
+            backend,
+            verdictFile: config.engineVerdictFile,
+            onNote: options.onNote,
+          }),
+        progressUpdates: options.progressUpdates ??
+          (backend === "webgpu" ? config.progressUpdates.webgpu : config.progressUpdates.other),
+        onProgress: options.onProgress,
+        onEpoch: async (log, soFar) => {
+          options.onEpoch?.(log);
+          await saver?.afterEpoch(soFar);
+        },
+      });
+      if (interruptedIn !== undefined) {
+        const where = outDir
+          ? `the checkpoint in ${outDir} holds epoch ${history.length}; continue with --resume`
+          : "nothing was saved (no --out)";
+        throw new TrainingInterruptedError(`Interrupted during epoch ${interruptedIn}: ${where}`);
+      }
+      const test = await evaluateModel(model, testSplit);
+      const { loss, accuracy, wrong, count } = test;
+      await saver?.finish(history, { loss, accuracy, wrong, count });
+      return { ...result, model, history, test, engine, reused: false };
+    } finally {
+      optimizer.dispose();
+    }
   } finally {
-    optimizer.dispose();
+    await lock?.release();
   }
 }

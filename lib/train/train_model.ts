@@ -11,7 +11,7 @@ import type { Recipe } from "../models/architecture.ts";
 import type { MnistSplit } from "../data/types.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { mulberry32 } from "../random.ts";
-import type { EpochRunner, EpochRunnerInput } from "./epoch_runner.ts";
+import type { EngineName, EpochRunner, EpochRunnerInput } from "./epoch_runner.ts";
 import { createTfjsRunner } from "./tfjs_runner.ts";
 import type { EpochLog, StepProgress } from "./types.ts";
 
@@ -49,6 +49,8 @@ export interface TrainModelOptions {
 export interface TrainModelResult {
   /** Every completed epoch, including those of a resumed run. */
   history: EpochLog[];
+  /** The engine that ran the steps. */
+  engine: EngineName;
   /** The epoch during which the signal stopped training. */
   interruptedIn?: number;
 }
@@ -96,7 +98,7 @@ export async function trainModel(
         progressUpdates: options.progressUpdates,
         onProgress: options.onProgress,
       });
-      if (result.aborted) return { history, interruptedIn: epoch };
+      if (result.aborted) return { history, engine: runner.engine, interruptedIn: epoch };
       await runner.sync();
       const log: EpochLog = {
         epoch,
@@ -112,7 +114,7 @@ export async function trainModel(
       history.push(log);
       await options.onEpoch?.(log, history);
     }
-    return { history };
+    return { history, engine: runner.engine };
   } finally {
     runner.dispose();
   }

@@ -6,6 +6,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Recipe } from "../models/architecture.ts";
 import type { Evaluation } from "../evaluate/types.ts";
+import type { EngineName } from "./epoch_runner.ts";
 
 /** Metrics of one completed epoch, as Keras' `history` records them. */
 export interface EpochLog {
@@ -59,6 +60,11 @@ export interface TrainResult {
   test: Evaluation;
   /** The tfjs backend that trained the model. */
   backend: string;
+  /**
+   * The engine that ran the training steps (`compiled`: the fused plan of `lib/engine/`;
+   * `tfjs`: one tfjs kernel per op), or `undefined` when a saved model was reused.
+   */
+  engine?: EngineName;
   /** Training samples used per epoch. */
   trainCount: number;
   /** True when an existing saved model was reused instead of training. */

@@ -46,3 +46,30 @@ Deno.test("intFlag() and numberFlag() reject malformed and out-of-range values",
   assert.throws(() => numberFlag({ x: "2" }, "x", { min: 0, max: 1 }), /between 0 and 1/);
   assert.throws(() => numberFlag({ x: "NaN" }, "x"), /must be a number/);
 });
+
+Deno.test("parseTaskArgs() passes a negative number to the flag's own range check", () => {
+  const spaced = parseTaskArgs(["--epochs", "-1"], spec)!;
+  assert.equal(spaced.epochs, "-1");
+  assert.throws(
+    () => intFlag(spaced, "epochs", { min: 1 }),
+    /--epochs must be an integer ≥ 1, got "-1"/,
+  );
+  assert.equal(parseTaskArgs(["--epochs", "-0.5", "-q"], spec)!.epochs, "-0.5");
+  // A flag-looking word after a value flag is still a missing value, not a value.
+  assert.throws(() => parseTaskArgs(["--epochs", "-q"], spec), UsageError);
+});
+
+Deno.test("parseTaskArgs() refuses a flag given twice, naming both values", () => {
+  assert.throws(
+    () => parseTaskArgs(["--epochs", "3", "--epochs=5"], spec),
+    (e) =>
+      e instanceof UsageError &&
+      e.message === '--epochs was given more than once ("3" and "5"); give it once',
+  );
+  assert.throws(
+    () => parseTaskArgs(["-q", "--quiet"], spec),
+    /--quiet was given more than once; give it once/,
+  );
+  const multi: TaskSpec = { ...spec, flags: { m: { type: "string", help: "", multiple: true } } };
+  assert.deepEqual(parseTaskArgs(["--m", "a", "--m", "b"], multi)!.m, ["a", "b"]);
+});

@@ -6,6 +6,12 @@
  */
 import { encodeIdx } from "../../lib/data/idx.ts";
 import {
+  type DataEvent,
+  type FetchedMnist,
+  fetchMnist,
+  type FetchMnistOptions,
+} from "../../lib/data/fetch_mnist.ts";
+import {
   MNIST_FILE_KEYS,
   type MnistFileKey,
   type MnistFileTable,
@@ -112,4 +118,20 @@ export function withFile(
   bytes: Uint8Array<ArrayBuffer>,
 ): Record<string, Uint8Array<ArrayBuffer>> {
   return { ...files, [name]: bytes };
+}
+
+/** fetchMnist() on a fixture table, with no npm and no mirrors unless given; keeps the events. */
+export async function fetchWithEvents(
+  table: MnistFileTable,
+  options: FetchMnistOptions,
+): Promise<{ files: FetchedMnist; events: DataEvent[] }> {
+  const events: DataEvent[] = [];
+  const files = await fetchMnist({
+    files: table,
+    useNpm: false,
+    mirrors: [],
+    onEvent: (e) => events.push(e),
+    ...options,
+  });
+  return { files, events };
 }

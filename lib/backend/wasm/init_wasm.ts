@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { BackendUnavailableError } from "../../errors.ts";
+import { THREADS_ENV, wasmThreadsFromEnv } from "./threads_env.ts";
 import { MAX_WASM_THREADS, withPthreadWorkers } from "./_pthread_workers.ts";
 
 /** Which wasm build is running, and on how many threads. */
@@ -30,8 +31,7 @@ export interface InitWasmOptions {
 }
 
 const PACKAGE = "@tensorflow/tfjs-backend-wasm";
-/** Environment variable that sets the default thread count. */
-export const THREADS_ENV = "MNIST_WASM_THREADS";
+export { THREADS_ENV };
 let pending: Promise<WasmInfo> | undefined;
 let info: WasmInfo | undefined;
 
@@ -117,11 +117,7 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
 }
 
 function defaultThreads(): number {
-  // Read only when already granted: asking would prompt in the middle of a task.
-  const env = Deno.permissions.querySync({ name: "env", variable: THREADS_ENV });
-  const value = env.state === "granted" ? Deno.env.get(THREADS_ENV) : undefined;
-  if (value !== undefined && value !== "") return Number(value);
-  return Math.min(MAX_WASM_THREADS, navigator.hardwareConcurrency ?? 1);
+  return wasmThreadsFromEnv() ?? Math.min(MAX_WASM_THREADS, navigator.hardwareConcurrency ?? 1);
 }
 
 /** tfjs's engine, which can create a backend without switching to it. */

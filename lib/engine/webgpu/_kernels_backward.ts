@@ -9,6 +9,9 @@
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
 import { actName, producedByRelu } from "./_kernels_forward.ts";
+import { convTile, type Tuning } from "./_tiles.ts";
+import { matmulTile } from "./_matmul_tile.ts";
+import { filterGradRows, filterGradTile } from "./_filter_grad.ts";
 import {
   bind,
   DROPOUT_HASH,
@@ -40,136 +43,135 @@ function inputGradBindings(
   ];
 }
 
-function convInputGrad(plan: TrainingPlan, l: Conv): Kernel {
-  const { input: s, output: o, kernelSize: k, pad } = l;
-  return flatKernel(
-    `conv${l.index}_dx`,
-    inputGradBindings(plan, l),
-    plan.batchSize * s.h * s.w * s.c,
-    `  let ci = i % ${s.c}u;
-  var t = i / ${s.c}u;
-  let iw = t % ${s.w}u; t = t / ${s.w}u;
-  let ih = t % ${s.h}u;
-  let b = t / ${s.h}u;
-  var acc = 0.0;
-  for (var kh = 0u; kh < ${k}u; kh++) {
-    let oh = i32(ih + ${pad}u) - i32(kh);
-    if (oh < 0 || oh >= ${o.h}) { continue; }
-    for (var kw = 0u; kw < ${k}u; kw++) {
-      let ow = i32(iw + ${pad}u) - i32(kw);
-      if (ow < 0 || ow >= ${o.w}) { continue; }
-      let yb = ((b * ${o.h}u + u32(oh)) * ${o.w}u + u32(ow)) * ${o.c}u;
-      let wb = ${l.kernel.offset}u + ((kh * ${k}u + kw) * ${s.c}u + ci) * ${o.c}u;
-      for (var co = 0u; co < ${o.c}u; co++) { acc += dy[yb + co] * params[wb + co]; }
-    }
-  }
-  dx[i] = ${reluGate(producedByRelu(plan, l.index - 1), "acc", "x[i]")};`,
-  );
+function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
+  const { input, output, kernelSize: k } = l;
+  const relu = producedByRelu(plan, l.index - 1);
+  // dx is the convolution of dy with the kernel flipped and its channel axes swapped.
+  return convTile({
+    label: `conv${l.index}_dx`,
+    bindings: inputGradBindings(plan, l),
+    batch: plan.batchSize,
+    src: "dy",
+    srcShape: output,
+    dstShape: input,
+    k,
+    pad: k - 1 - l.pad,
+    wBase: (kh, kw) =>
+      `${l.kernel.offset}u + ((${k - 1}u - ${kh}) * ${k}u + ${k - 1}u - ${kw}) * ${
+        input.c * output.c
+      }u`,
+    inStride: 1,
+    outStride: output.c,
+    store: (o, _oc, acc) => `dx[${o}] = ${reluGate(relu, acc, `x[${o}]`)};`,
+  }, tuning);
 }
 
-/** Filter gradient `[kh, kw, cin, cout]` then bias gradient, one thread per element. */
-function convWeightGrad(plan: TrainingPlan, l: Conv): Kernel {
-  const { input: s, output: o, kernelSize: k, pad } = l;
-  const weights = l.kernel.length;
-  return flatKernel(
-    `conv${l.index}_dw`,
-    [
+function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
+  const spec = {
+    label: `conv${l.index}_dw`,
+    bindings: [
       bind(actName(plan, l.index - 1), "x", "f32"),
       bind(`grad:${l.index}`, "dy", "f32"),
       bind("grads", "grads", "f32", true),
     ],
-    weights + o.c,
-    `  if (i >= ${weights}u) {
-    let co = i - ${weights}u;
-    var sum = 0.0;
-    for (var p = 0u; p < ${plan.batchSize * o.h * o.w}u; p++) { sum += dy[p * ${o.c}u + co]; }
-    grads[${l.bias.offset}u + co] = sum;
-    return;
-  }
-  let co = i % ${o.c}u;
-  var t = i / ${o.c}u;
-  let ci = t % ${s.c}u; t = t / ${s.c}u;
-  let kw = t % ${k}u;
-  let kh = t / ${k}u;
-  let oh0 = u32(max(0, ${pad} - i32(kh)));
-  let oh1 = u32(min(${o.h}, ${s.h + pad} - i32(kh)));
-  let ow0 = u32(max(0, ${pad} - i32(kw)));
-  let ow1 = u32(min(${o.w}, ${s.w + pad} - i32(kw)));
-  var acc = 0.0;
-  for (var b = 0u; b < ${plan.batchSize}u; b++) {
-    for (var oh = oh0; oh < oh1; oh++) {
-      let ih = oh + kh - ${pad}u;
-      for (var ow = ow0; ow < ow1; ow++) {
-        let iw = ow + kw - ${pad}u;
-        acc += x[((b * ${s.h}u + ih) * ${s.w}u + iw) * ${s.c}u + ci] *
-          dy[((b * ${o.h}u + oh) * ${o.w}u + ow) * ${o.c}u + co];
-      }
-    }
-  }
-  grads[${l.kernel.offset}u + i] = acc;`,
-  );
+    batch: plan.batchSize,
+    input: l.input,
+    output: l.output,
+    k: l.kernelSize,
+    pad: l.pad,
+    kernelOffset: l.kernel.offset,
+    biasOffset: l.bias.offset,
+  };
+  return tuning === "cpu" ? filterGradRows(spec) : filterGradTile(spec);
 }
 
 function denseInputGrad(plan: TrainingPlan, l: Dense): Kernel {
   const n = l.input.c;
   const m = l.output.c;
-  return flatKernel(
-    `dense${l.index}_dx`,
-    inputGradBindings(plan, l),
-    plan.batchSize * n,
-    `  let k = i % ${n}u;
-  let b = i / ${n}u;
-  var acc = 0.0;
-  for (var o = 0u; o < ${m}u; o++) {
-    acc += dy[b * ${m}u + o] * params[${l.kernel.offset}u + k * ${m}u + o];
-  }
-  dx[i] = ${reluGate(producedByRelu(plan, l.index - 1), "acc", "x[i]")};`,
-  );
+  const relu = producedByRelu(plan, l.index - 1);
+  return matmulTile({
+    label: `dense${l.index}_dx`,
+    bindings: inputGradBindings(plan, l),
+    m: plan.batchSize,
+    n,
+    r: m,
+    a: { array: "dy", base: (b) => `${b} * ${m}u`, stride: 1 },
+    b: { array: "params", base: (k) => `${l.kernel.offset}u + ${k} * ${m}u`, stride: 1 },
+    store: (b, k, acc) =>
+      `dx[${b} * ${n}u + ${k}] = ${reluGate(relu, acc, `x[${b} * ${n}u + ${k}]`)};`,
+  });
 }
 
 function denseWeightGrad(plan: TrainingPlan, l: Dense): Kernel {
   const n = l.input.c;
   const m = l.output.c;
-  return flatKernel(
-    `dense${l.index}_dw`,
-    [
+  return matmulTile({
+    label: `dense${l.index}_dw`,
+    bindings: [
       bind(actName(plan, l.index - 1), "x", "f32"),
       bind(`grad:${l.index}`, "dy", "f32"),
       bind("grads", "grads", "f32", true),
     ],
-    n * m + m,
-    `  var acc = 0.0;
-  if (i >= ${n * m}u) {
-    let o = i - ${n * m}u;
-    for (var b = 0u; b < ${plan.batchSize}u; b++) { acc += dy[b * ${m}u + o]; }
-    grads[${l.bias.offset}u + o] = acc;
-    return;
-  }
-  let o = i % ${m}u;
-  let k = i / ${m}u;
-  for (var b = 0u; b < ${plan.batchSize}u; b++) { acc += x[b * ${n}u + k] * dy[b * ${m}u + o]; }
-  grads[${l.kernel.offset}u + i] = acc;`,
-  );
+    m: n,
+    n: m,
+    r: plan.batchSize,
+    a: { array: "x", base: (k) => k, stride: n },
+    b: { array: "dy", base: (o) => o, stride: m },
+    store: (k, o, acc) => `grads[${l.kernel.offset}u + ${k} * ${m}u + ${o}] = ${acc};`,
+    extra: {
+      threads: m,
+      body: `    var sum = 0.0;
+    for (var b = 0u; b < ${plan.batchSize}u; b++) { sum += dy[b * ${m}u + extra]; }
+    grads[${l.bias.offset}u + extra] = sum;`,
+    },
+  });
 }
 
-/** Routes each window's gradient to the input element that was its maximum. */
+/**
+ * Routes each window's gradient to the input element that was its maximum, one thread per
+ * 2×2 block of the input (the blocks past the last window of an odd size get zeros). The
+ * ReLU′ of the max is read from the pool's own output (positive iff the max was), one load
+ * per window instead of one per input element.
+ */
 function poolGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
   const { input: s, output: o } = l;
+  const bh = Math.ceil(s.h / 2);
+  const bw = Math.ceil(s.w / 2);
+  const relu = producedByRelu(plan, l.index - 1);
+  const cells = [0, 1, 2, 3];
   return flatKernel(
     `pool${l.index}_dx`,
-    inputGradBindings(plan, l, bind(`poolIndex:${l.index}`, "arg", "u32")),
-    plan.batchSize * s.h * s.w * s.c,
+    [
+      bind(`grad:${l.index}`, "dy", "f32"),
+      bind(`poolIndex:${l.index}`, "arg", "u32"),
+      bind(`act:${l.index}`, "y", "f32"),
+      bind(gradName(plan, l.index - 1), "dx", "f32", true),
+    ],
+    plan.batchSize * bh * bw * s.c,
     `  let c = i % ${s.c}u;
   var t = i / ${s.c}u;
-  let iw = t % ${s.w}u; t = t / ${s.w}u;
-  let ih = t % ${s.h}u;
-  let b = t / ${s.h}u;
+  let pw = t % ${bw}u; t = t / ${bw}u;
+  let ph = t % ${bh}u;
+  let b = t / ${bh}u;
   var g = 0.0;
-  if (ih / 2u < ${o.h}u && iw / 2u < ${o.w}u) {
-    let j = ((b * ${o.h}u + ih / 2u) * ${o.w}u + iw / 2u) * ${o.c}u + c;
-    if (arg[j] == i) { g = dy[j]; }
+  var at = 0xffffffffu;
+  if (ph < ${o.h}u && pw < ${o.w}u) {
+    let j = ((b * ${o.h}u + ph) * ${o.w}u + pw) * ${o.c}u + c;
+    at = arg[j];
+    g = ${relu ? "select(0.0, dy[j], y[j] > 0.0)" : "dy[j]"};
   }
-  dx[i] = ${reluGate(producedByRelu(plan, l.index - 1), "g", "x[i]")};`,
+  let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
+${
+      cells.map((k) => {
+        const dh = k >> 1;
+        const dw = k & 1;
+        const idx = `first + ${dh * s.w * s.c + dw * s.c}u`;
+        const inside = [dh ? `ph * 2u + 1u < ${s.h}u` : "", dw ? `pw * 2u + 1u < ${s.w}u` : ""]
+          .filter(Boolean).join(" && ");
+        const write = `dx[${idx}] = select(0.0, g, at == ${idx});`;
+        return inside ? `  if (${inside}) { ${write} }` : `  ${write}`;
+      }).join("\n")
+    }`,
   );
 }
 
@@ -197,13 +199,13 @@ function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout"
 }
 
 /** The backward kernels of one step, in dispatch order (last layer first). */
-export function backwardKernels(plan: TrainingPlan): Kernel[] {
+export function backwardKernels(plan: TrainingPlan, tuning: Tuning = "gpu"): Kernel[] {
   const kernels: Kernel[] = [];
   for (const l of [...plan.layers].reverse()) {
     const dx = l.backpropInput;
     if (l.kind === "conv2d") {
-      if (dx) kernels.push(convInputGrad(plan, l));
-      kernels.push(convWeightGrad(plan, l));
+      if (dx) kernels.push(convInputGrad(plan, l, tuning));
+      kernels.push(...convWeightGrad(plan, l, tuning));
     } else if (l.kind === "dense") {
       if (dx) kernels.push(denseInputGrad(plan, l));
       kernels.push(denseWeightGrad(plan, l));

@@ -7,6 +7,8 @@
  * @module
  */
 import { LOSS_EPSILON, type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
+import { convTile, type Tuning } from "./_tiles.ts";
+import { matmulTile } from "./_matmul_tile.ts";
 import {
   bind,
   DROPOUT_HASH,
@@ -64,55 +66,30 @@ function gather(plan: TrainingPlan, stride: number): Kernel {
   );
 }
 
-/** Four output channels per thread when the count allows (each input load feeds four). */
-function channelBlock(channels: number): number {
-  return channels % 4 === 0 ? 4 : 1;
-}
-
-function vecLoad(array: string, index: string, width: number): string {
-  if (width === 1) return `${array}[${index}]`;
-  return `vec4<f32>(${array}[${index}], ${array}[${index} + 1u], ${array}[${index} + 2u], ${array}[${index} + 3u])`;
-}
-
-function vecStore(array: string, index: string, width: number, value: string): string {
-  if (width === 1) return `${array}[${index}] = ${value};`;
-  return [0, 1, 2, 3].map((k) => `${array}[${index} + ${k}u] = ${value}[${k}];`).join(" ");
-}
-
-function conv(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "conv2d" }>): Kernel {
-  const { input: s, output: o, kernelSize: k, pad } = l;
-  const cb = channelBlock(o.c);
-  const type = cb === 4 ? "vec4<f32>" : "f32";
-  return flatKernel(
-    `conv${l.index}`,
-    [
+function conv(
+  plan: TrainingPlan,
+  l: Extract<PlanLayer, { kind: "conv2d" }>,
+  tuning: Tuning,
+): Kernel {
+  const { input, output, kernelSize: k } = l;
+  return convTile({
+    label: `conv${l.index}`,
+    bindings: [
       bind(actName(plan, l.index - 1), "x", "f32"),
       bind("params", "params", "f32"),
       bind(`act:${l.index}`, "y", "f32", true),
     ],
-    plan.batchSize * o.h * o.w * (o.c / cb),
-    `  let co = (i % ${o.c / cb}u) * ${cb}u;
-  var t = i / ${o.c / cb}u;
-  let ow = t % ${o.w}u; t = t / ${o.w}u;
-  let oh = t % ${o.h}u;
-  let b = t / ${o.h}u;
-  var acc = ${type}(0.0);
-  for (var kh = 0u; kh < ${k}u; kh++) {
-    let ih = i32(oh + kh) - ${pad};
-    if (ih < 0 || ih >= ${s.h}) { continue; }
-    for (var kw = 0u; kw < ${k}u; kw++) {
-      let iw = i32(ow + kw) - ${pad};
-      if (iw < 0 || iw >= ${s.w}) { continue; }
-      let xb = ((b * ${s.h}u + u32(ih)) * ${s.w}u + u32(iw)) * ${s.c}u;
-      let wb = ${l.kernel.offset}u + (kh * ${k}u + kw) * ${s.c * o.c}u + co;
-      for (var ci = 0u; ci < ${s.c}u; ci++) {
-        acc += x[xb + ci] * ${vecLoad("params", `wb + ci * ${o.c}u`, cb)};
-      }
-    }
-  }
-  let out = max(acc + ${vecLoad("params", `${l.bias.offset}u + co`, cb)}, ${type}(0.0));
-  ${vecStore("y", "i * " + cb + "u", cb, "out")}`,
-  );
+    batch: plan.batchSize,
+    src: "x",
+    srcShape: input,
+    dstShape: output,
+    k,
+    pad: l.pad,
+    wBase: (kh, kw) => `${l.kernel.offset}u + (${kh} * ${k}u + ${kw}) * ${input.c * output.c}u`,
+    inStride: output.c,
+    outStride: 1,
+    store: (o, oc, acc) => `y[${o}] = max(${acc} + params[${l.bias.offset}u + ${oc}], 0.0);`,
+  }, tuning);
 }
 
 function maxPool(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "maxPool" }>): Kernel {
@@ -162,27 +139,24 @@ function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>)
 function dense(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dense" }>): Kernel {
   const n = l.input.c;
   const m = l.output.c;
-  const cb = channelBlock(m);
-  const type = cb === 4 ? "vec4<f32>" : "f32";
-  const out = l.activation === "relu" ? `max(acc + bias, ${type}(0.0))` : "acc + bias";
-  return flatKernel(
-    `dense${l.index}`,
-    [
+  const relu = l.activation === "relu";
+  return matmulTile({
+    label: `dense${l.index}`,
+    bindings: [
       bind(actName(plan, l.index - 1), "x", "f32"),
       bind("params", "params", "f32"),
       bind(`act:${l.index}`, "y", "f32", true),
     ],
-    plan.batchSize * (m / cb),
-    `  let o = (i % ${m / cb}u) * ${cb}u;
-  let b = i / ${m / cb}u;
-  var acc = ${type}(0.0);
-  for (var k = 0u; k < ${n}u; k++) {
-    acc += x[b * ${n}u + k] * ${vecLoad("params", `${l.kernel.offset}u + k * ${m}u + o`, cb)};
-  }
-  let bias = ${vecLoad("params", `${l.bias.offset}u + o`, cb)};
-  let out = ${out};
-  ${vecStore("y", "i * " + cb + "u", cb, "out")}`,
-  );
+    m: plan.batchSize,
+    n: m,
+    r: n,
+    a: { array: "x", base: (b) => `${b} * ${n}u`, stride: 1 },
+    b: { array: "params", base: (o) => `${l.kernel.offset}u + ${o}`, stride: m },
+    store: (b, o, acc) => {
+      const value = `${acc} + params[${l.bias.offset}u + ${o}]`;
+      return `y[${b} * ${m}u + ${o}] = ${relu ? `max(${value}, 0.0)` : value};`;
+    },
+  });
 }
 
 /**
@@ -246,10 +220,14 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 }
 
 /** The forward kernels of one step, in dispatch order (loss kernel last). */
-export function forwardKernels(plan: TrainingPlan, stride: number): Kernel[] {
+export function forwardKernels(
+  plan: TrainingPlan,
+  stride: number,
+  tuning: Tuning = "gpu",
+): Kernel[] {
   const kernels = [gather(plan, stride)];
   for (const l of plan.layers) {
-    if (l.kind === "conv2d") kernels.push(conv(plan, l));
+    if (l.kind === "conv2d") kernels.push(conv(plan, l, tuning));
     else if (l.kind === "maxPool") kernels.push(maxPool(plan, l));
     else if (l.kind === "dropout") kernels.push(dropout(plan, l));
     else if (l.kind === "dense") kernels.push(dense(plan, l));

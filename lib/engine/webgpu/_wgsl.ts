@@ -26,6 +26,8 @@ export interface Kernel {
   bindings: KernelBinding[];
   /** Workgroups to dispatch, `[x, y]`. */
   groups: [number, number];
+  /** f32 elements of the shared `scratch` buffer this kernel needs (split reductions). */
+  scratch?: number;
 }
 
 /** A binding helper: `bind("act:2", "x", "f32")` (read-only unless `write`). */
@@ -47,8 +49,8 @@ function declarations(bindings: KernelBinding[]): string {
 }
 
 /** Workgroups for `threads` flat threads, folded into 2-D past the per-dimension limit. */
-export function flatGroups(threads: number): [number, number] {
-  const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
+export function flatGroups(threads: number, workgroup = WORKGROUP): [number, number] {
+  const groups = Math.max(1, Math.ceil(threads / workgroup));
   const x = Math.min(groups, MAX_GROUPS);
   return [x, Math.ceil(groups / x)];
 }
@@ -63,16 +65,41 @@ export function flatKernel(
   threads: number,
   body: string,
   prelude = "",
+  workgroup = WORKGROUP,
 ): Kernel {
   const code = `${declarations(bindings)}
 ${prelude}
-@compute @workgroup_size(${WORKGROUP})
+@compute @workgroup_size(${workgroup})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>) {
-  let i = gid.x + gid.y * ng.x * ${WORKGROUP}u;
+  let i = gid.x + gid.y * ng.x * ${workgroup}u;
   if (i >= ${threads}u) { return; }
 ${body}
 }`;
-  return { label, code, bindings, groups: flatGroups(threads) };
+  return { label, code, bindings, groups: flatGroups(threads, workgroup) };
+}
+
+/**
+ * A kernel of `groups` workgroups of `lanes` invocations: `body` runs with the workgroup
+ * index `g` and the lane `lane` (u32). Values computed from `g` alone are uniform across a
+ * workgroup, and llvmpipe loads a uniform address once for all lanes instead of once per
+ * lane — the point of this shape.
+ */
+export function laneKernel(
+  label: string,
+  bindings: KernelBinding[],
+  groups: number,
+  body: string,
+  lanes = 8,
+): Kernel {
+  const code = `${declarations(bindings)}
+@compute @workgroup_size(${lanes})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>,
+        @builtin(local_invocation_index) lane: u32) {
+  let g = wid.x + wid.y * ng.x;
+  if (g >= ${groups}u) { return; }
+${body}
+}`;
+  return { label, code, bindings, groups: flatGroups(groups * lanes, lanes) };
 }
 
 /** A kernel of one workgroup whose `main` is given whole (for reductions). */

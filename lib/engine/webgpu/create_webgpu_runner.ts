@@ -14,6 +14,7 @@ import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts"
 import { runCompiledEpoch } from "../compiled_epoch.ts";
 import { loadTrainingState, optimizerSpecOf, writeTrainingState } from "../tfjs_state.ts";
 import { WebGpuExecutor } from "./executor.ts";
+import type { Tuning } from "./_tiles.ts";
 
 /** Options of {@linkcode createWebGpuEngineRunner}. */
 export interface WebGpuRunnerOptions {
@@ -21,13 +22,21 @@ export interface WebGpuRunnerOptions {
   device?: GPUDevice;
   /** The architecture to compile, when it is not the registered `input.arch` (tests). */
   architecture?: Architecture;
+  /** Kernel shapes for a software adapter or a GPU. @default from the adapter */
+  tuning?: Tuning;
 }
 
 /**
  * The GPU device the engine uses: the one given, tfjs' own when the active backend is
  * `webgpu` (one device, one queue), else a fresh device with the adapter's binding limits.
  *
+ * @param given A device to use as is.
+ * @returns The device.
  * @throws {Error} when this runtime has no WebGPU adapter.
+ * @example
+ * ```ts ignore
+ * const device = await engineDevice();
+ * ```
  */
 export async function engineDevice(given?: GPUDevice): Promise<GPUDevice> {
   if (given) return given;
@@ -77,6 +86,7 @@ export async function createWebGpuEngineRunner(
     batchSize: input.batchSize,
     optimizer: spec,
     train: input.train,
+    tuning: options.tuning,
   });
   executor.writeState(await loadTrainingState(input.model, input.optimizer, spec, executor.plan));
   let pending = 0;

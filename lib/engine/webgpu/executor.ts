@@ -14,6 +14,8 @@ import { backwardKernels } from "./_kernels_backward.ts";
 import { forwardKernels } from "./_kernels_forward.ts";
 import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
 import type { Kernel } from "./_wgsl.ts";
+import { pipelineFor, readBuffer } from "./_gpu_io.ts";
+import { type Tuning, tuningOf } from "./_tiles.ts";
 
 const STORAGE = GPUBufferUsage.STORAGE;
 const COPY = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -23,10 +25,8 @@ function upload(queue: GPUQueue, buffer: GPUBuffer, offset: number, view: ArrayB
   queue.writeBuffer(buffer, offset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
 }
 
-/** Pipelines per device and WGSL source: a second runner on one device compiles nothing. */
-const PIPELINES = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-interface Dispatch {
+/** One recorded dispatch of a step: pipeline, bind group and workgroup counts. */
+export interface Dispatch {
   label: string;
   pipeline: GPUComputePipeline;
   group: GPUBindGroup;
@@ -42,9 +42,22 @@ export interface ExecutorInput {
   optimizer: OptimizerSpec;
   /** The training split, uploaded once as bytes. */
   train: MnistSplit;
+  /** Kernel shapes for a software adapter or a GPU. @default from the adapter */
+  tuning?: Tuning;
 }
 
-/** A compiled training step on one GPU device. */
+/**
+ * A compiled training step on one GPU device.
+ *
+ * @example
+ * ```ts ignore
+ * const executor = new WebGpuExecutor({ device, arch: "cnn-deep", batchSize: 64, optimizer, train });
+ * executor.writeState(await loadTrainingState(model, tfOptimizer, optimizer, executor.plan));
+ * executor.beginEpoch(order, seed);
+ * executor.step(64, true);
+ * const [lossSum, correct] = await executor.readSums();
+ * ```
+ */
 export class WebGpuExecutor {
   /** The full-batch plan (its buffer sizes are the allocation). */
   readonly plan: TrainingPlan;
@@ -52,6 +65,7 @@ export class WebGpuExecutor {
   readonly #buffers = new Map<string, GPUBuffer>();
   readonly #programs = new Map<number, Dispatch[]>();
   readonly #input: ExecutorInput;
+  readonly #tuning: Tuning;
   #staging: GPUBuffer | null = null;
 
   /**
@@ -63,6 +77,7 @@ export class WebGpuExecutor {
   constructor(input: ExecutorInput) {
     this.#input = input;
     this.device = input.device;
+    this.#tuning = input.tuning ?? tuningOf(input.device);
     this.plan = planTraining(input.arch, Math.min(input.batchSize, input.train.count));
     const limit = this.device.limits.maxStorageBufferBindingSize;
     const n = input.train.count;
@@ -78,7 +93,16 @@ export class WebGpuExecutor {
         { length: slotCount(input.optimizer) },
         (_, k) => [`slot${k}`, this.plan.paramCount * 4] as [string, number],
       ),
-      ...this.plan.buffers.map((b) => [b.name, b.elements * 4] as [string, number]),
+      // Dropout masks are recomputed from their hash in the backward pass, not stored.
+      ...this.plan.buffers.filter((b) => b.kind !== "dropoutMask")
+        .map((b) => [b.name, b.elements * 4] as [string, number]),
+      [
+        "scratch",
+        4 * Math.max(
+          1,
+          ...this.#sizes().flatMap((size) => this.#kernels(size).map((k) => k.scratch ?? 0)),
+        ),
+      ],
     ];
     for (const [name, bytes] of sizes) {
       if (bytes > limit) {
@@ -101,9 +125,23 @@ export class WebGpuExecutor {
       Uint32Array.from(input.train.labels),
     );
     upload(this.device.queue, this.#buffer("scalars"), 0, new Float32Array([0, 0, 1, 1]));
-    this.#program(this.plan.batchSize);
-    const tail = n % this.plan.batchSize;
-    if (tail > 0) this.#program(tail);
+    for (const size of this.#sizes()) this.program(size);
+  }
+
+  /** The step sizes of an epoch: the batch, and the tail when the split does not divide. */
+  #sizes(): number[] {
+    const tail = this.#input.train.count % this.plan.batchSize;
+    return tail > 0 ? [this.plan.batchSize, tail] : [this.plan.batchSize];
+  }
+
+  /** The kernels of a step of `size` samples, in dispatch order. */
+  #kernels(size: number): Kernel[] {
+    const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
+    return [
+      ...forwardKernels(plan, this.plan.batchSize, this.#tuning),
+      ...backwardKernels(plan, this.#tuning),
+      ...updateKernels(this.#input.optimizer, plan.paramCount),
+    ];
   }
 
   #buffer(name: string): GPUBuffer {
@@ -112,42 +150,12 @@ export class WebGpuExecutor {
     return buffer;
   }
 
-  #pipeline(kernel: Kernel): GPUComputePipeline {
-    let cache = PIPELINES.get(this.device);
-    if (!cache) PIPELINES.set(this.device, cache = new Map());
-    let pipeline = cache.get(kernel.code);
-    if (pipeline) return pipeline;
-    const layout = this.device.createBindGroupLayout({
-      entries: kernel.bindings.map((b, binding) => ({
-        binding,
-        visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: b.write ? "storage" : "read-only-storage" } as const,
-      })),
-    });
-    pipeline = this.device.createComputePipeline({
-      label: kernel.label,
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: {
-        module: this.device.createShaderModule({ code: kernel.code, label: kernel.label }),
-        entryPoint: "main",
-      },
-    });
-    cache.set(kernel.code, pipeline);
-    return pipeline;
-  }
-
   /** The dispatches of a step of `size` samples, compiled and bound on first use. */
-  #program(size: number): Dispatch[] {
+  program(size: number): Dispatch[] {
     let program = this.#programs.get(size);
     if (program) return program;
-    const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
-    const kernels = [
-      ...forwardKernels(plan, this.plan.batchSize),
-      ...backwardKernels(plan),
-      ...updateKernels(this.#input.optimizer, plan.paramCount),
-    ];
-    program = kernels.map((kernel) => {
-      const pipeline = this.#pipeline(kernel);
+    program = this.#kernels(size).map((kernel) => {
+      const pipeline = pipelineFor(this.device, kernel);
       const group = this.device.createBindGroup({
         label: kernel.label,
         layout: pipeline.getBindGroupLayout(0),
@@ -164,7 +172,7 @@ export class WebGpuExecutor {
 
   /** Dispatches per full-batch step (for the counters and the docs). */
   get dispatchesPerStep(): number {
-    return this.#program(this.plan.batchSize).length;
+    return this.program(this.plan.batchSize).length;
   }
 
   /** Starts an epoch: uploads its permutation and dropout seed, zeroes the sums and step. */
@@ -180,7 +188,7 @@ export class WebGpuExecutor {
    * With `readback` the step also copies the running sums for {@linkcode readSums}.
    */
   step(size: number, readback = false): void {
-    const program = this.#program(size);
+    const program = this.program(size);
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const d of program) {
@@ -193,27 +201,6 @@ export class WebGpuExecutor {
       encoder.copyBufferToBuffer(this.#buffer("scalars"), 0, this.#stagingBuffer(16), 0, 16);
     }
     this.device.queue.submit([encoder.finish()]);
-  }
-
-  /**
-   * Runs one step of `size` samples kernel by kernel, each in its own submit awaited to
-   * completion, and returns each kernel's wall time (for the bench's profile; slow).
-   */
-  async profileStep(size: number): Promise<{ kernel: string; ms: number }[]> {
-    const times = [];
-    for (const d of this.#program(size)) {
-      const start = performance.now();
-      const encoder = this.device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.group);
-      pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
-      pass.end();
-      this.device.queue.submit([encoder.finish()]);
-      await this.device.queue.onSubmittedWorkDone();
-      times.push({ kernel: d.label, ms: performance.now() - start });
-    }
-    return times;
   }
 
   #stagingBuffer(bytes: number): GPUBuffer {
@@ -246,20 +233,8 @@ export class WebGpuExecutor {
   }
 
   /** Reads a named buffer back (e.g. `params`, `grads`, `act:3`), for sync and tests. */
-  async read(name: string, bytes?: number): Promise<Float32Array<ArrayBuffer>> {
-    const source = this.#buffer(name);
-    const size = bytes ?? source.size;
-    const staging = this.device.createBuffer({
-      size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(source, 0, staging, 0, size);
-    this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const values = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return values;
+  read(name: string, bytes?: number): Promise<Float32Array<ArrayBuffer>> {
+    return readBuffer(this.device, this.#buffer(name), bytes);
   }
 
   /** Downloads parameters and optimizer state. */

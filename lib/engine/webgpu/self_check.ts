@@ -9,12 +9,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../models/architecture.ts";
-import { buildModel } from "../../models/build_model.ts";
 import { mulberry32 } from "../../random.ts";
-import { createTfjsRunner } from "../../train/tfjs_runner.ts";
-import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
 import type { MnistSplit } from "../../data/types.ts";
-import { createWebGpuEngineRunner } from "./create_webgpu_runner.ts";
+import { engineParity } from "./engine_parity.ts";
 
 /** Largest relative difference the check accepts. */
 export const SELF_CHECK_TOLERANCE = 1e-3;
@@ -44,48 +41,6 @@ function tinySplit(count: number): MnistSplit {
   return { images, labels, count };
 }
 
-async function trainTiny(
-  make: (input: EpochRunnerInput) => Promise<EpochRunner> | EpochRunner,
-  optimizer: "adam" | "rmsprop",
-): Promise<{ loss: number; weights: Float32Array[] }> {
-  const model = buildModel(TINY, { seed: 7 });
-  const opt = optimizer === "adam"
-    ? tf.train.adam(0.01, 0.9, 0.999, 1e-7)
-    : tf.train.rmsprop(0.01, 0.9, 0, 1e-7);
-  const input = { arch: TINY.name, model, optimizer: opt, train: tinySplit(10), batchSize: 4 };
-  const runner = await make(input);
-  try {
-    const result = await runner.runEpoch({
-      epoch: 1,
-      epochs: 1,
-      random: mulberry32(5),
-      progressUpdates: 1,
-    });
-    await runner.sync();
-    const weights = await Promise.all(
-      model.trainableWeights.map(async (w) =>
-        Float32Array.from(await w.read().data() as Float32Array)
-      ),
-    );
-    return { loss: result.aborted ? NaN : result.loss, weights };
-  } finally {
-    runner.dispose();
-    opt.dispose();
-    model.dispose();
-  }
-}
-
-function relative(a: Float32Array, e: Float32Array): number {
-  let diff = 0;
-  let ref = 0;
-  for (let i = 0; i < e.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - e[i]!));
-    ref = Math.max(ref, Math.abs(e[i]!));
-    if (Number.isNaN(a[i]!)) return NaN;
-  }
-  return ref === 0 ? diff : diff / ref;
-}
-
 /** The check's outcome: the worst relative difference, and why it failed if it did. */
 export interface SelfCheckResult {
   ok: boolean;
@@ -104,27 +59,30 @@ export interface SelfCheckResult {
  * ```
  */
 export async function runSelfCheck(device?: GPUDevice): Promise<SelfCheckResult> {
+  // The reference runs on the active backend; with none chosen yet (`deno task devices`),
+  // on cpu rather than on whichever registered backend tfjs would start by priority.
+  if (!(tf.engine() as unknown as { backendName: string | null }).backendName) {
+    await tf.setBackend("cpu");
+  }
   let worst = 0;
   for (const optimizer of ["rmsprop", "adam"] as const) {
-    const expected = await trainTiny(createTfjsRunner, optimizer);
-    const actual = await trainTiny(
-      (input) => createWebGpuEngineRunner(input, { device, architecture: TINY }),
+    const parity = await engineParity({
+      arch: TINY,
+      batchSize: 4,
+      train: tinySplit(10),
       optimizer,
-    );
-    const errors = [
-      Math.abs(actual.loss - expected.loss) / Math.abs(expected.loss),
-      ...actual.weights.map((w, i) => relative(w, expected.weights[i]!)),
-    ];
-    for (const e of errors) {
-      if (!(e <= SELF_CHECK_TOLERANCE)) {
-        return {
-          ok: false,
-          maxRelativeError: e,
-          reason: `the engine's ${optimizer} step differs from the tfjs path by ${e} (relative)`,
-        };
-      }
-      worst = Math.max(worst, e);
+      device,
+    });
+    const e = parity.maxRelativeError;
+    if (!(e <= SELF_CHECK_TOLERANCE)) {
+      return {
+        ok: false,
+        maxRelativeError: e,
+        reason:
+          `the engine's ${optimizer} steps differ from the tfjs path by ${e} (relative, ${parity.worst})`,
+      };
     }
+    worst = Math.max(worst, e);
   }
   return { ok: true, maxRelativeError: worst };
 }

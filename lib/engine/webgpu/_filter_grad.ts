@@ -1,0 +1,253 @@
+/**
+ * The conv filter gradient, in two shapes. For llvmpipe, where buffer loads, not
+ * multiply-adds, are the cost (`filterGradRows`): each thread owns one kernel row `kh`,
+ * every `kw`, and a block of input × output channels, and walks each output row keeping the
+ * last `k` input columns in registers, so each step loads one input column and one gradient
+ * pixel for `k · ci · co` multiply-adds; when that leaves too few threads to keep every core
+ * busy (the first conv has one input channel), the batch is split across threads and a
+ * second dispatch sums the partials. For GPUs (`filterGradTile`): many threads, each a
+ * 4 × 4 block of input × output channels at one kernel tap.
+ *
+ * @module
+ */
+import type { Shape3 } from "../plan.ts";
+import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { CPU_ACCUMULATORS, CPU_FMAS } from "./_tiles.ts";
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** What the filter-gradient kernels need. */
+export interface FilterGradSpec {
+  label: string;
+  /** x (the conv input), dy (the conv output's gradient) and grads (written), in that order. */
+  bindings: KernelBinding[];
+  batch: number;
+  input: Shape3;
+  output: Shape3;
+  k: number;
+  pad: number;
+  kernelOffset: number;
+  biasOffset: number;
+}
+
+/** Threads that keep two 8-lane llvmpipe cores busy with room for imbalance. */
+const MIN_THREADS = 32;
+/**
+ * Threads for a GPU: without a split, cnn-deep's second conv at batch 1024 would have
+ * 1,152 threads each summing 124k products.
+ */
+const GPU_MIN_THREADS = 32_768;
+
+/**
+ * The filter and bias gradient of a conv as one or two kernels (the second sums a split
+ * batch's partials, kept in the executor's `scratch` buffer).
+ */
+export function filterGradRows(spec: FilterGradSpec): Kernel[] {
+  const { input: s, output: o, k, pad, batch } = spec;
+  const tci = s.c % 8 === 0 ? 8 : s.c % 4 === 0 ? 4 : 1;
+  let tco = 1;
+  for (let c = o.c; c > 1; c--) {
+    if (o.c % c === 0 && k * tci * c <= CPU_FMAS && k * tci * c <= 2 * CPU_ACCUMULATORS) {
+      tco = c;
+      break;
+    }
+  }
+  const ciTiles = s.c / tci;
+  const coTiles = o.c / tco;
+  const base = k * ciTiles * coTiles;
+  const sp = splitFor(spec, base, MIN_THREADS);
+  const ins = range(tci);
+  const outs = range(tco);
+  const kws = range(k);
+  const masked = pad > 0;
+  const load = (kw: number, a: number, iw: string) => {
+    const index = `(xrow + u32(clamp(${iw}, 0, ${s.w - 1}))) * ${s.c}u + ci0 + ${a}u`;
+    return masked
+      ? `w${kw}_${a} = select(0.0, x[${index}], ${iw} >= 0 && ${iw} < ${s.w});`
+      : `w${kw}_${a} = x[${index}];`;
+  };
+  const at = (kw: number, a: number, c: number) =>
+    target(spec, sp, `((kh * ${k}u + ${kw}u) * ${s.c}u + ci0 + ${a}u) * ${o.c}u + co0 + ${c}u`);
+  const body = `${biasThreads(spec, sp, base * sp.split)}
+  let co0 = (i % ${coTiles}u) * ${tco}u;
+  var t = i / ${coTiles}u;
+  let ci0 = (t % ${ciTiles}u) * ${tci}u;
+  t = t / ${ciTiles}u;
+  let kh = t % ${k}u;
+  let sp = t / ${k}u;
+${
+    kws.flatMap((kw) => ins.flatMap((a) => outs.map((c) => `  var a${kw}_${a}_${c} = 0.0;`))).join(
+      "\n",
+    )
+  }
+${kws.flatMap((kw) => ins.map((a) => `  var w${kw}_${a} = 0.0;`)).join("\n")}
+  for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
+    for (var oh = 0u; oh < ${o.h}u; oh++) {
+      let ih = i32(oh + kh) - ${pad};
+      if (ih < 0 || ih >= ${s.h}) { continue; }
+      let xrow = (b * ${s.h}u + u32(ih)) * ${s.w}u;
+      let yrow = (b * ${o.h}u + oh) * ${o.w}u;
+${
+    kws.slice(0, -1).flatMap((kw) => ins.map((a) => `      ${load(kw, a, `${kw - pad}`)}`)).join(
+      "\n",
+    )
+  }
+      for (var ow = 0u; ow < ${o.w}u; ow++) {
+        let iw = i32(ow) + ${k - 1 - pad};
+${ins.map((a) => `        ${load(k - 1, a, "iw")}`).join("\n")}
+        let y = (yrow + ow) * ${o.c}u + co0;
+${outs.map((c) => `        let d${c} = dy[y + ${c}u];`).join("\n")}
+${
+    kws.flatMap((kw) =>
+      ins.flatMap((a) =>
+        outs.map((c) => `        a${kw}_${a}_${c} = fma(w${kw}_${a}, d${c}, a${kw}_${a}_${c});`)
+      )
+    ).join("\n")
+  }
+${
+    kws.slice(0, -1).flatMap((kw) => ins.map((a) => `        w${kw}_${a} = w${kw + 1}_${a};`)).join(
+      "\n",
+    )
+  }
+      }
+    }
+  }
+${
+    kws.flatMap((kw) =>
+      ins.flatMap((a) => outs.map((c) => `  ${at(kw, a, c)} = a${kw}_${a}_${c};`))
+    ).join("\n")
+  }`;
+  return finish(spec, sp, base * sp.split, body, 8);
+}
+
+/**
+ * How a filter gradient splits the batch over `split` groups of threads (each covering
+ * `per` images) so there are at least `minThreads` threads; with `split > 1` each group
+ * writes partial sums to `scratch` and a second kernel adds them up.
+ */
+interface Split {
+  split: number;
+  per: number;
+  /** Kernel and bias elements (the bias follows the kernel in the packed layout). */
+  size: number;
+}
+
+function splitFor(spec: FilterGradSpec, baseThreads: number, minThreads: number): Split {
+  const split = Math.min(spec.batch, Math.max(1, Math.ceil(minThreads / baseThreads)));
+  const size = spec.k * spec.k * spec.input.c * spec.output.c + spec.output.c;
+  if (spec.biasOffset !== spec.kernelOffset + size - spec.output.c) {
+    throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
+  }
+  return { split, per: Math.ceil(spec.batch / split), size };
+}
+
+/** WGSL address of element `index` of the kernel + bias gradient, for split group `sp`. */
+function target(spec: FilterGradSpec, s: Split, index: string): string {
+  return s.split === 1
+    ? `grads[${spec.kernelOffset}u + ${index}]`
+    : `scratch[sp * ${s.size}u + ${index}]`;
+}
+
+/**
+ * WGSL for the threads from `first` on: each sums one output channel of `dy` over its split
+ * group's images into the bias gradient (or its partial), then returns.
+ */
+function biasThreads(spec: FilterGradSpec, s: Split, first: number): string {
+  const o = spec.output;
+  const pixels = o.h * o.w;
+  return `  if (i >= ${first}u) {
+    let co = (i - ${first}u) % ${o.c}u;
+    let sp = (i - ${first}u) / ${o.c}u;
+    var sum = 0.0;
+    let end = min(${spec.batch}u, sp * ${s.per}u + ${s.per}u) * ${pixels}u;
+    for (var p = sp * ${s.per * pixels}u; p < end; p++) { sum += dy[p * ${o.c}u + co]; }
+    ${target(spec, s, `${s.size - o.c}u + co`)} = sum;
+    return;
+  }`;
+}
+
+/** The main kernel's bindings plus, for a split, the scratch buffer and the sum kernel. */
+function finish(
+  spec: FilterGradSpec,
+  s: Split,
+  threads: number,
+  body: string,
+  workgroup: number,
+): Kernel[] {
+  const bindings = s.split === 1
+    ? spec.bindings
+    : [...spec.bindings, bind("scratch", "scratch", "f32", true)];
+  const main = flatKernel(
+    spec.label,
+    bindings,
+    threads + spec.output.c * s.split,
+    body,
+    "",
+    workgroup,
+  );
+  if (s.split === 1) return [main];
+  const reduce = flatKernel(
+    `${spec.label}_sum`,
+    [bind("scratch", "scratch", "f32"), spec.bindings[2]!],
+    s.size,
+    `  var sum = 0.0;
+  for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
+  grads[${spec.kernelOffset}u + i] = sum;`,
+  );
+  return [{ ...main, scratch: s.split * s.size }, reduce];
+}
+
+/**
+ * The filter gradient dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh + kh − pad, ow + kw − pad, ci]
+ * · dy[b, oh, ow, co], each thread a tile of input × output channels, then one thread per
+ * output channel for the bias gradient Σ dy. Writes into `grads` at the given offsets.
+ */
+export function filterGradTile(spec: FilterGradSpec): Kernel[] {
+  const { input: s, output: o, k, pad, batch } = spec;
+  const tci = s.c % 4 === 0 ? 4 : 1;
+  const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
+  const ciTiles = s.c / tci;
+  const coTiles = o.c / tco;
+  const base = k * k * ciTiles * coTiles;
+  const sp = splitFor(spec, base, GPU_MIN_THREADS);
+  const ins = range(tci);
+  const outs = range(tco);
+  const body = `${biasThreads(spec, sp, base * sp.split)}
+  let co0 = (i % ${coTiles}u) * ${tco}u;
+  var t = i / ${coTiles}u;
+  let ci0 = (t % ${ciTiles}u) * ${tci}u;
+  t = t / ${ciTiles}u;
+  let kw = t % ${k}u;
+  t = t / ${k}u;
+  let kh = t % ${k}u;
+  let sp = t / ${k}u;
+  let oh0 = u32(max(0, ${pad} - i32(kh)));
+  let oh1 = u32(min(${o.h}, ${s.h + pad} - i32(kh)));
+  let ow0 = u32(max(0, ${pad} - i32(kw)));
+  let ow1 = u32(min(${o.w}, ${s.w + pad} - i32(kw)));
+${ins.flatMap((a) => outs.map((c) => `  var a_${a}_${c} = 0.0;`)).join("\n")}
+  for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
+    for (var oh = oh0; oh < oh1; oh++) {
+      var xi = ((b * ${s.h}u + oh + kh - ${pad}u) * ${s.w}u + ow0 + kw - ${pad}u) * ${s.c}u + ci0;
+      var yi = ((b * ${o.h}u + oh) * ${o.w}u + ow0) * ${o.c}u + co0;
+      for (var ow = ow0; ow < ow1; ow++) {
+${ins.map((a) => `        let x${a} = x[xi + ${a}u];`).join("\n")}
+${outs.map((c) => `        let y${c} = dy[yi + ${c}u];`).join("\n")}
+${
+    ins.flatMap((a) => outs.map((c) => `        a_${a}_${c} = fma(x${a}, y${c}, a_${a}_${c});`))
+      .join("\n")
+  }
+        xi += ${s.c}u;
+        yi += ${o.c}u;
+      }
+    }
+  }
+  let wi = ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
+${
+    ins.flatMap((a) =>
+      outs.map((c) => `  ${target(spec, sp, `wi + ${a * o.c + c}u`)} = a_${a}_${c};`)
+    )
+      .join("\n")
+  }`;
+  return finish(spec, sp, base * sp.split, body, 64);
+}

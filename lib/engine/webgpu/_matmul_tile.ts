@@ -1,0 +1,71 @@
+/**
+ * The register-tiled matrix product of the dense layers (forward, input and weight
+ * gradients): each thread computes a 4 × 4 block, so each loaded value feeds four
+ * multiply-adds.
+ *
+ * @module
+ */
+import { flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** A matrix operand: element (row, r) of A or (r, col) of B at `base(row|col) + r·stride`. */
+export interface Operand {
+  array: string;
+  base: (index: string) => string;
+  stride: number;
+}
+
+/** C[m, n] = Σ_r A(m, r)·B(r, n) for m < M, n < N, with `store(m, n, acc)` per element. */
+export interface MatmulTile {
+  label: string;
+  bindings: KernelBinding[];
+  m: number;
+  n: number;
+  r: number;
+  a: Operand;
+  b: Operand;
+  /** WGSL statement storing `acc` (an f32 expression) at row `m`, column `n` (u32 exprs). */
+  store: (m: string, n: string, acc: string) => string;
+  /** Extra threads after the tiles, handed `extra` = their index (e.g. bias sums). */
+  extra?: { threads: number; body: string };
+}
+
+/** A 4 × 4-tiled matrix product kernel. */
+export function matmulTile(spec: MatmulTile): Kernel {
+  const tm = Math.min(4, spec.m);
+  const tn = Math.min(4, spec.n);
+  const colTiles = Math.ceil(spec.n / tn);
+  const tiles = Math.ceil(spec.m / tm) * colTiles;
+  const rows = range(tm);
+  const cols = range(tn);
+  const body = `  ${
+    spec.extra
+      ? `if (i >= ${tiles}u) {\n    let extra = i - ${tiles}u;\n${spec.extra.body}\n    return;\n  }`
+      : ""
+  }
+  let m0 = (i / ${colTiles}u) * ${tm}u;
+  let n0 = (i % ${colTiles}u) * ${tn}u;
+${rows.map((i) => `  let am${i} = ${spec.a.base(`min(m0 + ${i}u, ${spec.m - 1}u)`)};`).join("\n")}
+${cols.map((j) => `  let bn${j} = ${spec.b.base(`min(n0 + ${j}u, ${spec.n - 1}u)`)};`).join("\n")}
+${rows.flatMap((i) => cols.map((j) => `  var a_${i}_${j} = 0.0;`)).join("\n")}
+  for (var r = 0u; r < ${spec.r}u; r++) {
+${rows.map((i) => `    let x${i} = ${spec.a.array}[am${i} + r * ${spec.a.stride}u];`).join("\n")}
+${cols.map((j) => `    let y${j} = ${spec.b.array}[bn${j} + r * ${spec.b.stride}u];`).join("\n")}
+${
+    rows.flatMap((i) => cols.map((j) => `    a_${i}_${j} = fma(x${i}, y${j}, a_${i}_${j});`)).join(
+      "\n",
+    )
+  }
+  }
+${
+    rows.flatMap((i) =>
+      cols.map((j) =>
+        `  if (m0 + ${i}u < ${spec.m}u && n0 + ${j}u < ${spec.n}u) { ${
+          spec.store(`(m0 + ${i}u)`, `(n0 + ${j}u)`, `a_${i}_${j}`)
+        } }`
+      )
+    ).join("\n")
+  }`;
+  return flatKernel(spec.label, spec.bindings, tiles + (spec.extra?.threads ?? 0), body);
+}

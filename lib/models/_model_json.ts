@@ -1,0 +1,144 @@
+/**
+ * Checks a saved `model.json` against its architecture before tfjs builds anything: a
+ * 1.6 KB file declaring a 200,000-unit Dense layer made tfjs allocate 767 MB, and a model
+ * with 3 outputs evaluated to "accuracy 9.97 %, loss NaN" with exit 0. Each layer's
+ * size-relevant settings and each weight's shape must be the registry architecture's, so
+ * building the model costs what the architecture costs, and the declared weight bytes must
+ * equal `weights.bin`'s size.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { IMAGE_SIZE, NUM_CLASSES } from "../data/types.ts";
+import type { LayerSpec } from "./architecture.ts";
+import { getArchitecture } from "./architectures.ts";
+
+/** What tfjs needs from a checked `model.json`. */
+export interface CheckedModelJson {
+  /** The layers topology (now known to be the architecture's). */
+  modelTopology: Record<string, unknown>;
+  /** The weight specs, in file order. */
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  /** Bytes `weights.bin` must have. */
+  weightBytes: number;
+}
+
+interface Expected {
+  className: string;
+  config: Record<string, unknown>;
+  weights: number[][];
+}
+
+/** The layers and weight shapes an architecture has, derived from its declaration. */
+function expectedLayers(layers: readonly LayerSpec[]): Expected[] {
+  let [h, w, c] = [IMAGE_SIZE, IMAGE_SIZE, 1];
+  return layers.map((layer): Expected => {
+    switch (layer.type) {
+      case "conv2d": {
+        const k = layer.kernelSize;
+        const padding = layer.padding ?? "valid";
+        const weights = [[k, k, c, layer.filters], [layer.filters]];
+        if (padding === "valid") [h, w] = [h - k + 1, w - k + 1];
+        c = layer.filters;
+        return {
+          className: "Conv2D",
+          config: { filters: layer.filters, kernel_size: [k, k], strides: [1, 1], padding },
+          weights,
+        };
+      }
+      case "maxPool": {
+        const p = layer.poolSize;
+        [h, w] = [Math.floor(h / p), Math.floor(w / p)];
+        return {
+          className: "MaxPooling2D",
+          config: { pool_size: [p, p], strides: [p, p] },
+          weights: [],
+        };
+      }
+      case "dropout":
+        return { className: "Dropout", config: { rate: layer.rate }, weights: [] };
+      case "flatten":
+        [h, w, c] = [1, 1, h * w * c];
+        return { className: "Flatten", config: {}, weights: [] };
+      case "dense": {
+        const weights = [[c, layer.units], [layer.units]];
+        c = layer.units;
+        return {
+          className: "Dense",
+          config: { units: layer.units, activation: layer.activation, use_bias: true },
+          weights,
+        };
+      }
+    }
+  });
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Checks a parsed `model.json` for architecture `arch` and returns what tfjs needs.
+ *
+ * @param json The parsed file.
+ * @param arch The registry architecture named in `metadata.json`.
+ * @returns The topology, the weight specs and the byte size `weights.bin` must have.
+ * @throws {Error} with one clause saying what differs (the caller names the file).
+ */
+export function checkModelJson(json: unknown, arch: string): CheckedModelJson {
+  if (!isObject(json) || !isObject(json.modelTopology) || !Array.isArray(json.weightsManifest)) {
+    throw new Error("not a tfjs layers model (no modelTopology or weightsManifest)");
+  }
+  const config = json.modelTopology.config;
+  const layers = isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
+  if (!layers || layers.length === 0) throw new Error("the topology has no layers");
+  const first = isObject(layers[0]) && isObject(layers[0].config) ? layers[0].config : {};
+  const input = first.batch_input_shape;
+  if (!same(input, [null, IMAGE_SIZE, IMAGE_SIZE, 1])) {
+    throw new Error(`the input shape is ${JSON.stringify(input)}, not [null,28,28,1]`);
+  }
+  const last = layers.at(-1);
+  const units = isObject(last) && isObject(last.config) ? last.config.units : undefined;
+  if (units !== NUM_CLASSES) {
+    throw new Error(`the output shape is [null,${JSON.stringify(units)}], not [null,10]`);
+  }
+  const expected = expectedLayers(getArchitecture(arch).layers);
+  if (layers.length !== expected.length) {
+    throw new Error(
+      `it has ${layers.length} layers; the ${arch} architecture has ${expected.length}`,
+    );
+  }
+  expected.forEach((want, i) => {
+    const layer = layers[i] as { class_name?: unknown; config?: Record<string, unknown> };
+    if (layer.class_name !== want.className) {
+      throw new Error(`layer ${i + 1} is ${layer.class_name}; ${arch} has ${want.className} there`);
+    }
+    for (const [key, value] of Object.entries(want.config)) {
+      if (!same(layer.config?.[key], value)) {
+        throw new Error(
+          `layer ${i + 1} (${want.className}) has ${key} ${JSON.stringify(layer.config?.[key])}; ` +
+            `${arch} has ${JSON.stringify(value)}`,
+        );
+      }
+    }
+  });
+  const weightSpecs = json.weightsManifest.flatMap((group: unknown) =>
+    isObject(group) && Array.isArray(group.weights) ? group.weights : []
+  ) as tf.io.WeightsManifestEntry[];
+  const shapes = expected.flatMap((layer) => layer.weights);
+  if (weightSpecs.length !== shapes.length) {
+    throw new Error(`it lists ${weightSpecs.length} weights; ${arch} has ${shapes.length}`);
+  }
+  let weightBytes = 0;
+  weightSpecs.forEach((spec, i) => {
+    if (!isObject(spec) || spec.dtype !== "float32" || !same(spec.shape, shapes[i])) {
+      throw new Error(
+        `weight ${i + 1} (${isObject(spec) ? spec.name : "?"}) is ` +
+          `${JSON.stringify(isObject(spec) ? spec.shape : spec)}; ${arch} has ` +
+          `${JSON.stringify(shapes[i])} float32`,
+      );
+    }
+    weightBytes += 4 * shapes[i]!.reduce((a, b) => a * b, 1);
+  });
+  return { modelTopology: json.modelTopology, weightSpecs, weightBytes };
+}
