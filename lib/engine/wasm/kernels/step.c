@@ -46,6 +46,18 @@ static void barrier(int *ctl, int may_wait) {
   }
 }
 
+// A 2×2 pooling window: the output element's index (returned) and its four inputs' (`off`),
+// both as flat indices into the batch's NHWC buffers (channel 0).
+static inline long pool_window(int s, int oh, int ow, int H, int W, int C, int OH, int OW,
+                               long off[4]) {
+  long i00 = (((long)s * H + 2 * oh) * W + 2 * ow) * C;
+  off[0] = i00;
+  off[1] = i00 + C;
+  off[2] = i00 + (long)W * C;
+  off[3] = i00 + (long)W * C + C;
+  return (((long)s * OH + oh) * OW + ow) * C;
+}
+
 // ---- the ops; each runs samples [s0, s1) of the batch.
 // `first`: this is the thread's first batch chunk of the step (per-thread filter transforms
 // are made then and reused for its later chunks).
@@ -154,9 +166,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       for (int s = s0; s < s1; s++)
         for (int oh = 0; oh < OH; oh++)
           for (int ow = 0; ow < OW; ow++) {
-            long o = (((long)s * OH + oh) * OW + ow) * C;
-            long i00 = (((long)s * H + 2 * oh) * W + 2 * ow) * C;
-            long off[4] = {i00, i00 + C, i00 + (long)W * C, i00 + (long)W * C + C};
+            long off[4], o = pool_window(s, oh, ow, H, W, C, OH, OW, off);
             int c = 0;
             for (; c + 4 <= C; c += 4) {
               v128_t best = LD(in + off[0] + c);
@@ -200,9 +210,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           for (int j = 2 * OW * C; j < W * C; j++) di[(long)r * W * C + j] = 0.f;
         for (int oh = 0; oh < OH; oh++)
           for (int ow = 0; ow < OW; ow++) {
-            long o = (((long)s * OH + oh) * OW + ow) * C;
-            long i00 = (((long)s * H + 2 * oh) * W + 2 * ow) * C;
-            long off[4] = {i00, i00 + C, i00 + (long)W * C, i00 + (long)W * C + C};
+            long off[4], o = pool_window(s, oh, ow, H, W, C, OH, OW, off);
             int c = 0;
             for (; c + 4 <= C; c += 4) {
               v128_t v = LD(dout + o + c), bi = LD(idx + o + c);
