@@ -5,11 +5,8 @@
  * @module
  */
 import type { OptimizerSpec } from "../plan.ts";
-import { C, OP, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
+import { C, f32bits, OP, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
 import type { StepLayout } from "./_program.ts";
-
-/** The bits of a float32, as the control block's int32 words hold floats. */
-export const f32bits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0]!;
 
 /** Writes the control block, the program and the pixel table into fresh memory. */
 export function writeControl(

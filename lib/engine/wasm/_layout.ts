@@ -74,3 +74,6 @@ export function chunksFor(threads: number): number {
 
 /** Stack bytes per worker thread (the main thread uses the module's own 64 KiB stack). */
 export const STACK_BYTES = 65536;
+
+/** The bits of a float32, as the control block's and the program's int32 words hold floats. */
+export const f32bits = (x: number): number => new Int32Array(new Float32Array([x]).buffer)[0]!;

@@ -1,14 +1,14 @@
 /**
  * Lays a training plan out in the CPU engine's memory and writes its step program: one op
- * record per fused kernel call (forward, loss, backward), each run by every thread over its
- * slice of the batch. The memory is one shared `WebAssembly.Memory`; this module only
- * computes byte offsets (a bump allocator) and the op words.
+ * record per fused kernel call (forward, loss, backward), each run over one chunk of the
+ * batch at a time. The memory is one shared `WebAssembly.Memory`; this module only computes
+ * byte offsets (a bump allocator) and the op words.
  *
  * @module
  */
 import { planTraining, type Shape3, storageLayer, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
-import { CHUNK_FLOATS, chunksFor, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
+import { CHUNK_FLOATS, chunksFor, f32bits, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
 
 /** Byte offsets of everything the step touches, and the program's words. */
 export interface StepLayout {
@@ -20,6 +20,7 @@ export interface StepLayout {
   slot2: number;
   /** One gradient array per batch chunk (chunk 0's ends up holding the batch's gradient). */
   grads: number[];
+  /** One scratch area per thread (im2col patches, Winograd planes and filter transforms). */
   scratch: number[];
   /** Worker stacks (top addresses), for threads 1… */
   stacks: number[];
@@ -57,8 +58,6 @@ export function usesWinograd(l: { kernelSize: number; input: Shape3; output: Sha
   return l.kernelSize === 3 && input.c % 4 === 0 && output.c % 4 === 0 && input.c >= 16 &&
     output.c >= 16 && output.h * output.w >= 64;
 }
-const f32bits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0]!;
-
 /**
  * Computes the layout for an architecture at a batch size (tail batches reuse it with a
  * smaller `n`), `threads` threads and a dataset of `samples` images.

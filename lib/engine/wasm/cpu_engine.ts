@@ -13,8 +13,8 @@
 import process from "node:process";
 import type { Architecture } from "../../models/architecture.ts";
 import type { OptimizerSpec, TrainingPlan } from "../plan.ts";
-import { C } from "./_layout.ts";
-import { f32bits, profileOps, writeControl } from "./_control.ts";
+import { C, f32bits } from "./_layout.ts";
+import { profileOps, writeControl } from "./_control.ts";
 import { layoutStep, type StepLayout } from "./_program.ts";
 import { startWorkers } from "./_threads.ts";
 import { PLAIN_WASM_BASE64, RELAXED_WASM_BASE64 } from "./_wasm_binary.ts";
