@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { TrainingDivergedError } from "../../../lib/errors.ts";
 import { syntheticSplit, useCpu } from "../../_synthetic.ts";
 import {
   assertStatesClose,
@@ -86,6 +88,20 @@ Deno.test("wasm engine runner: an aborted signal stops before the next step", as
   });
   runner.dispose();
   assert.deepEqual(result, { aborted: true });
+});
+
+Deno.test("wasm engine runner: a diverged loss throws TrainingDivergedError", async () => {
+  await useCpu();
+  const input = runnerInput(getArchitecture("mlp"), syntheticSplit(16, 1), 8);
+  const kernel = input.model.trainableWeights[0]!.read() as tf.Variable;
+  kernel.assign(tf.fill(kernel.shape, NaN));
+  const runner = await createWasmEngineRunner(input);
+  await assert.rejects(
+    () => runner.runEpoch({ epoch: 1, epochs: 1, random: mulberry32(1), progressUpdates: 1 }),
+    TrainingDivergedError,
+  );
+  runner.dispose();
+  input.model.dispose();
 });
 
 Deno.test("wasm engine runner: cnn-deep's loss goes down over 300 steps of real MNIST", async () => {
