@@ -68,6 +68,7 @@ export {
   type CompareOptions,
   type ComparisonRow,
 } from "./lib/compare/compare_models.ts";
+export { type DeviceReport, listDevices } from "./lib/backend/list_devices.ts";
 export {
   type BackendChoice,
   type BackendName,
@@ -78,6 +79,7 @@ export {
 export {
   BackendUnavailableError,
   DatasetError,
+  GpuError,
   InterruptedError,
   ModelFileError,
   TrainingDivergedError,

@@ -79,3 +79,12 @@ export class TrainingInterruptedError extends InterruptedError {
     this.name = "TrainingInterruptedError";
   }
 }
+
+/** WebGPU reported an error (validation, out of memory, lost device); nothing was saved. */
+export class GpuError extends Error {
+  /** Creates a GPU error carrying WebGPU's own message and where it happened. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "GpuError";
+  }
+}

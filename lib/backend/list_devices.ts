@@ -6,7 +6,7 @@
  * @module
  */
 import { probeWebGpu } from "./select_backend.ts";
-import { getWasmInfo, initWasmBackend, type WasmInfo } from "./wasm/init_wasm.ts";
+import type { WasmInfo } from "./wasm/init_wasm.ts";
 import type { EngineVerdict } from "../engine/engine_verdict.ts";
 
 /** The WebGPU adapter as `deno task devices` shows it. */
@@ -71,6 +71,8 @@ export async function listDevices(options: ListDevicesOptions = {}): Promise<Dev
   };
   let wasm: WasmInfo | { missing: string };
   try {
+    // Loaded here, not at import: the wasm package registers its backend when imported.
+    const { getWasmInfo, initWasmBackend } = await import("./wasm/init_wasm.ts");
     wasm = getWasmInfo() ?? await initWasmBackend();
   } catch (error) {
     wasm = { missing: error instanceof Error ? error.message : String(error) };

@@ -88,6 +88,8 @@ async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<v
   const ok = await tf.setBackend(name).catch(() => false);
   if (!ok) throw new BackendUnavailableError(`The ${name} backend failed to initialise`);
   await tf.ready();
+  // Every WebGPU error of the session becomes a GpuError at the next readback, never garbage.
+  if (name === "webgpu") (await import("./webgpu/gpu_errors.ts")).guardWebGpuBackend(tf.backend());
   if (name === "cpu") {
     // tfjs-backend-cpu greets Node users with a banner about tfjs-node, which Deno can't use.
     (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;

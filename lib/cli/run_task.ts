@@ -9,6 +9,7 @@
 import {
   BackendUnavailableError,
   DatasetError,
+  GpuError,
   InterruptedError,
   ModelFileError,
   TrainingDivergedError,
@@ -23,6 +24,7 @@ const USER_ERRORS = [
   ModelFileError,
   TrainingDivergedError,
   InterruptedError,
+  GpuError,
 ];
 
 /** What `runTask` hands a task's `main` besides its flags. */

@@ -11,6 +11,8 @@ import type { TrainOptions } from "../train/config.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 import type { TrainResult } from "../train/types.ts";
 import type { ComparisonRow } from "./types.ts";
+import { renderMarkdownTable, renderTextTable } from "./render_table.ts";
+import { withJupyterDisplay } from "../report/_jupyter.ts";
 
 export type { ComparisonRow } from "./types.ts";
 
@@ -20,6 +22,12 @@ export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "
   archs?: string[];
   /** Seed shared by every run, so rows are comparable from run to run. @default 42 */
   seed?: number;
+  /**
+   * Save each model under `<modelsDir>/<arch>`, and reuse one saved there with the same arch,
+   * recipe, data and seed instead of training it again (as `trainCnn`'s `outDir` does).
+   * @default none (nothing saved)
+   */
+  modelsDir?: string;
   /** Called when an architecture starts training. */
   onArch?: (arch: string, index: number, total: number) => void;
   /** Called with each finished result (e.g. to write a report). */
@@ -50,7 +58,8 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
 
 /**
  * Trains every requested architecture with its seed recipe (epochs and limit may be
- * overridden for all) on the same data and backend; returns one row per architecture.
+ * overridden for all) on the same data and backend; returns one row per architecture. In a
+ * Jupyter notebook the rows show themselves as a Markdown table.
  *
  * @example Compare all four on a tenth of the data, one epoch each
  * ```ts ignore
@@ -64,7 +73,7 @@ export async function compareModels(options: CompareOptions = {}): Promise<Compa
   const config = defaultTrainConfig();
   const archs = options.archs ?? [...ARCHITECTURE_NAMES];
   archs.forEach((a) => getArchitecture(a));
-  const { archs: _archs, onArch, onResult, backend, ...shared } = options;
+  const { archs: _archs, onArch, onResult, backend, modelsDir, ...shared } = options;
   shared.seed ??= config.compareSeed;
   const data = options.data ?? await loadMnist({
     dataDir: options.dataDir ?? config.dataDir,
@@ -78,11 +87,15 @@ export async function compareModels(options: CompareOptions = {}): Promise<Compa
       ...shared,
       arch,
       data,
+      ...(modelsDir ? { outDir: `${modelsDir}/${arch}` } : {}),
       ...(index === 0 && backend ? { backend } : {}),
     });
     rows.push(comparisonRow(result));
     await onResult?.(result);
     result.model.dispose();
   }
-  return rows;
+  return withJupyterDisplay(rows, () => ({
+    "text/markdown": renderMarkdownTable(rows),
+    "text/plain": renderTextTable(rows),
+  }));
 }

@@ -9,6 +9,7 @@
 import { permutation } from "../random.ts";
 import type { EpochArgs, EpochResult } from "../train/epoch_runner.ts";
 import { progressPoint } from "../train/_progress_point.ts";
+import { type ErrorScopes, openErrorScopes } from "../backend/webgpu/gpu_errors.ts";
 
 /** What an executor offers the epoch loop. */
 export interface Stepper {
@@ -22,6 +23,12 @@ export interface Stepper {
   step(size: number, readback: boolean): void;
   /** Loss sum and correct count of the epoch so far, as of the last progress point. */
   readSums(): Promise<[number, number]>;
+  /**
+   * The GPU device, when the steps run on one: each stretch between progress points then
+   * runs inside WebGPU error scopes, and an error becomes a `GpuError` with WebGPU's message
+   * at the next progress point instead of a silently wrong epoch.
+   */
+  readonly device?: GPUDevice;
 }
 
 /**
@@ -47,16 +54,25 @@ export async function runCompiledEpoch(
   stepper.beginEpoch(permutation(count, args.random), Math.floor(args.random() * 2 ** 32));
   const every = Math.max(1, Math.floor(steps / Math.max(1, args.progressUpdates)));
   const start = performance.now();
-  for (let step = 0; step < steps; step++) {
-    if (args.signal?.aborted) return { aborted: true };
-    const done = step + 1;
-    const report = done % every === 0 || done === steps;
-    stepper.step(Math.min(batchSize, count - step * batchSize), report);
-    onStep();
-    if (!report) continue;
-    const [loss, correct] = await stepper.readSums();
-    const result = progressPoint(args, { loss, correct, done, steps, batchSize, count, start });
-    if (result) return result;
+  const { device } = stepper;
+  let scopes: ErrorScopes | undefined = device && openErrorScopes(device);
+  try {
+    for (let step = 0; step < steps; step++) {
+      if (args.signal?.aborted) return { aborted: true };
+      const done = step + 1;
+      const report = done % every === 0 || done === steps;
+      stepper.step(Math.min(batchSize, count - step * batchSize), report);
+      onStep();
+      if (!report) continue;
+      const where = `epoch ${args.epoch}, steps up to ${done}`;
+      const [[loss, correct]] = await Promise.all([stepper.readSums(), scopes?.close(where)]);
+      scopes = device && done < steps ? openErrorScopes(device) : undefined;
+      const result = progressPoint(args, { loss, correct, done, steps, batchSize, count, start });
+      if (result) return result;
+    }
+    throw new Error("unreachable: the last step always reports");
+  } finally {
+    // Keeps the device's scope stack balanced after an abort or a throw.
+    await scopes?.close("").catch(() => {});
   }
-  throw new Error("unreachable: the last step always reports");
 }

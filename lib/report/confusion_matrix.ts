@@ -6,6 +6,7 @@
  */
 import type { Evaluation } from "../evaluate/types.ts";
 import { NUM_CLASSES } from "../data/types.ts";
+import { withJupyterDisplay } from "./_jupyter.ts";
 import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
 
 /** The data of the confusion matrix view. */
@@ -23,7 +24,8 @@ export interface ConfusionMatrix {
 }
 
 /**
- * Counts true label × predicted class.
+ * Counts true label × predicted class. In a Jupyter notebook the result shows itself as the
+ * heatmap (SVG, with the text table for text-only frontends).
  *
  * @param evaluation Per-sample labels and predictions.
  * @returns Counts, recall and precision.
@@ -46,13 +48,17 @@ export function confusionMatrix(evaluation: Evaluation): ConfusionMatrix {
   const diagonal = counts.map((row, c) => row[c]!);
   const rowSums = counts.map((row) => row.reduce((a, b) => a + b, 0));
   const colSums = counts[0]!.map((_, c) => counts.reduce((sum, row) => sum + row[c]!, 0));
-  return {
+  const cm = {
     counts,
     total: evaluation.count,
     correct: diagonal.reduce((a, b) => a + b, 0),
     recall: diagonal.map((d, c) => d / rowSums[c]!),
     precision: diagonal.map((d, c) => d / colSums[c]!),
   };
+  return withJupyterDisplay(cm, async () => ({
+    "image/svg+xml": await renderConfusionMatrixSvg(cm),
+    "text/plain": formatConfusionMatrix(cm),
+  }));
 }
 
 const percent = (v: number): string => Number.isNaN(v) ? "–" : `${(v * 100).toFixed(1)}%`;

@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import { IMAGE_PIXELS, IMAGE_SIZE } from "../data/types.ts";
 import type { Raster } from "../image/raster.ts";
 import { digitGridSvg } from "./_digit_grid_svg.ts";
+import { withJupyterDisplay } from "./_jupyter.ts";
 
 /** The data of the filters view. */
 export interface FirstLayerFilters {
@@ -26,7 +27,8 @@ export interface FirstLayerFilters {
 }
 
 /**
- * Reads the first layer's weights (awaits the data, so it works on every backend).
+ * Reads the first layer's weights (awaits the data, so it works on every backend). In a
+ * Jupyter notebook the result shows itself as the grid of filters (SVG).
  *
  * @param model A layers model whose first weighted layer is Conv2D (one input channel) or
  *   Dense over the flattened 28×28 image.
@@ -53,7 +55,7 @@ export async function firstLayerFilters(
       for (let p = 0; p < out.length; p++) out[p] = data[p * count + f]!;
       return out;
     });
-    return { layer: layer.name, kind: "conv", height, width, filters };
+    return displayable({ layer: layer.name, kind: "conv", height, width, filters });
   }
   const [inputs = 0, units = 0] = kernel.shape;
   if (inputs !== IMAGE_PIXELS) {
@@ -64,7 +66,21 @@ export async function firstLayerFilters(
     for (let p = 0; p < IMAGE_PIXELS; p++) out[p] = data[p * units + u]!;
     return out;
   });
-  return { layer: layer.name, kind: "dense", height: IMAGE_SIZE, width: IMAGE_SIZE, filters };
+  return displayable({
+    layer: layer.name,
+    kind: "dense",
+    height: IMAGE_SIZE,
+    width: IMAGE_SIZE,
+    filters,
+  });
+}
+
+function displayable(view: FirstLayerFilters): FirstLayerFilters {
+  return withJupyterDisplay(view, async () => ({
+    "image/svg+xml": await renderFiltersSvg(view),
+    "text/plain": `${view.layer}: ${view.filters.length} ${view.kind} filters of ` +
+      `${view.height}×${view.width}`,
+  }));
 }
 
 /**

@@ -10,6 +10,7 @@ import type { MnistSplit } from "../data/types.ts";
 import { NUM_CLASSES } from "../data/types.ts";
 import { digitTile } from "../image/tile_grid.ts";
 import { digitGridSvg } from "./_digit_grid_svg.ts";
+import { withJupyterDisplay } from "./_jupyter.ts";
 
 /** Colour of true labels (seed 001). */
 export const TRUE_COLOR = "#1f4fd1";
@@ -45,13 +46,24 @@ export interface MisclassifiedOptions {
    * @default "index"
    */
   sort?: "index" | "confidence";
+  /**
+   * The evaluated split: given, the result shows itself in a Jupyter notebook as the grid of
+   * wrong digits (the first `limit`); without it, as text only.
+   * @default none
+   */
+  split?: MnistSplit;
+  /**
+   * How many wrong digits the notebook display draws.
+   * @default 100
+   */
+  limit?: number;
 }
 
 /**
  * Lists the samples whose prediction differs from the label.
  *
  * @param evaluation Per-sample predictions from `evaluateModel`.
- * @param options Sort order.
+ * @param options Sort order, and the split's pixels for the notebook display.
  * @returns Total and the wrong predictions.
  *
  * @example
@@ -86,7 +98,23 @@ export function misclassified(
     });
   }
   if (options.sort === "confidence") items.sort((a, b) => b.confidence - a.confidence);
-  return { total: count, items };
+  const view = { total: count, items };
+  const { split, limit = 100 } = options;
+  return withJupyterDisplay(view, async () => ({
+    ...(split ? { "image/svg+xml": await renderMisclassifiedSvg(view, split, { limit }) } : {}),
+    "text/plain": misclassifiedText(view, Math.min(limit, 20)),
+  }));
+}
+
+/** The count and the first `shown` mistakes, one per line, for text-only frontends. */
+function misclassifiedText(view: Misclassified, shown: number): string {
+  const lines = view.items.slice(0, shown).map((item) =>
+    `#${item.index}: true ${item.label} → predicted ${item.predicted} (${
+      Math.round(item.confidence * 100)
+    }%)`
+  );
+  const more = view.items.length > shown ? [`… and ${view.items.length - shown} more`] : [];
+  return [`${wrongCountText(view)} wrong`, ...lines, ...more].join("\n");
 }
 
 /**

@@ -5,8 +5,9 @@
  * @module
  */
 import type { Evaluation } from "../evaluate/types.ts";
-import { NUM_CLASSES } from "../data/types.ts";
+import { IMAGE_PIXELS, type MnistSplit, NUM_CLASSES } from "../data/types.ts";
 import { encodePng, pngDataUri } from "../image/png.ts";
+import { withJupyterDisplay } from "./_jupyter.ts";
 import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
 import { PREDICTED_COLOR, TRUE_COLOR } from "./misclassified.ts";
 
@@ -23,10 +24,13 @@ export interface Probabilities {
 }
 
 /**
- * Picks sample `index` of an evaluation.
+ * Picks sample `index` of an evaluation. In a Jupyter notebook the result shows itself as the
+ * bar chart beside the digit when `split` is given (text bars otherwise, and for text-only
+ * frontends).
  *
  * @param evaluation Per-sample probabilities.
  * @param index Sample index.
+ * @param split The evaluated split, for the digit's pixels in the notebook display.
  * @returns The sample's probability vector, label and prediction.
  * @throws {RangeError} when the index is outside the evaluation.
  *
@@ -40,17 +44,26 @@ export interface Probabilities {
  * if (view.predicted !== 7 || view.probabilities.length !== 10) throw new Error();
  * ```
  */
-export function probabilitiesOf(evaluation: Evaluation, index: number): Probabilities {
+export function probabilitiesOf(
+  evaluation: Evaluation,
+  index: number,
+  split?: MnistSplit,
+): Probabilities {
   if (!Number.isInteger(index) || index < 0 || index >= evaluation.count) {
     throw new RangeError(`Sample index must be within 0–${evaluation.count - 1}, got ${index}`);
   }
   const row = evaluation.probabilities.subarray(index * NUM_CLASSES, (index + 1) * NUM_CLASSES);
-  return {
+  const view = {
     index,
     label: evaluation.labels[index]!,
     predicted: evaluation.predictions[index]!,
     probabilities: Array.from(row),
   };
+  const pixels = split?.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
+  return withJupyterDisplay(view, async () => ({
+    ...(pixels ? { "image/svg+xml": await renderProbabilitiesSvg(view, pixels) } : {}),
+    "text/plain": formatProbabilities(view),
+  }));
 }
 
 /**

@@ -8,6 +8,8 @@ import type { MnistSplit } from "../data/types.ts";
 import { digitTile } from "../image/tile_grid.ts";
 import { mulberry32, permutation } from "../random.ts";
 import { digitGridSvg } from "./_digit_grid_svg.ts";
+import { withJupyterDisplay } from "./_jupyter.ts";
+import { samplesToTerminal } from "./terminal_views.ts";
 
 /** Which samples to show: `count` drawn with `seed`, or the inclusive range `from`–`to`. */
 export type SampleSelection =
@@ -26,7 +28,8 @@ export interface SampleGrid {
 
 /**
  * Chooses samples of a split. Random draws are without repetition and repeat exactly for one
- * seed; a range is inclusive at both ends.
+ * seed; a range is inclusive at both ends. In a Jupyter notebook the result shows itself as
+ * the labelled grid (SVG, with a plain-text grid for text-only frontends).
  *
  * @param split The split to draw from.
  * @param selection `{count, seed}` or `{from, to}`.
@@ -63,7 +66,11 @@ export function sampleGrid(split: MnistSplit, selection: SampleSelection): Sampl
     indices = Array.from(permutation(split.count, mulberry32(seed)).subarray(0, count));
     description = `${count} random samples (seed ${seed})`;
   }
-  return { indices, labels: indices.map((i) => split.labels[i]!), description };
+  const grid = { indices, labels: indices.map((i) => split.labels[i]!), description };
+  return withJupyterDisplay(grid, async () => ({
+    "image/svg+xml": await renderSampleGridSvg(grid, split),
+    "text/plain": samplesToTerminal(grid, split, { width: 120, mode: "plain" }),
+  }));
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import type { EpochLog } from "../train/types.ts";
+import { withJupyterDisplay } from "./_jupyter.ts";
 import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
 
 /** One point of a curve. */
@@ -31,6 +32,8 @@ export interface NamedHistory {
 
 /**
  * Flattens histories into curve points; validation points only where they were recorded.
+ * In a Jupyter notebook the result shows itself as the loss and accuracy curves (SVG, with
+ * each run's epoch table for text-only frontends).
  *
  * @param runs One or more named histories.
  * @returns Points, in run, epoch, metric, split order.
@@ -45,7 +48,7 @@ export interface NamedHistory {
  * ```
  */
 export function trainingHistory(runs: NamedHistory[]): HistoryPoint[] {
-  return runs.flatMap(({ run, history }) =>
+  const points = runs.flatMap(({ run, history }) =>
     history.flatMap((log) => {
       const points: HistoryPoint[] = [
         { run, epoch: log.epoch, metric: "loss", split: "train", value: log.loss },
@@ -72,6 +75,11 @@ export function trainingHistory(runs: NamedHistory[]): HistoryPoint[] {
       return points;
     })
   );
+  const names = runs.map((r) => r.run).join(", ");
+  return withJupyterDisplay(points, async () => ({
+    "image/svg+xml": await renderTrainingHistorySvg(points, `Training history: ${names}`),
+    "text/plain": runs.map((r) => `${r.run}\n${formatTrainingHistory(r.history)}`).join("\n\n"),
+  }));
 }
 
 /**

@@ -5,14 +5,23 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { imagesToTensor, labelsToTensor } from "../data/tensors.ts";
+import type * as tf from "@tensorflow/tfjs";
+import { labelsToTensor } from "../data/tensors.ts";
+import { imagesToDevice } from "./device_images.ts";
 import type { EpochRunner, EpochRunnerInput } from "./epoch_runner.ts";
 import { fitEpoch } from "./fit_epoch.ts";
 
-/** Creates the tfjs-path runner: uploads the training split once, then `fitEpoch` per epoch. */
+/**
+ * Creates the tfjs-path runner: uploads the training split once, then `fitEpoch` per epoch.
+ *
+ * @param input The model, optimizer, training split and batch size.
+ * @returns The runner (its `runEpoch` throws `GpuError` on any WebGPU error).
+ * @throws {GpuError} on webgpu when the images exceed the device's binding limit even as bytes.
+ */
 export function createTfjsRunner(input: EpochRunnerInput): EpochRunner {
-  const images = imagesToTensor(input.train);
+  // On webgpu the images stay bytes on the device (see imagesToDevice: full MNIST as
+  // float32 exceeds a 128 MiB binding limit).
+  const images = imagesToDevice(input.train);
   const labels = labelsToTensor(input.train) as tf.Tensor1D;
   return {
     engine: "tfjs",
@@ -26,6 +35,9 @@ export function createTfjsRunner(input: EpochRunnerInput): EpochRunner {
         batchSize: input.batchSize,
       }),
     sync: () => Promise.resolve(),
-    dispose: () => tf.dispose([images, labels]),
+    dispose: () => {
+      images.dispose();
+      labels.dispose();
+    },
   };
 }

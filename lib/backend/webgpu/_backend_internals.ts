@@ -53,6 +53,7 @@ export interface WebGpuBackendInternals {
   endComputePassEncoder(): void;
   submitQueue(): void;
   uploadToGPU(dataId: object): void;
+  read(dataId: object): Promise<unknown>;
   refCount(dataId: object): number;
   disposeData(dataId: object, force?: boolean): boolean;
   runWebGPUProgram(
@@ -90,4 +91,16 @@ export function gpuBufferOf(backend: WebGpuBackendInternals, dataId: object): GP
 export function invalidateCpuCopy(backend: WebGpuBackendInternals, dataId: object): void {
   const data = backend.tensorMap.get(dataId);
   if (data) data.values = null;
+  writes.set(dataId, (writes.get(dataId) ?? 0) + 1);
+}
+
+const writes = new WeakMap<object, number>();
+
+/**
+ * How many times a tensor's buffer was rewritten outside tfjs. A `data()` that was in flight
+ * across a rewrite caches the values it copied before it, so the read guard compares this
+ * count before and after each readback (`gpu_errors.ts`).
+ */
+export function writeCount(dataId: object): number {
+  return writes.get(dataId) ?? 0;
 }

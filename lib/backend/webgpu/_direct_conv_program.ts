@@ -22,6 +22,11 @@ export interface DirectConvPlan extends DirectConvShape {
   /** vec4 groups of output channels per thread (divides outChannels / 4). */
   coGroups: number;
   workgroupSize: number;
+  /**
+   * `W` is a layer filter `[kh, kw, out, in]` read flipped and transposed (the input
+   * gradient), four scalar loads per vec4, instead of a prepared `[kh, kw, in, out]`.
+   */
+  flipped?: boolean;
 }
 
 /**
@@ -72,7 +77,7 @@ export class DirectConvProgram implements WebGpuProgram {
   constructor(readonly plan: DirectConvPlan) {
     const p = plan;
     this.outputShape = [p.batch, p.outHeight, p.outWidth, p.outChannels];
-    this.variableComponents = [p.inChannels % 4 === 0 ? 4 : 1, 4];
+    this.variableComponents = [p.inChannels % 4 === 0 ? 4 : 1, p.flipped ? 1 : 4];
     const threads = p.batch * p.outHeight * Math.ceil(p.outWidth / p.colBlock) *
       (p.outChannels / 4 / p.coGroups);
     this.workgroupSize = [p.workgroupSize, 1, 1];
@@ -113,10 +118,22 @@ export class DirectConvProgram implements WebGpuProgram {
           const wIdx = `((ky * ${p.filterWidth} + ${kx}) * ${p.inChannels} + c${
             vec ? " * 4" : ""
           } + ${l}) * ${n4} + ng + ${g * ng}`;
+          // Flipped: element [ky, kx, c, n] is w[kh−1−ky, kw−1−kx, n, c] of the layer filter,
+          // whose 4 consecutive n lie inChannels apart.
+          const fIdx = `(((${p.filterHeight - 1} - ky) * ${p.filterWidth} + ${
+            p.filterWidth - 1 - kx
+          }) * ${p.outChannels} + (ng + ${g * ng}) * 4) * ${p.inChannels} + c${
+            vec ? " * 4" : ""
+          } + ${l}`;
+          const load = p.flipped
+            ? `let f = ${fIdx}; let w = vec4<f32>(W[f], W[f + ${p.inChannels}], W[f + ${
+              2 * p.inChannels
+            }], W[f + ${3 * p.inChannels}]);`
+            : `let w = W[${wIdx}];`;
           const fmas = outs.map((o) =>
             `a${o}_${g} = fma(vec4<f32>(v${o + kx}${lane}), w, a${o}_${g});`
           );
-          body.push(`{ let w = W[${wIdx}];\n${fmas.join("\n")} }`);
+          body.push(`{ ${load}\n${fmas.join("\n")} }`);
         }
       }
     }

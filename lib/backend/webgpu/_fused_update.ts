@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { asWebGpuBackend } from "./_backend_internals.ts";
 import { dispatchFlat, FLAT_MAIN, pipelineFor } from "./_raw_dispatch.ts";
+import { guardWebGpuBackend } from "./gpu_errors.ts";
 
 /** A WGSL `f32` expression equal to `Math.fround(x)` bit for bit. */
 export function f32(x: number): string {
@@ -36,14 +37,17 @@ export interface FusedUpdate {
  * Runs `body` (WGSL statements using index `i`) once per element over the update's
  * tensors, bound as `array<T>` named by `names` (written first, then read), where T is
  * `vec4<f32>` when `vec4` is set. Tensors named in `scalars` are bound as `array<f32>`.
+ * `name` is the kernel name `tf.profile` lists the dispatch under.
  */
 export function runFusedUpdate(
   update: FusedUpdate,
   names: string[],
   body: string,
-  options: { elements: number; vec4: boolean; scalars?: string[] },
+  options: { elements: number; vec4: boolean; scalars?: string[]; name?: string },
 ): void {
   const backend = asWebGpuBackend(tf.backend());
+  // In-place writes need the read guard (a data() in flight across them must not cache).
+  guardWebGpuBackend(backend);
   for (const v of update.written) ensureOwnBuffer(v);
   const tensors: tf.Tensor[] = [...update.written, ...update.read];
   const type = options.vec4 ? "vec4<f32>" : "f32";
@@ -64,5 +68,5 @@ ${FLAT_MAIN}
     bytes: t.size * 4,
     written: i < update.written.length,
   }));
-  dispatchFlat(backend, pipelineFor(backend.device, code), bindings, threads);
+  dispatchFlat(backend, pipelineFor(backend.device, code), bindings, threads, options.name);
 }

@@ -13,8 +13,19 @@ export type KernelTuning = "gpu" | "cpu";
 
 const tunings = new WeakMap<GPUDevice, KernelTuning>();
 
+let forced: KernelTuning | undefined;
+
+/**
+ * Makes every kernel use `tuning` whatever the adapter (`undefined` restores detection), so
+ * a verification run can exercise both plans on one device.
+ */
+export function forceKernelTuning(tuning: KernelTuning | undefined): void {
+  forced = tuning;
+}
+
 /** `cpu` for a software (fallback) adapter, `gpu` otherwise; cached per device. */
 export function tuningForBackend(backend: unknown): KernelTuning {
+  if (forced) return forced;
   const device = asWebGpuBackend(backend).device;
   let tuning = tunings.get(device);
   if (!tuning) {

@@ -6,6 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { activeWebGpuKernels, setWebGpuKernels, type WebGpuKernels } from "./register_kernels.ts";
+import { ARCHITECTURE_NAMES } from "../../models/architectures.ts";
+import { planTraining } from "../../engine/plan.ts";
 
 /** One conv layer's geometry (NHWC, stride 1). */
 export interface ConvLayerShape {
@@ -16,14 +18,29 @@ export interface ConvLayerShape {
   pad: "valid" | "same";
 }
 
-/** The conv layers of the seed architectures, by `arch/layer` name. */
-export const SEED_CONV_LAYERS: Readonly<Record<string, ConvLayerShape>> = Object.freeze({
-  "cnn-deep/conv1": { inShape: [28, 28, 1], filterShape: [3, 3, 1, 32], pad: "valid" },
-  "cnn-deep/conv2": { inShape: [13, 13, 32], filterShape: [3, 3, 32, 64], pad: "valid" },
-  "cnn-deep/conv3": { inShape: [5, 5, 64], filterShape: [3, 3, 64, 64], pad: "valid" },
-  "cnn-basic/conv1": { inShape: [28, 28, 1], filterShape: [3, 3, 1, 32], pad: "same" },
-  "cnn-wide/conv1": { inShape: [28, 28, 1], filterShape: [5, 5, 1, 32], pad: "valid" },
-});
+/** The conv layers of an architecture, with the shapes its plan resolves, by `arch/convN`. */
+function convLayersOf(arch: string): [string, ConvLayerShape][] {
+  const convs = planTraining(arch, 1).layers.flatMap((layer) =>
+    layer.kind === "conv2d" ? [layer] : []
+  );
+  return convs.map((layer, i) => {
+    const { input, output, kernelSize: k, padding } = layer;
+    const shape: ConvLayerShape = {
+      inShape: [input.h, input.w, input.c],
+      filterShape: [k, k, input.c, output.c],
+      pad: padding,
+    };
+    return [`${arch}/conv${i + 1}`, shape];
+  });
+}
+
+/**
+ * The conv layers of the seed architectures, by `arch/convN` name, derived from the registry
+ * (e.g. `cnn-deep/conv2`: 13×13×32 in, 3×3×32×64 filter, valid).
+ */
+export const SEED_CONV_LAYERS: Readonly<Record<string, ConvLayerShape>> = Object.freeze(
+  Object.fromEntries(ARCHITECTURE_NAMES.flatMap(convLayersOf)),
+);
 
 /** Options for {@linkcode benchConv2DBackpropFilter}. */
 export interface FilterGradBenchOptions {

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { f32, runFusedUpdate } from "./_fused_update.ts";
+import { LearningRateTensor } from "./_learning_rate.ts";
 
 /** Optimizers with a fused WebGPU update. */
 export type FusedOptimizerName = "rmsprop" | "adam";
@@ -67,9 +68,17 @@ function shapeOptions(value: tf.Tensor): { elements: number; vec4: boolean } {
  * ms ← ρ·ms + (1−ρ)·g²; mom ← μ·mom + lr·g / √(ms + ε); value ← value − mom.
  */
 export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
+  private readonly rate = new LearningRateTensor();
+
   /** Same parameters as `tf.train.rmsprop`, with Keras' defaults; never centered. */
   constructor(learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-7) {
     super(learningRate, decay, momentum, epsilon, false);
+  }
+
+  /** Frees the slots and the learning-rate tensor. */
+  override dispose(): void {
+    super.dispose();
+    this.rate.dispose();
   }
 
   /** Updates each variable in place with one WebGPU dispatch (tfjs' update elsewhere). */
@@ -79,18 +88,21 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
     const state = this as unknown as { accumulatedMeanSquares: Slot[]; accumulatedMoments: Slot[] };
     const body = `let g = grad[i];
   let newMs = ms[i] * ${f32(this.decay)} + (g * g) * ${f32(1 - this.decay)};
-  let newMom = mom[i] * ${f32(this.momentum)} + (g * ${f32(this.learningRate)}) / sqrt(newMs + ${
-      f32(this.epsilon)
-    });
+  let newMom = mom[i] * ${f32(this.momentum)} + (g * lr[0]) / sqrt(newMs + ${f32(this.epsilon)});
   ms[i] = newMs;
   mom[i] = newMom;
   value[i] = value[i] - newMom;`;
+    const lr = this.rate.current(this.learningRate);
     pairs.forEach((pair, i) => {
       const ms = slotAt(state.accumulatedMeanSquares, i, pair, "rms");
       const mom = slotAt(state.accumulatedMoments, i, pair, "momentum");
       if (!pair.grad) return;
-      const update = { written: [pair.value, ms, mom], read: [pair.grad] };
-      runFusedUpdate(update, ["value", "ms", "mom", "grad"], body, shapeOptions(pair.value));
+      const update = { written: [pair.value, ms, mom], read: [pair.grad, lr] };
+      runFusedUpdate(update, ["value", "ms", "mom", "grad", "lr"], body, {
+        ...shapeOptions(pair.value),
+        scalars: ["lr"],
+        name: "FusedRMSPropUpdate",
+      });
     });
     this.incrementIterations();
   }
@@ -101,9 +113,17 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
  * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; value ← value − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε).
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  private readonly rate = new LearningRateTensor();
+
   /** Same parameters as `tf.train.adam`, with Keras' defaults. */
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) {
     super(learningRate, beta1, beta2, epsilon);
+  }
+
+  /** Frees the slots and the learning-rate tensor. */
+  override dispose(): void {
+    super.dispose();
+    this.rate.dispose();
   }
 
   /** Updates each variable in place with one WebGPU dispatch (tfjs' update elsewhere). */
@@ -123,25 +143,30 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   let vHat = newV / (1.0 - accBeta2[0]);
   m[i] = newM;
   v[i] = newV;
-  value[i] = (mHat / (sqrt(vHat) + ${f32(this.epsilon)})) * ${f32(-this.learningRate)} + value[i];`;
-    const names = ["value", "m", "v", "grad", "accBeta1", "accBeta2"];
-    const scalars = ["accBeta1", "accBeta2"];
+  value[i] = (mHat / (sqrt(vHat) + ${f32(this.epsilon)})) * -lr[0] + value[i];`;
+    const names = ["value", "m", "v", "grad", "accBeta1", "accBeta2", "lr"];
+    const scalars = ["accBeta1", "accBeta2", "lr"];
+    const lr = this.rate.current(this.learningRate);
     pairs.forEach((pair, i) => {
       const m = slotAt(state.accumulatedFirstMoment, i, pair, "m");
       const v = slotAt(state.accumulatedSecondMoment, i, pair, "v");
       if (!pair.grad) return;
       const update = {
         written: [pair.value, m, v],
-        read: [pair.grad, state.accBeta1, state.accBeta2],
+        read: [pair.grad, state.accBeta1, state.accBeta2, lr],
       };
-      runFusedUpdate(update, names, body, { ...shapeOptions(pair.value), scalars });
+      runFusedUpdate(update, names, body, {
+        ...shapeOptions(pair.value),
+        scalars,
+        name: "FusedAdamUpdate",
+      });
     });
     runFusedUpdate(
       { written: [state.accBeta1, state.accBeta2], read: [] },
       ["accBeta1", "accBeta2"],
       `accBeta1[i] = accBeta1[i] * ${f32(this.beta1)};
   accBeta2[i] = accBeta2[i] * ${f32(this.beta2)};`,
-      { elements: 1, vec4: false },
+      { elements: 1, vec4: false, name: "FusedAdamBetaPowers" },
     );
     this.incrementIterations();
   }

@@ -91,7 +91,7 @@ Deno.test({
     const cases: [string, string][] = [
       ["1", `{"flavour":"simd","threads":1}`],
       ["3", `{"flavour":"threaded-simd","threads":3}`],
-      ["many", `"Wasm threads must be an integer 1 to 8, got NaN"`],
+      ["many", `"MNIST_WASM_THREADS must be an integer from 1 to 8, got \\"many\\""`],
     ];
     for (const [value, expected] of cases) {
       await t.step(value, async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { runConv2DBackpropInputDirect } from "../../../lib/backend/webgpu/conv2d_backprop_input.ts";
 import { setWebGpuKernels } from "../../../lib/backend/webgpu/register_kernels.ts";
+import { countGpuCalls } from "../../../lib/engine/webgpu/gpu_counters.ts";
 import { assertClose, HAS_WEBGPU, randomHost, runOn, toTensor } from "./_gpu_test_utils.ts";
 
 interface Case {
@@ -97,5 +98,38 @@ Deno.test({
         ),
     );
     assert.equal(tf.env().getBool(flag), before);
+  },
+});
+
+Deno.test({
+  name: "Conv2DBackpropInput (fast, gpu plan) reads the filter flipped: one dispatch, not two",
+  ignore: !HAS_WEBGPU,
+  async fn() {
+    await runOn("webgpu", () => tf.zeros([1]));
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    const dy = toTensor(randomHost([2, 11, 11, 16], 3));
+    const w = toTensor(randomHost([3, 3, 8, 16], 4));
+    await Promise.all([dy.data(), w.data()]);
+    const attrs = {
+      inputShape: [2, 13, 13, 8] as [number, number, number, number],
+      strides: 1,
+      pad: "valid" as const,
+      dataFormat: "NHWC" as const,
+    };
+    const dispatches: Record<string, number> = {};
+    for (const tuning of ["gpu", "cpu"] as const) {
+      const run = () => runConv2DBackpropInputDirect(tf.backend(), dy, w, attrs, tuning)!;
+      const warm = tf.engine().makeTensorFromTensorInfo(run()); // compiles outside the count
+      await warm.data();
+      warm.dispose();
+      const counter = countGpuCalls(device);
+      const dx = tf.engine().makeTensorFromTensorInfo(run());
+      await dx.data();
+      dispatches[tuning] = counter.counts.dispatches;
+      counter.restore();
+      dx.dispose();
+    }
+    assert.deepEqual(dispatches, { gpu: 1, cpu: 2 });
+    tf.dispose([dy, w]);
   },
 });

@@ -1,0 +1,79 @@
+/**
+ * Word indices of the control block and op codes of the CPU engine's program; they mirror
+ * the enums at the top of `kernels/step.c` (change both together).
+ *
+ * @module
+ */
+
+/** Control block words (int32 unless noted). */
+export const C = {
+  GEN: 0,
+  BCNT: 1,
+  BGEN: 2,
+  QUIT: 3,
+  THREADS: 4,
+  N: 5,
+  ORDER_OFF: 6,
+  NOPS: 7,
+  PROG: 8,
+  PARAMS: 9,
+  NPARAMS: 10,
+  GRADS: 11,
+  SCRATCH: 12,
+  OPT: 13,
+  SLOT1: 14,
+  SLOT2: 15,
+  /** float32 bits from here to C2. */
+  LR: 16,
+  B1: 17,
+  OB1: 18,
+  B2: 19,
+  OB2: 20,
+  EPS: 21,
+  C1: 22,
+  C2: 23,
+  LOSS: 24,
+  CORRECT: 25,
+  SUMS: 26,
+  SEEDS: 27,
+  UPDATE: 28,
+  CHUNKS: 29,
+  NEXT_A: 30,
+  NEXT_B: 31,
+  WORDS: 32,
+} as const;
+
+/** Op codes of the step program. */
+export const OP = {
+  INPUT: 1,
+  CONV: 2,
+  CONV_BWD: 3,
+  POOL: 4,
+  POOL_BWD: 5,
+  DROP: 6,
+  DROP_BWD: 7,
+  DENSE: 8,
+  DENSE_BWD: 9,
+  LOSS: 10,
+} as const;
+
+/** int32 words per op record. */
+export const OP_WORDS = 20;
+/** Floats of im2col patches a conv builds at once (`CHUNK_FLOATS` in step.c). */
+export const CHUNK_FLOATS = 72_000;
+/** Optimizer codes of the control block's OPT word. */
+export const OPTIMIZER_CODE = { rmsprop: 1, adam: 2, sgd: 3 } as const;
+/**
+ * Batch chunks per step for a thread count: work items the threads take in turn, each with
+ * its own gradient array. Three per thread keeps a descheduled thread from stalling the
+ * step; more would add a full dense-gradient write per chunk (2.4 MB each for cnn-wide).
+ */
+export function chunksFor(threads: number): number {
+  return threads === 1 ? 1 : 3 * threads;
+}
+
+/** Stack bytes per worker thread (the main thread uses the module's own 64 KiB stack). */
+export const STACK_BYTES = 65536;
+
+/** The bits of a float32, as the control block's and the program's int32 words hold floats. */
+export const f32bits = (x: number): number => new Int32Array(new Float32Array([x]).buffer)[0]!;

@@ -1,0 +1,213 @@
+/**
+ * Lays a training plan out in the CPU engine's memory and writes its step program: one op
+ * record per fused kernel call (forward, loss, backward), each run over one chunk of the
+ * batch at a time. The memory is one shared `WebAssembly.Memory`; this module only computes
+ * byte offsets (a bump allocator) and the op words.
+ *
+ * @module
+ */
+import { planTraining, type Shape3, storageLayer, type TrainingPlan } from "../plan.ts";
+import type { Architecture } from "../../models/architecture.ts";
+import { CHUNK_FLOATS, chunksFor, f32bits, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
+
+/** Byte offsets of everything the step touches, and the program's words. */
+export interface StepLayout {
+  plan: TrainingPlan;
+  /** Packed parameters rounded up to a multiple of 4 (the optimizer runs 4 at a time). */
+  paramFloats: number;
+  params: number;
+  slot1: number;
+  slot2: number;
+  /** One gradient array per batch chunk (chunk 0's ends up holding the batch's gradient). */
+  grads: number[];
+  /** One scratch area per thread (im2col patches, Winograd planes and filter transforms). */
+  scratch: number[];
+  /** Worker stacks (top addresses), for threads 1… */
+  stacks: number[];
+  ctl: number;
+  gradTable: number;
+  scratchTable: number;
+  sums: number;
+  seeds: number;
+  loss: number;
+  correct: number;
+  lut: number;
+  images: number;
+  labels: number;
+  order: number;
+  program: number;
+  /** The op words, OP_WORDS per op. */
+  ops: Int32Array;
+  /** Images the dataset region holds. */
+  samples: number;
+  /** Dropout layers, in the order of their seed slots. */
+  dropouts: number;
+  /** Bytes of memory needed. */
+  end: number;
+}
+
+const align = (n: number, to = 64) => Math.ceil(n / to) * to;
+
+/**
+ * Whether a conv runs as Winograd F(2×2, 3×3) (forward and input gradient): 3×3 kernels on
+ * enough channels and pixels that 16 channel-GEMMs per 2×2 tile beat im2col (cnn-deep conv2:
+ * 32 → 64 channels, 11×11 output). Forward, input gradient and filter gradient all use it.
+ */
+export function usesWinograd(l: { kernelSize: number; input: Shape3; output: Shape3 }): boolean {
+  const { input, output } = l;
+  return l.kernelSize === 3 && input.c % 4 === 0 && output.c % 4 === 0 && input.c >= 16 &&
+    output.c >= 16 && output.h * output.w >= 64;
+}
+/**
+ * Computes the layout for an architecture at a batch size (tail batches reuse it with a
+ * smaller `n`), `threads` threads and a dataset of `samples` images.
+ */
+export function layoutStep(
+  arch: string | Architecture,
+  batchSize: number,
+  threads: number,
+  samples: number,
+  heapBase: number,
+): StepLayout {
+  const plan = planTraining(arch, batchSize);
+  let top = align(heapBase);
+  const take = (bytes: number) => {
+    const at = top;
+    top = align(top + bytes);
+    return at;
+  };
+  const paramFloats = align(plan.paramCount, 4);
+  const pixels = plan.input.h * plan.input.w * plan.input.c;
+  const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
+  const buffer = (name: string) => {
+    const at = buffers.get(name);
+    if (at === undefined) throw new Error(`plan has no buffer ${name}`);
+    return at;
+  };
+  const act = (layer: number) => {
+    const owner = storageLayer(plan, layer);
+    return owner < 0 ? buffer("images") : buffer(`act:${owner}`);
+  };
+  const grad = (layer: number) => {
+    const owner = storageLayer(plan, layer);
+    return owner < 0 ? 0 : buffers.get(`grad:${owner}`) ?? 0;
+  };
+  let scratchFloats = 4;
+  for (const l of plan.layers) {
+    if (l.kind !== "conv2d") continue;
+    const patch = l.output.h * l.output.w * l.kernelSize ** 2 * l.input.c;
+    const transposed = l.kernelSize ** 2 * l.input.c * l.output.c;
+    scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS) + transposed);
+  }
+  // Each Winograd layer's area after that: its two filter transforms (kept across a
+  // thread's chunks), the V / M planes and the filter gradient's dU (see kernels/step.c).
+  const winograd = new Map<number, number>();
+  for (const l of plan.layers) {
+    if (l.kind !== "conv2d" || !usesWinograd(l)) continue;
+    const { c } = l.input, co = l.output.c;
+    const tiles = Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2);
+    winograd.set(l.index, scratchFloats);
+    scratchFloats += 3 * 16 * c * co + 2 * 16 * tiles * Math.max(c, co);
+  }
+  const words: number[][] = [];
+  const fwd: number[][] = [];
+  const bwd: number[][] = [];
+  let dropouts = 0;
+  for (const l of plan.layers) {
+    const inp = act(l.index - 1), out = act(l.index), dIn = l.backpropInput ? grad(l.index - 1) : 0;
+    const dOut = grad(l.index);
+    const { h, w, c } = l.input;
+    switch (l.kind) {
+      case "conv2d": {
+        const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
+        const area = winograd.get(l.index) ?? 0;
+        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area]);
+        // A following max-pool's gradient applies this conv's ReLU′ (see POOL_BWD in step.c).
+        const folded = plan.layers[l.index + 1]?.kind === "maxPool" ? 1 : 0;
+        bwd.push([
+          OP.CONV_BWD,
+          inp,
+          out,
+          dOut,
+          dIn,
+          ...shape,
+          l.output.h,
+          l.output.w,
+          area,
+          folded,
+        ]);
+        break;
+      }
+      case "maxPool": {
+        const index = buffer(`poolIndex:${l.index}`);
+        fwd.push([OP.POOL, inp, out, index, h, w, c, l.output.h, l.output.w]);
+        const fold = plan.layers[l.index - 1]?.kind === "conv2d" ? 1 : 0;
+        const shape = [h, w, c, l.output.h, l.output.w];
+        if (dIn) bwd.push([OP.POOL_BWD, dOut, dIn, index, ...shape, out, fold]);
+        break;
+      }
+      case "dropout": {
+        const n = h * w * c;
+        const mask = buffers.get(`dropoutMask:${l.index}`) ?? take(batchSize * n * 4);
+        const keep = Math.fround(1 - l.rate);
+        fwd.push([OP.DROP, inp, out, mask, n, f32bits(l.rate), f32bits(1 / keep), dropouts++]);
+        if (dIn) bwd.push([OP.DROP_BWD, dOut, dIn, mask, n]);
+        break;
+      }
+      case "flatten":
+        break;
+      case "dense": {
+        const relu = l.activation === "relu" ? 1 : 0;
+        const shape = [l.kernel.offset, l.bias.offset, c, l.output.c, relu];
+        fwd.push([OP.DENSE, inp, out, ...shape]);
+        bwd.push([OP.DENSE_BWD, inp, out, dOut, dIn, ...shape]);
+        break;
+      }
+    }
+  }
+  const last = plan.layers.length - 1;
+  const layout = {
+    plan,
+    paramFloats,
+    params: take(paramFloats * 4),
+    slot1: take(paramFloats * 4),
+    slot2: take(paramFloats * 4),
+    grads: Array.from({ length: chunksFor(threads) }, () => take(paramFloats * 4)),
+    scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
+    stacks: Array.from({ length: threads - 1 }, () => take(STACK_BYTES) + STACK_BYTES),
+    ctl: take(32 * 4),
+    gradTable: take(chunksFor(threads) * 4),
+    scratchTable: take(threads * 4),
+    sums: take(16),
+    seeds: take(Math.max(1, dropouts) * 4),
+    loss: take(batchSize * 4),
+    correct: take(batchSize * 4),
+    lut: take(256 * 4),
+    images: take(samples * pixels),
+    labels: take(samples),
+    order: take(samples * 4),
+    program: 0,
+    ops: new Int32Array(0),
+    samples,
+    dropouts,
+    end: 0,
+  };
+  words.push([
+    OP.INPUT,
+    layout.images,
+    layout.labels,
+    layout.order,
+    layout.lut,
+    buffer("images"),
+    buffer("labels"),
+    pixels,
+  ]);
+  words.push(...fwd);
+  words.push([OP.LOSS, act(last), buffer("labels"), grad(last), plan.classes]);
+  words.push(...bwd.reverse());
+  layout.ops = new Int32Array(words.length * OP_WORDS);
+  words.forEach((op, i) => layout.ops.set(op, i * OP_WORDS));
+  layout.program = take(layout.ops.byteLength);
+  layout.end = top;
+  return layout;
+}

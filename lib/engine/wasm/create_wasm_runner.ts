@@ -1,0 +1,120 @@
+/**
+ * The compiled engine on the CPU as an `EpochRunner`: packs the model's weights and the
+ * optimizer's state into the CPU engine's memory when created (the whole training split is
+ * copied there once, as bytes), trains epochs with one wasm call per step, and writes both
+ * back into the tfjs model and optimizer on `sync()`.
+ *
+ * Loaded only by dynamic `import()` (from `lib/engine/create_runner.ts` when the active
+ * backend is `wasm`), so nothing of it runs when the training loop is imported.
+ *
+ * @module
+ */
+import type { Architecture } from "../../models/architecture.ts";
+import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
+import { runCompiledEpoch } from "../compiled_epoch.ts";
+import { optimizerSpecOf, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
+import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";
+
+/** Options of {@linkcode createWasmEngineRunner}. */
+export interface WasmRunnerOptions {
+  /** Threads. @default `defaultCpuThreads()` (MNIST_WASM_THREADS, else the CPU count, ≤ 8) */
+  threads?: number;
+  /** The architecture to compile, when it is not the registered `input.arch` (tests). */
+  architecture?: Architecture;
+}
+
+/** One 32-bit dropout seed per dropout layer and step, from the epoch's seed. */
+function stepSeeds(epochSeed: number, step: number, layers: number): number[] {
+  return Array.from({ length: layers }, (_, i) => {
+    let x = (epochSeed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca77)) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+    return (x ^ (x >>> 15)) >>> 0;
+  });
+}
+
+/**
+ * Creates the CPU compiled-engine runner.
+ *
+ * @param input Model, optimizer, training split and batch size.
+ * @param options Threads; an architecture object for tests.
+ * @returns A runner whose `engine` is `"compiled"`.
+ * @throws {RangeError} when the architecture or optimizer is outside what the engine runs
+ *   (the message says which).
+ * @example
+ * ```ts ignore
+ * const runner = await createWasmEngineRunner({ arch: "cnn-deep", model, optimizer, train, batchSize: 64 });
+ * await runner.runEpoch({ epoch: 1, epochs: 1, random: mulberry32(1), progressUpdates: 4 });
+ * await runner.sync();
+ * runner.dispose();
+ * ```
+ */
+export async function createWasmEngineRunner(
+  input: EpochRunnerInput,
+  options: WasmRunnerOptions = {},
+): Promise<EpochRunner> {
+  const spec = optimizerSpecOf(input.optimizer);
+  if ("reason" in spec) {
+    throw new RangeError(`The compiled engine cannot train with ${spec.reason}`);
+  }
+  const engine: CpuEngine = await createCpuEngine({
+    arch: options.architecture ?? input.arch,
+    batchSize: input.batchSize,
+    optimizer: spec,
+    samples: input.train.count,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
+  try {
+    const state = readTrainingState(input.model, input.optimizer, spec, engine.plan);
+    engine.params.set(state.params);
+    state.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
+    engine.accBeta = state.accBeta;
+    engine.images.set(input.train.images.subarray(0, input.train.count * 784));
+    engine.labels.set(input.train.labels.subarray(0, input.train.count));
+  } catch (error) {
+    engine.dispose();
+    throw error;
+  }
+  const dropouts = engine.plan.layers.filter((l) => l.kind === "dropout").length;
+  let pending = 0;
+  let epochSeed = 0;
+  let offset = 0;
+  let step = 0;
+  let sums: [number, number] = [0, 0];
+  const stepper = {
+    count: input.train.count,
+    batchSize: engine.plan.batchSize,
+    beginEpoch(order: Int32Array, seed: number) {
+      engine.order.set(order);
+      engine.takeSums();
+      epochSeed = seed;
+      offset = 0;
+      step = 0;
+      sums = [0, 0];
+    },
+    step(size: number, readback: boolean) {
+      engine.step(size, offset, stepSeeds(epochSeed, step++, dropouts));
+      offset += size;
+      if (readback) {
+        const { loss, correct } = engine.takeSums();
+        sums = [sums[0] + loss, sums[1] + correct];
+      }
+    },
+    // A macrotask, so an abort signalled meanwhile is seen before the next step.
+    readSums: () => new Promise<[number, number]>((resolve) => setTimeout(() => resolve(sums), 0)),
+  };
+  return {
+    engine: "compiled",
+    runEpoch: (args) => runCompiledEpoch(stepper, args, () => pending++),
+    sync() {
+      const state = {
+        params: engine.params.slice(),
+        slots: spec.kind === "sgd" ? [] : engine.slots.map((s) => s.slice()),
+        accBeta: engine.accBeta,
+      };
+      writeTrainingState(input.model, input.optimizer, spec, engine.plan, state, pending);
+      pending = 0;
+      return Promise.resolve();
+    },
+    dispose: () => engine.dispose(),
+  };
+}

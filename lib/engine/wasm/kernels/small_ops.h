@@ -1,0 +1,107 @@
+// Elementwise pieces of the training step (lib/engine/wasm/kernels/step.c): exp / log for
+// the softmax and the loss, im2col / col2im, bias + ReLU and its gradient, the dropout hash.
+#pragma once
+#include "gemm.h"
+
+typedef unsigned int u32;
+
+// exp / log in double (no libm here); only the 10-class softmax and the loss use them.
+static double exp_d(double x) {
+  if (x < -745.0) return 0.0;
+  if (x > 709.0) return __builtin_inf();
+  if (x != x) return x;
+  double n = __builtin_nearbyint(x * 1.4426950408889634);
+  double r = (x - n * 0.6931471803691238) - n * 1.9082149292705877e-10;
+  double t = 1.0, s = 1.0;
+  for (int k = 1; k <= 13; k++) { t *= r / k; s += t; }
+  long long bits = (long long)(n + 1023) << 52;
+  return s * __builtin_bit_cast(double, bits);
+}
+
+static double log_d(double x) {
+  if (!(x > 0)) return x == 0 ? -__builtin_inf() : (x - x) / 0.0;
+  long long bits = __builtin_bit_cast(long long, x);
+  int e = (int)((bits >> 52) & 0x7ff) - 1023;
+  double m = __builtin_bit_cast(double, (bits & 0xfffffffffffffLL) | 0x3ff0000000000000LL);
+  if (m > 1.4142135623730951) { m *= 0.5; e++; }
+  double f = (m - 1) / (m + 1), f2 = f * f, t = f, s = 0;
+  for (int k = 1; k <= 23; k += 2) { s += t / k; t *= f2; }
+  return 2 * s + e * 0.6931471805599453;
+}
+
+// im2col (gather = 1): patches p[m][(kh·K + kw)·C + c] of `in`, zero outside; col2im
+// (gather = 0): the reverse, adding each patch entry into `in` (the input gradient).
+static void patches(float *in, float *p, int H, int W, int C, int K, int pad, int OH, int OW,
+                    int gather) {
+  for (int oh = 0; oh < OH; oh++)
+    for (int ow = 0; ow < OW; ow++)
+      for (int kh = 0; kh < K; kh++) {
+        int ih = oh + kh - pad;
+        for (int kw = 0; kw < K; kw++, p += C) {
+          int iw = ow + kw - pad;
+          int inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+          float *x = in + ((long)ih * W + iw) * C;
+          int c = 0;
+          if (gather && !inside) {
+            for (; c + 4 <= C; c += 4) ST(p + c, wasm_f32x4_splat(0.f));
+            for (; c < C; c++) p[c] = 0.f;
+          } else if (gather) {
+            for (; c + 4 <= C; c += 4) ST(p + c, LD(x + c));
+            for (; c < C; c++) p[c] = x[c];
+          } else if (inside) {
+            for (; c + 4 <= C; c += 4) ST(x + c, wasm_f32x4_add(LD(x + c), LD(p + c)));
+            for (; c < C; c++) x[c] += p[c];
+          }
+        }
+      }
+}
+
+// out[r] = act(out[r] + bias) for `rows` rows of `n` columns.
+static void bias_act(float *out, const float *bias, int rows, int n, int relu) {
+  v128_t z = wasm_f32x4_splat(0.f);
+  for (int r = 0; r < rows; r++, out += n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t v = wasm_f32x4_add(LD(out + j), LD(bias + j));
+      ST(out + j, relu ? wasm_f32x4_max(v, z) : v);
+    }
+    for (; j < n; j++) {
+      float v = out[j] + bias[j];
+      out[j] = relu ? (v > 0.f ? v : (v != v ? v : 0.f)) : v;
+    }
+  }
+}
+
+// dz = dout · (out > 0) in place (when relu), and gbias += column sums of dz.
+static void relu_grad_bias(float *dout, const float *out, float *gbias, int rows, int n,
+                           int relu) {
+  if (!relu) {  // only the bias gradient (the ReLU′ was applied upstream, or there is none)
+    for (int r = 0; r < rows; r++, dout += n) {
+      int j = 0;
+      for (; j + 4 <= n; j += 4) ST(gbias + j, wasm_f32x4_add(LD(gbias + j), LD(dout + j)));
+      for (; j < n; j++) gbias[j] += dout[j];
+    }
+    return;
+  }
+  v128_t z = wasm_f32x4_splat(0.f);
+  for (int r = 0; r < rows; r++, dout += n, out += n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t d = LD(dout + j);
+      if (relu) d = wasm_v128_and(d, wasm_f32x4_gt(LD(out + j), z));
+      ST(dout + j, d);
+      ST(gbias + j, wasm_f32x4_add(LD(gbias + j), d));
+    }
+    for (; j < n; j++) {
+      float d = relu && !(out[j] > 0.f) ? 0.f : dout[j];
+      dout[j] = d;
+      gbias[j] += d;
+    }
+  }
+}
+
+static inline u32 mix32(u32 x) {
+  x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
+  return x;
+}
+

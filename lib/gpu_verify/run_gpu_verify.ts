@@ -1,0 +1,155 @@
+/**
+ * `runGpuVerify`: proves the WebGPU path on the machine it runs on, in phases that each
+ * run inside WebGPU error scopes (plus an `uncapturederror` listener), writing the report
+ * after every phase so that a run cut short by its time limit still leaves results.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../backend/select_backend.ts";
+import {
+  guardWebGpuBackend,
+  openErrorScopes,
+  takeWebGpuErrors,
+} from "../backend/webgpu/gpu_errors.ts";
+import { forceKernelTuning } from "../backend/webgpu/kernel_plans.ts";
+import { setWebGpuKernels } from "../backend/webgpu/register_kernels.ts";
+import { loadMnist } from "../data/load_mnist.ts";
+import type { MnistData } from "../data/types.ts";
+import { UsageError } from "../errors.ts";
+import { adapterSummary } from "./phase_adapter.ts";
+import { GPU_VERIFY_PHASES } from "./phases.ts";
+import { syntheticMnist } from "./_synthetic_mnist.ts";
+import type { GpuVerifyReport, PhaseContext, PhaseResult, PhaseSpec } from "./types.ts";
+import { writeGpuVerifyReport } from "./write_report.ts";
+
+/** Options of {@linkcode runGpuVerify}. */
+export interface GpuVerifyOptions {
+  /** Output folder for `gpu-verify.json` and `gpu-verify.md`. @default "reports/gpu-verify" */
+  out?: string;
+  /** Small sizes for a software adapter (CI on llvmpipe). @default false */
+  quick?: boolean;
+  /** Phase numbers to run. @default all */
+  phases?: readonly number[];
+  /** Time budget of the whole run, in seconds; phases skip optional work past it. @default 450 */
+  budgetSeconds?: number;
+  /** Folder with the MNIST files (raw or .gz). @default "data/mnist" */
+  dataDir?: string;
+  /** Called with each progress line. */
+  onLog?: (line: string) => void;
+  /** Called after each phase (the report files are already written). */
+  onPhase?: (phase: PhaseResult) => void;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function runPhase(
+  spec: PhaseSpec,
+  base: Omit<PhaseContext, "check" | "record">,
+): Promise<PhaseResult> {
+  const result: PhaseResult = {
+    id: spec.id,
+    name: spec.name,
+    status: "passed",
+    seconds: 0,
+    checks: [],
+    errors: [],
+    details: {},
+  };
+  const ctx: PhaseContext = {
+    ...base,
+    check: (name, ok, detail) =>
+      void result.checks.push({ name, ok, ...(detail ? { detail } : {}) }),
+    record: (key, value) => void (result.details[key] = value),
+  };
+  const start = performance.now();
+  takeWebGpuErrors(base.device); // errors before this phase are not its own
+  const scopes = openErrorScopes(base.device);
+  try {
+    await spec.run(ctx);
+  } catch (error) {
+    result.errors.push(message(error));
+  } finally {
+    // Back to the defaults, whatever the phase switched.
+    forceKernelTuning(undefined);
+    setWebGpuKernels("fast");
+    if (tf.getBackend() !== "webgpu") await tf.setBackend("webgpu");
+  }
+  await scopes.close(`phase ${spec.id}`).catch((error) => result.errors.push(message(error)));
+  await new Promise((resolve) => setTimeout(resolve, 0)); // let uncapturederror events in
+  result.errors.push(...takeWebGpuErrors(base.device));
+  result.seconds = (performance.now() - start) / 1000;
+  if (result.errors.length > 0 || result.checks.some((c) => !c.ok)) result.status = "failed";
+  return result;
+}
+
+/**
+ * Runs the verification phases on the WebGPU adapter of this machine and writes the report.
+ *
+ * Requires `--allow-read` (data, tests), `--allow-write` for `out`, `--allow-run` for
+ * `deno` (phase 1) and `python3` (phase 5), `--allow-env`.
+ *
+ * @param options Output folder, quick mode, phases, time budget.
+ * @returns The report (also written to `out`).
+ * @throws {UsageError} for a phase number that does not exist.
+ * @throws {BackendUnavailableError} when this runtime has no WebGPU adapter.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await runGpuVerify({ out: "reports/gpu-verify", quick: true });
+ * console.log(report.ok);
+ * ```
+ */
+export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuVerifyReport> {
+  const out = options.out ?? "reports/gpu-verify";
+  const quick = options.quick ?? false;
+  const known = GPU_VERIFY_PHASES.map((p) => p.id);
+  const wanted = options.phases ?? known;
+  const unknown = wanted.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown phase ${unknown.join(", ")}: expected some of ${known.join(",")}`,
+    );
+  }
+  const deadline = performance.now() + (options.budgetSeconds ?? 450) * 1000;
+  const log = options.onLog ?? (() => {});
+  await selectBackend("webgpu", { kernels: "fast" });
+  guardWebGpuBackend(tf.backend());
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  let data: Promise<MnistData> | undefined;
+  const mnist = () =>
+    data ??= quick ? Promise.resolve(syntheticMnist(3000, 500)) : loadMnist({
+      dataDir: options.dataDir ?? "data/mnist",
+      cache: false,
+      mirrors: [],
+    });
+  const report: GpuVerifyReport = {
+    started: new Date().toISOString(),
+    quick,
+    adapter: await adapterSummary(device),
+    phases: [],
+    finished: false,
+    ok: true,
+  };
+  await writeGpuVerifyReport(out, report);
+  const base = {
+    quick,
+    device,
+    log,
+    mnist,
+    secondsLeft: () => (deadline - performance.now()) / 1000,
+  };
+  for (const spec of GPU_VERIFY_PHASES.filter((p) => wanted.includes(p.id))) {
+    log(`phase ${spec.id}: ${spec.name}`);
+    const result = await runPhase(spec, base);
+    report.phases.push(result);
+    report.ok &&= result.status !== "failed";
+    await writeGpuVerifyReport(out, report);
+    options.onPhase?.(result);
+  }
+  report.finished = true;
+  await writeGpuVerifyReport(out, report);
+  return report;
+}
