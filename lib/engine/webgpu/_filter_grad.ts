@@ -77,7 +77,8 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const masked = pad > 0;
   // Four channels per load where they line up (a vec4 storage load costs ~19 ns on
   // llvmpipe against ~9 ns for a scalar one): cnn-deep's conv2 at batch 64, 23 → 18 ms.
-  const vec = tci % 4 === 0 && tco % 4 === 0;
+  const vec = tci % 4 === 0;
+  const vecDy = tco % 4 === 0 && o.c % 4 === 0;
   const pixel = (kw: number, u: number, iw: string) => {
     const column = `(xrow${rowOf(u)} + u32(clamp(${iw}, 0, ${s.w - 1}))) * ${s.c}u + ci0`;
     const inside = `${iw} >= 0 && ${iw} < ${s.w}`;
@@ -92,7 +93,7 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
     } }`;
   };
   const load = (kw: number, u: number, iw: string) => pixel(kw, u, iw);
-  const grads = vec
+  const grads = vecDy
     ? range(tco / 4).map((g) =>
       `        let q${g} = dy4[(y + ${4 * g}u) / 4u];\n${
         range(4).map((e) => `        let d${4 * g + e} = q${g}[${e}];`).join("\n")
@@ -159,12 +160,10 @@ ${
       ins.flatMap((a) => outs.map((c) => `  ${at(kw, a, c)} = a${kw}_${a}_${c};`))
     ).join("\n")
   }`;
-  const extra = vec
-    ? [
-      bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>"),
-      bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>"),
-    ]
-    : [];
+  const extra = [
+    ...(vec ? [bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>")] : []),
+    ...(vecDy ? [bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>")] : []),
+  ];
   return finish(spec, sp, base * sp.split, body, 8, extra);
 }
 

@@ -72,5 +72,14 @@ ${
       )
     ).join("\n")
   }`;
-  return flatKernel(spec.label, spec.bindings, tiles + (spec.extra?.threads ?? 0), body);
+  // Small workgroups with big tiles, so a 64 × 64 product still spreads over llvmpipe's threads.
+  const workgroup = (spec.tile ?? 4) > 4 ? 8 : 64;
+  return flatKernel(
+    spec.label,
+    spec.bindings,
+    tiles + (spec.extra?.threads ?? 0),
+    body,
+    "",
+    workgroup,
+  );
 }

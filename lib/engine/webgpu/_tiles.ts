@@ -131,10 +131,10 @@ function weightReads(spec: ConvTile, uniform: boolean) {
  * BLOCK_ACCUMULATORS (and BLOCK_FMAS), and the input has the rows the block loads (not
  * mostly padding).
  * cnn-deep at batch 64, CPU ms (1 → 3 rows): conv2 18.9 → 13.4, its input gradient
- * 25.0 → 21.4, conv4 5.1 → 2.8; conv0 (104 accumulators a row) and conv4's input gradient
- * (3 input rows under 2 of padding) got slower, so they keep one row.
+ * 25.0 → 21.4 (→ 19.3 with 5 rows), conv4 5.1 → 2.8; conv0 (104 accumulators a row) and
+ * conv4's input gradient (3 input rows under 2 of padding) got slower, so they keep one row.
  */
-const MAX_ROWS = 3;
+const MAX_ROWS = 5;
 const ROW_ACCUMULATORS = 96;
 const BLOCK_ACCUMULATORS = 300;
 /** Unrolled multiply-adds per input channel of a multi-row block (compile time: ~1 s). */
