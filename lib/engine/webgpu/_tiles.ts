@@ -157,16 +157,25 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   // Out-of-range columns only need zeroing when padding puts a tap outside the input;
   // otherwise they only occur past the last valid column, whose results are dropped.
   const masked = pad > 0;
+  // With one block of columns (ow0 = 0) a tap's column is a constant: taps in the padding
+  // are neither loaded nor multiplied (cnn-deep's conv2 input gradient skips 4 of 15 taps,
+  // conv4's 4 of 7), and the others need no mask.
+  const fixed = wTiles === 1;
+  const tapOn = (j: number) => !(masked && fixed) || (j >= pad && j - pad < s.w);
+  const colMask = masked && !fixed;
+  const liveTaps = taps.filter(tapOn);
   const load = (j: number) =>
-    masked ? `select(0.0, ${spec.src}[c${j} + ic], ok${j})` : `${spec.src}[c${j} + ic]`;
+    colMask ? `select(0.0, ${spec.src}[c${j} + ic], ok${j})` : `${spec.src}[c${j} + ic]`;
   const weights = weightReads(spec, lanes);
   const fmas = (kh: number | null) =>
-    range(k).flatMap((kw) =>
+    range(k).filter((kw) => outs.some((o) => tapOn(o + kw))).flatMap((kw) =>
       chans.flatMap((c) => [
         `        { let w = ${
           weights.load(kh, kw, `ic * ${spec.inStride}u + (oc0 + ${c * step}u) * ${spec.outStride}u`)
         };`,
-        ...outs.map((o) => `          a_${o}_${c} = fma(v${o + kw}, w, a_${o}_${c});`),
+        ...outs.filter((o) => tapOn(o + kw)).map((o) =>
+          `          a_${o}_${c} = fma(v${o + kw}, w, a_${o}_${c});`
+        ),
         "        }",
       ])
     ).join("\n");
@@ -178,7 +187,7 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
     let row = (b * ${s.h}u + u32(ih)) * ${s.w * s.c}u;
 ${taps.map((j) => `    let c${j} = row + cc${j};`).join("\n")}
     for (var ic = 0u; ic < ${s.c}u; ic++) {
-${taps.map((j) => `      let v${j} = ${load(j)};`).join("\n")}
+${liveTaps.map((j) => `      let v${j} = ${load(j)};`).join("\n")}
 ${fmas(kh)}
     }
     }`;
@@ -206,10 +215,12 @@ ${fmas(kh)}
   for (var ic = 0u; ic < ${s.c}u; ic++) {
 ${
       inRows.flatMap((q) =>
-        taps.map((j) =>
+        liveTaps.map((j) =>
           `    let v${q}_${j} = ${
             masked
-              ? `select(0.0, ${spec.src}[r${q} + cc${j} + ic], in${q} && ok${j})`
+              ? `select(0.0, ${spec.src}[r${q} + cc${j} + ic], in${q}${
+                colMask ? ` && ok${j}` : ""
+              })`
               : `${spec.src}[r${q} + cc${j} + ic]`
           };`
         )
@@ -217,7 +228,7 @@ ${
     }
 ${
       range(k).flatMap((kh) =>
-        range(k).flatMap((kw) =>
+        range(k).filter((kw) => outs.some((o) => tapOn(o + kw))).flatMap((kw) =>
           chans.flatMap((c) => [
             `    { let w = ${
               weights.load(
@@ -227,7 +238,7 @@ ${
               )
             };`,
             ...rows.flatMap((r) =>
-              outs.map((o) =>
+              outs.filter((o) => tapOn(o + kw)).map((o) =>
                 `      a${r}_${o}_${c} = fma(v${r + kh}_${o + kw}, w, a${r}_${o}_${c});`
               )
             ),
