@@ -1,9 +1,11 @@
 /**
- * Register-tiled WGSL generators for the heavy kernels: each thread computes a small tile
- * of outputs (4 × 4 for matrices, 4 columns × 4 channels for convolutions), so every value
- * it loads feeds four multiply-adds instead of one. llvmpipe runs a workgroup's invocations
- * in SIMD lanes, so loads, not arithmetic, bound these kernels there; the same shape suits
- * GPUs. Accumulators are scalars (`a_i_j`), unrolled in the generated source.
+ * Register-tiled WGSL generators for the conv kernels: each thread computes a tile of
+ * outputs (4 columns × 4 channels on GPUs; on llvmpipe whole rows, several channels and up
+ * to 5 rows), so every value it loads feeds many multiply-adds. llvmpipe (Mesa 22.3) runs a
+ * workgroup's invocations as 8 SIMD lanes but loops over the lanes for every storage-buffer
+ * load (~9 ns, uniform address or not) while a uniform-buffer load is one gather (~3 ns) and
+ * a multiply-add ~0.4 ns: loads bound these kernels there. Accumulators are scalars
+ * (`a_i_j`), unrolled in the generated source.
  *
  * @module
  */
@@ -144,8 +146,8 @@ const BLOCK_FMAS = 2_400;
 export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   const { srcShape: s, dstShape: d, k, pad } = spec;
   // On llvmpipe with channels in multiples of 8, the 8 lanes of a workgroup take 8 output
-  // channels of one block of columns: every input load is then uniform (one load for all
-  // lanes) and only the weight loads are per lane.
+  // channels of one block: the input loads are shared by the lanes and the weights, per
+  // lane, come from uniform windows (see `weightReads`).
   const lanes = tuning === "cpu" && d.c % LANES === 0;
   const { cols: tw, chans: tc } = lanes ? laneBlock(d, k) : convBlock(d, k, tuning);
   const cTiles = d.c / tc / (lanes ? LANES : 1);
@@ -174,7 +176,7 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
           weights.load(kh, kw, `ic * ${spec.inStride}u + (oc0 + ${c * step}u) * ${spec.outStride}u`)
         };`,
         ...outs.filter((o) => tapOn(o + kw)).map((o) =>
-          `          a_${o}_${c} = fma(v${o + kw}, w, a_${o}_${c});`
+          `          a0_${o}_${c} = fma(v${o + kw}, w, a0_${o}_${c});`
         ),
         "        }",
       ])
@@ -182,7 +184,7 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   // One input row `kh` (a constant when the weights are unrolled per row, else the loop's).
   const row = (kh: number | null) => {
     const at = kh === null ? "kh" : `${kh}u`;
-    return `    let ih = i32(oh + ${at}) - ${pad};
+    return `    let ih = i32(oh0 + ${at}) - ${pad};
     if (ih >= 0 && ih < ${s.h}) {
     let row = (b * ${s.h}u + u32(ih)) * ${s.w * s.c}u;
 ${taps.map((j) => `    let c${j} = row + cc${j};`).join("\n")}
@@ -248,82 +250,49 @@ ${
       ).join("\n")
     }
   }`;
-  const body = th > 1
-    ? `  let oc0 = ${
-      lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
-    };
+  const body = `  let oc0 = ${
+    lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
+  };
   var t = ${lanes ? "g" : "i"} / ${cTiles}u;
   let ow0 = (t % ${wTiles}u) * ${tw}u;
   t = t / ${wTiles}u;
   let oh0 = (t % ${hTiles}u) * ${th}u;
   let b = t / ${hTiles}u;
 ${
-      taps.map((j) =>
-        `  let iw${j} = i32(ow0 + ${j}u) - ${pad};
+    taps.map((j) =>
+      `  let iw${j} = i32(ow0 + ${j}u) - ${pad};
   let cc${j} = u32(clamp(iw${j}, 0, ${s.w - 1})) * ${s.c}u;${
-          masked ? `\n  let ok${j} = iw${j} >= 0 && iw${j} < ${s.w};` : ""
-        }`
-      ).join("\n")
-    }
+        masked ? `\n  let ok${j} = iw${j} >= 0 && iw${j} < ${s.w};` : ""
+      }`
+    ).join("\n")
+  }
 ${
-      rows.flatMap((r) => outs.flatMap((o) => chans.map((c) => `  var a${r}_${o}_${c} = 0.0;`)))
-        .join("\n")
-    }
-${rowsBlock()}
+    rows.flatMap((r) => outs.flatMap((o) => chans.map((c) => `  var a${r}_${o}_${c} = 0.0;`)))
+      .join("\n")
+  }
 ${
-      rows.flatMap((r) =>
-        outs.map((o) =>
-          `  if (oh0 + ${r}u < ${d.h}u && ow0 + ${o}u < ${d.w}u) {
+    th > 1
+      ? rowsBlock()
+      : weights.unrolled
+      ? range(k).map((kh) => `  {\n${row(kh)}\n  }`).join("\n")
+      : `  for (var kh = 0u; kh < ${k}u; kh++) {\n${row(null)}\n  }`
+  }
+${
+    rows.flatMap((r) =>
+      outs.map((o) =>
+        `  if (oh0 + ${r}u < ${d.h}u && ow0 + ${o}u < ${d.w}u) {
     let o${r}_${o} = ((b * ${d.h}u + oh0 + ${r}u) * ${d.w}u + ow0 + ${o}u) * ${d.c}u + oc0;
 ${
-            chans.map((c) =>
-              `    ${
-                spec.store(`o${r}_${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a${r}_${o}_${c}`)
-              }`
-            ).join("\n")
-          }
-  }`
-        )
-      ).join("\n")
-    }`
-    : `  let oc0 = ${
-      lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
-    };
-  var t = ${lanes ? "g" : "i"} / ${cTiles}u;
-  let ow0 = (t % ${wTiles}u) * ${tw}u;
-  t = t / ${wTiles}u;
-  let oh = t % ${d.h}u;
-  let b = t / ${d.h}u;
-${
-      taps.map((j) =>
-        `  let iw${j} = i32(ow0 + ${j}u) - ${pad};
-  let cc${j} = u32(clamp(iw${j}, 0, ${s.w - 1})) * ${s.c}u;${
-          masked
-            ? `
-  let ok${j} = iw${j} >= 0 && iw${j} < ${s.w};`
-            : ""
-        }`
-      ).join("\n")
-    }
-${outs.flatMap((o) => chans.map((c) => `  var a_${o}_${c} = 0.0;`)).join("\n")}
-${
-      weights.unrolled
-        ? range(k).map((kh) => `  {\n${row(kh)}\n  }`).join("\n")
-        : `  for (var kh = 0u; kh < ${k}u; kh++) {\n${row(null)}\n  }`
-    }
-${
-      outs.map((o) =>
-        `  if (ow0 + ${o}u < ${d.w}u) {
-    let o${o} = ((b * ${d.h}u + oh) * ${d.w}u + ow0 + ${o}u) * ${d.c}u + oc0;
-${
           chans.map((c) =>
-            `    ${spec.store(`o${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a_${o}_${c}`)}`
-          )
-            .join("\n")
+            `    ${
+              spec.store(`o${r}_${o} + ${c * step}u`, `oc0 + ${c * step}u`, `a${r}_${o}_${c}`)
+            }`
+          ).join("\n")
         }
   }`
-      ).join("\n")
-    }`;
+      )
+    ).join("\n")
+  }`;
   const threads = spec.batch * hTiles * wTiles * cTiles;
   const bindings = [...spec.bindings, ...weights.bindings];
   if (lanes) return laneKernel(spec.label, bindings, threads, body, LANES);

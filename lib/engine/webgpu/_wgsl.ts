@@ -116,8 +116,8 @@ ${body}
 /**
  * A kernel of `groups` workgroups of `lanes` invocations: `body` runs with the workgroup
  * index `g` and the lane `lane` (u32). Values computed from `g` alone are uniform across a
- * workgroup, and llvmpipe loads a uniform address once for all lanes instead of once per
- * lane — the point of this shape.
+ * workgroup, so a thread block can be shaped per workgroup (8 lanes = one llvmpipe SIMD row)
+ * with the lanes differing only where the data does (e.g. output channels).
  */
 export function laneKernel(
   label: string,
