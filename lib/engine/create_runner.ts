@@ -18,7 +18,7 @@ export interface CreateRunnerOptions {
   backend: string;
   /** Where WebGPU self-check verdicts are cached (e.g. `data/engine-verdicts.json`). */
   verdictFile?: string;
-  /** Receives one line when `auto` falls back to the tfjs path, saying why. */
+  /** Receives one line naming the engine that will run, and why when `auto` fell back. */
   onNote?: (line: string) => void;
 }
 
@@ -94,7 +94,10 @@ export async function createEpochRunner(
   request: EngineRequest,
   options: CreateRunnerOptions,
 ): Promise<EpochRunner> {
-  if (request === "tfjs") return createTfjsRunner(input);
+  if (request === "tfjs") {
+    options.onNote?.("Engine: tfjs (requested)");
+    return createTfjsRunner(input);
+  }
   let result: EpochRunner | { reason: string; usage: boolean };
   try {
     result = await compiledRunner(input, options);
@@ -103,7 +106,10 @@ export async function createEpochRunner(
     else if (request === "compiled") throw error;
     else result = { reason: (error as Error).message, usage: false };
   }
-  if (!("reason" in result)) return result;
+  if (!("reason" in result)) {
+    options.onNote?.(`Engine: compiled (the whole step as one fused plan on ${options.backend})`);
+    return result;
+  }
   if (request === "compiled") {
     const message = `--engine compiled is unavailable: ${result.reason}`;
     throw result.usage ? new UsageError(message) : new BackendUnavailableError(message);

@@ -17,12 +17,11 @@ import {
 import type { DeviceImages } from "./device_images.ts";
 import { countCorrect, KERAS_EPSILON, sparseCrossEntropy } from "../models/loss.ts";
 import { permutation } from "../random.ts";
-import type { StepProgress } from "./types.ts";
-import type { EpochResult } from "./epoch_runner.ts";
+import type { EpochArgs, EpochResult } from "./epoch_runner.ts";
 import { progressPoint } from "./_progress_point.ts";
 
-/** What one epoch needs. */
-export interface FitEpochInput {
+/** What one epoch needs: the epoch's arguments, plus the model, optimizer and data. */
+export interface FitEpochInput extends EpochArgs {
   /** The model being trained (its trainable weights are updated). */
   model: tf.LayersModel;
   /** The optimizer (its state carries over between epochs). */
@@ -33,17 +32,6 @@ export interface FitEpochInput {
   labels: tf.Tensor1D;
   /** Mini-batch size. */
   batchSize: number;
-  /** 1-based epoch number and total, for progress. */
-  epoch: number;
-  epochs: number;
-  /** PRNG for the shuffle and the dropout masks. */
-  random: () => number;
-  /** Progress reports per epoch (each costs one readback). */
-  progressUpdates: number;
-  /** Called with progress a few times per epoch. */
-  onProgress?: (progress: StepProgress) => void;
-  /** Stops after the current step when aborted. */
-  signal?: AbortSignal;
 }
 
 /** Mean loss and accuracy of an epoch, or `aborted`. */

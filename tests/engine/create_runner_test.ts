@@ -63,3 +63,17 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test("createEpochRunner: auto on wasm runs the compiled CPU engine and says so", async () => {
+  const { selectBackend } = await import("../../lib/backend/select_backend.ts");
+  await selectBackend("wasm");
+  const input = runnerInput(getArchitecture("mlp"), syntheticSplit(20), 10);
+  const notes: string[] = [];
+  const runner = await createEpochRunner(input, "auto", {
+    backend: "wasm",
+    onNote: (l) => notes.push(l),
+  });
+  assert.equal(runner.engine, "compiled");
+  runner.dispose();
+  assert.deepEqual(notes, ["Engine: compiled (the whole step as one fused plan on wasm)"]);
+});
