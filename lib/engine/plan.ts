@@ -18,7 +18,8 @@
  *   the plan's batch size: `act:<i>` (output), `grad:<i>` (loss gradient w.r.t. that output,
  *   only where backpropagation reaches it; the WebGPU executor stores a ReLU layer's gradient
  *   with ReLU′ already applied, i.e. w.r.t. its pre-activation), `poolIndex:<i>` (u32 flat
- *   input index of each window's maximum), `dropoutMask:<i>` (f32 keep-scale: 0 or
+ *   input index of each window's maximum; the WebGPU executor stores `0xffffffff` for a
+ *   window whose maximum is 0 after a ReLU, so its gradient needs no activation load), `dropoutMask:<i>` (f32 keep-scale: 0 or
  *   1 / (1 − rate); an executor that recomputes its masks from a hash, as the WebGPU one
  *   does, need not allocate it).
  *
