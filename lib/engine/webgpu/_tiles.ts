@@ -204,24 +204,35 @@ ${fmas(kh)}
   const rows = range(th);
   const inRows = range(th + k - 1);
   // Every input row of the block loaded per input channel, each weight gathered once for
-  // the `th` output rows it feeds.
-  const rowsBlock = () =>
-    `${
-      inRows.map((q) =>
-        `  let ih${q} = i32(oh0 + ${q}u) - ${pad};
+  // the `th` output rows it feeds. For a block of rows `tile` known when generating (an
+  // edge block), rows in the padding are neither loaded nor multiplied and output rows past
+  // the end are not computed.
+  const rowsBlock = (tile: number | null) => {
+    const top = tile === null ? null : tile * th - pad;
+    const rowOn = (q: number) => top === null || (top + q >= 0 && top + q < s.h);
+    const outOn = (r: number) => tile === null || tile * th + r < d.h;
+    const rowMask = masked && top === null;
+    const live = inRows.filter((q) =>
+      rowOn(q) && rows.some((r) => outOn(r) && q - r >= 0 && q - r < k)
+    );
+    return `${
+      live.map((q) =>
+        top === null
+          ? `  let ih${q} = i32(oh0 + ${q}u) - ${pad};
   let r${q} = (b * ${s.h}u + u32(clamp(ih${q}, 0, ${s.h - 1}))) * ${s.w * s.c}u;${
-          masked ? `\n  let in${q} = ih${q} >= 0 && ih${q} < ${s.h};` : ""
-        }`
+            masked ? `\n  let in${q} = ih${q} >= 0 && ih${q} < ${s.h};` : ""
+          }`
+          : `  let r${q} = (b * ${s.h}u + ${top + q}u) * ${s.w * s.c}u;`
       ).join("\n")
     }
   for (var ic = 0u; ic < ${s.c}u; ic++) {
 ${
-      inRows.flatMap((q) =>
+      live.flatMap((q) =>
         liveTaps.map((j) =>
           `    let v${q}_${j} = ${
-            masked
-              ? `select(0.0, ${spec.src}[r${q} + cc${j} + ic], in${q}${
-                colMask ? ` && ok${j}` : ""
+            rowMask || colMask
+              ? `select(0.0, ${spec.src}[r${q} + cc${j} + ic], ${
+                [rowMask ? `in${q}` : "", colMask ? `ok${j}` : ""].filter((x) => x).join(" && ")
               })`
               : `${spec.src}[r${q} + cc${j} + ic]`
           };`
@@ -230,8 +241,15 @@ ${
     }
 ${
       range(k).flatMap((kh) =>
-        range(k).filter((kw) => outs.some((o) => tapOn(o + kw))).flatMap((kw) =>
-          chans.flatMap((c) => [
+        range(k).filter((kw) => outs.some((o) => tapOn(o + kw))).flatMap((kw) => {
+          const fmas = (c: number) =>
+            rows.filter((r) => outOn(r) && live.includes(r + kh)).flatMap((r) =>
+              outs.filter((o) => tapOn(o + kw)).map((o) =>
+                `      a${r}_${o}_${c} = fma(v${r + kh}_${o + kw}, w, a${r}_${o}_${c});`
+              )
+            );
+          if (fmas(0).length === 0) return [];
+          return chans.flatMap((c) => [
             `    { let w = ${
               weights.load(
                 kh,
@@ -239,17 +257,25 @@ ${
                 `ic * ${spec.inStride}u + (oc0 + ${c * step}u) * ${spec.outStride}u`,
               )
             };`,
-            ...rows.flatMap((r) =>
-              outs.filter((o) => tapOn(o + kw)).map((o) =>
-                `      a${r}_${o}_${c} = fma(v${r + kh}_${o + kw}, w, a${r}_${o}_${c});`
-              )
-            ),
+            ...fmas(c),
             "    }",
-          ])
-        )
+          ]);
+        })
       ).join("\n")
     }
   }`;
+  };
+  // Edge blocks (touching the padding or the end) get their own code when generating.
+  const edge = (t: number) =>
+    t * th - pad < 0 || t * th + th + k - 1 - pad > s.h || t * th + th > d.h;
+  const edges = range(hTiles).filter(edge);
+  const blocks = () => {
+    const special = edges.length === hTiles ? edges.slice(0, -1) : edges;
+    const rest = edges.length === hTiles ? rowsBlock(edges.at(-1)!) : rowsBlock(null);
+    return `${
+      special.map((t) => `  if (oh0 == ${t * th}u) {\n${rowsBlock(t)}\n  } else`).join("")
+    }${special.length ? " {\n" : ""}${rest}${special.length ? "\n  }" : ""}`;
+  };
   const body = `  let oc0 = ${
     lanes ? `(g % ${cTiles}u) * ${tc * LANES}u + lane` : `(i % ${cTiles}u) * ${tc}u`
   };
@@ -272,7 +298,7 @@ ${
   }
 ${
     th > 1
-      ? rowsBlock()
+      ? blocks()
       : weights.unrolled
       ? range(k).map((kh) => `  {\n${row(kh)}\n  }`).join("\n")
       : `  for (var kh = 0u; kh < ${k}u; kh++) {\n${row(null)}\n  }`
