@@ -130,11 +130,12 @@ function weightReads(spec: ConvTile, uniform: boolean) {
 /**
  * Output rows per thread on llvmpipe (with per-row uniform weights), up to MAX_ROWS while a
  * row's block has at most ROW_ACCUMULATORS accumulators and the whole block at most
- * BLOCK_ACCUMULATORS (and BLOCK_FMAS), and the input has the rows the block loads (not
- * mostly padding).
+ * BLOCK_ACCUMULATORS (and BLOCK_FMAS).
  * cnn-deep at batch 64, CPU ms (1 → 3 rows): conv2 18.9 → 13.4, its input gradient
- * 25.0 → 21.4 (→ 19.3 with 5 rows), conv4 5.1 → 2.8; conv0 (104 accumulators a row) and
- * conv4's input gradient (3 input rows under 2 of padding) got slower, so they keep one row.
+ * 25.0 → 21.4 (→ 19.3 with 5 rows), conv4 5.1 → 2.8; conv0 (104 accumulators a row) got
+ * slower (4.5 → 6.3 with 2 rows), so it keeps one row. conv4's input gradient (3 input rows
+ * under 2 of padding) got slower too until edge blocks skipped their padding rows; since,
+ * its 5 rows in one block take it from 4.9 to 2.7 ms.
  */
 const MAX_ROWS = 5;
 const ROW_ACCUMULATORS = 96;
@@ -197,7 +198,7 @@ ${fmas(kh)}
   let th = 1;
   while (
     weights.unrolled && tw * tc <= ROW_ACCUMULATORS && th < Math.min(d.h, MAX_ROWS) &&
-    (th + 1) * tw * tc <= BLOCK_ACCUMULATORS && s.h >= th + k &&
+    (th + 1) * tw * tc <= BLOCK_ACCUMULATORS &&
     (th + 1) * tw * tc * k * k <= BLOCK_FMAS
   ) th++;
   const hTiles = Math.ceil(d.h / th);
