@@ -135,13 +135,17 @@ function weightReads(spec: ConvTile, uniform: boolean) {
  * 25.0 → 21.4 (→ 19.3 with 5 rows), conv4 5.1 → 2.8; conv0 (104 accumulators a row) got
  * slower (4.5 → 6.3 with 2 rows), so it keeps one row. conv4's input gradient (3 input rows
  * under 2 of padding) got slower too until edge blocks skipped their padding rows; since,
- * its 5 rows in one block take it from 4.9 to 2.7 ms.
+ * its 5 rows in one block take it from 4.9 to 2.7 ms. Narrow rows (at most NARROW_ROW
+ * accumulators) get the NARROW limits: conv2's input gradient (52 a row) 14.7 → 13.4 ms with
+ * 7 rows, while conv2 (88 a row) with 4 rows went 12.6 → 13.9.
  */
 const MAX_ROWS = 5;
 const ROW_ACCUMULATORS = 96;
 const BLOCK_ACCUMULATORS = 300;
 /** Unrolled multiply-adds per input channel of a multi-row block (compile time: ~1 s). */
 const BLOCK_FMAS = 2_400;
+const NARROW_ROW = 64;
+const NARROW = { rows: 7, accumulators: 364, fmas: 3_300 };
 
 /** A convolution kernel whose threads each compute a block of columns × channels. */
 export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
@@ -195,11 +199,15 @@ ${fmas(kh)}
     }
     }`;
   };
+  const narrow = tw * tc <= NARROW_ROW;
+  const limit = narrow
+    ? NARROW
+    : { rows: MAX_ROWS, accumulators: BLOCK_ACCUMULATORS, fmas: BLOCK_FMAS };
   let th = 1;
   while (
-    weights.unrolled && tw * tc <= ROW_ACCUMULATORS && th < Math.min(d.h, MAX_ROWS) &&
-    (th + 1) * tw * tc <= BLOCK_ACCUMULATORS &&
-    (th + 1) * tw * tc * k * k <= BLOCK_FMAS
+    weights.unrolled && tw * tc <= ROW_ACCUMULATORS && th < Math.min(d.h, limit.rows) &&
+    (th + 1) * tw * tc <= limit.accumulators &&
+    (th + 1) * tw * tc * k * k <= limit.fmas
   ) th++;
   const hTiles = Math.ceil(d.h / th);
   const rows = range(th);
