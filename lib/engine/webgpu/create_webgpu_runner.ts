@@ -93,6 +93,7 @@ export async function createWebGpuEngineRunner(
   const stepper = {
     count: input.train.count,
     batchSize: executor.plan.batchSize,
+    device,
     beginEpoch: (order: Int32Array, seed: number) => executor.beginEpoch(order, seed),
     step: (size: number, readback: boolean) => executor.step(size, readback),
     readSums: () => executor.readSums(),
