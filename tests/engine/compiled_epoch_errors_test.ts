@@ -19,7 +19,9 @@ Deno.test({
       beginEpoch: () => {},
       step: () => {
         // MAP_READ with STORAGE is invalid: a validation error, as a bad kernel would give.
-        if (!broken) device.createBuffer({ size: 3, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+        if (!broken) {
+          device.createBuffer({ size: 3, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+        }
         broken = true;
       },
       readSums: () => Promise.resolve([1, 1]),
