@@ -80,6 +80,20 @@ export function optimizerSpecOf(optimizer: tf.Optimizer): OptimizerSpec | { reas
   return { reason: `the ${name} optimizer is not compiled` };
 }
 
+/**
+ * The optimizer's spec for an executor, or a `RangeError` saying why it cannot be compiled
+ * (the check both compiled runners make before allocating anything).
+ *
+ * @throws {RangeError} for an optimizer outside the engine (e.g. momentum, centered RMSprop).
+ */
+export function compiledOptimizerSpec(optimizer: tf.Optimizer): OptimizerSpec {
+  const spec = optimizerSpecOf(optimizer);
+  if ("reason" in spec) {
+    throw new RangeError(`The compiled engine cannot train with ${spec.reason}`);
+  }
+  return spec;
+}
+
 function slotLists(optimizer: tf.Optimizer, kind: OptimizerSpec["kind"]): Slot[][] {
   const o = optimizer as unknown as OptimizerInternals;
   if (kind === "rmsprop") return [o.accumulatedMeanSquares ??= [], o.accumulatedMoments ??= []];

@@ -12,7 +12,7 @@
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
-import { optimizerSpecOf, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
+import { compiledOptimizerSpec, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";
 
 /** Options of {@linkcode createWasmEngineRunner}. */
@@ -52,10 +52,7 @@ export async function createWasmEngineRunner(
   input: EpochRunnerInput,
   options: WasmRunnerOptions = {},
 ): Promise<EpochRunner> {
-  const spec = optimizerSpecOf(input.optimizer);
-  if ("reason" in spec) {
-    throw new RangeError(`The compiled engine cannot train with ${spec.reason}`);
-  }
+  const spec = compiledOptimizerSpec(input.optimizer);
   const engine: CpuEngine = await createCpuEngine({
     arch: options.architecture ?? input.arch,
     batchSize: input.batchSize,

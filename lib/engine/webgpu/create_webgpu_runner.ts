@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
-import { loadTrainingState, optimizerSpecOf, writeTrainingState } from "../tfjs_state.ts";
+import { compiledOptimizerSpec, loadTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { WebGpuExecutor } from "./executor.ts";
 import type { Tuning } from "./_tiles.ts";
 
@@ -75,10 +75,7 @@ export async function createWebGpuEngineRunner(
   input: EpochRunnerInput,
   options: WebGpuRunnerOptions = {},
 ): Promise<EpochRunner> {
-  const spec = optimizerSpecOf(input.optimizer);
-  if ("reason" in spec) {
-    throw new RangeError(`The compiled engine cannot train with ${spec.reason}`);
-  }
+  const spec = compiledOptimizerSpec(input.optimizer);
   const device = await engineDevice(options.device);
   const executor = new WebGpuExecutor({
     device,
