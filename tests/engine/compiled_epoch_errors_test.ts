@@ -31,7 +31,6 @@ Deno.test({
       () => runCompiledEpoch(stepper, args),
       (error: Error) => error instanceof GpuError && /WebGPU validation error/.test(error.message),
     );
-    device.destroy();
   },
 });
 
