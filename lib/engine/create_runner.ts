@@ -44,7 +44,11 @@ async function compiledRunner(
   if (why) return { reason: why, usage: true };
   if (options.backend === "webgpu") {
     const { engineVerdict } = await import("./engine_verdict.ts");
-    const verdict = await engineVerdict({ verdictFile: options.verdictFile });
+    const arch = typeof input.arch === "string" ? getArchitecture(input.arch) : input.arch;
+    const verdict = await engineVerdict({
+      verdictFile: options.verdictFile,
+      plan: { arch, batchSize: Math.min(input.batchSize, input.train.count) },
+    });
     if (!verdict.ok) {
       return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };
     }

@@ -12,6 +12,7 @@
  */
 import type { Shape3 } from "../plan.ts";
 import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { LLVMPIPE_LOOP_LIMIT, nestPasses } from "./_loop_limit.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -68,12 +69,17 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const coTiles = o.c / tco;
   const khTiles = k / kr;
   const base = khTiles * ciTiles * coTiles;
-  const sp = splitFor(spec, base, MIN_THREADS);
   // Without padding every thread sees each dy pixel of its images once, so it sums the bias
   // gradient alongside (those at kernel row 0 and input channel 0 write it) instead of
   // separate bias threads: cnn-deep at batch 64, CPU ms, conv0's 4.9 → 2.1 (1,024 bias
   // threads with its split batch), conv2's 17.5 → 16.7.
   const fused = pad === 0;
+  // A thread walks its images' rows and columns; separate bias threads walk the same pixels
+  // and may share its SIMD row, so their passes add (see `_loop_limit.ts`). The batch is
+  // split so that both fit llvmpipe's budget: cnn-deep's conv2 at batch 1024 needs 3 parts.
+  const passes = (per: number) =>
+    nestPasses([per, o.h, o.w]) + (fused ? 0 : nestPasses([per * o.h * o.w]));
+  const sp = splitFor(spec, base, MIN_THREADS, passes);
   // Unit u: kernel row kh0 + ⌊u / tci⌋, input channel ci0 + u mod tci.
   const ins = range(units);
   const rowOf = (u: number) => Math.floor(u / tci);
@@ -179,7 +185,7 @@ ${
     ...(vec ? [bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>")] : []),
     ...(vecDy ? [bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>")] : []),
   ];
-  return finish(spec, sp, base * sp.split, body, 8, extra, !fused);
+  return finish(spec, sp, base * sp.split, body, 8, passes(sp.per), extra, !fused);
 }
 
 /**
@@ -194,8 +200,17 @@ interface Split {
   size: number;
 }
 
-function splitFor(spec: FilterGradSpec, baseThreads: number, minThreads: number): Split {
-  const split = Math.min(spec.batch, Math.max(1, Math.ceil(minThreads / baseThreads)));
+function splitFor(
+  spec: FilterGradSpec,
+  baseThreads: number,
+  minThreads: number,
+  passes: (per: number) => number,
+): Split {
+  // The passes grow linearly with the images a thread takes.
+  const perImage = passes(1) - passes(0);
+  const maxPer = Math.max(1, Math.floor((LLVMPIPE_LOOP_LIMIT - passes(0)) / perImage));
+  const wanted = Math.max(Math.ceil(minThreads / baseThreads), Math.ceil(spec.batch / maxPer));
+  const split = Math.min(spec.batch, Math.max(1, wanted));
   const size = spec.k * spec.k * spec.input.c * spec.output.c + spec.output.c;
   if (spec.biasOffset !== spec.kernelOffset + size - spec.output.c) {
     throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
@@ -235,6 +250,7 @@ function finish(
   threads: number,
   body: string,
   workgroup: number,
+  serialLoop: number,
   extra: KernelBinding[] = [],
   biasThreads = true,
 ): Kernel[] {
@@ -251,6 +267,7 @@ function finish(
     "",
     workgroup,
   );
+  main.serialLoop = serialLoop;
   if (s.split === 1) return [main];
   const reduce = flatKernel(
     `${spec.label}_sum`,
@@ -260,6 +277,7 @@ function finish(
   for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
   grads[${spec.kernelOffset}u + i] = sum;`,
   );
+  reduce.serialLoop = nestPasses([s.split]);
   return [{ ...main, scratch: s.split * s.size }, reduce];
 }
 
@@ -275,7 +293,10 @@ export function filterGradTile(spec: FilterGradSpec): Kernel[] {
   const ciTiles = s.c / tci;
   const coTiles = o.c / tco;
   const base = k * k * ciTiles * coTiles;
-  const sp = splitFor(spec, base, GPU_MIN_THREADS);
+  // At most every output row and column (a tap near the edge skips some), plus the bias
+  // threads' walk over the same pixels.
+  const passes = (per: number) => nestPasses([per, o.h, o.w]) + nestPasses([per * o.h * o.w]);
+  const sp = splitFor(spec, base, GPU_MIN_THREADS, passes);
   const ins = range(tci);
   const outs = range(tco);
   const body = `${biasThreads(spec, sp, base * sp.split)}
@@ -315,5 +336,5 @@ ${
     )
       .join("\n")
   }`;
-  return finish(spec, sp, base * sp.split, body, 64);
+  return finish(spec, sp, base * sp.split, body, 64, passes(sp.per));
 }

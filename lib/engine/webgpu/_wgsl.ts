@@ -35,6 +35,12 @@ export interface Kernel {
   groups: [number, number];
   /** f32 elements of the shared `scratch` buffer this kernel needs (split reductions). */
   scratch?: number;
+  /**
+   * Loop passes one invocation's SIMD row makes, as llvmpipe counts them (see
+   * `_loop_limit.ts`): each loop entered costs its iterations + 1; loops that lanes of one
+   * row may take on diverging paths add up. Unset: the kernel has no data-sized loop.
+   */
+  serialLoop?: number;
 }
 
 /** A binding helper: `bind("act:2", "x", "f32")` (read-only unless `write`). */

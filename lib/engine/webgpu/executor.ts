@@ -15,6 +15,7 @@ import { forwardKernels } from "./_kernels_forward.ts";
 import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
 import type { Kernel } from "./_wgsl.ts";
 import { pipelineFor, readBuffer } from "./_gpu_io.ts";
+import { checkLoopLimit } from "./_loop_limit.ts";
 import { type Tuning, tuningOf } from "./_tiles.ts";
 
 const STORAGE = GPUBufferUsage.STORAGE;
@@ -134,14 +135,19 @@ export class WebGpuExecutor {
     return tail > 0 ? [this.plan.batchSize, tail] : [this.plan.batchSize];
   }
 
-  /** The kernels of a step of `size` samples, in dispatch order. */
+  /**
+   * The kernels of a step of `size` samples, in dispatch order, checked against llvmpipe's
+   * loop budget on every adapter (no kernel worth running on a GPU loops that long either).
+   */
   #kernels(size: number): Kernel[] {
     const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
-    return [
+    const kernels = [
       ...forwardKernels(plan, this.plan.batchSize, this.#tuning),
       ...backwardKernels(plan, this.#tuning),
       ...updateKernels(this.#input.optimizer, plan.paramCount),
     ];
+    checkLoopLimit(kernels);
+    return kernels;
   }
 
   #buffer(name: string): GPUBuffer {
