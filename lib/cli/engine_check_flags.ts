@@ -14,6 +14,9 @@ import { JSON_FLAG } from "./common_flags.ts";
 /** Largest batch the check accepts (the float64 reference takes ~10 s for cnn-deep at 1,024). */
 export const MAX_CHECK_BATCH = 4096;
 
+/** The Chromium that `--browser` starts (Debian's package puts it here). */
+export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
+
 /** Flags of `engine-check`. */
 export const ENGINE_CHECK_FLAGS: Record<string, FlagSpec> = {
   arch: { type: "string", value: "A,B", help: "Architectures (default all four)" },
@@ -24,6 +27,15 @@ export const ENGINE_CHECK_FLAGS: Record<string, FlagSpec> = {
     help: "WebGPU kernel tunings: auto (the adapter's), gpu, cpu (default auto)",
   },
   engine: { type: "string", value: "E,F", help: "Engines: wasm, webgpu (default both present)" },
+  browser: {
+    type: "boolean",
+    help: "Run the WebGPU engine in headless Chromium (Dawn) instead of Deno's WebGPU",
+  },
+  chromium: {
+    type: "string",
+    value: "PATH",
+    help: `Chromium executable for --browser (default ${DEFAULT_CHROMIUM})`,
+  },
   json: JSON_FLAG,
 };
 
@@ -33,6 +45,8 @@ export interface EngineCheckRequest {
   batches: number[];
   tunings: ("auto" | "gpu" | "cpu")[];
   engines: ("wasm" | "webgpu")[];
+  /** The Chromium to run WebGPU in, or null for Deno's own WebGPU. */
+  browser: string | null;
   json: boolean;
 }
 
@@ -55,6 +69,9 @@ function list<T extends string>(flags: ParsedFlags, name: string, choices: reado
  */
 export function engineCheckRequest(flags: ParsedFlags): EngineCheckRequest {
   const names = archListFlag(flags) ?? [...ARCHITECTURE_NAMES];
+  if (flags.chromium !== undefined && flags.browser !== true) {
+    throw new UsageError("--chromium goes with --browser");
+  }
   const batches = (stringFlag(flags, "batch") ?? "64").split(",").map((raw) => {
     const n = Number(raw.trim());
     if (!/^\d+$/.test(raw.trim()) || n < 1 || n > MAX_CHECK_BATCH) {
@@ -69,6 +86,7 @@ export function engineCheckRequest(flags: ParsedFlags): EngineCheckRequest {
     engines: flags.engine === undefined
       ? ["wasm", "webgpu"]
       : list(flags, "engine", ["wasm", "webgpu"]),
+    browser: flags.browser === true ? stringFlag(flags, "chromium") ?? DEFAULT_CHROMIUM : null,
     json: flags.json === true,
   };
 }

@@ -37,6 +37,17 @@ export interface EngineCheckOptions {
   optimizer?: OptimizerName;
   /** @default 1 */
   seed?: number;
+  /** WebGPU engines elsewhere (a browser), one per tuning asked for. */
+  browser?: (tunings: (Tuning | "auto")[]) => Stepper[];
+}
+
+/** One engine as the check runs it: a name, and one step on the check's inputs. */
+export interface Stepper {
+  engine: "wasm" | "webgpu";
+  tuning?: Tuning;
+  /** The WebGPU implementation and adapter, for people. */
+  adapter?: string;
+  run(input: EngineStepInput): Promise<EngineStep>;
 }
 
 /** One engine's outcome. */
@@ -87,41 +98,54 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   const stepInput: EngineStepInput = { arch, plan, inputs, seed: options.seed ?? 1 };
   const engines = options.engines ?? ["wasm", "webgpu"];
   const hasDropout = plan.layers.some((l) => l.kind === "dropout" && l.rate > 0);
-  let shared: ReturnType<typeof referenceStep> | undefined;
-  // Without dropout every engine drops nothing, so one reference serves them all.
-  const reference = (step: EngineStep) =>
-    hasDropout
-      ? referenceStep({ ...refInput(), keep: step.keep })
-      : (shared ??= referenceStep(refInput()));
-  const refInput = () => ({
-    plan,
-    optimizer: inputs.optimizer,
-    state: {
-      params: Float64Array.from(inputs.params),
-      slots: inputs.slots.map((s) => Float64Array.from(s)),
-      accBeta: inputs.accBeta,
-    },
-    images: inputs.images,
-    labels: inputs.labels,
-  });
+  // The reference drops what the engine dropped. Every WebGPU run drops alike (one hash),
+  // and without dropout every engine keeps everything: one reference per distinct mask.
+  const references = new Map<string, ReturnType<typeof referenceStep>>();
+  const reference = (engine: string, step: EngineStep) => {
+    const key = hasDropout ? engine : "all";
+    let ref = references.get(key);
+    if (!ref) {
+      ref = referenceStep({
+        plan,
+        optimizer: inputs.optimizer,
+        state: {
+          params: Float64Array.from(inputs.params),
+          slots: inputs.slots.map((s) => Float64Array.from(s)),
+          accBeta: inputs.accBeta,
+        },
+        images: inputs.images,
+        labels: inputs.labels,
+        keep: step.keep,
+      });
+      references.set(key, ref);
+    }
+    return ref;
+  };
   const rows: EngineCheckRow[] = [];
   const skipped: string[] = [];
-  if (engines.includes("wasm")) {
-    const step = await wasmStep(stepInput);
-    rows.push(row("wasm", compareStep(plan, inputs, step, reference(step))));
-  }
+  const steppers: Stepper[] = [];
+  if (engines.includes("wasm")) steppers.push({ engine: "wasm", run: wasmStep });
   if (engines.includes("webgpu")) {
     const gpu = options.gpu;
-    if (!gpu) skipped.push("webgpu: no WebGPU adapter in this runtime");
+    if (!gpu && !options.browser) skipped.push("webgpu: no WebGPU adapter in this runtime");
     for (const asked of gpu ? options.tunings ?? ["auto"] : []) {
       const tuning = asked === "auto" ? tuningOf(gpu!.device) : asked;
-      const step = await webgpuStep(stepInput, gpu!.device, tuning);
-      rows.push({
-        ...row("webgpu", compareStep(plan, inputs, step, reference(step))),
+      steppers.push({
+        engine: "webgpu",
         tuning,
         adapter: gpu!.description,
+        run: (input) => webgpuStep(input, gpu!.device, tuning),
       });
     }
+  }
+  steppers.push(...options.browser?.(options.tunings ?? ["auto"]) ?? []);
+  for (const stepper of steppers) {
+    const step = await stepper.run(stepInput);
+    const { run: _, ...labels } = stepper;
+    rows.push({
+      ...row(stepper.engine, compareStep(plan, inputs, step, reference(stepper.engine, step))),
+      ...labels,
+    });
   }
   return {
     arch: arch.name,
