@@ -182,7 +182,7 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
     adapter: info,
     errors,
     steppers: (tunings) =>
-      [...new Set(tunings.map((t) => (t === "auto" ? "gpu" : t)))].map(stepper),
+      [...new Set(tunings.map((t) => (t === "auto" ? autoTuning : t)))].map(stepper),
     close,
   };
 }
