@@ -11,7 +11,8 @@
  * @module
  */
 import type { Shape3 } from "../plan.ts";
-import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { convProducts, elements } from "./_cost.ts";
+import { bind, type Cost, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -179,7 +180,7 @@ ${
     ...(vec ? [bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>")] : []),
     ...(vecDy ? [bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>")] : []),
   ];
-  return finish(spec, sp, base * sp.split, body, 8, extra, !fused);
+  return finish(spec, sp, base * sp.split, body, 8, sp.per * o.h * o.w, extra, !fused);
 }
 
 /**
@@ -228,6 +229,19 @@ function biasThreads(spec: FilterGradSpec, s: Split, first: number): string {
   }`;
 }
 
+/**
+ * The cost of a filter gradient's main kernel: every product and bias sum once; x and dy
+ * read, the gradient (or each split group's partial) written; `serialLoop` its generator's.
+ */
+function filterCost(spec: FilterGradSpec, s: Split, serialLoop: number): Cost {
+  const { batch, input, output, k, pad } = spec;
+  return {
+    flops: 2 * convProducts(batch, input, output, k, pad) + elements(batch, output),
+    bytes: 4 * (elements(batch, input) + elements(batch, output) + s.split * s.size),
+    serialLoop,
+  };
+}
+
 /** The main kernel's bindings plus, for a split, the scratch buffer and the sum kernel. */
 function finish(
   spec: FilterGradSpec,
@@ -235,6 +249,7 @@ function finish(
   threads: number,
   body: string,
   workgroup: number,
+  serialLoop: number,
   extra: KernelBinding[] = [],
   biasThreads = true,
 ): Kernel[] {
@@ -248,6 +263,7 @@ function finish(
     bindings,
     threads + (biasThreads ? spec.output.c * s.split : 0),
     body,
+    filterCost(spec, s, serialLoop),
     "",
     workgroup,
   );
@@ -259,6 +275,7 @@ function finish(
     `  var sum = 0.0;
   for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
   grads[${spec.kernelOffset}u + i] = sum;`,
+    { flops: s.split * s.size, bytes: 4 * (s.split + 1) * s.size, serialLoop: s.split },
   );
   return [{ ...main, scratch: s.split * s.size }, reduce];
 }
@@ -315,5 +332,5 @@ ${
     )
       .join("\n")
   }`;
-  return finish(spec, sp, base * sp.split, body, 64);
+  return finish(spec, sp, base * sp.split, body, 64, sp.per * o.h * o.w);
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
+import { elements } from "./_cost.ts";
 import { actName, denseTile, producedByRelu } from "./_kernels_forward.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
@@ -62,6 +63,7 @@ function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
     inStride: 1,
     outStride: output.c,
     store: (o, _oc, acc) => `dx[${o}] = ${reluGate(relu, acc, `x[${o}]`)};`,
+    storeCost: { flops: relu ? 1 : 0, reads: relu ? 1 : 0 },
   }, tuning);
 }
 
@@ -99,6 +101,7 @@ function denseInputGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
     tile: denseTile(tuning),
     store: (b, k, acc) =>
       `dx[${b} * ${n}u + ${k}] = ${reluGate(relu, acc, `x[${b} * ${n}u + ${k}]`)};`,
+    storeCost: { flops: relu ? 1 : 0, reads: relu ? 1 : 0 },
   });
 }
 
@@ -119,24 +122,34 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
     b: { array: "dy", base: (o) => o, stride: m },
     tile: denseTile(tuning),
     store: (k, o, acc) => `grads[${l.kernel.offset}u + ${k} * ${m}u + ${o}] = ${acc};`,
+    storeCost: { flops: 0, reads: 0 },
     extra: {
       threads: m,
       body: `    var sum = 0.0;
     for (var b = 0u; b < ${plan.batchSize}u; b++) { sum += dy[b * ${m}u + extra]; }
     grads[${l.bias.offset}u + extra] = sum;`,
+      // dy is already counted as the product's operand; the bias gradient is written.
+      cost: { flops: plan.batchSize * m, bytes: 4 * m, serialLoop: plan.batchSize },
     },
   });
 }
 
 function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
-  const n = plan.batchSize * l.output.c * l.output.h * l.output.w;
-  const gate = (v: string) => reluGate(producedByRelu(plan, l.index - 1), v, "x[i]");
+  const n = elements(plan.batchSize, l.output);
+  const relu = producedByRelu(plan, l.index - 1);
+  const gate = (v: string) => reluGate(relu, v, "x[i]");
+  const cost = {
+    flops: (l.rate === 0 ? 0 : n) + (relu ? n : 0),
+    bytes: 4 * (relu ? 3 : 2) * n,
+    serialLoop: 0,
+  };
   if (l.rate === 0) {
     return flatKernel(
       `dropout${l.index}_dx`,
       inputGradBindings(plan, l, null),
       n,
       `  dx[i] = ${gate("dy[i]")};`,
+      cost,
     );
   }
   return flatKernel(
@@ -147,6 +160,7 @@ function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout"
       dropoutThreshold(l.rate)
     }u));
   dx[i] = ${gate("g")};`,
+    cost,
     DROPOUT_HASH,
   );
 }

@@ -7,6 +7,8 @@
  * @module
  */
 import { LOSS_EPSILON, type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
+import { softmaxRowFlops } from "../plan_flops.ts";
+import { elements } from "./_cost.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
 import { maxPool } from "./_pool.ts";
@@ -15,9 +17,9 @@ import {
   DROPOUT_HASH,
   dropoutThreshold,
   flatKernel,
+  groupKernel,
   type Kernel,
   lit,
-  singleGroupKernel,
 } from "./_wgsl.ts";
 
 /** Block size of the dense layers' matrix products (see `MatmulTile.tile`). */
@@ -68,6 +70,8 @@ function gather(plan: TrainingPlan, stride: number): Kernel {
   let word = dataset[s * ${pixels / 4}u + p / 4u];
   x[i] = PIXEL[(word >> ((p % 4u) * 8u)) & 255u];
   if (p == 0u) { y[b] = labelsAll[s]; }`,
+    // Bytes of the samples and their permutation entries and labels; images and labels out.
+    { flops: 0, bytes: plan.batchSize * (pixels + 4 * 3 + 4 * pixels), serialLoop: 0 },
     pixelTable(),
   );
 }
@@ -96,16 +100,18 @@ function conv(
     inStride: output.c,
     outStride: 1,
     store: (o, oc, acc) => `y[${o}] = max(${acc} + params[${l.bias.offset}u + ${oc}], 0.0);`,
+    storeCost: { flops: 2, reads: 0 },
   }, tuning);
 }
 
 function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
-  const n = plan.batchSize * l.output.h * l.output.w * l.output.c;
+  const n = elements(plan.batchSize, l.output);
   const bindings = [
     bind(actName(plan, l.index - 1), "x", "f32"),
     bind(`act:${l.index}`, "y", "f32", true),
   ];
-  if (l.rate === 0) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];");
+  const cost = { flops: l.rate === 0 ? 0 : n, bytes: 8 * n, serialLoop: 0 };
+  if (l.rate === 0) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];", cost);
   return flatKernel(
     `dropout${l.index}`,
     [...bindings, bind("state", "state", "u32")],
@@ -113,6 +119,7 @@ function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>)
     `  y[i] = select(0.0, x[i] * ${lit(1 / (1 - l.rate))}, keep(state[1], state[0], i, ${
       dropoutThreshold(l.rate)
     }u));`,
+    cost,
     DROPOUT_HASH,
   );
 }
@@ -142,6 +149,7 @@ function dense(
       const value = `${acc} + params[${l.bias.offset}u + ${o}]`;
       return `y[${b} * ${m}u + ${o}] = ${relu ? `max(${value}, 0.0)` : value};`;
     },
+    storeCost: { flops: relu ? 2 : 1, reads: 0 },
   });
 }
 
@@ -155,7 +163,7 @@ function softmaxLoss(plan: TrainingPlan): Kernel {
   const last = plan.layers.at(-1)!;
   const c = plan.classes;
   const batch = plan.batchSize;
-  return singleGroupKernel(
+  return groupKernel(
     "softmax_loss",
     [
       bind(`act:${last.index}`, "z", "f32", true),
@@ -202,6 +210,15 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     scalars[1] += h;
   }
 }`,
+    { groups: 1, workgroupSize: 64 },
+    {
+      // The 64 partial sums of the loss and the hits added last.
+      flops: batch * softmaxRowFlops(c) + 2 * 64,
+      bytes: 4 * (3 * batch * c + batch + 2),
+      // Each of the 64 invocations takes every 64th row (4 loops over the classes), then
+      // the first adds up the partial sums.
+      serialLoop: Math.ceil(batch / 64) * (4 * c - 1) + 64,
+    },
   );
 }
 

@@ -26,13 +26,35 @@ export interface KernelBinding {
   uniform?: { offset: number; size: number };
 }
 
-/** A kernel: WGSL source with entry point `main`, its bindings and its thread count. */
-export interface Kernel {
+/**
+ * What one dispatch costs, as its generator computes it from the shapes (see
+ * `lib/engine/plan_flops.ts` for the conventions): the occupancy report and the
+ * generation-time loop limits read these, so no GPU is needed to size a kernel.
+ */
+export interface Cost {
+  /**
+   * Arithmetic on data: 2 per multiply-add, 1 per other add, max, compare, exp, … Useful
+   * work only: products with zero padding and tile overhang are not counted.
+   */
+  flops: number;
+  /** Approximate memory traffic: 4 bytes per element read or written, each counted once. */
+  bytes: number;
+  /**
+   * The longest serial loop of one invocation: iterations of the innermost loop bodies it
+   * runs (nested trip counts multiplied, sequential loops added), the worst invocation's.
+   */
+  serialLoop: number;
+}
+
+/** A kernel: WGSL source with entry point `main`, its bindings, its launch and its cost. */
+export interface Kernel extends Cost {
   label: string;
   code: string;
   bindings: KernelBinding[];
   /** Workgroups to dispatch, `[x, y]`. */
   groups: [number, number];
+  /** Invocations per workgroup (the `@workgroup_size`). */
+  workgroupSize: number;
   /** f32 elements of the shared `scratch` buffer this kernel needs (split reductions). */
   scratch?: number;
 }
@@ -99,6 +121,7 @@ export function flatKernel(
   bindings: KernelBinding[],
   threads: number,
   body: string,
+  cost: Cost,
   prelude = "",
   workgroup = WORKGROUP,
 ): Kernel {
@@ -110,7 +133,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= ${threads}u) { return; }
 ${body}
 }`;
-  return { label, code, bindings, groups: flatGroups(threads, workgroup) };
+  return {
+    label,
+    code,
+    bindings,
+    groups: flatGroups(threads, workgroup),
+    workgroupSize: workgroup,
+    ...cost,
+  };
 }
 
 /**
@@ -124,6 +154,7 @@ export function laneKernel(
   bindings: KernelBinding[],
   groups: number,
   body: string,
+  cost: Cost,
   lanes = 8,
 ): Kernel {
   const code = `${declarations(bindings)}
@@ -134,12 +165,35 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3
   if (g >= ${groups}u) { return; }
 ${body}
 }`;
-  return { label, code, bindings, groups: flatGroups(groups * lanes, lanes) };
+  return {
+    label,
+    code,
+    bindings,
+    groups: flatGroups(groups * lanes, lanes),
+    workgroupSize: lanes,
+    ...cost,
+  };
 }
 
-/** A kernel of one workgroup whose `main` is given whole (for reductions). */
-export function singleGroupKernel(label: string, bindings: KernelBinding[], main: string): Kernel {
-  return { label, code: `${declarations(bindings)}\n${main}`, bindings, groups: [1, 1] };
+/**
+ * A kernel of `groups` workgroups of `workgroupSize` invocations whose `main` (and any
+ * module-scope declarations) is given whole, for tree reductions in workgroup memory.
+ */
+export function groupKernel(
+  label: string,
+  bindings: KernelBinding[],
+  main: string,
+  launch: { groups: number; workgroupSize: number },
+  cost: Cost,
+): Kernel {
+  return {
+    label,
+    code: `${declarations(bindings)}\n${main}`,
+    bindings,
+    groups: flatGroups(launch.groups, 1),
+    workgroupSize: launch.workgroupSize,
+    ...cost,
+  };
 }
 
 /**

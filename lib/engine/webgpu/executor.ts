@@ -10,9 +10,8 @@
  */
 import type { MnistSplit } from "../../data/types.ts";
 import { type PackedTrainingState, planTraining, type TrainingPlan } from "../plan.ts";
-import { backwardKernels } from "./_kernels_backward.ts";
-import { forwardKernels } from "./_kernels_forward.ts";
-import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
+import { type OptimizerSpec, slotCount } from "./_kernels_update.ts";
+import { stepKernels } from "./step_kernels.ts";
 import type { Kernel } from "./_wgsl.ts";
 import { pipelineFor, readBuffer } from "./_gpu_io.ts";
 import { type Tuning, tuningOf } from "./_tiles.ts";
@@ -137,11 +136,7 @@ export class WebGpuExecutor {
   /** The kernels of a step of `size` samples, in dispatch order. */
   #kernels(size: number): Kernel[] {
     const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
-    return [
-      ...forwardKernels(plan, this.plan.batchSize, this.#tuning),
-      ...backwardKernels(plan, this.#tuning),
-      ...updateKernels(this.#input.optimizer, plan.paramCount),
-    ];
+    return stepKernels(plan, this.#input.optimizer, this.#tuning, this.plan.batchSize);
   }
 
   #buffer(name: string): GPUBuffer {

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { planTraining } from "../../../lib/engine/plan.ts";
+import { stepFlops } from "../../../lib/engine/plan_flops.ts";
+import { type Kernel, stepKernels } from "../../../lib/engine/webgpu/step_kernels.ts";
+
+const ARCHS = ["mlp", "cnn-basic", "cnn-wide", "cnn-deep"];
+const BATCHES = [1, 7, 64, 1024];
+const TUNINGS = ["cpu", "gpu"] as const;
+const RMSPROP = { kind: "rmsprop", learningRate: 1e-3, decay: 0.9, momentum: 0, epsilon: 1e-7 };
+const ADAM = { kind: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+/**
+ * The kernels add work the layer arithmetic does not have only where they split a sum
+ * (the partial sums' second pass) or finish one in a workgroup: at most 2 % on these plans.
+ */
+const SPLIT_OVERHEAD = 0.02;
+
+function* steps(): Generator<[string, number, "cpu" | "gpu", Kernel[]]> {
+  for (const arch of ARCHS) {
+    for (const batch of BATCHES) {
+      for (const tuning of TUNINGS) {
+        yield [
+          arch,
+          batch,
+          tuning,
+          stepKernels(planTraining(arch, batch), RMSPROP as never, tuning),
+        ];
+      }
+    }
+  }
+}
+
+Deno.test("step kernels: FLOPs summed over a step match the plan's arithmetic", () => {
+  for (const [arch, batch, tuning, kernels] of steps()) {
+    const expected = stepFlops(planTraining(arch, batch), "rmsprop");
+    const actual = kernels.reduce((sum, k) => sum + k.flops, 0);
+    const where = `${arch} b${batch} ${tuning}: ${actual} vs ${expected}`;
+    assert.ok(actual >= expected, where);
+    assert.ok(actual <= expected * (1 + SPLIT_OVERHEAD), where);
+  }
+});
+
+Deno.test("step kernels: the optimizer's update FLOPs follow its kind", () => {
+  const plan = planTraining("mlp", 8);
+  const update = (spec: unknown) =>
+    stepKernels(plan, spec as never, "gpu").find((k) => k.label === "update")!;
+  assert.equal(update(RMSPROP).flops, 11 * plan.paramCount);
+  assert.equal(update(ADAM).flops, 16 * plan.paramCount);
+  assert.equal(update(ADAM).bytes, 4 * 7 * plan.paramCount);
+});
+
+Deno.test("step kernels: launch fields agree with the WGSL and the thread counts", () => {
+  for (const [arch, batch, tuning, kernels] of steps()) {
+    for (const k of kernels) {
+      const where = `${arch} b${batch} ${tuning} ${k.label}`;
+      const size = /@workgroup_size\((\d+)\)/.exec(k.code);
+      assert.equal(Number(size?.[1]), k.workgroupSize, where);
+      for (const v of [k.flops, k.bytes, k.serialLoop, ...k.groups]) {
+        assert.ok(Number.isInteger(v) && v >= 0, `${where}: ${v}`);
+      }
+      assert.ok(k.bytes > 0, where);
+    }
+  }
+});
+
+/**
+ * The serial loop counted from the WGSL itself, for kernels whose every loop has constant
+ * bounds (`for (var v = A; v < B; v++)`) and that run one kind of invocation: each loop's
+ * trip count times the sum of its inner loops' counts (1 when it has none), summed over
+ * the top-level loops.
+ */
+function wgslLoopCount(code: string): number | null {
+  const frames: { trip: number | null; sum: number }[] = [{ trip: null, sum: 0 }];
+  const tokens = /for \(([^)]*)\) \{|\{|\}/g;
+  for (const t of code.matchAll(tokens)) {
+    if (t[0] === "}") {
+      const f = frames.pop()!;
+      frames.at(-1)!.sum += f.trip === null ? f.sum : f.trip * (f.sum || 1);
+    } else if (t[1] === undefined) frames.push({ trip: null, sum: 0 });
+    else {
+      const p = /^var (\w+) = (\d+)u; \1 < (\d+)u; \1\+\+$/.exec(t[1]);
+      if (!p) return null;
+      frames.push({ trip: Number(p[3]) - Number(p[2]), sum: 0 });
+    }
+  }
+  return frames[0]!.sum;
+}
+
+Deno.test("step kernels: serialLoop matches the loops of the GPU conv and dense WGSL", () => {
+  let checked = 0;
+  for (const [arch, batch, tuning, kernels] of steps()) {
+    if (tuning !== "gpu") continue;
+    for (const k of kernels.filter((k) => /^(conv|dense)\d+(_dx)?$/.test(k.label))) {
+      const counted = wgslLoopCount(k.code);
+      assert.notEqual(counted, null, `${arch} b${batch} ${k.label}: loops not constant`);
+      assert.equal(k.serialLoop, counted, `${arch} b${batch} ${k.label}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 40, `${checked} kernels checked`);
+});
+
+Deno.test("step kernels: the dense weight gradient loops once over the batch per thread", () => {
+  const k = stepKernels(planTraining("cnn-deep", 64), RMSPROP as never, "cpu")
+    .find((k) => k.label === "dense7_dw")!;
+  assert.equal(k.serialLoop, 64);
+});
