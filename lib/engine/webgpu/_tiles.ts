@@ -11,6 +11,7 @@
  */
 import type { Shape3 } from "../plan.ts";
 import { convProducts, elements } from "./_cost.ts";
+import { gpuConvBlock } from "./_gpu_sizing.ts";
 import {
   type Cost,
   flatKernel,
@@ -175,7 +176,11 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   // channels of one block: the input loads are shared by the lanes and the weights, per
   // lane, come from uniform windows (see `weightReads`).
   const lanes = tuning === "cpu" && d.c % LANES === 0;
-  const { cols: tw, chans: tc } = lanes ? laneBlock(d, k) : convBlock(d, k, tuning);
+  const { cols: tw, chans: tc } = lanes
+    ? laneBlock(d, k)
+    : tuning === "gpu"
+    ? gpuConvBlock(spec.batch, d, 2 * convProducts(spec.batch, s, d, k, pad))
+    : convBlock(d, k, tuning);
   const cTiles = d.c / tc / (lanes ? LANES : 1);
   const step = lanes ? LANES : 1;
   const wTiles = Math.ceil(d.w / tw);

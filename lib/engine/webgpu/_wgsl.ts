@@ -69,6 +69,14 @@ export function bind(
   return { buffer, as, type, write };
 }
 
+/**
+ * The bindings whose array `code` indexes: a kernel must not declare one it leaves unused
+ * (WebGPU's automatic layout drops it, and the bind group would not match).
+ */
+export function referencedBindings(bindings: KernelBinding[], code: string): KernelBinding[] {
+  return bindings.filter((b) => new RegExp(`\\b${b.as}\\[`).test(code));
+}
+
 function declarations(bindings: KernelBinding[]): string {
   return bindings.map((b, i) =>
     b.uniform

@@ -65,32 +65,42 @@ Deno.test("step kernels: launch fields agree with the WGSL and the thread counts
 
 /**
  * The serial loop counted from the WGSL itself, for kernels whose every loop has constant
- * bounds (`for (var v = A; v < B; v++)`) and that run one kind of invocation: each loop's
- * trip count times the sum of its inner loops' counts (1 when it has none), summed over
- * the top-level loops.
+ * bounds (`for (var v = A; v < B; v++)`): each loop's trip count times the sum of its inner
+ * loops' counts (1 when it has none), summed over the loops in sequence; a block that ends
+ * in `return;` is another kind of invocation, so the worst kind counts.
  */
 function wgslLoopCount(code: string): number | null {
-  const frames: { trip: number | null; sum: number }[] = [{ trip: null, sum: 0 }];
-  const tokens = /for \(([^)]*)\) \{|\{|\}/g;
-  for (const t of code.matchAll(tokens)) {
-    if (t[0] === "}") {
+  type Frame = { trip: number | null; sum: number; alt: number; returns: boolean };
+  const frames: Frame[] = [{ trip: null, sum: 0, alt: 0, returns: false }];
+  const open = (trip: number | null) => frames.push({ trip, sum: 0, alt: 0, returns: false });
+  for (const t of code.matchAll(/for \(([^)]*)\) \{|\{|\}|return;/g)) {
+    if (t[0] === "return;") frames.at(-1)!.returns = true;
+    else if (t[0] === "}") {
       const f = frames.pop()!;
-      frames.at(-1)!.sum += f.trip === null ? f.sum : f.trip * (f.sum || 1);
-    } else if (t[1] === undefined) frames.push({ trip: null, sum: 0 });
+      const parent = frames.at(-1)!;
+      if (f.trip !== null) parent.sum += f.trip * (Math.max(f.sum, f.alt) || 1);
+      else if (f.returns) parent.alt = Math.max(parent.alt, f.sum, f.alt);
+      else {
+        parent.sum += f.sum;
+        parent.alt = Math.max(parent.alt, f.alt);
+      }
+    } else if (t[1] === undefined) open(null);
     else {
       const p = /^var (\w+) = (\d+)u; \1 < (\d+)u; \1\+\+$/.exec(t[1]);
       if (!p) return null;
-      frames.push({ trip: Number(p[3]) - Number(p[2]), sum: 0 });
+      open(Number(p[3]) - Number(p[2]));
     }
   }
-  return frames[0]!.sum;
+  return Math.max(frames[0]!.sum, frames[0]!.alt);
 }
 
 Deno.test("step kernels: serialLoop matches the loops of the GPU conv and dense WGSL", () => {
   let checked = 0;
   for (const [arch, batch, tuning, kernels] of steps()) {
     if (tuning !== "gpu") continue;
-    for (const k of kernels.filter((k) => /^(conv|dense)\d+(_dx)?$/.test(k.label))) {
+    for (
+      const k of kernels.filter((k) => /^(conv\d+(_dx)?|dense\d+(_dx|_dw)?(_sum)?)$/.test(k.label))
+    ) {
       const counted = wgslLoopCount(k.code);
       assert.notEqual(counted, null, `${arch} b${batch} ${k.label}: loops not constant`);
       assert.equal(k.serialLoop, counted, `${arch} b${batch} ${k.label}`);
