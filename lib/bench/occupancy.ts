@@ -8,7 +8,7 @@
  */
 import { getArchitecture } from "../models/architectures.ts";
 import { type OptimizerSpec, planTraining } from "../engine/plan.ts";
-import { stepKernels } from "../engine/webgpu/step_kernels.ts";
+import { stepKernels, type Tuning } from "../engine/webgpu/step_kernels.ts";
 
 /** The targets a GPU-tuned dispatch is held to (issue 16). */
 export const OCCUPANCY_TARGETS = Object.freeze({
@@ -31,7 +31,10 @@ export interface OccupancyDispatch {
   flops: number;
   bytes: number;
   serialLoop: number;
-  /** Targets missed: `workgroups`, `serialLoop`, `serialBatch`. */
+  /**
+   * Targets missed: `workgroups` (busy but under two per SM), `serialLoop` (an invocation
+   * loops past the limit), `serialBatch` (a sum over the batch not spread over it).
+   */
   breaches: string[];
 }
 
@@ -39,6 +42,7 @@ export interface OccupancyDispatch {
 export interface OccupancyPlan {
   arch: string;
   batch: number;
+  tuning: Tuning;
   flops: number;
   dispatches: OccupancyDispatch[];
   breaches: number;
@@ -55,11 +59,12 @@ function recipeOptimizer(arch: string): OptimizerSpec {
 }
 
 /**
- * The GPU tuning's dispatches of one training step of `arch` at `batch`, with the targets
- * each misses.
+ * The dispatches of one training step of `arch` at `batch` (GPU tuning unless told), with
+ * the targets each misses.
  *
  * @param arch Architecture name.
  * @param batch Batch size.
+ * @param tuning Which kernel shapes (the targets are the GPU tuning's).
  * @returns The step's dispatches in order and its number of breaches.
  * @example
  * ```ts
@@ -69,15 +74,18 @@ function recipeOptimizer(arch: string): OptimizerSpec {
  * assert.equal(occupancyPlan("mlp", 64).dispatches[0]!.label, "gather");
  * ```
  */
-export function occupancyPlan(arch: string, batch: number): OccupancyPlan {
+export function occupancyPlan(arch: string, batch: number, tuning: Tuning = "gpu"): OccupancyPlan {
   const plan = planTraining(arch, batch);
   const t = OCCUPANCY_TARGETS;
-  const dispatches = stepKernels(plan, recipeOptimizer(arch), "gpu").map((k) => {
+  const dispatches = stepKernels(plan, recipeOptimizer(arch), tuning).map((k) => {
     const workgroups = k.groups[0] * k.groups[1];
     const breaches = [
       ...(k.flops > t.busyFlops && workgroups < t.minWorkgroups ? ["workgroups"] : []),
       ...(k.serialLoop > t.maxSerialLoop ? ["serialLoop"] : []),
-      ...(BATCH_REDUCTIONS.test(k.label) && batch > 1 && k.serialLoop >= batch
+      // A sum over the batch is serial when one invocation walks all of it or when there
+      // are fewer threads than samples.
+      ...(BATCH_REDUCTIONS.test(k.label) && batch > 1 &&
+          (k.serialLoop >= batch || workgroups * k.workgroupSize < batch)
         ? ["serialBatch"]
         : []),
     ];
@@ -94,6 +102,7 @@ export function occupancyPlan(arch: string, batch: number): OccupancyPlan {
   return {
     arch: plan.arch,
     batch,
+    tuning,
     flops: dispatches.reduce((sum, d) => sum + d.flops, 0),
     dispatches,
     breaches: dispatches.filter((d) => d.breaches.length > 0).length,
@@ -117,7 +126,7 @@ export function renderOccupancy(p: OccupancyPlan): string {
     c.map((s, i) => (i === 0 || i === 6 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!)))
       .join("  ").trimEnd();
   return [
-    `${p.arch}, batch ${p.batch}, GPU tuning: ${p.dispatches.length} dispatches, ` +
+    `${p.arch}, batch ${p.batch}, ${p.tuning.toUpperCase()} tuning: ${p.dispatches.length} dispatches, ` +
     `${(p.flops / 1e6).toFixed(1)} MFLOP, ${p.breaches} breaching the targets`,
     line(header),
     widths.map((w) => "-".repeat(w)).join("  "),
