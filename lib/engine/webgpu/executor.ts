@@ -1,7 +1,7 @@
 /**
  * The WebGPU executor of a training plan: persistent buffers, pipelines and bind groups made
  * once per batch size (the tail batch gets its own, with its shapes baked in), and a step
- * that is one compute pass of ~20 dispatches and one submit — no `writeBuffer`, bind group
+ * that is one compute pass of 11–29 dispatches and one submit — no `writeBuffer`, bind group
  * or pipeline per step. The batch is picked on the device from the epoch's permutation and
  * an on-device step counter; loss and correct counts accumulate on the device and are read
  * back only when asked.
