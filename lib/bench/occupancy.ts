@@ -16,7 +16,7 @@ export const OCCUPANCY_TARGETS = Object.freeze({
   minWorkgroups: 264,
   /** …for every dispatch with more than this many FLOPs. */
   busyFlops: 1e6,
-  /** Iterations one invocation may loop (innermost bodies, nested loops multiplied). */
+  /** Iterations one invocation may loop (every loop's, outer ones too: `Kernel.serialLoop`). */
   maxSerialLoop: 4096,
 });
 

@@ -174,7 +174,8 @@ ${
     ...(vec ? [bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>")] : []),
     ...(vecDy ? [bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>")] : []),
   ];
-  return finish(spec, sp, base * sp.split, body, 8, sp.per * o.h * o.w, extra, !fused);
+  const loops = sp.per * (1 + o.h * (1 + o.w));
+  return finish(spec, sp, base * sp.split, body, 8, loops, extra, !fused);
 }
 
 /**

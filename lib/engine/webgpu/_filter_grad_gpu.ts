@@ -6,7 +6,7 @@
  * more than `MAX_LOOP` times; the parts' partial gradients go to `scratch` and a tree
  * reduction (`_split_reduce.ts`) adds them up. Extra threads, one per output channel and
  * part, sum dy for the bias gradient. Before the split over rows (a split over whole
- * images to 32,768 threads), cnn-deep's second conv at batch 1024 looped 4,356 times per
+ * images to 32,768 threads), cnn-deep's second conv at batch 1024 looped 4,788 times per
  * thread and its first conv at batch 64 launched 68 workgroups, summed by 5.
  *
  * @module
@@ -38,7 +38,7 @@ export function filterGradTile(spec: FilterGradSpec): Kernel[] {
     throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
   }
   const rows = batch * o.h;
-  const { parts, per } = splitParts(rows, base, FILTER_THREADS, size, o.w);
+  const { parts, per } = splitParts(rows, base, FILTER_THREADS, size, 1 + o.w);
   const split = parts > 1;
   const target = (index: string) =>
     split ? `scratch[sp * ${size}u + ${index}]` : `grads[${spec.kernelOffset}u + ${index}]`;
@@ -106,7 +106,7 @@ ${
     {
       flops: 2 * convProducts(batch, s, o, k, pad) + elements(batch, o),
       bytes: 4 * (elements(batch, s) + elements(batch, o) + parts * size),
-      serialLoop: per * o.w,
+      serialLoop: per * (1 + o.w),
     },
     "",
     GPU_WORKGROUP,

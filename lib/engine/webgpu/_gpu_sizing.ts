@@ -16,7 +16,7 @@ export const MIN_GROUPS = 264;
 export const MIN_THREADS: number = MIN_GROUPS * GPU_WORKGROUP;
 /** FLOPs above which a dispatch is held to {@linkcode MIN_GROUPS}. */
 export const BUSY_FLOPS = 1e6;
-/** Iterations one invocation may loop (innermost bodies, nested loops multiplied). */
+/** Iterations one invocation may loop (every loop's, see `Cost.serialLoop`). */
 export const MAX_LOOP = 4096;
 /**
  * Partial sums a split reduction may keep (f32 elements of the shared scratch buffer, 16 MiB):
@@ -27,7 +27,7 @@ export const SCRATCH_FLOATS = 4 * 1024 * 1024;
 /**
  * How many parts to split a reduction of `terms` terms into: enough for `threads` threads
  * each handling one part of one of `units` independent outputs (at least `minParts`, so
- * no part loops more than {@linkcode MAX_LOOP} times over `inner` iterations per term), at
+ * no part loops more than {@linkcode MAX_LOOP} times at `inner` loop iterations a term), at
  * most one part per term, and partials of `size` elements within {@linkcode SCRATCH_FLOATS}.
  * Returns the parts and the terms per part.
  */

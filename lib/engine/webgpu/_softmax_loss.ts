@@ -84,7 +84,7 @@ ${row(c, batch)}
       bytes: 4 * (3 * batch * c + batch + 2),
       // Each of the 64 invocations takes every 64th row (4 loops over the classes), then
       // the first adds up the partial sums.
-      serialLoop: Math.ceil(batch / 64) * (4 * c - 1) + 64,
+      serialLoop: Math.ceil(batch / 64) * 4 * c + 64,
     },
   );
 }

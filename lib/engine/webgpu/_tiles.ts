@@ -356,8 +356,9 @@ ${
   }`;
   const threads = spec.batch * hTiles * wTiles * cTiles;
   const bindings = [...spec.bindings, ...weights.bindings];
-  // One loop over the input channels per block of rows, else one per kernel row.
-  const cost = convCost(spec, th > 1 ? s.c : k * s.c);
+  // One loop over the input channels per block of rows, else one per kernel row (unrolled
+  // or inside a loop over the kernel rows).
+  const cost = convCost(spec, th > 1 ? s.c : k * s.c + (weights.unrolled ? 0 : k));
   if (lanes) return laneKernel(spec.label, bindings, threads, body, cost, LANES);
   return flatKernel(spec.label, bindings, threads, body, cost, "", workgroupFor(tuning));
 }

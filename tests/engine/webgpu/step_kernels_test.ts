@@ -65,9 +65,9 @@ Deno.test("step kernels: launch fields agree with the WGSL and the thread counts
 
 /**
  * The serial loop counted from the WGSL itself, for kernels whose every loop has constant
- * bounds (`for (var v = A; v < B; v++)`): each loop's trip count times the sum of its inner
- * loops' counts (1 when it has none), summed over the loops in sequence; a block that ends
- * in `return;` is another kind of invocation, so the worst kind counts.
+ * bounds (`for (var v = A; v < B; v++)`): each loop's trip count times one plus its inner
+ * loops' counts, summed over the loops in sequence; a block that ends in `return;` is
+ * another kind of invocation, so the worst kind counts.
  */
 function wgslLoopCount(code: string): number | null {
   type Frame = { trip: number | null; sum: number; alt: number; returns: boolean };
@@ -78,7 +78,7 @@ function wgslLoopCount(code: string): number | null {
     else if (t[0] === "}") {
       const f = frames.pop()!;
       const parent = frames.at(-1)!;
-      if (f.trip !== null) parent.sum += f.trip * (Math.max(f.sum, f.alt) || 1);
+      if (f.trip !== null) parent.sum += f.trip * (1 + Math.max(f.sum, f.alt));
       else if (f.returns) parent.alt = Math.max(parent.alt, f.sum, f.alt);
       else {
         parent.sum += f.sum;
@@ -94,12 +94,14 @@ function wgslLoopCount(code: string): number | null {
   return Math.max(frames[0]!.sum, frames[0]!.alt);
 }
 
-Deno.test("step kernels: serialLoop matches the loops of the GPU conv and dense WGSL", () => {
+Deno.test("step kernels: serialLoop matches the loops of the GPU-tuned WGSL", () => {
   let checked = 0;
   for (const [arch, batch, tuning, kernels] of steps()) {
     if (tuning !== "gpu") continue;
     for (
-      const k of kernels.filter((k) => /^(conv\d+(_dx)?|dense\d+(_dx|_dw)?(_sum)?)$/.test(k.label))
+      const k of kernels.filter((k) =>
+        /^(conv\d+(_dx|_dw|_dw_sum)?|dense\d+(_dx|_dw)?(_sum)?|softmax_loss(_sum)?)$/.test(k.label)
+      )
     ) {
       const counted = wgslLoopCount(k.code);
       assert.notEqual(counted, null, `${arch} b${batch} ${k.label}: loops not constant`);
@@ -107,11 +109,22 @@ Deno.test("step kernels: serialLoop matches the loops of the GPU conv and dense 
       checked++;
     }
   }
-  assert.ok(checked > 40, `${checked} kernels checked`);
+  assert.ok(checked > 150, `${checked} kernels checked`);
 });
 
 Deno.test("step kernels: the dense weight gradient loops once over the batch per thread", () => {
   const k = stepKernels(planTraining("cnn-deep", 64), RMSPROP as never, "cpu")
     .find((k) => k.label === "dense7_dw")!;
   assert.equal(k.serialLoop, 64);
+});
+
+Deno.test("step kernels: llvmpipe's cnn-deep filter gradient at batch 1024 counts every loop", () => {
+  // conv2 (13 × 13 × 32 → 11 × 11 × 64) has 48 thread blocks, enough not to split the
+  // batch: one thread walks 1,024 images × 11 rows × 11 columns, each loop counted.
+  const kernel = (batch: number) =>
+    stepKernels(planTraining("cnn-deep", batch), RMSPROP as never, "cpu")
+      .find((k) => k.label === "conv2_dw")!;
+  assert.equal(kernel(1024).serialLoop, 1024 * (1 + 11 * (1 + 11)));
+  assert.ok(kernel(1024).serialLoop > 65_535);
+  assert.equal(kernel(64).serialLoop, 64 * (1 + 11 * (1 + 11)));
 });
