@@ -25,26 +25,46 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  */
 export const FILTER_THREADS: number = 4 * MIN_THREADS;
 
-/** The filter and bias gradient: one kernel, or a partial-gradient kernel and its sum. */
-export function filterGradTile(spec: FilterGradSpec): Kernel[] {
-  const { input: s, output: o, k, pad, batch } = spec;
+/** Channel blocks, split and the WGSL helpers shared by a filter gradient's code. */
+interface Layout {
+  tci: number;
+  tco: number;
+  /** Threads of one part that compute kernel taps (the bias threads come after all parts). */
+  base: number;
+  /** Kernel and bias elements (the bias follows the kernel in the packed layout). */
+  size: number;
+  parts: number;
+  /** Output rows (image, row) per part. */
+  per: number;
+  /** WGSL address of gradient element `index` (or part `sp`'s partial of it). */
+  target: (index: string) => string;
+  /** A loop over part `sp`'s rows (`b`, `oh`, `yrow`) around `body`. */
+  overRows: (body: string) => string;
+}
+
+function layout(spec: FilterGradSpec): Layout {
+  const { input: s, output: o, k, batch } = spec;
   const tci = s.c % 4 === 0 ? 4 : 1;
   const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
-  const ciTiles = s.c / tci;
-  const coTiles = o.c / tco;
-  const base = k * k * ciTiles * coTiles;
+  const base = k * k * (s.c / tci) * (o.c / tco);
   const size = k * k * s.c * o.c + o.c;
   if (spec.biasOffset !== spec.kernelOffset + size - o.c) {
     throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
   }
   const rows = batch * o.h;
   const { parts, per } = splitParts(rows, base, FILTER_THREADS, size, 1 + o.w);
-  const split = parts > 1;
-  const target = (index: string) =>
-    split ? `scratch[sp * ${size}u + ${index}]` : `grads[${spec.kernelOffset}u + ${index}]`;
-  // Each part's rows (b, oh), the last part's past the end skipped.
-  const overRows = (body: string) =>
-    `  for (var q = 0u; q < ${per}u; q++) {
+  return {
+    tci,
+    tco,
+    base,
+    size,
+    parts,
+    per,
+    target: (index) =>
+      parts > 1 ? `scratch[sp * ${size}u + ${index}]` : `grads[${spec.kernelOffset}u + ${index}]`,
+    // The last part's rows past the end are skipped.
+    overRows: (body) =>
+      `  for (var q = 0u; q < ${per}u; q++) {
     let row = sp * ${per}u + q;
     ${per * parts === rows ? "" : `if (row < ${rows}u) `}{
     let b = row / ${o.h}u;
@@ -52,20 +72,52 @@ export function filterGradTile(spec: FilterGradSpec): Kernel[] {
     let yrow = (b * ${o.h}u + oh) * ${o.w}u;
 ${body}
     }
-  }`;
-  const biasThreads = `  if (i >= ${base * parts}u) {
-    let co = (i - ${base * parts}u) % ${o.c}u;
-    let sp = (i - ${base * parts}u) / ${o.c}u;
+  }`,
+  };
+}
+
+/** WGSL of the bias threads: each sums one output channel of dy over its part's rows. */
+function biasCode(spec: FilterGradSpec, l: Layout): string {
+  const o = spec.output;
+  const first = l.base * l.parts;
+  return `  if (i >= ${first}u) {
+    let co = (i - ${first}u) % ${o.c}u;
+    let sp = (i - ${first}u) / ${o.c}u;
     var sum = 0.0;
-${overRows(`    for (var ow = 0u; ow < ${o.w}u; ow++) { sum += dy[(yrow + ow) * ${o.c}u + co]; }`)}
-    ${target(`${size - o.c}u + co`)} = sum;
+${
+    l.overRows(
+      `    for (var ow = 0u; ow < ${o.w}u; ow++) { sum += dy[(yrow + ow) * ${o.c}u + co]; }`,
+    )
+  }
+    ${l.target(`${l.size - o.c}u + co`)} = sum;
     return;
   }`;
-  const ins = range(tci);
-  const outs = range(tco);
+}
+
+/** WGSL of a tap thread: a `tci` × `tco` channel block at tap (kh, kw) over its part. */
+function tapCode(spec: FilterGradSpec, l: Layout): string {
+  const { input: s, output: o, k, pad } = spec;
+  const ins = range(l.tci);
+  const outs = range(l.tco);
+  const pairs = ins.flatMap((a) => outs.map((c) => [a, c]));
   // With padding, taps outside the input are skipped (rows per row, columns per column).
   const inside = (v: string, n: number) => pad > 0 ? `if (${v} >= 0 && ${v} < ${n}) ` : "";
-  const taps = overRows(`    let ih = i32(oh + kh) - ${pad};
+  const step = [
+    ...ins.map((a) => `      let x${a} = x[xi + ${a}u];`),
+    ...outs.map((c) => `      let y${c} = dy[yi + ${c}u];`),
+    ...pairs.map(([a, c]) => `      a_${a}_${c} = fma(x${a}, y${c}, a_${a}_${c});`),
+  ].join("\n");
+  return `  let co0 = (i % ${o.c / l.tco}u) * ${l.tco}u;
+  var t = i / ${o.c / l.tco}u;
+  let ci0 = (t % ${s.c / l.tci}u) * ${l.tci}u;
+  t = t / ${s.c / l.tci}u;
+  let kw = t % ${k}u;
+  t = t / ${k}u;
+  let kh = t % ${k}u;
+  let sp = t / ${k}u;
+${pairs.map(([a, c]) => `  var a_${a}_${c} = 0.0;`).join("\n")}
+${
+    l.overRows(`    let ih = i32(oh + kh) - ${pad};
     ${inside("ih", s.h)}{
     let xrow = (b * ${s.h}u + u32(ih)) * ${s.w}u;
     for (var ow = 0u; ow < ${o.w}u; ow++) {
@@ -73,40 +125,29 @@ ${overRows(`    for (var ow = 0u; ow < ${o.w}u; ow++) { sum += dy[(yrow + ow) * 
       ${inside("iw", s.w)}{
       let xi = (xrow + u32(iw)) * ${s.c}u + ci0;
       let yi = (yrow + ow) * ${o.c}u + co0;
-${ins.map((a) => `      let x${a} = x[xi + ${a}u];`).join("\n")}
-${outs.map((c) => `      let y${c} = dy[yi + ${c}u];`).join("\n")}
-${
-    ins.flatMap((a) => outs.map((c) => `      a_${a}_${c} = fma(x${a}, y${c}, a_${a}_${c});`))
-      .join("\n")
-  }
+${step}
       }
     }
-    }`);
-  const body = `${biasThreads}
-  let co0 = (i % ${coTiles}u) * ${tco}u;
-  var t = i / ${coTiles}u;
-  let ci0 = (t % ${ciTiles}u) * ${tci}u;
-  t = t / ${ciTiles}u;
-  let kw = t % ${k}u;
-  t = t / ${k}u;
-  let kh = t % ${k}u;
-  let sp = t / ${k}u;
-${ins.flatMap((a) => outs.map((c) => `  var a_${a}_${c} = 0.0;`)).join("\n")}
-${taps}
+    }`)
+  }
   let wi = ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
-${
-    ins.flatMap((a) => outs.map((c) => `  ${target(`wi + ${a * o.c + c}u`)} = a_${a}_${c};`))
-      .join("\n")
-  }`;
+${pairs.map(([a, c]) => `  ${l.target(`wi + ${a! * o.c + c!}u`)} = a_${a}_${c};`).join("\n")}`;
+}
+
+/** The filter and bias gradient: one kernel, or a partial-gradient kernel and its sum. */
+export function filterGradTile(spec: FilterGradSpec): Kernel[] {
+  const { input: s, output: o, k, pad, batch } = spec;
+  const l = layout(spec);
+  const split = l.parts > 1;
   const main = flatKernel(
     spec.label,
     [...spec.bindings, ...(split ? [bind("scratch", "scratch", "f32", true)] : [])],
-    (base + o.c) * parts,
-    body,
+    (l.base + o.c) * l.parts,
+    `${biasCode(spec, l)}\n${tapCode(spec, l)}`,
     {
       flops: 2 * convProducts(batch, s, o, k, pad) + elements(batch, o),
-      bytes: 4 * (elements(batch, s) + elements(batch, o) + parts * size),
-      serialLoop: per * (1 + o.w),
+      bytes: 4 * (elements(batch, s) + elements(batch, o) + l.parts * l.size),
+      serialLoop: l.per * (1 + o.w),
     },
     "",
     GPU_WORKGROUP,
@@ -114,11 +155,11 @@ ${
   if (!split) return [main];
   const reduce = splitReduce({
     label: `${spec.label}_sum`,
-    parts,
-    size,
+    parts: l.parts,
+    size: l.size,
     store: (e, sum) => `grads[${spec.kernelOffset}u + ${e}] = ${sum};`,
     storeFlops: 0,
     bindings: [spec.bindings[2]!],
   });
-  return [{ ...main, scratch: parts * size }, reduce];
+  return [{ ...main, scratch: l.parts * l.size }, reduce];
 }

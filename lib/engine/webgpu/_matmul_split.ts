@@ -44,103 +44,140 @@ function shape(spec: SplitMatmul): { t: number; parts: number; per: number } {
   return { t: 1, ...splitParts(r, tiles(1), want, size, 1, minParts) };
 }
 
-/** The product as one kernel, or a partial-products kernel and its reduction. */
-export function splitMatmul(spec: SplitMatmul): Kernel[] {
+/** A product's block, split and the WGSL pieces every part of its code shares. */
+interface Layout {
+  tm: number;
+  tn: number;
+  colTiles: number;
+  tiles: number;
+  parts: number;
+  /** Terms of the sum per part. */
+  per: number;
+  /** Elements of a part's partial results (the product, then the column sums). */
+  size: number;
+  split: boolean;
+  /** A loop over the part `sp`'s terms `r` around `body`. */
+  loop: (body: string) => string;
+}
+
+function layout(spec: SplitMatmul): Layout {
   const { m, n, r } = spec;
   const { t, parts, per } = shape(spec);
-  const split = parts > 1;
   const tm = Math.min(t, m);
   const tn = Math.min(t, n);
   const colTiles = Math.ceil(n / tn);
-  const tiles = Math.ceil(m / tm) * colTiles;
-  const size = m * n + (spec.columnSums ? n : 0);
   const guard = per * parts === r ? "" : `if (r < ${r}u) `;
-  const loop = (body: string) =>
-    `  for (var q = 0u; q < ${per}u; q++) {
+  return {
+    tm,
+    tn,
+    colTiles,
+    tiles: Math.ceil(m / tm) * colTiles,
+    parts,
+    per,
+    size: m * n + (spec.columnSums ? n : 0),
+    split: parts > 1,
+    loop: (body) =>
+      `  for (var q = 0u; q < ${per}u; q++) {
     let r = sp * ${per}u + q;
     ${guard}{
 ${body}
     }
-  }`;
-  const sums = spec.columnSums
-    ? `  if (i >= ${tiles * parts}u) {
-    let col = (i - ${tiles * parts}u) % ${n}u;
-    let sp = (i - ${tiles * parts}u) / ${n}u;
+  }`,
+  };
+}
+
+/** WGSL of the threads past the blocks: each sums one column of B over its part. */
+function columnSumsCode(spec: SplitMatmul, l: Layout): string {
+  if (!spec.columnSums) return "";
+  const first = l.tiles * l.parts;
+  const { n, m, b } = spec;
+  return `  if (i >= ${first}u) {
+    let col = (i - ${first}u) % ${n}u;
+    let sp = (i - ${first}u) / ${n}u;
     var sum = 0.0;
-${loop(`      sum += ${spec.b.array}[${spec.b.base("col")} + r * ${spec.b.stride}u];`)}
+${l.loop(`      sum += ${b.array}[${b.base("col")} + r * ${b.stride}u];`)}
     ${
-      split
-        ? `scratch[sp * ${size}u + ${m * n}u + col] = sum;`
-        : spec.columnSums.store("col", "sum")
-    }
-    return;
-  }`
-    : "";
-  const rows = range(tm);
-  const cols = range(tn);
-  const out = (i: number, j: number) =>
-    split
-      ? `scratch[sp * ${size}u + (m0 + ${i}u) * ${n}u + n0 + ${j}u] = a_${i}_${j};`
-      : spec.store(`(m0 + ${i}u)`, `(n0 + ${j}u)`, `a_${i}_${j}`);
-  const body = `${sums}
-  let sp = i / ${tiles}u;
-  let m0 = ((i % ${tiles}u) / ${colTiles}u) * ${tm}u;
-  let n0 = (i % ${colTiles}u) * ${tn}u;
-${rows.map((i) => `  let am${i} = ${spec.a.base(`min(m0 + ${i}u, ${m - 1}u)`)};`).join("\n")}
-${cols.map((j) => `  let bn${j} = ${spec.b.base(`min(n0 + ${j}u, ${n - 1}u)`)};`).join("\n")}
-${rows.flatMap((i) => cols.map((j) => `  var a_${i}_${j} = 0.0;`)).join("\n")}
-${
-    loop(`${
-      rows.map((i) => `      let x${i} = ${spec.a.array}[am${i} + r * ${spec.a.stride}u];`).join(
-        "\n",
-      )
-    }
-${cols.map((j) => `      let y${j} = ${spec.b.array}[bn${j} + r * ${spec.b.stride}u];`).join("\n")}
-${
-      rows.flatMap((i) => cols.map((j) => `      a_${i}_${j} = fma(x${i}, y${j}, a_${i}_${j});`))
-        .join("\n")
-    }`)
+    l.split
+      ? `scratch[sp * ${l.size}u + ${m * n}u + col] = sum;`
+      : spec.columnSums.store("col", "sum")
   }
-${
-    rows.flatMap((i) =>
-      cols.map((j) => `  if (m0 + ${i}u < ${m}u && n0 + ${j}u < ${n}u) { ${out(i, j)} }`)
-    ).join("\n")
+    return;
   }`;
+}
+
+/** WGSL of a block's threads: a `tm` × `tn` block of the product over the part's terms. */
+function productCode(spec: SplitMatmul, l: Layout): string {
+  const { m, n, a, b } = spec;
+  const rows = range(l.tm);
+  const cols = range(l.tn);
+  const out = (i: number, j: number) =>
+    l.split
+      ? `scratch[sp * ${l.size}u + (m0 + ${i}u) * ${n}u + n0 + ${j}u] = a_${i}_${j};`
+      : spec.store(`(m0 + ${i}u)`, `(n0 + ${j}u)`, `a_${i}_${j}`);
+  const step = [
+    ...rows.map((i) => `      let x${i} = ${a.array}[am${i} + r * ${a.stride}u];`),
+    ...cols.map((j) => `      let y${j} = ${b.array}[bn${j} + r * ${b.stride}u];`),
+    ...rows.flatMap((i) => cols.map((j) => `      a_${i}_${j} = fma(x${i}, y${j}, a_${i}_${j});`)),
+  ];
+  return [
+    `  let sp = i / ${l.tiles}u;`,
+    `  let m0 = ((i % ${l.tiles}u) / ${l.colTiles}u) * ${l.tm}u;`,
+    `  let n0 = (i % ${l.colTiles}u) * ${l.tn}u;`,
+    ...rows.map((i) => `  let am${i} = ${a.base(`min(m0 + ${i}u, ${m - 1}u)`)};`),
+    ...cols.map((j) => `  let bn${j} = ${b.base(`min(n0 + ${j}u, ${n - 1}u)`)};`),
+    ...rows.flatMap((i) => cols.map((j) => `  var a_${i}_${j} = 0.0;`)),
+    l.loop(step.join("\n")),
+    ...rows.flatMap((i) =>
+      cols.map((j) => `  if (m0 + ${i}u < ${m}u && n0 + ${j}u < ${n}u) { ${out(i, j)} }`)
+    ),
+  ].join("\n");
+}
+
+/** The second pass of a split product: sums the parts and applies `store`. */
+function reduceOf(spec: SplitMatmul, l: Layout): Kernel {
+  const { m, n } = spec;
+  const product = (e: string, sum: string) => spec.store(`(${e} / ${n}u)`, `(${e} % ${n}u)`, sum);
+  const sums = spec.columnSums;
+  return splitReduce({
+    label: `${spec.label}_sum`,
+    parts: l.parts,
+    size: l.size,
+    store: (e, sum) =>
+      sums
+        ? `if (${e} < ${m * n}u) { ${product(e, sum)} } else { ${
+          sums.store(`(${e} - ${m * n}u)`, sum)
+        } }`
+        : product(e, sum),
+    storeFlops: spec.storeCost.flops * m * n,
+    bindings: spec.bindings,
+  });
+}
+
+/** The product as one kernel, or a partial-products kernel and its reduction. */
+export function splitMatmul(spec: SplitMatmul): Kernel[] {
+  const { n, r } = spec;
+  const l = layout(spec);
+  const body = `${columnSumsCode(spec, l)}\n${productCode(spec, l)}`;
   const cost = matmulCost({
     ...spec,
     ...(spec.columnSums
       ? { extra: { threads: 0, body: "", cost: { flops: r * n, bytes: 4 * n, serialLoop: 0 } } }
       : {}),
     // Split parts store partial products; the reduction applies `store`.
-    storeCost: split ? { flops: 0, reads: 0 } : spec.storeCost,
+    storeCost: l.split ? { flops: 0, reads: 0 } : spec.storeCost,
   });
   const main = flatKernel(
     spec.label,
     referencedBindings([...spec.bindings, bind("scratch", "scratch", "f32", true)], body),
-    tiles * parts + (spec.columnSums ? n * parts : 0),
+    (l.tiles + (spec.columnSums ? n : 0)) * l.parts,
     body,
     {
       ...cost,
-      bytes: cost.bytes + (split ? 4 * (parts - 1) * size : 0),
-      serialLoop: per,
+      bytes: cost.bytes + (l.split ? 4 * (l.parts - 1) * l.size : 0),
+      serialLoop: l.per,
     },
     "",
     GPU_WORKGROUP,
   );
-  if (!split) return [main];
-  const store = (e: string, sum: string) =>
-    spec.columnSums
-      ? `if (${e} < ${m * n}u) { ${spec.store(`(${e} / ${n}u)`, `(${e} % ${n}u)`, sum)} } else { ${
-        spec.columnSums.store(`(${e} - ${m * n}u)`, sum)
-      } }`
-      : spec.store(`(${e} / ${n}u)`, `(${e} % ${n}u)`, sum);
-  const reduce = splitReduce({
-    label: `${spec.label}_sum`,
-    parts,
-    size,
-    store,
-    storeFlops: spec.storeCost.flops * m * n,
-    bindings: spec.bindings,
-  });
-  return [{ ...main, scratch: parts * size }, reduce];
+  return l.split ? [{ ...main, scratch: l.parts * l.size }, reduceOf(spec, l)] : [main];
 }
