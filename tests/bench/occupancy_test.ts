@@ -76,3 +76,13 @@ Deno.test("deno task bench --occupancy --json: from the plan, no backend chosen"
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--batch/);
 });
+
+Deno.test("no GPU-tuned invocation loops more than 4,096 times at any batch size", () => {
+  for (const arch of ARCHS) {
+    for (const batch of [1, 7, 1000, 8192, 60_000]) {
+      for (const k of stepKernels(planTraining(arch, batch), SGD, "gpu")) {
+        assert.ok(k.serialLoop <= 4096, `${arch} b${batch} ${k.label}: ${k.serialLoop}`);
+      }
+    }
+  }
+});

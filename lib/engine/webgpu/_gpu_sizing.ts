@@ -39,7 +39,7 @@ export function splitParts(
   inner = 1,
   minParts = 1,
 ): { parts: number; per: number } {
-  const loopParts = Math.ceil((terms * inner) / MAX_LOOP);
+  const loopParts = Math.ceil(terms / Math.max(1, Math.floor(MAX_LOOP / inner)));
   const wanted = Math.max(minParts, Math.ceil(threads / units));
   const room = Math.max(1, Math.floor(SCRATCH_FLOATS / size));
   const parts = Math.min(terms, Math.max(loopParts, Math.min(wanted, room)));
