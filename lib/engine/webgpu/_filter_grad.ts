@@ -5,13 +5,13 @@
  * last `k` input columns in registers, so each step loads one input column and one gradient
  * pixel for `k · ci · co` multiply-adds; when that leaves too few threads to keep every core
  * busy (the first conv has one input channel), the batch is split across threads and a
- * second dispatch sums the partials. For GPUs (`filterGradTile`): many threads, each a
- * 4 × 4 block of input × output channels at one kernel tap.
+ * second dispatch sums the partials. For GPUs see `_filter_grad_gpu.ts`.
  *
  * @module
  */
 import type { Shape3 } from "../plan.ts";
-import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { convProducts, elements } from "./_cost.ts";
+import { bind, type Cost, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
 import { LLVMPIPE_LOOP_LIMIT, nestPasses } from "./_loop_limit.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -40,11 +40,6 @@ export interface FilterGradSpec {
 const FILTER_ACCUMULATORS = 384;
 /** Threads that keep two 8-lane llvmpipe cores busy with room for imbalance. */
 const MIN_THREADS = 32;
-/**
- * Threads for a GPU: without a split, cnn-deep's second conv at batch 1024 would have
- * 1,152 threads each summing 124k products.
- */
-const GPU_MIN_THREADS = 32_768;
 
 /**
  * The filter and bias gradient of a conv as one or two kernels (the second sums a split
@@ -243,6 +238,19 @@ function biasThreads(spec: FilterGradSpec, s: Split, first: number): string {
   }`;
 }
 
+/**
+ * The cost of a filter gradient's main kernel: every product and bias sum once; x and dy
+ * read, the gradient (or each split group's partial) written; `serialLoop` its generator's.
+ */
+function filterCost(spec: FilterGradSpec, s: Split, serialLoop: number): Cost {
+  const { batch, input, output, k, pad } = spec;
+  return {
+    flops: 2 * convProducts(batch, input, output, k, pad) + elements(batch, output),
+    bytes: 4 * (elements(batch, input) + elements(batch, output) + s.split * s.size),
+    serialLoop,
+  };
+}
+
 /** The main kernel's bindings plus, for a split, the scratch buffer and the sum kernel. */
 function finish(
   spec: FilterGradSpec,
@@ -264,10 +272,10 @@ function finish(
     bindings,
     threads + (biasThreads ? spec.output.c * s.split : 0),
     body,
+    filterCost(spec, s, serialLoop),
     "",
     workgroup,
   );
-  main.serialLoop = serialLoop;
   if (s.split === 1) return [main];
   const reduce = flatKernel(
     `${spec.label}_sum`,
@@ -276,65 +284,11 @@ function finish(
     `  var sum = 0.0;
   for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
   grads[${spec.kernelOffset}u + i] = sum;`,
+    {
+      flops: s.split * s.size,
+      bytes: 4 * (s.split + 1) * s.size,
+      serialLoop: nestPasses([s.split]),
+    },
   );
-  reduce.serialLoop = nestPasses([s.split]);
   return [{ ...main, scratch: s.split * s.size }, reduce];
-}
-
-/**
- * The filter gradient dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh + kh − pad, ow + kw − pad, ci]
- * · dy[b, oh, ow, co], each thread a tile of input × output channels, then one thread per
- * output channel for the bias gradient Σ dy. Writes into `grads` at the given offsets.
- */
-export function filterGradTile(spec: FilterGradSpec): Kernel[] {
-  const { input: s, output: o, k, pad, batch } = spec;
-  const tci = s.c % 4 === 0 ? 4 : 1;
-  const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
-  const ciTiles = s.c / tci;
-  const coTiles = o.c / tco;
-  const base = k * k * ciTiles * coTiles;
-  // At most every output row and column (a tap near the edge skips some), plus the bias
-  // threads' walk over the same pixels.
-  const passes = (per: number) => nestPasses([per, o.h, o.w]) + nestPasses([per * o.h * o.w]);
-  const sp = splitFor(spec, base, GPU_MIN_THREADS, passes);
-  const ins = range(tci);
-  const outs = range(tco);
-  const body = `${biasThreads(spec, sp, base * sp.split)}
-  let co0 = (i % ${coTiles}u) * ${tco}u;
-  var t = i / ${coTiles}u;
-  let ci0 = (t % ${ciTiles}u) * ${tci}u;
-  t = t / ${ciTiles}u;
-  let kw = t % ${k}u;
-  t = t / ${k}u;
-  let kh = t % ${k}u;
-  let sp = t / ${k}u;
-  let oh0 = u32(max(0, ${pad} - i32(kh)));
-  let oh1 = u32(min(${o.h}, ${s.h + pad} - i32(kh)));
-  let ow0 = u32(max(0, ${pad} - i32(kw)));
-  let ow1 = u32(min(${o.w}, ${s.w + pad} - i32(kw)));
-${ins.flatMap((a) => outs.map((c) => `  var a_${a}_${c} = 0.0;`)).join("\n")}
-  for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
-    for (var oh = oh0; oh < oh1; oh++) {
-      var xi = ((b * ${s.h}u + oh + kh - ${pad}u) * ${s.w}u + ow0 + kw - ${pad}u) * ${s.c}u + ci0;
-      var yi = ((b * ${o.h}u + oh) * ${o.w}u + ow0) * ${o.c}u + co0;
-      for (var ow = ow0; ow < ow1; ow++) {
-${ins.map((a) => `        let x${a} = x[xi + ${a}u];`).join("\n")}
-${outs.map((c) => `        let y${c} = dy[yi + ${c}u];`).join("\n")}
-${
-    ins.flatMap((a) => outs.map((c) => `        a_${a}_${c} = fma(x${a}, y${c}, a_${a}_${c});`))
-      .join("\n")
-  }
-        xi += ${s.c}u;
-        yi += ${o.c}u;
-      }
-    }
-  }
-  let wi = ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
-${
-    ins.flatMap((a) =>
-      outs.map((c) => `  ${target(spec, sp, `wi + ${a * o.c + c}u`)} = a_${a}_${c};`)
-    )
-      .join("\n")
-  }`;
-  return finish(spec, sp, base * sp.split, body, 64, passes(sp.per));
 }

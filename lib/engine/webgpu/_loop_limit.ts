@@ -64,6 +64,6 @@ export class LoopLimitError extends RangeError {
  */
 export function checkLoopLimit(kernels: readonly Kernel[]): void {
   for (const k of kernels) {
-    if ((k.serialLoop ?? 0) > LLVMPIPE_LOOP_LIMIT) throw new LoopLimitError(k.label, k.serialLoop!);
+    if (k.serialLoop > LLVMPIPE_LOOP_LIMIT) throw new LoopLimitError(k.label, k.serialLoop);
   }
 }

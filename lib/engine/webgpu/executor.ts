@@ -1,7 +1,7 @@
 /**
  * The WebGPU executor of a training plan: persistent buffers, pipelines and bind groups made
  * once per batch size (the tail batch gets its own, with its shapes baked in), and a step
- * that is one compute pass of ~20 dispatches and one submit — no `writeBuffer`, bind group
+ * that is one compute pass of 11–29 dispatches and one submit — no `writeBuffer`, bind group
  * or pipeline per step. The batch is picked on the device from the epoch's permutation and
  * an on-device step counter; loss and correct counts accumulate on the device and are read
  * back only when asked.
@@ -10,9 +10,8 @@
  */
 import type { MnistSplit } from "../../data/types.ts";
 import { type PackedTrainingState, planTraining, type TrainingPlan } from "../plan.ts";
-import { backwardKernels } from "./_kernels_backward.ts";
-import { forwardKernels } from "./_kernels_forward.ts";
-import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
+import { type OptimizerSpec, slotCount } from "./_kernels_update.ts";
+import { stepKernels } from "./step_kernels.ts";
 import type { Kernel } from "./_wgsl.ts";
 import { pipelineFor, readBuffer } from "./_gpu_io.ts";
 import { checkLoopLimit } from "./_loop_limit.ts";
@@ -141,11 +140,7 @@ export class WebGpuExecutor {
    */
   #kernels(size: number): Kernel[] {
     const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
-    const kernels = [
-      ...forwardKernels(plan, this.plan.batchSize, this.#tuning),
-      ...backwardKernels(plan, this.#tuning),
-      ...updateKernels(this.#input.optimizer, plan.paramCount),
-    ];
+    const kernels = stepKernels(plan, this.#input.optimizer, this.#tuning, this.plan.batchSize);
     checkLoopLimit(kernels);
     return kernels;
   }
