@@ -70,8 +70,13 @@ export function gunzip(
   name = "gzip data",
   maxBytes = Infinity,
 ): Promise<Uint8Array> {
+  return run(() => inflateMembers(bytes, maxBytes), name, maxBytes);
+}
+
+/** Runs an inflation, turning its failures into one-line `DatasetError`s naming the file. */
+function run(inflate: () => Uint8Array, name: string, maxBytes: number): Promise<Uint8Array> {
   try {
-    return Promise.resolve(inflateMembers(bytes, maxBytes));
+    return Promise.resolve(inflate());
   } catch (error) {
     if (error instanceof TooLargeError) {
       const message = `${name}: inflates to more than ${maxBytes} bytes`;
@@ -84,8 +89,25 @@ export function gunzip(
   }
 }
 
+/** Thrown to stop inflating once a prefix is long enough. */
+class EnoughError extends Error {}
+
+/**
+ * The first bytes of gzip data (more when a slice inflates past them), inflating no more
+ * than that: for a cap derived from a header inside the compressed data (see `decodeIdx`).
+ *
+ * @param bytes Gzip-compressed bytes.
+ * @param name File name used in the error message.
+ * @param length How many leading bytes are wanted.
+ * @returns At least `length` bytes, or all of them when the data is shorter.
+ * @throws {DatasetError} When the data is not valid gzip or is cut short before `length`.
+ */
+export function gunzipPrefix(bytes: Uint8Array, name: string, length: number): Promise<Uint8Array> {
+  return run(() => inflateMembers(bytes, length, true), name, length);
+}
+
 /** Inflates every member, checking each against its trailer (CRC-32, size mod 2³²). */
-function inflateMembers(bytes: Uint8Array, maxBytes: number): Uint8Array {
+function inflateMembers(bytes: Uint8Array, maxBytes: number, prefix = false): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -102,10 +124,13 @@ function inflateMembers(bytes: Uint8Array, maxBytes: number): Uint8Array {
   };
   const inflater = new Gunzip((chunk) => {
     total += chunk.length;
-    if (total > maxBytes) throw new TooLargeError(`more than ${maxBytes} bytes`, maxBytes);
+    if (total > maxBytes && !prefix) {
+      throw new TooLargeError(`more than ${maxBytes} bytes`, maxBytes);
+    }
     member.crc = crc32(member.crc, chunk);
     member.size += chunk.length;
     chunks.push(chunk);
+    if (prefix && total >= maxBytes) throw new EnoughError();
   });
   // Called when the next member's header has been read, after all of this one's output.
   inflater.onmember = (start) => {
@@ -113,13 +138,17 @@ function inflateMembers(bytes: Uint8Array, maxBytes: number): Uint8Array {
     member = { index: member.index + 1, crc: 0, size: 0 };
   };
   let at = 0;
-  do {
-    const room = Math.floor((maxBytes - total) / DEFLATE_MAX_RATIO);
-    const end = at + Math.max(FEED_BYTES[0], Math.min(FEED_BYTES[1], room));
-    inflater.push(bytes.subarray(at, end), end >= bytes.length);
-    at = end;
-  } while (at < bytes.length);
-  check(bytes.length);
+  try {
+    do {
+      const room = Math.floor((maxBytes - total) / DEFLATE_MAX_RATIO);
+      const end = at + Math.max(FEED_BYTES[0], Math.min(FEED_BYTES[1], room));
+      inflater.push(bytes.subarray(at, end), end >= bytes.length);
+      at = end;
+    } while (at < bytes.length);
+    check(bytes.length);
+  } catch (error) {
+    if (!(error instanceof EnoughError)) throw error;
+  }
   const out = new Uint8Array(total);
   chunks.reduce((at, chunk) => (out.set(chunk, at), at + chunk.length), 0);
   return out;
