@@ -10,6 +10,7 @@
 import { atomicWrite } from "../fs/atomic_write.ts";
 import type { Architecture } from "../models/architecture.ts";
 import { getArchitecture } from "../models/architectures.ts";
+import { readFileCapped } from "../fs/read_capped.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** A verdict as cached and as `deno task devices` shows it. */
@@ -50,9 +51,10 @@ function granted(name: "read" | "write", path: string): boolean {
 async function readCache(file: string | undefined): Promise<Record<string, EngineVerdict>> {
   if (!file || !granted("read", file)) return {};
   try {
-    return JSON.parse(await Deno.readTextFile(file));
+    return JSON.parse(new TextDecoder().decode(await readFileCapped(file, 1 << 20)));
   } catch {
-    // A missing, unreadable or corrupt cache only means the check runs again.
+    // A missing, unreadable, corrupt or oversized cache (or a FIFO, refused unopened) only
+    // means the check runs again.
     return {};
   }
 }
