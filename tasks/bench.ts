@@ -23,7 +23,7 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const options = benchOptionsFromFlags(flags);
+  const options = await benchOptionsFromFlags(flags);
   const say = humanSink(flags.json === true);
   const choice = await selectBackend(backendFlag(flags), { kernels: options.kernels });
   say.write(`Backend: ${choice.name} (${choice.reason}), kernels: ${options.kernels}\n`);

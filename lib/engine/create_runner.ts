@@ -6,7 +6,6 @@
  * @module
  */
 import { BackendUnavailableError, UsageError } from "../errors.ts";
-import { getArchitecture } from "../models/architectures.ts";
 import { createTfjsRunner } from "../train/tfjs_runner.ts";
 import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
 import { engineSupports } from "./plan.ts";
@@ -24,12 +23,7 @@ export interface CreateRunnerOptions {
 
 /** Why the model itself (architecture, optimizer) cannot be compiled, or null. */
 function modelReason(input: EpochRunnerInput): string | null {
-  let support;
-  try {
-    support = engineSupports(getArchitecture(input.arch));
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const support = engineSupports(input.arch);
   if (!support.ok) return support.reason;
   const spec = optimizerSpecOf(input.optimizer);
   return "reason" in spec ? spec.reason : null;
