@@ -115,7 +115,7 @@ export function parseArchitecture(
   const { name, layers: raw } = topologyOf(jsonOf(input));
   const labels: string[] = [];
   const layers: LayerSpec[] = [];
-  let inputShape: { shape: unknown; where: string } | undefined;
+  const inputShapes: { shape: unknown; where: string }[] = [];
   raw.forEach((layer, index) => {
     const config = isObject(layer) && isObject(layer.config) ? layer.config : undefined;
     const className = isObject(layer) ? layer.class_name : undefined;
@@ -131,7 +131,7 @@ export function parseArchitecture(
           `${where}: "batch_input_shape" is allowed on the first layer only`,
         );
       }
-      inputShape = { shape, where };
+      inputShapes.push({ shape, where });
     }
     if (className === "InputLayer") {
       if (index !== 0) throw new ArchitectureError(`${where}: an InputLayer must come first`);
@@ -147,12 +147,12 @@ export function parseArchitecture(
     labels.push(where);
     layers.push(kerasLayerSpec(className, config, where));
   });
-  if (!inputShape) {
+  if (inputShapes.length === 0) {
     throw new ArchitectureError(
       'layer 0: "batch_input_shape" is missing (the input must be [null, 28, 28, 1])',
     );
   }
-  checkInput(inputShape.shape, inputShape.where, layers[0]?.type);
+  for (const { shape, where } of inputShapes) checkInput(shape, where, layers[0]?.type);
   const arch = {
     name: options.name ?? name,
     description: `${options.source ?? "a model file"}: Keras Sequential "${
