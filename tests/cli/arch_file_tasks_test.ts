@@ -4,20 +4,9 @@
  * before any data is loaded or anything trained.
  */
 import assert from "node:assert/strict";
+import { ROOT, task } from "./_deno_task.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const LENET = "examples/lenet5.keras.json";
-
-async function task(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
 
 /** Writes LeNet with one edit into `archs/` (a folder the tasks may read). */
 async function variant(

