@@ -63,3 +63,14 @@ Deno.test("summarize() takes an architecture as well as a model", () => {
   assert.equal(summarize(KINDS).totalParams, KINDS.expectedParams);
   assert.equal(summarize("cnn-deep").totalParams, 93_322);
 });
+
+Deno.test("buildModel() takes a Keras file's contents as text or parsed", async () => {
+  const text = await Deno.readTextFile(
+    new URL("../../examples/lenet5.keras.json", import.meta.url),
+  );
+  for (const input of [text, JSON.parse(text)]) {
+    const model = buildModel(input, { seed: 1 });
+    assert.equal(model.countParams(), 61_706);
+    model.dispose();
+  }
+});
