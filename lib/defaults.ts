@@ -1,11 +1,12 @@
 /**
- * Every default of a run, in one place: the architecture, seeds, folders, progress updates and
- * engine. Tasks and library code read {@linkcode defaultTrainConfig}; a default written anywhere
+ * Every default of a run, in one place: the architecture, the recipe of an architecture without
+ * a seed recipe, seeds, folders, progress updates and engine. Tasks and library code read {@linkcode defaultTrainConfig}; a default written anywhere
  * else is a bug. A leaf module (it imports nothing at run time), so any layer may read it.
  *
  * @module
  */
 import type { EngineRequest } from "./train/epoch_runner.ts";
+import type { Recipe } from "./models/architecture.ts";
 
 /** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
 export interface TrainConfig {
@@ -56,6 +57,25 @@ export function defaultTrainConfig(): TrainConfig {
     engineVerdictFile: "data/engine-verdicts.json",
     browserCheckDir: "data/engine-check",
   };
+}
+
+/**
+ * The recipe of an architecture without a seed recipe (a user's own): Keras' Adam defaults,
+ * batch 32, 5 epochs. `--optimizer`, `--learning-rate`, `--batch-size` and `--epochs` override
+ * each part.
+ *
+ * @returns A fresh object.
+ *
+ * @example
+ * ```ts
+ * import { defaultRecipe } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(defaultRecipe(), { optimizer: "adam", learningRate: 0.001, batchSize: 32, epochs: 5 });
+ * ```
+ */
+export function defaultRecipe(): Recipe {
+  return { optimizer: "adam", learningRate: 0.001, batchSize: 32, epochs: 5 };
 }
 
 /** The default model folder of an architecture, e.g. `models/cnn-deep`. */

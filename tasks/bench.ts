@@ -36,7 +36,7 @@ await runTask(spec, async (flags) => {
     const json = JSON.stringify({ tuning: "gpu", targets: OCCUPANCY_TARGETS, plans }, null, 2);
     return console.log(flags.json ? json : plans.map(renderOccupancy).join("\n\n"));
   }
-  const options = benchOptionsFromFlags(flags);
+  const options = await benchOptionsFromFlags(flags);
   const say = humanSink(flags.json === true);
   const choice = await selectBackend(backendFlag(flags), { kernels: options.kernels });
   say.write(`Backend: ${choice.name} (${choice.reason}), kernels: ${options.kernels}\n`);

@@ -25,7 +25,7 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const request = engineCheckRequest(flags);
+  const request = await engineCheckRequest(flags);
   const webgpu = request.engines.includes("webgpu");
   const browser = webgpu && request.browser
     ? await openBrowser(request.browser, defaultTrainConfig().browserCheckDir)

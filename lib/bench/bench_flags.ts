@@ -4,7 +4,7 @@
  * @module
  */
 import { choiceFlag, type FlagSpec, intFlag, type ParsedFlags } from "../cli/args.ts";
-import { archListFlag } from "../cli/compare_flags.ts";
+import { ARCH_FILES_FLAG, architecturesFromFlags, archListFlag } from "../cli/arch_flags.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG } from "../cli/common_flags.ts";
@@ -16,6 +16,7 @@ const on = (help: string): FlagSpec => ({ type: "boolean", help });
 /** Flags of `bench`. */
 export const BENCH_FLAGS: Record<string, FlagSpec> = {
   arch: { type: "string", value: "A,B", help: "Architectures (default cnn-deep)" },
+  "arch-file": ARCH_FILES_FLAG,
   batch: n("Batch size (default: each recipe's)"),
   steps: n("Timed steps (default 20)"),
   warmup: n("Warm-up steps (default 3)"),
@@ -31,7 +32,7 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
 };
 
 /**
- * Translates parsed `bench` flags (validating every value).
+ * Translates parsed `bench` flags (validating every value, reading `--arch-file`).
  *
  * @param flags Parsed flags.
  * @returns `runBench` options (without the note sink).
@@ -41,12 +42,12 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
  * import { benchOptionsFromFlags } from "./bench_flags.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(benchOptionsFromFlags({ engine: "compiled" }).engine, "compiled");
+ * assert.equal((await benchOptionsFromFlags({ engine: "compiled" })).engine, "compiled");
  * ```
  */
-export function benchOptionsFromFlags(flags: ParsedFlags): RunBenchOptions {
+export async function benchOptionsFromFlags(flags: ParsedFlags): Promise<RunBenchOptions> {
   return {
-    archs: archListFlag(flags) ?? ["cnn-deep"],
+    archs: await architecturesFromFlags(flags, ["cnn-deep"]),
     batchSize: intFlag(flags, "batch", { min: 1, max: 60_000 }),
     steps: intFlag(flags, "steps", { min: 1, max: 100_000 }),
     warmupSteps: intFlag(flags, "warmup", { min: 1, max: 1000 }),

@@ -5,10 +5,11 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { engineSupports } from "../engine/plan.ts";
 import type { Architecture } from "../models/architecture.ts";
-import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
-import { archListFlag } from "./compare_flags.ts";
+import { ARCH_FILES_FLAG, architecturesFromFlags } from "./arch_flags.ts";
 import { JSON_FLAG } from "./common_flags.ts";
 
 /** Largest batch the check accepts (the float64 reference takes ~10 s for cnn-deep at 1,024). */
@@ -20,6 +21,7 @@ export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 /** Flags of `engine-check`. */
 export const ENGINE_CHECK_FLAGS: Record<string, FlagSpec> = {
   arch: { type: "string", value: "A,B", help: "Architectures (default all four)" },
+  "arch-file": ARCH_FILES_FLAG,
   batch: { type: "string", value: "N,M", help: "Batch sizes (default 64)" },
   tuning: {
     type: "string",
@@ -65,10 +67,10 @@ function list<T extends string>(flags: ParsedFlags, name: string, choices: reado
  *
  * @param flags Parsed flags.
  * @returns Architectures, batches, tunings, engines and output mode.
- * @throws {UsageError} for an unknown name or a batch outside 1 … {@linkcode MAX_CHECK_BATCH}.
+ * @throws {UsageError} for an unknown name, a bad architecture file or a batch outside
+ *   1 … {@linkcode MAX_CHECK_BATCH}.
  */
-export function engineCheckRequest(flags: ParsedFlags): EngineCheckRequest {
-  const names = archListFlag(flags) ?? [...ARCHITECTURE_NAMES];
+export async function engineCheckRequest(flags: ParsedFlags): Promise<EngineCheckRequest> {
   if (flags.chromium !== undefined && flags.browser !== true) {
     throw new UsageError("--chromium goes with --browser");
   }
@@ -79,8 +81,13 @@ export function engineCheckRequest(flags: ParsedFlags): EngineCheckRequest {
     }
     return n;
   });
+  const archs = await architecturesFromFlags(flags, ARCHITECTURE_NAMES);
+  for (const arch of archs) {
+    const support = engineSupports(arch);
+    if (!support.ok) throw new UsageError(`nothing to check: ${support.reason}`);
+  }
   return {
-    archs: names.map(getArchitecture),
+    archs,
     batches: [...new Set(batches)],
     tunings: flags.tuning === undefined ? ["auto"] : list(flags, "tuning", ["auto", "gpu", "cpu"]),
     engines: flags.engine === undefined

@@ -6,7 +6,6 @@
  * @module
  */
 import { BackendUnavailableError, UsageError } from "../errors.ts";
-import { getArchitecture } from "../models/architectures.ts";
 import { createTfjsRunner } from "../train/tfjs_runner.ts";
 import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
 import { engineSupports } from "./plan.ts";
@@ -25,12 +24,7 @@ export interface CreateRunnerOptions {
 
 /** Why the model itself (architecture, optimizer) cannot be compiled, or null. */
 function modelReason(input: EpochRunnerInput): string | null {
-  let support;
-  try {
-    support = engineSupports(getArchitecture(input.arch));
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const support = engineSupports(input.arch);
   if (!support.ok) return support.reason;
   const spec = optimizerSpecOf(input.optimizer);
   return "reason" in spec ? spec.reason : null;
@@ -45,10 +39,9 @@ async function compiledRunner(
   if (why) return { reason: why, usage: true };
   if (options.backend === "webgpu") {
     const { engineVerdict } = await import("./engine_verdict.ts");
-    const arch = typeof input.arch === "string" ? getArchitecture(input.arch) : input.arch;
     const verdict = await engineVerdict({
       verdictFile: options.verdictFile,
-      plan: { arch, batchSize: Math.min(input.batchSize, input.train.count) },
+      plan: { arch: input.arch, batchSize: Math.min(input.batchSize, input.train.count) },
     });
     if (!verdict.ok) {
       return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };

@@ -66,12 +66,13 @@ export async function enginePhase(ctx: PhaseContext): Promise<void> {
 export async function engineAccuracyPhase(ctx: PhaseContext): Promise<void> {
   const data = await ctx.mnist();
   const arch = ctx.quick ? "mlp" : "cnn-deep";
-  const recipe = getArchitecture(arch).recipe;
-  const model = buildModel(arch, { seed: 1 });
+  const architecture = getArchitecture(arch);
+  const recipe = architecture.recipe;
+  const model = buildModel(architecture, { seed: 1 });
   const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate);
   try {
     const { history } = await trainModel(model, { train: data.train }, { ...recipe, epochs: 1 }, {
-      arch,
+      arch: architecture,
       optimizer,
       seed: 1,
       progressUpdates: 4,

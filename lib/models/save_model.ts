@@ -19,7 +19,7 @@ import { ModelFileError } from "../errors.ts";
 import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts";
 import { type FileWriter, replaceDir } from "../fs/replace_dir.ts";
 import { sha256Hex } from "../data/checksums.ts";
-import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
+import { METADATA_FILE, metadataArchitecture, type ModelMetadata } from "./metadata.ts";
 import { holdsModelDirLock, lockModelDir } from "./model_lock.ts";
 import { checkModelJson } from "./_model_json.ts";
 import {
@@ -175,7 +175,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     const json = readJsonPart(modelJsonBytes, join(dir, MODEL_FILE));
     let modelJson;
     try {
-      modelJson = checkModelJson(json, metadata.arch);
+      modelJson = checkModelJson(json, metadataArchitecture(metadata));
     } catch (error) {
       throw new ModelFileError(`${join(dir, MODEL_FILE)}: ${(error as Error).message}`);
     }

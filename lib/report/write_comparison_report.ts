@@ -72,8 +72,10 @@ export async function writeComparisonReport(
       r.secondsPerEpoch.toFixed(1),
       Math.round(r.imagesPerSecond).toLocaleString("en-US"),
       pct(r.accuracy),
-      pct(r.seedAccuracy),
-      `${r.difference >= 0 ? "+" : "−"}${(Math.abs(r.difference) * 100).toFixed(2)} %`,
+      r.seedAccuracy === null ? "—" : pct(r.seedAccuracy),
+      r.difference === null
+        ? "—"
+        : `${r.difference >= 0 ? "+" : "−"}${(Math.abs(r.difference) * 100).toFixed(2)} %`,
       `${r.wrong.toLocaleString("en-US")} of ${r.testCount.toLocaleString("en-US")}`,
     ]),
     "comparison",
@@ -111,7 +113,9 @@ export async function writeComparisonReport(
 function accuracySvg(rows: ComparisonReportRow[]): Promise<string> {
   const values = rows.flatMap((r) => [
     { arch: r.arch, source: "this run", accuracy: r.accuracy },
-    { arch: r.arch, source: "seed reported", accuracy: r.seedAccuracy },
+    ...(r.seedAccuracy === null
+      ? []
+      : [{ arch: r.arch, source: "seed reported", accuracy: r.seedAccuracy }]),
   ]);
   const low = Math.min(...values.map((v) => v.accuracy));
   return vegaLiteToSvg({

@@ -55,7 +55,7 @@ export function checkTfjsMemory(input: EpochRunnerInput, backend = tf.getBackend
   }
   checkBatchMemory({
     engine: `the tfjs path on ${backend}`,
-    arch: input.arch,
+    arch: input.arch.name,
     batchSize: Math.min(input.batchSize, input.train.count),
     ...bound(input, backend),
   });

@@ -28,7 +28,22 @@ Deno.test("readMetadata() validates metadata.json against its schema; arch must 
     [
       "arch as a path",
       (m) => void (m.arch = "../data/evil"),
-      /"arch" must be one of "mlp", .*got "..\/data\/evil"/,
+      /"arch" must be an architecture name, got "..\/data\/evil"/,
+    ],
+    [
+      "an unknown name without the architecture itself",
+      (m) => void (m.arch = "mine"),
+      /"arch" must be one of "mlp", .*got "mine"/,
+    ],
+    [
+      "an architecture that is not the named one",
+      (m) => void (m.architecture = { ...getArchitecture("cnn-deep") }),
+      /"architecture.name" is "cnn-deep" but "arch" is "mlp"/,
+    ],
+    [
+      "a malformed architecture",
+      (m) => void (m.architecture = { ...getArchitecture("mlp"), layers: [{ type: "lstm" }] }),
+      /"architecture": layer 0 \(lstm\): "type" must be one of/,
     ],
     [
       "bad epochs",

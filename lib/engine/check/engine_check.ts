@@ -8,6 +8,7 @@
  * @module
  */
 import type { Architecture, OptimizerName } from "../../models/architecture.ts";
+import { defaultRecipe } from "../../defaults.ts";
 import { planTraining } from "../plan.ts";
 import { referenceStep } from "../reference/reference_step.ts";
 import { type Tuning, tuningOf } from "../webgpu/_tiles.ts";
@@ -93,8 +94,10 @@ function row(engine: EngineCheckRow["engine"], tensors: TensorError[]): EngineCh
 export async function runEngineCheck(options: EngineCheckOptions): Promise<EngineCheckReport> {
   const { arch, batchSize } = options;
   const plan = planTraining(arch, batchSize);
-  const optimizerName = options.optimizer ?? arch.recipe.optimizer;
-  const inputs = checkInputs(plan, kerasOptimizer(optimizerName, arch.recipe.learningRate));
+  // A user's architecture has no seed recipe: the defaults of `--arch-file` apply.
+  const recipe = arch.recipe ?? defaultRecipe();
+  const optimizerName = options.optimizer ?? recipe.optimizer;
+  const inputs = checkInputs(plan, kerasOptimizer(optimizerName, recipe.learningRate));
   const stepInput: EngineStepInput = { arch, plan, inputs, seed: options.seed ?? 1 };
   const engines = options.engines ?? ["wasm", "webgpu"];
   const hasDropout = plan.layers.some((l) => l.kind === "dropout" && l.rate > 0);
