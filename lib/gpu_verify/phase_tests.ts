@@ -1,5 +1,5 @@
 /**
- * Phase 1: the WebGPU test files, run by `deno test` in a subprocess (on the adapter of this
+ * Phase 5: the WebGPU test files, run by `deno test` in a subprocess (on the adapter of this
  * machine). A packed checkout has no `node_modules`, so `bench/gpu/pack.sh` bundles the test
  * files into {@linkcode PACKED_TESTS}, which is run when present.
  *
@@ -28,7 +28,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Phase 1 body.
+ * Phase 5 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).
@@ -48,8 +48,9 @@ export async function testsPhase(ctx: PhaseContext): Promise<void> {
     ...files,
   ];
   ctx.record("command", `deno ${args.join(" ")}`);
-  const budget = Math.max(30, Math.min(ctx.secondsLeft() - 60, ctx.quick ? 60 : 150));
-  const output = await new Deno.Command("deno", {
+  const budget = Math.max(30, Math.min(ctx.secondsLeft(), ctx.quick ? 60 : 150));
+  // This very binary: a packed run has no `deno` on PATH (`.gpu/run.sh` unpacks its own).
+  const output = await new Deno.Command(Deno.execPath(), {
     args,
     stdout: "piped",
     stderr: "piped",

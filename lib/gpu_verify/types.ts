@@ -26,6 +26,14 @@ export interface PhaseResult {
   errors: string[];
   /** Measurements (plans, counters, timings), phase-specific. */
   details: Record<string, unknown>;
+  /** Measurements that read best as tables (speed, ratios), shown as such in the Markdown. */
+  tables?: Table[];
+}
+
+/** A table of a phase: one object per row, the columns in the first row's key order. */
+export interface Table {
+  title: string;
+  rows: Record<string, string | number | null>[];
 }
 
 /** The whole report, rewritten after every phase. */
@@ -35,6 +43,13 @@ export interface GpuVerifyReport {
   quick: boolean;
   /** Adapter description, `isFallbackAdapter` and the limits that matter. */
   adapter: Record<string, unknown>;
+  /**
+   * What the machine offers before any phase runs: Vulkan ICD files, `LD_*` and Vulkan
+   * variables, the adapter WebGPU returns (see `preflight.ts`).
+   */
+  preflight?: Record<string, unknown>;
+  /** The run's time budget and the reserve kept at its end, in seconds. */
+  budget?: { seconds: number; reserveSeconds: number };
   phases: PhaseResult[];
   /** True once every requested phase has run. */
   finished: boolean;
@@ -52,10 +67,16 @@ export interface PhaseContext {
   check(name: string, ok: boolean, detail?: string): void;
   /** Stores a measurement under `key` in the phase's details. */
   record(key: string, value: unknown): void;
+  /** Adds a table (the Markdown shows it as one; the JSON keeps the rows). */
+  table(title: string, rows: Table["rows"]): void;
+  /** Marks the phase skipped, with why (unless a check failed): nothing here to measure. */
+  skip(reason: string): void;
   /** A progress line (printed by the task). */
   log(line: string): void;
-  /** Seconds left of the run's time budget. */
+  /** Seconds left of the run's time budget, its end reserve already taken off. */
   secondsLeft(): number;
+  /** The phases finished so far in this run (a later phase reads an earlier one's figures). */
+  earlier(): readonly PhaseResult[];
   /** MNIST (synthetic when quick), loaded once per run. */
   mnist(): Promise<MnistData>;
 }
@@ -64,5 +85,10 @@ export interface PhaseContext {
 export interface PhaseSpec {
   id: number;
   name: string;
+  /**
+   * Seconds the phase needs to be worth starting (a GPU run; quick runs ignore it): with
+   * less left of the budget it is skipped, so a run cut by its time limit ends cleanly.
+   */
+  minSeconds: number;
   run(ctx: PhaseContext): Promise<void>;
 }

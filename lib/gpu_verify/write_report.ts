@@ -5,9 +5,31 @@
  * @module
  */
 import { atomicWrite } from "../fs/atomic_write.ts";
-import type { GpuVerifyReport, PhaseResult } from "./types.ts";
+import type { GpuVerifyReport, PhaseResult, Table } from "./types.ts";
 
 const MARK = { passed: "✅ passed", failed: "❌ failed", skipped: "⏭ skipped" } as const;
+
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+
+/** A number as a table shows it: 4 significant digits, or as is when whole. */
+function shown(value: string | number | null): string {
+  if (value === null) return "—";
+  if (typeof value === "string") return cell(value);
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+}
+
+function tableMarkdown(table: Table): string[] {
+  const columns = Object.keys(table.rows[0] ?? {});
+  if (columns.length === 0) return [];
+  return [
+    "",
+    `**${cell(table.title)}**`,
+    "",
+    `| ${columns.map(cell).join(" | ")} |`,
+    `|${columns.map(() => "---").join("|")}|`,
+    ...table.rows.map((row) => `| ${columns.map((c) => shown(row[c] ?? null)).join(" | ")} |`),
+  ];
+}
 
 function phaseMarkdown(phase: PhaseResult): string {
   const failed = phase.checks.filter((c) => !c.ok);
@@ -23,11 +45,11 @@ function phaseMarkdown(phase: PhaseResult): string {
   const shown = [...failed, ...phase.checks.filter((c) => c.ok)];
   if (shown.length > 0) {
     lines.push("", "| check | result | detail |", "|---|---|---|");
-    const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
     for (const c of shown) {
       lines.push(`| ${cell(c.name)} | ${c.ok ? "ok" : "FAIL"} | ${cell(c.detail ?? "")} |`);
     }
   }
+  for (const table of phase.tables ?? []) lines.push(...tableMarkdown(table));
   if (Object.keys(phase.details).length > 0) {
     lines.push("", "```json", JSON.stringify(phase.details, null, 1), "```");
   }
@@ -50,6 +72,9 @@ export function reportMarkdown(report: GpuVerifyReport): string {
     JSON.stringify(report.adapter, null, 1),
     "```",
     "",
+    ...(report.preflight
+      ? ["Preflight:", "", "```json", JSON.stringify(report.preflight, null, 1), "```", ""]
+      : []),
     "| phase | status | seconds | checks passed |",
     "|---|---|---|---|",
     ...report.phases.map((p) =>
