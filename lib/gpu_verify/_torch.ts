@@ -26,11 +26,14 @@ function errorText(error: unknown): string {
  * Requires `--allow-run` (unrestricted where `LD_LIBRARY_PATH` is set: Deno then refuses
  * any spawn under a list).
  *
+ * @param pythons The interpreters to try, in order.
  * @returns The Python found (or none) and one line per Python tried.
  */
-export async function findTorch(): Promise<{ torch?: Torch; attempts: string[] }> {
+export async function findTorch(
+  pythons: readonly string[] = PYTHONS,
+): Promise<{ torch?: Torch; attempts: string[] }> {
   const attempts: string[] = [];
-  for (const python of PYTHONS) {
+  for (const python of pythons) {
     try {
       const probe = await new Deno.Command(python, {
         args: ["-c", "import torch; print(torch.__version__, torch.cuda.is_available())"],

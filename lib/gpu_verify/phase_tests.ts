@@ -10,6 +10,9 @@ import type { PhaseContext } from "./types.ts";
 /** The bundle of the WebGPU test files that `bench/gpu/pack.sh` writes. */
 export const PACKED_TESTS = ".gpu/webgpu-tests.js";
 
+/** Its bundle of {@linkcode QUICK_TEST_FILES}. */
+export const PACKED_QUICK_TESTS = ".gpu/webgpu-tests-quick.js";
+
 /** The test files of a full run, from source. */
 export const WEBGPU_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/",
@@ -17,7 +20,7 @@ export const WEBGPU_TEST_FILES: readonly string[] = [
   "tests/engine/",
 ];
 
-/** The few that a `--quick` run (llvmpipe, CI) spends its seconds on. */
+/** The few that a `--quick` run (llvmpipe, CI) spends its seconds on (`pack.sh` lists them too). */
 export const QUICK_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/gather_images_test.ts",
   "tests/backend/webgpu/fused_optimizer_schedule_test.ts",
@@ -34,8 +37,9 @@ async function exists(path: string): Promise<boolean> {
  * @returns When the phase is done (failed checks are recorded, not thrown).
  */
 export async function testsPhase(ctx: PhaseContext): Promise<void> {
-  const packed = !ctx.quick && await exists(PACKED_TESTS);
-  const files = packed ? [PACKED_TESTS] : ctx.quick ? QUICK_TEST_FILES : WEBGPU_TEST_FILES;
+  const bundle = ctx.quick ? PACKED_QUICK_TESTS : PACKED_TESTS;
+  const packed = await exists(bundle);
+  const files = packed ? [bundle] : ctx.quick ? QUICK_TEST_FILES : WEBGPU_TEST_FILES;
   const args = [
     "test",
     // The bundle needs no deno.json; with it, Deno would set up node_modules (network).

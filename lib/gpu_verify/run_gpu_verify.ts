@@ -64,7 +64,7 @@ async function runPhase(
     details: {},
   };
   const left = base.secondsLeft();
-  if (!base.quick && left < spec.minSeconds) {
+  if (left < spec.minSeconds) {
     result.status = "skipped";
     result.details.skipped = `${left.toFixed(0)} s left of the budget; the phase needs ` +
       `${spec.minSeconds} s`;

@@ -86,7 +86,7 @@ export interface PhaseSpec {
   id: number;
   name: string;
   /**
-   * Seconds the phase needs to be worth starting (a GPU run; quick runs ignore it): with
+   * Seconds the phase needs to be worth starting: with
    * less left of the budget it is skipped, so a run cut by its time limit ends cleanly.
    */
   minSeconds: number;

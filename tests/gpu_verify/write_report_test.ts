@@ -17,6 +17,14 @@ const report: GpuVerifyReport = {
     ],
     errors: ["WebGPU validation error: too big\nsecond line"],
     details: { plans: { splits: 9 } },
+    tables: [{
+      title: "speed | b64",
+      rows: [{ arch: "cnn-deep", msPerStep: 0.123456, ratio: null }, {
+        arch: "mlp",
+        msPerStep: 12,
+        ratio: 2.5,
+      }],
+    }],
   }],
   finished: false,
   ok: false,
@@ -30,6 +38,13 @@ Deno.test("reportMarkdown() puts failed checks first and keeps tables intact", (
   assert.ok(failed > 0 && failed < md.indexOf("Conv2D ok | ok"), md);
   assert.match(md, /3e-2 \\\| big/); // a "|" in a cell is escaped
   assert.match(md, /- `WebGPU validation error: too big second line`/);
+});
+
+Deno.test("reportMarkdown() shows a phase's tables: columns from the rows, 4 digits, — for none", () => {
+  const md = reportMarkdown(report);
+  assert.match(md, /\*\*speed \\\| b64\*\*\n\n\| arch \| msPerStep \| ratio \|\n\|---\|---\|---\|/);
+  assert.match(md, /\| cnn-deep \| 0\.1235 \| — \|/);
+  assert.match(md, /\| mlp \| 12 \| 2\.500 \|/);
 });
 
 Deno.test("writeGpuVerifyReport() writes the JSON and the Markdown into a new folder", async () => {
