@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command of the GPU kit, copied to .gpu/run.sh by bench/gpu/pack.sh and run from there
-# on a machine with .gpu/ beside the checkout (no network needed, no `deno` on PATH needed):
+# on a machine with .gpu/ beside the checkout (no network needed, no `deno` on PATH needed: the
+# packed one is unpacked to a temporary folder):
 #
 #   bash .gpu/run.sh [--quick] [--budget S] [other gpu-verify flags]
 #
@@ -43,6 +44,7 @@ if $quick; then
   export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 fi
 source .gpu/env.sh
+trap 'rm -rf "$(dirname "$GPU_DENO")"' EXIT
 
 # The preflight, written before anything else can hang or crash.
 {
@@ -60,7 +62,7 @@ source .gpu/env.sh
   echo "## libraries"
   ldconfig -p 2>/dev/null | grep -E 'libvulkan\.so\.1 |libEGL\.so\.1 |libEGL_nvidia|libGLX_nvidia' || echo "(none of libvulkan/libEGL found by ldconfig)"
   echo "## deno"
-  .gpu/bin/deno --version 2>&1 | head -1
+  "$GPU_DENO" --version 2>&1 | head -1
 } > "$out/preflight.txt" 2>&1
 cat "$out/preflight.txt"
 
@@ -69,7 +71,7 @@ cat "$out/preflight.txt"
 # set up node_modules (network). The timeout stops a hung GPU call before the device limit;
 # the report of every finished phase is already in $out.
 limit=$((budget + 60))
-timeout -k 10 "$limit" .gpu/bin/deno run --no-config \
+timeout -k 10 "$limit" "$GPU_DENO" run --no-config \
   --allow-read=.gpu,data,reports,"$out",/usr/local/nvidia/share,/etc/vulkan,/usr/local/share/vulkan,/usr/share/vulkan \
   --allow-write=reports,"$out" --allow-run \
   --allow-env=MNIST_DATA_DIR,MNIST_GPU_DATA,MNIST_WASM_THREADS,NO_COLOR,LD_LIBRARY_PATH,LD_PRELOAD,VK_DRIVER_FILES,VK_ICD_FILENAMES,DENO_WEBGPU_BACKEND,__EGL_VENDOR_LIBRARY_FILENAMES,NVIDIA_VISIBLE_DEVICES,CUDA_VISIBLE_DEVICES \
