@@ -42,7 +42,11 @@ async function profiledStep(
   const encoder = device.createCommandEncoder();
   program.forEach((d, i) => {
     const pass = encoder.beginComputePass({
-      timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      timestampWrites: {
+        querySet,
+        beginningOfPassWriteIndex: 2 * i,
+        endOfPassWriteIndex: 2 * i + 1,
+      },
     });
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.group);
@@ -78,7 +82,13 @@ export async function kernelTimes(
   const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate);
   const spec = compiledOptimizerSpec(optimizer);
   const samples = limitSplit(train, batch);
-  const executor = new WebGpuExecutor({ device, arch, batchSize: batch, optimizer: spec, train: samples });
+  const executor = new WebGpuExecutor({
+    device,
+    arch,
+    batchSize: batch,
+    optimizer: spec,
+    train: samples,
+  });
   const buffers = [
     device.createBuffer({
       size: 16 * executor.dispatchesPerStep,
@@ -89,7 +99,10 @@ export async function kernelTimes(
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     }),
   ] as const;
-  const querySet = device.createQuerySet({ type: "timestamp", count: 2 * executor.dispatchesPerStep });
+  const querySet = device.createQuerySet({
+    type: "timestamp",
+    count: 2 * executor.dispatchesPerStep,
+  });
   try {
     executor.writeState(await loadTrainingState(model, optimizer, spec, executor.plan));
     const program = executor.program(executor.plan.batchSize);

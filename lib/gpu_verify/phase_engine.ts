@@ -22,7 +22,10 @@ export const ENGINE_RUNS: readonly (readonly [string, number])[] = ARCHITECTURE_
 ) => [[arch, 64], [arch, 1024]] as const);
 
 /** Of a `--quick` run on a software adapter: small, so CI stays within its minutes. */
-export const QUICK_ENGINE_RUNS: readonly (readonly [string, number])[] = [["mlp", 8], ["cnn-deep", 4]];
+export const QUICK_ENGINE_RUNS: readonly (readonly [string, number])[] = [["mlp", 8], [
+  "cnn-deep",
+  4,
+]];
 
 /** Seconds one run (parity, warm-up, an epoch) needs to be worth starting on a GPU. */
 const RUN_SECONDS = 10;

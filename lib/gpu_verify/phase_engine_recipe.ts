@@ -83,7 +83,9 @@ export async function engineRecipePhase(ctx: PhaseContext): Promise<void> {
     });
     ctx.log(
       `recipe: ${name} ${run.history.length}/${run.recipe.epochs} epochs in ` +
-        `${run.seconds.toFixed(1)} s, test ${accuracy === null ? "—" : (accuracy * 100).toFixed(2)} %`,
+        `${run.seconds.toFixed(1)} s, test ${
+          accuracy === null ? "—" : (accuracy * 100).toFixed(2)
+        } %`,
     );
     if (run.interruptedIn !== undefined) {
       ctx.record(`${name} stopped`, `by the time guard in epoch ${run.interruptedIn}`);

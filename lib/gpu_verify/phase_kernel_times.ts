@@ -60,7 +60,8 @@ export async function kernelTimesPhase(ctx: PhaseContext): Promise<void> {
     const total = times.reduce((sum, t) => sum + t.microseconds, 0);
     ctx.check(
       `every dispatch of ${arch} b${batch} has a GPU time`,
-      times.length > 0 && times.every((t) => Number.isFinite(t.microseconds) && t.microseconds >= 0),
+      times.length > 0 &&
+        times.every((t) => Number.isFinite(t.microseconds) && t.microseconds >= 0),
       `${times.length} dispatches, ${total.toFixed(1)} µs in all`,
     );
     const measured = stepMs(ctx, arch, batch);

@@ -82,7 +82,11 @@ export async function speedPhase(ctx: PhaseContext): Promise<void> {
   const ratios = torchRows(ctx).flatMap((t) => {
     const ours = rows.find((r) => r.arch === t.arch && r.batch === t.batch && r.variant === "fast");
     return ours
-      ? [{ arch: ours.arch, batch: ours.batch, fastOverTorch: ours.msPerStep / Number(t.msPerStep) }]
+      ? [{
+        arch: ours.arch,
+        batch: ours.batch,
+        fastOverTorch: ours.msPerStep / Number(t.msPerStep),
+      }]
       : [];
   });
   if (ratios.length > 0) ctx.table("the tfjs path (fast kernels) ÷ PyTorch (phase 3)", ratios);
