@@ -44,6 +44,18 @@ export interface EngineSpeedRow extends Record<string, string | number | null> {
 }
 
 /**
+ * Phase 1's rows of this run (empty when it did not run), for the phases that set figures
+ * beside them.
+ *
+ * @param ctx A later phase's context.
+ * @returns The rows of phase 1's table.
+ */
+export function engineRowsOf(ctx: PhaseContext): EngineSpeedRow[] {
+  const phase = ctx.earlier().find((p) => p.id === 1);
+  return (phase?.tables?.[0]?.rows ?? []) as EngineSpeedRow[];
+}
+
+/**
  * Phase 1 body.
  *
  * @param ctx Where the phase records its checks and measurements.

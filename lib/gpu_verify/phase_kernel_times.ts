@@ -7,18 +7,12 @@
  * @module
  */
 import { kernelTimes } from "./_kernel_times.ts";
-import { ENGINE_RUNS, type EngineSpeedRow, QUICK_ENGINE_RUNS } from "./phase_engine.ts";
+import { ENGINE_RUNS, engineRowsOf, QUICK_ENGINE_RUNS } from "./phase_engine.ts";
 import { KEPT_ADAPTERS } from "./preflight.ts";
 import type { PhaseContext } from "./types.ts";
 
 /** Dispatches shown per architecture and batch: the slowest. */
 const SHOWN = 8;
-
-/** Phase 1's step time for a cell, when it ran. */
-function stepMs(ctx: PhaseContext, arch: string, batch: number): number | null {
-  const rows = (ctx.earlier().find((p) => p.id === 1)?.tables?.[0]?.rows ?? []) as EngineSpeedRow[];
-  return rows.find((r) => r.arch === arch && r.batch === batch)?.msPerStep ?? null;
-}
 
 /** A device with `timestamp-query` and the adapter's binding limits, or why there is none. */
 async function profilingDevice(): Promise<GPUDevice | string> {
@@ -64,7 +58,9 @@ export async function kernelTimesPhase(ctx: PhaseContext): Promise<void> {
         times.every((t) => Number.isFinite(t.microseconds) && t.microseconds >= 0),
       `${times.length} dispatches, ${total.toFixed(1)} µs in all`,
     );
-    const measured = stepMs(ctx, arch, batch);
+    const measured = engineRowsOf(ctx).find((r) =>
+      r.arch === arch && r.batch === batch
+    )?.msPerStep ?? null;
     summary.push({
       arch,
       batch,

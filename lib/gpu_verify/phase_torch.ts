@@ -9,17 +9,11 @@
  */
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { findTorch, torchRows } from "./_torch.ts";
-import type { EngineSpeedRow } from "./phase_engine.ts";
+import { engineRowsOf } from "./phase_engine.ts";
 import type { PhaseContext } from "./types.ts";
 
 /** Timed steps per batch size on CUDA (after 10 warm-up steps). */
 const CUDA_STEPS: readonly (readonly [number, number])[] = [[64, 300], [1024, 60]];
-
-/** Phase 1's rows, when it ran in this run. */
-function engineRows(ctx: PhaseContext): EngineSpeedRow[] {
-  const phase = ctx.earlier().find((p) => p.id === 1);
-  return (phase?.tables?.[0]?.rows ?? []) as EngineSpeedRow[];
-}
 
 /**
  * Phase 3 body.
@@ -53,7 +47,7 @@ export async function torchPhase(ctx: PhaseContext): Promise<void> {
   }
   ctx.check("the PyTorch reference ran", rows.length > 0, `${rows.length} rows on ${torch.device}`);
   ctx.record("pytorch", rows);
-  const engine = engineRows(ctx);
+  const engine = engineRowsOf(ctx);
   ctx.table(
     `PyTorch ${torch.version} (${torch.device}) beside the compiled engine (phase 1)`,
     rows.map((t) => {
