@@ -14,6 +14,7 @@ import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/data_flags.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runGpuVerify } from "../lib/gpu_verify/run_gpu_verify.ts";
+import { verdict } from "../lib/gpu_verify/write_report.ts";
 
 const spec = {
   name: "gpu-verify",
@@ -40,6 +41,6 @@ await runTask(spec, async (flags) => {
     onLog: (line) => console.log(line),
     onPhase: (p) => console.log(`phase ${p.id} ${p.status} in ${p.seconds.toFixed(1)} s`),
   });
-  console.log(report.ok ? "gpu-verify: all phases passed" : "gpu-verify: FAILED");
+  console.log(`gpu-verify: ${verdict(report)}`);
   if (!report.ok) Deno.exitCode = 1;
 });

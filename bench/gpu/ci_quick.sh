@@ -2,7 +2,7 @@
 # CI's check of the GPU kit on a CPU-only machine: packs .gpu/ (bench/gpu/pack.sh), then runs
 # `.gpu/run.sh --quick` as the GPU machine would run it, with no `deno` on PATH (each PATH folder
 # holding one is replaced by links to the rest of it), on lavapipe. Fails unless the run passes
-# and left $OUT/gpu-verify.json with every phase in it (~1.5 min on 2 cores, ~1 of it packing).
+# and left $OUT/gpu-verify.json with every phase in it (~2 min on 2 busy cores, half of it packing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash bench/gpu/pack.sh

@@ -76,5 +76,8 @@ export MNIST_DATA_DIR="$PWD/.gpu/mnist"
 export MNIST_GPU_DATA="$MNIST_DATA_DIR"
 ENV
 cp bench/gpu/run.sh .gpu/run.sh
-rm -rf .gpu/bin # an unpacked deno of older kitsdu -sh .gpu | sed 's/^/.gpu ready: /'
-echo 'on the GPU machine: bash .gpu/run.sh   (device tool: carry [".gpu"], command "bash .gpu/run.sh")'
+rm -rf .gpu/bin # an unpacked deno of older kits
+du -sh .gpu | sed 's/^/.gpu ready: /'
+# The device tool carries at most 64 MiB in all.
+[ "$(du -sb .gpu | cut -f1)" -lt 67108864 ] || echo "pack.sh: warning: .gpu is over the device tool's 64 MiB carry limit" >&2
+echo 'on the GPU machine: bash .gpu/run.sh   (device tool: carry [".gpu"], command "bash .gpu/run.sh", timeout_s 560)'

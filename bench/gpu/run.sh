@@ -22,7 +22,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true; args+=("$1") ;;
-    --budget) budget="$2"; args+=("$1" "$2"); shift ;;
+    --budget) budget="${2:-}"; args+=("$1" "$budget"); shift ;;
     --budget=*) budget="${1#--budget=}"; args+=("$1") ;;
     *) args+=("$1") ;;
   esac
@@ -43,6 +43,7 @@ if $quick; then
   # lavapipe's WSI asks for one; without it every process prints an error line.
   export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 fi
+[ -f .gpu/env.sh ] || { echo "run.sh: no .gpu/env.sh here: run bash bench/gpu/pack.sh first" >&2; exit 2; }
 source .gpu/env.sh
 trap 'rm -rf "$(dirname "$GPU_DENO")"' EXIT
 

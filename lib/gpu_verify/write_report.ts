@@ -57,6 +57,21 @@ function phaseMarkdown(phase: PhaseResult): string {
 }
 
 /**
+ * The report in a few words: `unfinished`, `FAILED`, `all phases passed`, or `passed; phases
+ * 3, 4 skipped` (a skipped phase measured nothing: out of time, or nothing to measure).
+ *
+ * @param report The report.
+ * @returns The verdict.
+ */
+export function verdict(report: GpuVerifyReport): string {
+  if (!report.finished) return "unfinished";
+  if (!report.ok) return "FAILED";
+  const skipped = report.phases.filter((p) => p.status === "skipped").map((p) => p.id);
+  if (skipped.length === 0) return "all phases passed";
+  return `passed; phase${skipped.length > 1 ? "s" : ""} ${skipped.join(", ")} skipped`;
+}
+
+/**
  * Renders a report as Markdown: the adapter, a summary table of the phases, then each
  * phase's checks and measurements.
  *
@@ -64,9 +79,8 @@ function phaseMarkdown(phase: PhaseResult): string {
  * @returns The Markdown text.
  */
 export function reportMarkdown(report: GpuVerifyReport): string {
-  const state = !report.finished ? "unfinished" : report.ok ? "all phases passed" : "FAILED";
   return [
-    `# GPU verification, ${report.started}${report.quick ? " (--quick)" : ""}: ${state}`,
+    `# GPU verification, ${report.started}${report.quick ? " (--quick)" : ""}: ${verdict(report)}`,
     "",
     "```json",
     JSON.stringify(report.adapter, null, 1),

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { reportMarkdown, writeGpuVerifyReport } from "../../lib/gpu_verify/write_report.ts";
+import {
+  reportMarkdown,
+  verdict,
+  writeGpuVerifyReport,
+} from "../../lib/gpu_verify/write_report.ts";
 import type { GpuVerifyReport } from "../../lib/gpu_verify/types.ts";
 
 const report: GpuVerifyReport = {
@@ -53,4 +57,18 @@ Deno.test("writeGpuVerifyReport() writes the JSON and the Markdown into a new fo
   assert.deepEqual(JSON.parse(await Deno.readTextFile(json)), report);
   assert.equal(await Deno.readTextFile(markdown), reportMarkdown(report));
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("verdict() names the skipped phases of a passing run, and never calls a failed one passed", () => {
+  const phase = report.phases[0]!;
+  const skipped = { ...phase, status: "skipped" as const, checks: [] };
+  const done = { ...report, finished: true, ok: true };
+  assert.equal(verdict({ ...done, phases: [{ ...phase, status: "passed" }] }), "all phases passed");
+  assert.equal(
+    verdict({ ...done, phases: [{ ...skipped, id: 3 }, { ...skipped, id: 4 }] }),
+    "passed; phases 3, 4 skipped",
+  );
+  assert.equal(verdict({ ...done, phases: [{ ...skipped, id: 3 }] }), "passed; phase 3 skipped");
+  assert.equal(verdict({ ...done, ok: false }), "FAILED");
+  assert.equal(verdict(report), "unfinished");
 });
