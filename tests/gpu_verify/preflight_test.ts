@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { adapterProbe, preflightEnv, vulkanIcds } from "../../lib/gpu_verify/preflight.ts";
-import { findTorch } from "../../lib/gpu_verify/_torch.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 
 Deno.test("vulkanIcds() uses the files VK_DRIVER_FILES names and reports a bad one as it is", async () => {
@@ -40,11 +39,4 @@ Deno.test({
     assert.equal(probe.timestampQuery, (probe.features as string[]).includes("timestamp-query"));
     assert.ok(Number((probe.limits as Record<string, number>).maxStorageBufferBindingSize) > 0);
   },
-});
-
-Deno.test("findTorch() reports each interpreter's real failure, not a guess", async () => {
-  const found = await findTorch(["/nonexistent/python3"]);
-  assert.equal(found.torch, undefined);
-  assert.equal(found.attempts.length, 1);
-  assert.match(found.attempts[0]!, /^\/nonexistent\/python3: NotFound: /);
 });
