@@ -11,11 +11,12 @@ const MARK = { passed: "✅ passed", failed: "❌ failed", skipped: "⏭ skipped
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 
-/** A number as a table shows it: 4 significant digits, or as is when whole. */
+/** A number as a table shows it: as is when whole, else 4 digits (3 after the point below 1e-3). */
 function shown(value: string | number | null): string {
   if (value === null) return "—";
   if (typeof value === "string") return cell(value);
-  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) < 1e-3 ? value.toExponential(2) : value.toPrecision(4);
 }
 
 function tableMarkdown(table: Table): string[] {

@@ -23,10 +23,11 @@ const report: GpuVerifyReport = {
     details: { plans: { splits: 9 } },
     tables: [{
       title: "speed | b64",
-      rows: [{ arch: "cnn-deep", msPerStep: 0.123456, ratio: null }, {
+      rows: [{ arch: "cnn-deep", msPerStep: 0.123456, ratio: null, error: 1.294e-5 }, {
         arch: "mlp",
         msPerStep: 12,
         ratio: 2.5,
+        error: 0,
       }],
     }],
   }],
@@ -46,9 +47,12 @@ Deno.test("reportMarkdown() puts failed checks first and keeps tables intact", (
 
 Deno.test("reportMarkdown() shows a phase's tables: columns from the rows, 4 digits, — for none", () => {
   const md = reportMarkdown(report);
-  assert.match(md, /\*\*speed \\\| b64\*\*\n\n\| arch \| msPerStep \| ratio \|\n\|---\|---\|---\|/);
-  assert.match(md, /\| cnn-deep \| 0\.1235 \| — \|/);
-  assert.match(md, /\| mlp \| 12 \| 2\.500 \|/);
+  assert.match(
+    md,
+    /\*\*speed \\\| b64\*\*\n\n\| arch \| msPerStep \| ratio \| error \|\n\|---\|---\|---\|---\|/,
+  );
+  assert.match(md, /\| cnn-deep \| 0\.1235 \| — \| 1\.29e-5 \|/);
+  assert.match(md, /\| mlp \| 12 \| 2\.500 \| 0 \|/);
 });
 
 Deno.test("writeGpuVerifyReport() writes the JSON and the Markdown into a new folder", async () => {
