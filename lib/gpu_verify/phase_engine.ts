@@ -10,6 +10,8 @@
 import { benchEngine } from "../bench/bench_engine.ts";
 import { limitSplit } from "../data/tensors.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
+import type { MnistSplit } from "../data/types.ts";
+import { eachCell } from "./_cells.ts";
 import { readbackCost } from "./_readback.ts";
 import type { PhaseContext } from "./types.ts";
 
@@ -55,6 +57,57 @@ export function engineRowsOf(ctx: PhaseContext): EngineSpeedRow[] {
   return (phase?.tables?.[0]?.rows ?? []) as EngineSpeedRow[];
 }
 
+/** One cell: parity, then a timed epoch; its row. */
+async function engineCell(
+  ctx: PhaseContext,
+  train: MnistSplit,
+  [arch, batch]: readonly [string, number],
+  readbackMs: number,
+): Promise<EngineSpeedRow> {
+  const { engineParity } = await import("../engine/webgpu/engine_parity.ts");
+  const parity = await engineParity({
+    arch,
+    batchSize: batch,
+    train: limitSplit(train, 2 * batch + Math.ceil(batch / 3)),
+  });
+  const error = parity.maxRelativeError;
+  ctx.check(
+    `compiled engine vs tfjs path, ${arch} b${batch}, 3 steps`,
+    error <= PARITY_TOLERANCE,
+    `worst ${parity.worst}: relative error ${error.toExponential(2)}`,
+  );
+  // A whole epoch (quick: a few steps), one readback at its end.
+  const steps = ctx.quick ? 6 : Math.ceil(train.count / batch);
+  const bench = await benchEngine(train, {
+    arch,
+    batchSize: batch,
+    steps,
+    warmupSteps: 3,
+    engine: "compiled",
+  });
+  const epochMs = bench.msPerStep * bench.steps;
+  const msPerStep = Math.max(0, epochMs - readbackMs) / bench.steps;
+  ctx.check(
+    `compiled engine trains ${arch} b${batch}`,
+    bench.engine === "compiled" && Number.isFinite(epochMs) && epochMs > 0,
+    `${bench.engine}, ${epochMs.toFixed(1)} ms for ${bench.steps} steps`,
+  );
+  ctx.log(
+    `engine: ${arch} b${batch} parity ${error.toExponential(1)}, epoch of ${bench.steps} ` +
+      `steps ${epochMs.toFixed(1)} ms → ${msPerStep.toFixed(3)} ms/step without the readback`,
+  );
+  return {
+    arch,
+    batch,
+    parityError: error,
+    steps: bench.steps,
+    epochMs,
+    readbackMs,
+    msPerStep,
+    imagesPerSecond: (batch * 1000) / msPerStep,
+  };
+}
+
 /**
  * Phase 1 body.
  *
@@ -62,59 +115,16 @@ export function engineRowsOf(ctx: PhaseContext): EngineSpeedRow[] {
  * @returns When the phase is done (failed checks are recorded, not thrown).
  */
 export async function enginePhase(ctx: PhaseContext): Promise<void> {
-  const { engineParity } = await import("../engine/webgpu/engine_parity.ts");
   const { train } = await ctx.mnist();
   const readback = await readbackCost(ctx.device);
   ctx.record("readback", readback);
   ctx.log(`engine: one readback costs ${readback.ms.toFixed(2)} ms (median)`);
   const rows: EngineSpeedRow[] = [];
-  for (const [arch, batch] of ctx.quick ? QUICK_ENGINE_RUNS : ENGINE_RUNS) {
-    if (!ctx.quick && ctx.secondsLeft() < RUN_SECONDS) {
-      ctx.log(`engine: out of time before ${arch} b${batch}`);
-      ctx.record(`skipped ${arch} b${batch}`, "out of time");
-      continue;
-    }
-    const parity = await engineParity({
-      arch,
-      batchSize: batch,
-      train: limitSplit(train, 2 * batch + Math.ceil(batch / 3)),
-    });
-    const error = parity.maxRelativeError;
-    ctx.check(
-      `compiled engine vs tfjs path, ${arch} b${batch}, 3 steps`,
-      error <= PARITY_TOLERANCE,
-      `worst ${parity.worst}: relative error ${error.toExponential(2)}`,
-    );
-    // A whole epoch (quick: a few steps), one readback at its end.
-    const steps = ctx.quick ? 6 : Math.ceil(train.count / batch);
-    const bench = await benchEngine(train, {
-      arch,
-      batchSize: batch,
-      steps,
-      warmupSteps: 3,
-      engine: "compiled",
-    });
-    const epochMs = bench.msPerStep * bench.steps;
-    const msPerStep = Math.max(0, epochMs - readback.ms) / bench.steps;
-    ctx.check(
-      `compiled engine trains ${arch} b${batch}`,
-      bench.engine === "compiled" && Number.isFinite(epochMs) && epochMs > 0,
-      `${bench.engine}, ${epochMs.toFixed(1)} ms for ${bench.steps} steps`,
-    );
-    rows.push({
-      arch,
-      batch,
-      parityError: error,
-      steps: bench.steps,
-      epochMs,
-      readbackMs: readback.ms,
-      msPerStep,
-      imagesPerSecond: (batch * 1000) / msPerStep,
-    });
-    ctx.log(
-      `engine: ${arch} b${batch} parity ${error.toExponential(1)}, epoch of ${bench.steps} ` +
-        `steps ${epochMs.toFixed(1)} ms → ${msPerStep.toFixed(3)} ms/step without the readback`,
-    );
-  }
   ctx.table("compiled engine: whole epochs, one readback each (taken off in ms/step)", rows);
+  await eachCell(
+    ctx,
+    ctx.quick ? QUICK_ENGINE_RUNS : ENGINE_RUNS,
+    { name: ([arch, batch]) => `engine ${arch} b${batch}`, seconds: RUN_SECONDS },
+    async (cell) => void rows.push(await engineCell(ctx, train, cell, readback.ms)),
+  );
 }

@@ -1,9 +1,10 @@
 /**
  * Phase 2: each architecture's seed recipe, trained in full on the compiled WebGPU engine
  * (model seed 1), its test accuracy beside the accuracy the seeds reported
- * (`seedAccuracy` in `lib/models/architectures.ts`). A run the time guard stops is recorded
- * with the epochs it finished, not failed; a finished one must come within
- * {@linkcode SEED_MARGIN} of the seeds' lowest accuracy.
+ * (`seedAccuracy` in `lib/models/architectures.ts`). The phase takes at most
+ * {@linkcode PHASE_SHARE} of the time left when it starts, split evenly over the recipes not
+ * yet run; a recipe the time guard stops is recorded with the epochs it finished, not failed;
+ * a finished one must come within {@linkcode SEED_MARGIN} of the seeds' lowest accuracy.
  *
  * @module
  */
@@ -13,13 +14,17 @@ import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts"
 import { buildModel } from "../models/build_model.ts";
 import { createOptimizer } from "../train/optimizer.ts";
 import { trainModel } from "../train/train_model.ts";
-import type { PhaseContext } from "./types.ts";
+import { eachCell } from "./_cells.ts";
+import type { PhaseContext, Table } from "./types.ts";
 
 /** How far below the seeds' lowest accuracy a full recipe may land (one seed's spread). */
 export const SEED_MARGIN = 0.005;
 
 /** Seconds a recipe needs to be worth starting on a GPU. */
 const RECIPE_SECONDS = 15;
+
+/** The part of the time left at its start that this phase may take. */
+const PHASE_SHARE = 0.4;
 
 /** One architecture's recipe on the engine: what ran, how long, how accurate. */
 async function trainRecipe(ctx: PhaseContext, name: string, signal: AbortSignal) {
@@ -59,44 +64,52 @@ async function trainRecipe(ctx: PhaseContext, name: string, signal: AbortSignal)
  * @returns When the phase is done (failed checks are recorded, not thrown).
  */
 export async function engineRecipePhase(ctx: PhaseContext): Promise<void> {
-  const rows = [];
-  for (const name of ctx.quick ? ["mlp"] : ARCHITECTURE_NAMES) {
-    const left = ctx.secondsLeft();
-    if (!ctx.quick && left < RECIPE_SECONDS) {
-      ctx.record(`skipped ${name}`, `out of time (${left.toFixed(0)} s left)`);
-      continue;
-    }
-    // The guard: a recipe still running when the budget ends stops at its next step.
-    const signal = AbortSignal.timeout(Math.max(1, ctx.quick ? 600 : left - 5) * 1000);
-    const run = await trainRecipe(ctx, name, signal);
-    const seeds = getArchitecture(name).seedAccuracy;
-    const accuracy = run.test?.accuracy ?? null;
-    rows.push({
-      arch: name,
-      engine: run.engine,
-      batch: run.recipe.batchSize,
-      epochs: `${run.history.length}/${run.recipe.epochs}`,
-      seconds: run.seconds,
-      secondsPerEpoch: run.history.length > 0 ? run.seconds / run.history.length : null,
-      accuracy,
-      seedAccuracy: seeds.map((a) => `${(a * 100).toFixed(2)} %`).join(" / "),
-    });
-    ctx.log(
-      `recipe: ${name} ${run.history.length}/${run.recipe.epochs} epochs in ` +
-        `${run.seconds.toFixed(1)} s, test ${
-          accuracy === null ? "—" : (accuracy * 100).toFixed(2)
-        } %`,
-    );
-    if (run.interruptedIn !== undefined) {
-      ctx.record(`${name} stopped`, `by the time guard in epoch ${run.interruptedIn}`);
-      continue;
-    }
-    const bar = ctx.quick ? 0.9 : Math.min(...seeds) - SEED_MARGIN;
-    ctx.check(
-      `${name} seed recipe on the compiled engine ≥ ${(bar * 100).toFixed(2)} %`,
-      run.engine === "compiled" && accuracy !== null && accuracy >= bar,
-      `${run.engine}: ${accuracy === null ? "no epoch" : (accuracy * 100).toFixed(2)} %`,
-    );
-  }
+  const rows: Table["rows"] = [];
   ctx.table("compiled engine: seed recipes (model seed 1) beside the seeds' accuracy", rows);
+  const names = ctx.quick ? ["mlp"] : ARCHITECTURE_NAMES;
+  // The phase's share of the time left, so PyTorch and the kernel times still run after it;
+  // each recipe gets an even part of what is left of it.
+  const phaseEnd = performance.now() + Math.max(60, PHASE_SHARE * ctx.secondsLeft()) * 1000;
+  let remaining = names.length;
+  await eachCell(
+    ctx,
+    names,
+    { name: (n) => `recipe ${n}`, seconds: RECIPE_SECONDS },
+    async (name) => {
+      const share = (phaseEnd - performance.now()) / 1000 / remaining--;
+      const limit = Math.max(RECIPE_SECONDS, Math.min(share, ctx.secondsLeft() - 5));
+      // The guard: a recipe still running at its limit stops at its next step.
+      const run = await trainRecipe(ctx, name, AbortSignal.timeout(limit * 1000));
+      const seeds = getArchitecture(name).seedAccuracy;
+      const accuracy = run.test?.accuracy ?? null;
+      rows.push({
+        arch: name,
+        engine: run.engine,
+        batch: run.recipe.batchSize,
+        epochs: `${run.history.length}/${run.recipe.epochs}`,
+        seconds: run.seconds,
+        secondsPerEpoch: run.history.length > 0 ? run.seconds / run.history.length : null,
+        accuracy,
+        seedAccuracy: seeds.map((a) => `${(a * 100).toFixed(2)} %`).join(" / "),
+      });
+      const percent = accuracy === null ? "—" : `${(accuracy * 100).toFixed(2)} %`;
+      ctx.log(
+        `recipe: ${name} ${run.history.length}/${run.recipe.epochs} epochs in ` +
+          `${run.seconds.toFixed(1)} s, test ${percent}`,
+      );
+      if (run.interruptedIn !== undefined) {
+        ctx.record(
+          `${name} stopped`,
+          `by the time guard (${limit.toFixed(0)} s) in epoch ${run.interruptedIn}`,
+        );
+        return;
+      }
+      const bar = ctx.quick ? 0.9 : Math.min(...seeds) - SEED_MARGIN;
+      ctx.check(
+        `${name} seed recipe on the compiled engine ≥ ${(bar * 100).toFixed(2)} %`,
+        run.engine === "compiled" && accuracy !== null && accuracy >= bar,
+        `${run.engine}: ${percent}`,
+      );
+    },
+  );
 }

@@ -6,10 +6,11 @@
  *
  * @module
  */
+import { eachCell } from "./_cells.ts";
 import { kernelTimes } from "./_kernel_times.ts";
 import { ENGINE_RUNS, engineRowsOf, QUICK_ENGINE_RUNS } from "./phase_engine.ts";
 import { KEPT_ADAPTERS } from "./preflight.ts";
-import type { PhaseContext } from "./types.ts";
+import type { PhaseContext, Table } from "./types.ts";
 
 /** Dispatches shown per architecture and batch: the slowest. */
 const SHOWN = 8;
@@ -44,37 +45,36 @@ export async function kernelTimesPhase(ctx: PhaseContext): Promise<void> {
     return ctx.skip(device);
   }
   const { train } = await ctx.mnist();
-  const summary = [];
-  for (const [arch, batch] of ctx.quick ? QUICK_ENGINE_RUNS : ENGINE_RUNS) {
-    if (!ctx.quick && ctx.secondsLeft() < 5) {
-      ctx.record(`skipped ${arch} b${batch}`, "out of time");
-      continue;
-    }
-    const times = await kernelTimes(device, train, { arch, batch, steps: ctx.quick ? 2 : 5 });
-    const total = times.reduce((sum, t) => sum + t.microseconds, 0);
-    ctx.check(
-      `every dispatch of ${arch} b${batch} has a GPU time`,
-      times.length > 0 &&
-        times.every((t) => Number.isFinite(t.microseconds) && t.microseconds >= 0),
-      `${times.length} dispatches, ${total.toFixed(1)} µs in all`,
-    );
-    const measured = engineRowsOf(ctx).find((r) =>
-      r.arch === arch && r.batch === batch
-    )?.msPerStep ?? null;
-    summary.push({
-      arch,
-      batch,
-      dispatches: times.length,
-      kernelSumMs: total / 1000,
-      phase1MsPerStep: measured,
-    });
-    ctx.record(`${arch} b${batch}`, times);
-    const slowest = [...times].sort((a, b) => b.microseconds - a.microseconds).slice(0, SHOWN);
-    ctx.table(
-      `${arch} b${batch}: the ${slowest.length} slowest dispatches`,
-      slowest.map((t) => ({ ...t, share: t.microseconds / total })),
-    );
-    ctx.log(`kernel times: ${arch} b${batch} ${(total / 1000).toFixed(3)} ms of GPU a step`);
-  }
+  const summary: Table["rows"] = [];
   ctx.table("GPU time of a step (sum of its dispatches) beside phase 1's ms/step", summary);
+  await eachCell(
+    ctx,
+    ctx.quick ? QUICK_ENGINE_RUNS : ENGINE_RUNS,
+    { name: ([arch, batch]) => `kernel times ${arch} b${batch}`, seconds: 5 },
+    async ([arch, batch]) => {
+      const times = await kernelTimes(device, train, { arch, batch, steps: ctx.quick ? 2 : 5 });
+      const total = times.reduce((sum, t) => sum + t.microseconds, 0);
+      ctx.check(
+        `every dispatch of ${arch} b${batch} has a GPU time`,
+        times.length > 0 &&
+          times.every((t) => Number.isFinite(t.microseconds) && t.microseconds >= 0),
+        `${times.length} dispatches, ${total.toFixed(1)} µs in all`,
+      );
+      const measured = engineRowsOf(ctx).find((r) => r.arch === arch && r.batch === batch);
+      summary.push({
+        arch,
+        batch,
+        dispatches: times.length,
+        kernelSumMs: total / 1000,
+        phase1MsPerStep: measured?.msPerStep ?? null,
+      });
+      ctx.record(`${arch} b${batch}`, times);
+      const slowest = [...times].sort((a, b) => b.microseconds - a.microseconds).slice(0, SHOWN);
+      ctx.table(
+        `${arch} b${batch}: the ${slowest.length} slowest dispatches`,
+        slowest.map((t) => ({ ...t, share: t.microseconds / total })),
+      );
+      ctx.log(`kernel times: ${arch} b${batch} ${(total / 1000).toFixed(3)} ms of GPU a step`);
+    },
+  );
 }

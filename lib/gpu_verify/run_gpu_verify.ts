@@ -52,7 +52,9 @@ function message(error: unknown): string {
 
 async function runPhase(
   spec: PhaseSpec,
-  base: Omit<PhaseContext, "check" | "record" | "table" | "skip">,
+  base: Omit<PhaseContext, "check" | "record" | "table" | "skip" | "save"> & {
+    saveWith(partial: PhaseResult): Promise<void>;
+  },
 ): Promise<PhaseResult> {
   const result: PhaseResult = {
     id: spec.id,
@@ -70,6 +72,7 @@ async function runPhase(
       `${spec.minSeconds} s`;
     return result;
   }
+  const start = performance.now();
   const ctx: PhaseContext = {
     ...base,
     check: (name, ok, detail) =>
@@ -77,9 +80,10 @@ async function runPhase(
     record: (key, value) => void (result.details[key] = value),
     table: (title, rows) => void (result.tables ??= []).push({ title, rows }),
     skip: (reason) => void (skipped = reason),
+    save: () =>
+      base.saveWith({ ...result, status: "running", seconds: (performance.now() - start) / 1000 }),
   };
   let skipped: string | undefined;
-  const start = performance.now();
   takeWebGpuErrors(base.device); // errors before this phase are not its own
   const scopes = openErrorScopes(base.device);
   try {
@@ -175,6 +179,8 @@ export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuV
     mnist,
     secondsLeft: () => (deadline - performance.now()) / 1000,
     earlier: () => report.phases,
+    saveWith: (partial: PhaseResult) =>
+      writeGpuVerifyReport(out, { ...report, phases: [...report.phases, partial] }).then(() => {}),
   };
   for (const spec of GPU_VERIFY_PHASES.filter((p) => wanted.includes(p.id))) {
     log(`phase ${spec.id}: ${spec.name}`);

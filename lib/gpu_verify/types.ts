@@ -19,7 +19,8 @@ export interface Check {
 export interface PhaseResult {
   id: number;
   name: string;
-  status: "passed" | "failed" | "skipped";
+  /** `running`: a phase saved part-way (see {@linkcode PhaseContext.save}). */
+  status: "passed" | "failed" | "skipped" | "running";
   seconds: number;
   checks: Check[];
   /** WebGPU errors and exceptions raised during the phase. */
@@ -71,6 +72,11 @@ export interface PhaseContext {
   table(title: string, rows: Table["rows"]): void;
   /** Marks the phase skipped, with why (unless a check failed): nothing here to measure. */
   skip(reason: string): void;
+  /**
+   * Writes the report now, this phase in it as `running` with what it has so far (a long
+   * phase calls it after each cell, so a run cut mid-phase keeps the cells done).
+   */
+  save(): Promise<void>;
   /** A progress line (printed by the task). */
   log(line: string): void;
   /** Seconds left of the run's time budget, its end reserve already taken off. */

@@ -7,7 +7,12 @@
 import { atomicWrite } from "../fs/atomic_write.ts";
 import type { GpuVerifyReport, PhaseResult, Table } from "./types.ts";
 
-const MARK = { passed: "✅ passed", failed: "❌ failed", skipped: "⏭ skipped" } as const;
+const MARK = {
+  passed: "✅ passed",
+  failed: "❌ failed",
+  skipped: "⏭ skipped",
+  running: "⏳ running (cut short?)",
+} as const;
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 

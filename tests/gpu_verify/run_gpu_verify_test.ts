@@ -7,16 +7,26 @@ const read = async (dir: string) =>
   JSON.parse(await Deno.readTextFile(`${dir}/gpu-verify.json`)) as GpuVerifyReport;
 
 Deno.test({
-  name: "runGpuVerify() writes the report after the preflight and after every phase",
+  name: "runGpuVerify() writes the report after the preflight, every phase and every engine cell",
   ignore: !HAS_WEBGPU,
   async fn() {
     const out = await Deno.makeTempDir();
     const seen: number[] = [];
+    const midPhase: string[] = [];
     try {
       const report = await runGpuVerify({
         out,
         quick: true,
-        phases: [0, 7],
+        phases: [0, 1, 7],
+        onLog: (line) => {
+          // Phase 1's second cell starts: the first one's row is on disk, the phase `running`.
+          if (!line.startsWith("engine: cnn-deep b4")) return;
+          const written = JSON.parse(
+            Deno.readTextFileSync(`${out}/gpu-verify.json`),
+          ) as GpuVerifyReport;
+          const running = written.phases.at(-1)!;
+          midPhase.push(`${running.id} ${running.status} ${running.tables?.[0]?.rows.length}`);
+        },
         onPhase: async (phase) => {
           // The file on disk already holds this phase when the run moves on.
           const written = await read(out);
@@ -25,7 +35,8 @@ Deno.test({
           assert.equal(written.finished, false);
         },
       });
-      assert.deepEqual(seen, [1, 2]);
+      assert.deepEqual(seen, [1, 2, 3]);
+      assert.deepEqual(midPhase, ["1 running 1"]);
       assert.equal(report.finished, true);
       const final = await read(out);
       assert.equal(final.finished, true);
