@@ -38,11 +38,13 @@ export function injectValidationError(device: GPUDevice): void {
  * @returns A JSON-ready summary.
  */
 export async function adapterSummary(device: GPUDevice): Promise<Record<string, unknown>> {
-  // The info comes from an adapter kept referenced: reading `device.adapterInfo` after its
-  // adapter was garbage-collected aborts Deno 2.9.6.
+  // Read before any await, as soon after `selectBackend` as possible: Deno 2.9.6 aborts when
+  // `device.adapterInfo` is first read after its adapter was garbage-collected, and the
+  // engine's `tuningOf` reads it later. Once read, it is kept.
+  const deviceInfo = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   const adapter = await navigator.gpu.requestAdapter();
   if (adapter) KEPT_ADAPTERS.push(adapter);
-  const info = adapter?.info;
+  const info = deviceInfo ?? adapter?.info;
   const limits: Record<string, number> = {};
   for (const name of LIMITS) limits[name] = device.limits[name];
   return {
