@@ -84,6 +84,7 @@ async function engineCell(
     steps,
     warmupSteps: 3,
     engine: "compiled",
+    verdictFile: ctx.verdictFile,
   });
   const epochMs = bench.msPerStep * bench.steps;
   const msPerStep = Math.max(0, epochMs - readbackMs) / bench.steps;

@@ -45,7 +45,11 @@ async function trainRecipe(ctx: PhaseContext, name: string, signal: AbortSignal)
         seed: 1,
         progressUpdates: 4,
         signal,
-        createRunner: (input) => createEpochRunner(input, "compiled", { backend: "webgpu" }),
+        createRunner: (input) =>
+          createEpochRunner(input, "compiled", {
+            backend: "webgpu",
+            verdictFile: ctx.verdictFile,
+          }),
       },
     );
     const test = history.length > 0 ? await evaluateModel(model, data.test) : undefined;

@@ -175,6 +175,7 @@ export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuV
   const base = {
     quick,
     device,
+    verdictFile: `${out}/engine-verdicts.json`,
     log,
     mnist,
     secondsLeft: () => (deadline - performance.now()) / 1000,

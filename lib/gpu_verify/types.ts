@@ -64,6 +64,11 @@ export interface PhaseContext {
   readonly quick: boolean;
   /** The webgpu backend's device. */
   readonly device: GPUDevice;
+  /**
+   * Where the compiled engine's self-check verdicts are cached (in the report folder, so a
+   * run checks each adapter once and brings the verdict back).
+   */
+  readonly verdictFile: string;
   /** Records a check; a failed one fails the phase (the phase goes on). */
   check(name: string, ok: boolean, detail?: string): void;
   /** Stores a measurement under `key` in the phase's details. */
