@@ -9,7 +9,8 @@
 # even when the command is cut at its limit), else to reports/gpu-verify/:
 #   preflight.txt    at once, before Deno starts: nvidia-smi -L, Vulkan ICD files, LD_*/VK_*
 #   run.log          the run's output as it happens
-#   gpu-verify.json  after the preflight and after every phase (and gpu-verify.md beside it)
+#   gpu-verify.json  after the preflight, every phase and every cell of phases 1, 2 and 4 (and
+#                    gpu-verify.md beside it); engine-verdicts.json, the engine's self-check
 #
 # --quick: the same kit at small sizes on a CPU-only machine, on lavapipe (Mesa's Vulkan on the
 # CPU; installed from Debian when missing) with DENO_WEBGPU_BACKEND=vulkan, the path Deno takes
