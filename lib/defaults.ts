@@ -25,6 +25,8 @@ export interface TrainConfig {
   engine: EngineRequest;
   /** Where the compiled engine caches its per-adapter self-check verdicts. */
   engineVerdictFile: string;
+  /** Where `engine-check --browser` puts its page bundle and Chromium profile. */
+  browserCheckDir: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export function defaultTrainConfig(): TrainConfig {
     progressUpdates: { webgpu: 8, other: 20 },
     engine: "auto",
     engineVerdictFile: "data/engine-verdicts.json",
+    browserCheckDir: "data/engine-check",
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { choiceFlag, type FlagSpec, intFlag, type ParsedFlags } from "../cli/args.ts";
 import { archListFlag } from "../cli/compare_flags.ts";
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG } from "../cli/common_flags.ts";
 import type { RunBenchOptions } from "./run_bench.ts";
@@ -24,6 +25,7 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   counters: on("Count WebGPU calls per step (webgpu)"),
   profile: on("Per-kernel breakdown of one tfjs-path step"),
   "filter-grad": on("Time Conv2DBackpropFilter alone, stock vs fast, per seed conv (webgpu)"),
+  occupancy: on("List the GPU tuning's dispatches from the plan (no GPU; batches 64, 1024)"),
   "data-dir": DATA_DIR_FLAG,
   json: JSON_FLAG,
 };
@@ -53,5 +55,30 @@ export function benchOptionsFromFlags(flags: ParsedFlags): RunBenchOptions {
     counters: flags.counters === true,
     profile: flags.profile === true,
     verdictFile: "data/engine-verdicts.json",
+  };
+}
+
+/**
+ * What `bench --occupancy` lists: the given architectures (default all four) at the given
+ * batch (default 64 and 1024, the sizes the targets are set at).
+ *
+ * @param flags Parsed flags.
+ * @returns Architectures and batch sizes.
+ * @throws {UsageError} for a bad value.
+ * @example
+ * ```ts
+ * import { occupancyOptionsFromFlags } from "./bench_flags.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(occupancyOptionsFromFlags({ batch: "8" }).batches, [8]);
+ * ```
+ */
+export function occupancyOptionsFromFlags(
+  flags: ParsedFlags,
+): { archs: string[]; batches: number[] } {
+  const batch = intFlag(flags, "batch", { min: 1, max: 60_000 });
+  return {
+    archs: archListFlag(flags) ?? [...ARCHITECTURE_NAMES],
+    batches: batch === undefined ? [64, 1024] : [batch],
   };
 }

@@ -10,6 +10,7 @@ import { getArchitecture } from "../models/architectures.ts";
 import { createTfjsRunner } from "../train/tfjs_runner.ts";
 import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
 import { engineSupports } from "./plan.ts";
+import { MemoryLimitError } from "./plan_memory.ts";
 import { optimizerSpecOf } from "./tfjs_state.ts";
 
 /** Options of {@linkcode createEpochRunner}. */
@@ -44,7 +45,11 @@ async function compiledRunner(
   if (why) return { reason: why, usage: true };
   if (options.backend === "webgpu") {
     const { engineVerdict } = await import("./engine_verdict.ts");
-    const verdict = await engineVerdict({ verdictFile: options.verdictFile });
+    const arch = typeof input.arch === "string" ? getArchitecture(input.arch) : input.arch;
+    const verdict = await engineVerdict({
+      verdictFile: options.verdictFile,
+      plan: { arch, batchSize: Math.min(input.batchSize, input.train.count) },
+    });
     if (!verdict.ok) {
       return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };
     }
@@ -80,6 +85,7 @@ async function compiledRunner(
  * @returns The runner (`runner.engine` says which one it is).
  * @throws {UsageError} for `compiled` with a model or optimizer outside the engine's vocabulary.
  * @throws {BackendUnavailableError} for `compiled` on a backend without a working engine.
+ * @throws {MemoryLimitError} when the batch does not fit the engine (any request but `tfjs`).
  * @example
  * ```ts ignore
  * const runner = await createEpochRunner(input, "auto", {
@@ -102,6 +108,9 @@ export async function createEpochRunner(
   try {
     result = await compiledRunner(input, options);
   } catch (error) {
+    // A batch too large for the engine is refused, not run on the tfjs path instead: tfjs
+    // needs ~5× the memory for the same step (see plan_memory.ts).
+    if (error instanceof MemoryLimitError) throw error;
     if (error instanceof RangeError) result = { reason: error.message, usage: true };
     else if (request === "compiled") throw error;
     else result = { reason: (error as Error).message, usage: false };

@@ -78,6 +78,49 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * What is wrong with a weight spec's dtype, or undefined: tfjs decodes `weights.bin` by the
+ * spec's dtype and quantization, so anything but the expected plain dtype reads the bytes
+ * as something else (an int32 weight loaded and evaluated without a word).
+ *
+ * @param spec One entry of a weights manifest.
+ * @param index Its position, for the message.
+ * @param allowed The dtypes it may have.
+ * @param expected What the file should hold, e.g. `mlp's weights are float32`.
+ * @returns One clause naming the weight and its dtype, or undefined.
+ */
+export function weightDtypeProblem(
+  spec: unknown,
+  index: number,
+  allowed: readonly string[],
+  expected: string,
+): string | undefined {
+  if (!isObject(spec)) return `weight ${index + 1} is ${JSON.stringify(spec)}, not a weight spec`;
+  const weight = `weight ${index + 1} (${String(spec.name).slice(0, 80)})`;
+  const quantization = spec.quantization;
+  if (quantization !== undefined) {
+    const dtype = isObject(quantization) ? quantization.dtype : quantization;
+    return `${weight} is quantized (${String(dtype).slice(0, 20)}); ${expected}`;
+  }
+  if (!allowed.includes(spec.dtype as string)) {
+    return `${weight} has dtype ${JSON.stringify(spec.dtype)?.slice(0, 20)}; ${expected}`;
+  }
+  return undefined;
+}
+
+/** The first layer whose dtype is not float32, named; tfjs casts the input to it. */
+function layerDtypeProblem(layers: unknown[], arch: string): string | undefined {
+  for (const [i, layer] of layers.entries()) {
+    const dtype = isObject(layer) && isObject(layer.config) ? layer.config.dtype : undefined;
+    if (dtype === undefined || dtype === "float32") continue;
+    const named = JSON.stringify(dtype)?.slice(0, 20);
+    if (i === 0) return `the input dtype is ${named}, not float32`;
+    const kind = String((layer as { class_name?: unknown }).class_name).slice(0, 40);
+    return `layer ${i + 1} (${kind}) has dtype ${named}; ${arch} is float32`;
+  }
+  return undefined;
+}
+
+/**
  * Checks a parsed `model.json` for architecture `arch` and returns what tfjs needs.
  *
  * @param json The parsed file.
@@ -97,6 +140,8 @@ export function checkModelJson(json: unknown, arch: string): CheckedModelJson {
   if (!same(input, [null, IMAGE_SIZE, IMAGE_SIZE, 1])) {
     throw new Error(`the input shape is ${JSON.stringify(input)}, not [null,28,28,1]`);
   }
+  const dtype = layerDtypeProblem(layers, arch);
+  if (dtype) throw new Error(dtype);
   const last = layers.at(-1);
   const units = isObject(last) && isObject(last.config) ? last.config.units : undefined;
   if (units !== NUM_CLASSES) {
@@ -131,10 +176,11 @@ export function checkModelJson(json: unknown, arch: string): CheckedModelJson {
   }
   let weightBytes = 0;
   weightSpecs.forEach((spec, i) => {
-    if (!isObject(spec) || spec.dtype !== "float32" || !same(spec.shape, shapes[i])) {
+    const problem = weightDtypeProblem(spec, i, ["float32"], `${arch}'s weights are float32`);
+    if (problem) throw new Error(problem);
+    if (!same(spec.shape, shapes[i])) {
       throw new Error(
-        `weight ${i + 1} (${isObject(spec) ? spec.name : "?"}) is ` +
-          `${JSON.stringify(isObject(spec) ? spec.shape : spec)}; ${arch} has ` +
+        `weight ${i + 1} (${spec.name}) is ${JSON.stringify(spec.shape)}; ${arch} has ` +
           `${JSON.stringify(shapes[i])} float32`,
       );
     }

@@ -8,7 +8,12 @@
 import { join } from "node:path";
 import { ModelFileError } from "../errors.ts";
 import { sha256Hex } from "../data/checksums.ts";
-import { formatBytes, readFileCapped, TooLargeError } from "../fs/read_capped.ts";
+import {
+  formatBytes,
+  NotRegularFileError,
+  readFileCapped,
+  TooLargeError,
+} from "../fs/read_capped.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
 import { metadataProblem } from "./_metadata_schema.ts";
 
@@ -32,7 +37,7 @@ class PartMismatchError extends ModelFileError {}
 /**
  * Reads one part, refusing more than `expected` bytes (or the cap for its kind).
  *
- * @throws {ModelFileError} naming the file: missing, a folder, or too large.
+ * @throws {ModelFileError} naming the file: missing, a folder, a FIFO or device, or too large.
  */
 export async function readPart(dir: string, name: string, expected?: number): Promise<Uint8Array> {
   const path = join(dir, name);
@@ -48,6 +53,9 @@ export async function readPart(dir: string, name: string, expected?: number): Pr
     }
     if (error instanceof Deno.errors.IsADirectory) {
       throw new ModelFileError(`${path} is a folder, not a file`, { cause: error });
+    }
+    if (error instanceof NotRegularFileError) {
+      throw new ModelFileError(error.message, { cause: error });
     }
     if (error instanceof TooLargeError) {
       const declared = expected === undefined ? "" : " (more than its model.json declares)";

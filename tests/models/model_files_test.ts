@@ -10,7 +10,7 @@ import { loadModel, readMetadata, saveModel } from "../../lib/models/save_model.
 import { ModelFileError } from "../../lib/errors.ts";
 import { predict } from "../../lib/evaluate/predict.ts";
 import { useCpu } from "../_synthetic.ts";
-import { editJson, metadataFor } from "./_model_fixtures.ts";
+import { assertModelError, editJson, metadataFor } from "./_model_fixtures.ts";
 
 await useCpu();
 
@@ -18,15 +18,6 @@ async function savedFolder(arch = "mlp"): Promise<string> {
   const dir = `${await Deno.makeTempDir()}/${arch}`;
   await saveModel(buildModel(arch, { seed: 1 }), dir, metadataFor(arch));
   return dir;
-}
-
-async function assertModelError(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (e) => {
-    assert.ok(e instanceof ModelFileError, String(e));
-    assert.match(e.message, message);
-    assert.doesNotMatch(e.message, /\n/);
-    return true;
-  });
 }
 
 Deno.test("readMetadata() validates metadata.json against its schema; arch must be a registry name", async (t) => {
