@@ -38,6 +38,12 @@ export const ENGINE_CHECK_FLAGS: Record<string, FlagSpec> = {
     value: "PATH",
     help: `Chromium executable for --browser (default ${DEFAULT_CHROMIUM})`,
   },
+  "reference-cache": {
+    type: "string",
+    value: "DIR",
+    help: "Keep the screened batches and the float64 references in DIR for the next run " +
+      "(a fresh folder per matrix of runs; default none)",
+  },
   json: JSON_FLAG,
 };
 
@@ -47,6 +53,8 @@ export interface EngineCheckRequest {
   batches: number[];
   tunings: ("auto" | "gpu" | "cpu")[];
   engines: ("wasm" | "webgpu")[];
+  /** Where to keep screened batches and references between runs. */
+  referenceCache?: string;
   /** The Chromium to run WebGPU in, or null for Deno's own WebGPU. */
   browser: string | null;
   json: boolean;
@@ -94,6 +102,7 @@ export async function engineCheckRequest(flags: ParsedFlags): Promise<EngineChec
       ? ["wasm", "webgpu"]
       : list(flags, "engine", ["wasm", "webgpu"]),
     browser: flags.browser === true ? stringFlag(flags, "chromium") ?? DEFAULT_CHROMIUM : null,
+    referenceCache: stringFlag(flags, "reference-cache"),
     json: flags.json === true,
   };
 }

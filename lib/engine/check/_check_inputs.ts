@@ -41,9 +41,15 @@ export function kerasOptimizer(name: OptimizerName, learningRate: number): Optim
  * @param plan The plan (its batch size is the step's).
  * @param optimizer The optimizer to apply.
  * @param seed The seed.
+ * @param screened The images of an earlier call's tie screening, to skip it.
  * @returns Images, labels, parameters and a fresh optimizer state.
  */
-export function checkInputs(plan: TrainingPlan, optimizer: OptimizerSpec, seed = 1): CheckInputs {
+export function checkInputs(
+  plan: TrainingPlan,
+  optimizer: OptimizerSpec,
+  seed = 1,
+  screened?: Uint8Array,
+): CheckInputs {
   const random = mulberry32(seed);
   const n = plan.batchSize;
   const images = new Uint8Array(n * 784);
@@ -67,7 +73,10 @@ export function checkInputs(plan: TrainingPlan, optimizer: OptimizerSpec, seed =
   const accBeta: [number, number] = optimizer.kind === "adam"
     ? [Math.fround(optimizer.beta1), Math.fround(optimizer.beta2)]
     : [1, 1];
-  avoidTies(plan, images, Float64Array.from(params), draw);
+  // A batch screened before (same plan and seed) replaces the draw; the labels and weights
+  // come from the stream before screening, so they are the same either way.
+  if (screened?.length === images.length) images.set(screened);
+  else avoidTies(plan, images, Float64Array.from(params), draw);
   return { images, labels, params, slots, accBeta, optimizer };
 }
 

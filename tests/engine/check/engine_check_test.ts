@@ -99,3 +99,24 @@ Deno.test("engine-check task: JSON for one engine, and one line with exit 2 for 
     );
   }
 });
+
+Deno.test("runEngineCheck: a reference cache gives the same report, and a bad entry is recomputed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const options = {
+      arch: getArchitecture("cnn-basic"),
+      batchSize: 8,
+      engines: ["wasm" as const],
+      referenceCache: dir,
+    };
+    const first = await runEngineCheck(options);
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.equal(files.length, 2, files.join(", "));
+    assert.deepEqual(await runEngineCheck(options), first);
+    const ref = files.find((f) => f.includes("-reference-"))!;
+    await Deno.writeFile(`${dir}/${ref}`, new Uint8Array(12)); // truncated
+    assert.deepEqual(await runEngineCheck(options), first);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
