@@ -11,7 +11,8 @@
 import { compareModels } from "../lib/compare/compare_models.ts";
 import { renderTextTable, writeComparisonTable } from "../lib/compare/render_table.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { intFlag, stringFlag } from "../lib/cli/args.ts";
+import { intFlag } from "../lib/cli/args.ts";
+import { outFlag } from "../lib/cli/out_flag.ts";
 import { archListFlag, COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
 import { engineFlag } from "../lib/cli/train_flags.ts";
 import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts";
@@ -31,9 +32,11 @@ await runTask(spec, async (flags, { signal }) => {
   const [json, log] = [flags.json === true, stderrDataLog()];
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
-  const outFile = stringFlag(flags, "out");
+  const outFile = flags.out === undefined
+    ? undefined
+    : outFlag(flags, "", `${defaultReportDir("compare")}/table.md`);
   const rows = await compareModels({
-    archs: archListFlag(flags),
+    archs: archListFlag(flags, say),
     epochs: intFlag(flags, "epochs", { min: 1, max: 10_000 }),
     limit: intFlag(flags, "limit", { min: 1, max: 60_000 }),
     seed: intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }),

@@ -1,0 +1,127 @@
+/**
+ * Issue 19's flag cases as a user meets them (`deno task NAME …` with deno.json's permissions):
+ * empty or blank paths, an `--out` that is no folder of ours, contradicting flags, a huge flag
+ * value, a validation split that holds out nothing. Each is one `error:` line and exit 2,
+ * before any training starts.
+ */
+import assert from "node:assert/strict";
+import { archListFlag } from "../../lib/cli/compare_flags.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function task(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stderr: decode(output.stderr), stdout: decode(output.stdout) };
+}
+
+function assertOneLine(stderr: string, message: RegExp): void {
+  // The GL loader's complaint about the sandbox's environment is not ours.
+  const lines = stderr.trim().split("\n").filter((l) => !/XDG_RUNTIME_DIR/.test(l));
+  assert.match(lines[0]!, /^error: /, stderr);
+  assert.match(lines[0]!, message);
+  assert.ok(lines.length === 1 || /^Run "deno task/.test(lines[1]!), stderr);
+  assert.ok(lines.length <= 2, stderr);
+  assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
+}
+
+Deno.test("an empty or blank path is a usage error in every task (exit 2, one line)", async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    ['--image ""', ["predict", "--model", "models/mlp", "--image", ""], /--image is empty/],
+    ['--model ""', ["evaluate", "--model", ""], /--model is empty/],
+    ['--data-dir ""', ["evaluate", "--model", "models/x", "--data-dir", ""], /--data-dir is/],
+    ["--data-dir blank", ["data", "--data-dir", "   "], /--data-dir is blank/],
+    ['train --out ""', ["train", "--out", "", "--arch", "mlp"], /--out is empty/],
+    ["train --out blank", ["train", "--out", " \t", "--arch", "mlp"], /--out is blank/],
+    ['compare --out ""', ["compare-models", "--out", "", "--arch", "mlp"], /--out is empty/],
+    ['report --out ""', ["report", "--model", "models/x", "--out", ""], /--out is empty/],
+    ['samples --out ""', ["samples", "--out", ""], /--out is empty/],
+  ];
+  for (const [name, args, message] of cases) {
+    await t.step(name, async () => {
+      const { code, stderr, stdout } = await task(args);
+      assert.equal(code, 2, stderr);
+      assertOneLine(stderr, message);
+      assert.doesNotMatch(stdout, /Saved to|Epoch/, "nothing was trained");
+    });
+  }
+});
+
+Deno.test("--out must be a folder the task may write, and the message does not name the project root", async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    ["train --out models", ["train", "--out", "models", "--arch", "mlp"], /--out models/],
+    ["train --out outside", ["train", "--out", "/tmp/elsewhere/mlp", "--arch", "mlp"], /--out/],
+    ["train --out .", ["train", "--out", ".", "--arch", "mlp"], /--out "\."/],
+    ["compare --out outside", ["compare-models", "--out", "/tmp/x.md", "--arch", "mlp"], /--out/],
+  ];
+  for (const [name, args, message] of cases) {
+    await t.step(name, async () => {
+      const { code, stderr } = await task(args);
+      assert.equal(code, 2, stderr);
+      assertOneLine(stderr, message);
+      assert.match(stderr, /models\/|reports\//, "says where a model may go");
+      assert.ok(!stderr.includes(`"${ROOT.replace(/\/$/, "")}"`), stderr);
+      assert.ok(!stderr.includes(`${ROOT}.`), stderr);
+    });
+  }
+});
+
+Deno.test("--resume with --retrain is a usage error", async () => {
+  const { code, stderr } = await task(["train", "--arch", "mlp", "--resume", "--retrain"]);
+  assert.equal(code, 2, stderr);
+  assertOneLine(stderr, /--resume and --retrain/);
+});
+
+Deno.test("a 100 KB flag value is not echoed back in full", async (t) => {
+  const huge = "9".repeat(100_000);
+  const cases: [string, string[]][] = [
+    ["number", ["train", "--epochs", huge]],
+    ["choice", ["train", "--arch", huge]],
+    ["path", ["evaluate", "--model", `models/${huge}`]],
+    ["unknown flag", ["train", `--${huge}`]],
+    ["repeated", ["train", "--seed", huge, "--seed", huge]],
+  ];
+  for (const [name, args] of cases) {
+    await t.step(name, async () => {
+      const { code, stderr } = await task(args);
+      assert.equal(code, 2, stderr.slice(0, 300));
+      assert.ok(stderr.length < 600, `${stderr.length} characters: ${stderr.slice(0, 300)}`);
+      assertOneLine(stderr, /characters|name too long/);
+    });
+  }
+});
+
+Deno.test("a validation fraction that holds out no sample (or every one) is a usage error", async () => {
+  const { code, stderr } = await task([
+    "train",
+    "--arch",
+    "mlp",
+    "--limit",
+    "1",
+    "--validation",
+    "0.5",
+    "--out",
+    `models/.test-val-${crypto.randomUUID().slice(0, 8)}`,
+  ]);
+  assert.equal(code, 2, stderr);
+  assertOneLine(stderr, /--validation 0\.5 of 1 training sample holds out none/);
+});
+
+Deno.test("compare-models --arch mlp,mlp trains mlp once, with a note", () => {
+  const notes: string[] = [];
+  assert.deepEqual(archListFlag({ arch: "mlp,cnn-basic,mlp" }, (n) => notes.push(n)), [
+    "mlp",
+    "cnn-basic",
+  ]);
+  assert.deepEqual(notes, ["Note: --arch names mlp more than once; each is trained once"]);
+  assert.deepEqual(archListFlag({ arch: "mlp,cnn-basic" }, (n) => notes.push(n)), [
+    "mlp",
+    "cnn-basic",
+  ]);
+  assert.equal(notes.length, 1, "no note without repeats");
+});
