@@ -20,6 +20,11 @@ export interface ReplaceDirOptions {
   replaces?: readonly string[];
   /** Writes each new file. @default {Deno.writeFile} */
   writeFile?: FileWriter;
+  /**
+   * Called once every file is written, just before the swap; throwing cancels it (a writer
+   * that lost its lock while it was stopped must not commit over another run's save).
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 function siblings(dir: string): { parent: string; prefix: string } {
@@ -67,6 +72,7 @@ export async function replaceDir(
   let moved = false;
   try {
     for (const [name, bytes] of Object.entries(files)) await write(join(fresh, name), bytes);
+    await options.beforeCommit?.();
     try {
       await Deno.rename(target, old);
       moved = true;

@@ -20,7 +20,7 @@ import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts
 import { type FileWriter, replaceDir } from "../fs/replace_dir.ts";
 import { sha256Hex } from "../data/checksums.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
-import { holdsModelDirLock, lockModelDir } from "./model_lock.ts";
+import { assertLockHeld, holdsModelDirLock, lockModelDir } from "./model_lock.ts";
 import { checkModelJson } from "./_model_json.ts";
 import {
   checkParts,
@@ -76,7 +76,8 @@ async function modelFiles(model: tf.LayersModel): Promise<Record<string, Uint8Ar
  * @param optimizer The optimizer whose state a checkpoint keeps.
  * @param options The file writer.
  * @returns When every part is in place.
- * @throws {ModelFileError} when another process is writing the folder, or a write fails
+ * @throws {ModelFileError} when another process is writing the folder, or took this
+ * process's lock over while it was stopped (checked just before the swap), or a write fails
  * (a full disk): the folder then still holds its previous save, complete.
  *
  * @example Save a model and load it back
@@ -111,14 +112,16 @@ export async function saveModel(
   files[METADATA_FILE] = new TextEncoder().encode(
     JSON.stringify({ ...metadata, files: parts }, null, 2) + "\n",
   );
-  const lock = holdsModelDirLock(dir) ? undefined : await lockModelDir(dir);
+  const writer = options.writeFile ? { writeFile: options.writeFile } : {};
+  const lock = holdsModelDirLock(dir) ? undefined : await lockModelDir(dir, writer);
   try {
     await replaceDir(dir, files, {
       replaces: [...MODEL_PARTS, METADATA_FILE],
-      ...(options.writeFile ? { writeFile: options.writeFile } : {}),
+      ...writer,
+      beforeCommit: () => assertLockHeld(dir),
     });
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw error;
+    if (error instanceof Deno.errors.NotCapable || error instanceof ModelFileError) throw error;
     if (error instanceof Deno.errors.NotADirectory) {
       throw new ModelFileError(`Could not save the model: ${error.message}`, { cause: error });
     }
