@@ -13,8 +13,10 @@ export interface TrainConfig {
   arch: string;
   /** Seed of `compare-models`, so its rows are comparable run to run (train's is random). */
   compareSeed: number;
-  /** MNIST cache folder. */
+  /** MNIST folder read first (`--data-dir`); never written: a user's own files may be there. */
   dataDir: string;
+  /** Our own folder of verified MNIST copies (written only with files that passed SHA-256). */
+  mnistCacheDir: string;
   /** Folder that holds one model folder per architecture (`<modelRoot>/<arch>`). */
   modelRoot: string;
   /** Folder that holds the reports (`<reportRoot>/<arch>`, `<reportRoot>/compare`). */
@@ -47,6 +49,7 @@ export function defaultTrainConfig(): TrainConfig {
     arch: "cnn-deep",
     compareSeed: 42,
     dataDir: "data/mnist",
+    mnistCacheDir: "data/cache/mnist",
     modelRoot: "models",
     reportRoot: "reports",
     progressUpdates: { webgpu: 8, other: 20 },

@@ -16,7 +16,7 @@ export const DEPRECATED_DATA_DIR_ENV = "MNIST_GPU_DATA";
 export const DATA_DIR_FLAG: FlagSpec = {
   type: "string",
   value: "DIR",
-  help: `MNIST cache folder (default $${DATA_DIR_ENV} or ${defaultTrainConfig().dataDir})`,
+  help: `MNIST folder, only read (default $${DATA_DIR_ENV} or ${defaultTrainConfig().dataDir})`,
 };
 
 function readEnv(name: string): string | undefined {
@@ -50,7 +50,7 @@ export function dataDirFlag(flags: ParsedFlags): string {
     throw new UsageError(
       `${origin} ${dir} is outside the folders this task may read (see deno.json); put the ` +
         `files in data/mnist, or run the task's file with deno run and --allow-read=${dir} ` +
-        `--allow-write=${dir} added`,
+        "added (the folder is only read)",
     );
   }
   return dir;
