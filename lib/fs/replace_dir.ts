@@ -135,3 +135,32 @@ export async function recoverDir(dir: string): Promise<boolean> {
   }
   return restored;
 }
+
+/**
+ * Where the previous contents of `dir` lie when a process was killed between the two renames
+ * of {@linkcode replaceDir}: the set-aside folder, complete, while `dir` itself is missing.
+ *
+ * @param dir The folder.
+ * @returns The set-aside folder's path, or `undefined` when `dir` exists or none was left.
+ *
+ * @example
+ * ```ts
+ * import { interruptedSwap } from "./replace_dir.ts";
+ * if (await interruptedSwap(`${await Deno.makeTempDir()}/model`) !== undefined) throw new Error();
+ * ```
+ */
+export async function interruptedSwap(dir: string): Promise<string | undefined> {
+  const target = resolve(dir);
+  if (await Deno.stat(target).then(() => true, () => false)) return undefined;
+  const { parent, prefix } = siblings(dir);
+  try {
+    for await (const entry of Deno.readDir(parent)) {
+      if (entry.isDirectory && entry.name.startsWith(`${prefix}old-`)) {
+        return join(parent, entry.name);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return undefined;
+}

@@ -173,25 +173,28 @@ export interface LoadedModel {
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   await ensureBackend(options.backend);
-  const { metadata, modelJson, weights } = await withConsistentReads(dir, async (metadata) => {
-    const modelJsonBytes = await readPart(dir, MODEL_FILE);
-    const json = readJsonPart(modelJsonBytes, join(dir, MODEL_FILE));
-    let modelJson;
-    try {
-      modelJson = checkModelJson(json, metadata.arch);
-    } catch (error) {
-      throw new ModelFileError(`${join(dir, MODEL_FILE)}: ${(error as Error).message}`);
-    }
-    const weights = await readPart(dir, WEIGHTS_FILE, modelJson.weightBytes);
-    if (weights.length !== modelJson.weightBytes) {
-      throw new ModelFileError(
-        `${join(dir, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
-          `${modelJson.weightBytes}`,
-      );
-    }
-    await checkParts(dir, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
-    return { metadata, modelJson, weights };
-  });
+  const { metadata, modelJson, weights } = await withConsistentReads(
+    dir,
+    async (metadata, from) => {
+      const modelJsonBytes = await readPart(from, MODEL_FILE);
+      const json = readJsonPart(modelJsonBytes, join(from, MODEL_FILE));
+      let modelJson;
+      try {
+        modelJson = checkModelJson(json, metadata.arch);
+      } catch (error) {
+        throw new ModelFileError(`${join(from, MODEL_FILE)}: ${(error as Error).message}`);
+      }
+      const weights = await readPart(from, WEIGHTS_FILE, modelJson.weightBytes);
+      if (weights.length !== modelJson.weightBytes) {
+        throw new ModelFileError(
+          `${join(from, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
+            `${modelJson.weightBytes}`,
+        );
+      }
+      await checkParts(from, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
+      return { metadata, modelJson, weights };
+    },
+  );
   const weightData = weights.slice().buffer;
   const floats = new Float32Array(weightData);
   const bad = floats.findIndex((v) => !Number.isFinite(v));
