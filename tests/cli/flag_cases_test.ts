@@ -6,19 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { archListFlag } from "../../lib/cli/compare_flags.ts";
+import { denoTask } from "./_deno_task.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function task(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stderr: decode(output.stderr), stdout: decode(output.stdout) };
-}
+const task = denoTask;
 
 function assertOneLine(stderr: string, message: RegExp): void {
   // The GL loader's complaint about the sandbox's environment is not ours.

