@@ -23,6 +23,9 @@ function readEnv(name: string): string | undefined {
   // Only when granted: asking would prompt in the middle of a task.
   const granted = Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
   const value = granted ? Deno.env.get(name) : undefined;
+  if (value !== undefined && value !== "" && value.trim() === "") {
+    throw new UsageError(`$${name} is blank; unset it or name a folder`);
+  }
   return value === "" ? undefined : value;
 }
 

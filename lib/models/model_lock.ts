@@ -21,7 +21,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { ModelFileError } from "../errors.ts";
 import { checkWriteTarget } from "../fs/write_guard.ts";
 import { type FileWriter, recoverDir } from "../fs/replace_dir.ts";
-import { readLock, staleness } from "./_lock_file.ts";
+import { readLock, STALE_MS, staleness } from "./_lock_file.ts";
 
 /** A held lock. */
 export interface ModelDirLock {
@@ -91,6 +91,20 @@ async function createLock(path: string, content: string, write: FileWriter): Pro
     await Deno.link(tmp, path); // fails with AlreadyExists: an exclusive, complete create
   } finally {
     await Deno.remove(tmp).catch(() => {});
+  }
+}
+
+/** Removes what a process killed while taking or taking over this lock left beside it. */
+async function removeLockLeftovers(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  for await (const entry of Deno.readDir(dirname(path))) {
+    if (!entry.name.startsWith(prefix) || !/\.(tmp|stale)$/.test(entry.name)) continue;
+    const leftover = join(dirname(path), entry.name);
+    const { mtime } = await Deno.stat(leftover).catch(() => ({ mtime: null }));
+    // Young ones may be another process's, between its write and its link.
+    if (mtime && Date.now() - mtime.getTime() > STALE_MS) {
+      await Deno.remove(leftover).catch(() => {});
+    }
   }
 }
 
@@ -186,6 +200,7 @@ export async function lockModelDir(dir: string, options: LockOptions = {}): Prom
   try {
     // A save killed between its two renames left the previous contents beside the folder.
     await recoverDir(dir);
+    await removeLockLeftovers(path);
   } catch (error) {
     await release();
     throw error;

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { archListFlag } from "../../lib/cli/compare_flags.ts";
 import { denoTask } from "./_deno_task.ts";
+import { dataDirFlag } from "../../lib/cli/data_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -116,4 +117,15 @@ Deno.test("compare-models --arch mlp,mlp trains mlp once, with a note", () => {
     "cnn-basic",
   ]);
   assert.equal(notes.length, 1, "no note without repeats");
+});
+
+Deno.test("a blank $MNIST_DATA_DIR is a usage error, not a folder named by spaces", () => {
+  const before = Deno.env.get("MNIST_DATA_DIR");
+  Deno.env.set("MNIST_DATA_DIR", "  ");
+  try {
+    assert.throws(() => dataDirFlag({}), /\$MNIST_DATA_DIR is blank; unset it or name a folder/);
+  } finally {
+    if (before === undefined) Deno.env.delete("MNIST_DATA_DIR");
+    else Deno.env.set("MNIST_DATA_DIR", before);
+  }
 });

@@ -98,3 +98,19 @@ Deno.test("a lock dated in the future is stale, and taking it over says so", asy
   await lock.release();
   await assert.rejects(Deno.stat(lockPath(dir)), Deno.errors.NotFound);
 });
+
+Deno.test("what a process killed while taking a lock left beside it is removed by the next holder", async () => {
+  const parent = await Deno.makeTempDir();
+  const dir = `${parent}/mlp`;
+  const leftovers = [`${lockPath(dir)}.0badc0de.tmp`, `${lockPath(dir)}.0badc0de.stale`];
+  const fresh = `${lockPath(dir)}.1234abcd.tmp`; // another process, between write and link
+  const old = new Date(Date.now() - 120_000);
+  for (const path of leftovers) {
+    await Deno.writeTextFile(path, "{}");
+    await Deno.utime(path, old, old);
+  }
+  await Deno.writeTextFile(fresh, "{}");
+  const lock = await lockModelDir(dir);
+  await lock.release();
+  assert.deepEqual(listDir(parent), [".mlp.lock.1234abcd.tmp"]);
+});
