@@ -173,28 +173,25 @@ export interface LoadedModel {
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   await ensureBackend(options.backend);
-  const { metadata, modelJson, weights } = await withConsistentReads(
-    dir,
-    async (metadata, from) => {
-      const modelJsonBytes = await readPart(from, MODEL_FILE);
-      const json = readJsonPart(modelJsonBytes, join(from, MODEL_FILE));
-      let modelJson;
-      try {
-        modelJson = checkModelJson(json, metadata.arch);
-      } catch (error) {
-        throw new ModelFileError(`${join(from, MODEL_FILE)}: ${(error as Error).message}`);
-      }
-      const weights = await readPart(from, WEIGHTS_FILE, modelJson.weightBytes);
-      if (weights.length !== modelJson.weightBytes) {
-        throw new ModelFileError(
-          `${join(from, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
-            `${modelJson.weightBytes}`,
-        );
-      }
-      await checkParts(from, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
-      return { metadata, modelJson, weights };
-    },
-  );
+  const { metadata, modelJson, weights } = await withConsistentReads(dir, async (metadata, at) => {
+    const modelJsonBytes = await readPart(at, MODEL_FILE);
+    const json = readJsonPart(modelJsonBytes, join(at, MODEL_FILE));
+    let modelJson;
+    try {
+      modelJson = checkModelJson(json, metadata.arch);
+    } catch (error) {
+      throw new ModelFileError(`${join(at, MODEL_FILE)}: ${(error as Error).message}`);
+    }
+    const weights = await readPart(at, WEIGHTS_FILE, modelJson.weightBytes);
+    if (weights.length !== modelJson.weightBytes) {
+      throw new ModelFileError(
+        `${join(at, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
+          `${modelJson.weightBytes}`,
+      );
+    }
+    await checkParts(at, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
+    return { metadata, modelJson, weights };
+  });
   const weightData = weights.slice().buffer;
   const floats = new Float32Array(weightData);
   const bad = floats.findIndex((v) => !Number.isFinite(v));
