@@ -12,7 +12,7 @@ import { compareModels } from "../lib/compare/compare_models.ts";
 import { renderTextTable, writeComparisonTable } from "../lib/compare/render_table.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { intFlag } from "../lib/cli/args.ts";
-import { outFlag } from "../lib/cli/out_flag.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
 import { archListFlag, COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
 import { engineFlag } from "../lib/cli/train_flags.ts";
 import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts";
@@ -32,9 +32,7 @@ await runTask(spec, async (flags, { signal }) => {
   const [json, log] = [flags.json === true, stderrDataLog()];
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
-  const outFile = flags.out === undefined
-    ? undefined
-    : outFlag(flags, "", `${defaultReportDir("compare")}/table.md`);
+  const outFile = optionalOutFlag(flags, `${defaultReportDir("compare")}/table.md`);
   const rows = await compareModels({
     archs: archListFlag(flags, say),
     epochs: intFlag(flags, "epochs", { min: 1, max: 10_000 }),

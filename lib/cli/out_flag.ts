@@ -39,3 +39,12 @@ export function outFlag(flags: ParsedFlags, fallback: string, example: string): 
       `replaced whole, beside its siblings), e.g. --out ${example}`,
   );
 }
+
+/**
+ * Reads an optional `--out`, checked like {@linkcode outFlag}; `undefined` when absent.
+ *
+ * @throws {UsageError} when the path or its folder is outside the task's write permission.
+ */
+export function optionalOutFlag(flags: ParsedFlags, example: string): string | undefined {
+  return flags.out === undefined ? undefined : outFlag(flags, "", example);
+}

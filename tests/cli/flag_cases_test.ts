@@ -51,6 +51,7 @@ Deno.test("--out must be a folder the task may write, and the message does not n
     ["train --out outside", ["train", "--out", "/tmp/elsewhere/mlp", "--arch", "mlp"], /--out/],
     ["train --out .", ["train", "--out", ".", "--arch", "mlp"], /--out "\."/],
     ["compare --out outside", ["compare-models", "--out", "/tmp/x.md", "--arch", "mlp"], /--out/],
+    ["samples --out at the root", ["samples", "--out", "samples.png"], /--out "samples\.png"/],
   ];
   for (const [name, args, message] of cases) {
     await t.step(name, async () => {
