@@ -90,7 +90,7 @@ Deno.test("a 100 KB flag value is not echoed back in full", async (t) => {
   }
 });
 
-Deno.test("a validation fraction that holds out no sample (or every one) is a usage error", async () => {
+Deno.test("a validation fraction that holds out no sample is a usage error (a train split is never empty: --validation is at most 0.9)", async () => {
   const { code, stderr } = await task([
     "train",
     "--arch",
