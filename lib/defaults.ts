@@ -67,3 +67,23 @@ export function defaultModelDir(arch: string): string {
 export function defaultReportDir(name: string): string {
   return `${defaultTrainConfig().reportRoot}/${name}`;
 }
+
+/**
+ * Our verified MNIST cache for a data folder: `<root>/data/cache/mnist` when the data folder is
+ * `<root>/data/mnist` (a notebook's `../data/mnist` keeps its cache in the project, not in
+ * `notebooks/`), else the default `data/cache/mnist`.
+ *
+ * @example
+ * ```ts
+ * import { defaultMnistCacheDir } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(defaultMnistCacheDir("../data/mnist"), "../data/cache/mnist");
+ * assert.equal(defaultMnistCacheDir("/srv/fashion"), "data/cache/mnist");
+ * ```
+ */
+export function defaultMnistCacheDir(dataDir?: string): string {
+  const conventional = dataDir?.match(/^(.*\/)?data\/mnist\/?$/);
+  return conventional
+    ? `${conventional[1] ?? ""}data/cache/mnist`
+    : defaultTrainConfig().mnistCacheDir;
+}

