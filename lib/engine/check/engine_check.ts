@@ -158,17 +158,21 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
       });
     }
   }
-  steppers.push(...options.browser?.(options.tunings ?? ["auto"]) ?? []);
+  if (engines.includes("webgpu")) {
+    steppers.push(...options.browser?.(options.tunings ?? ["auto"]) ?? []);
+  }
   for (const stepper of steppers) {
-    const step = await stepper.run(stepInput);
     const { run: _, ...labels } = stepper;
-    rows.push({
-      ...row(
-        stepper.engine,
-        compareStep(plan, inputs, step, await reference(stepper.engine, step)),
-      ),
-      ...labels,
-    });
+    try {
+      const step = await stepper.run(stepInput);
+      const ref = await reference(stepper.engine, step);
+      rows.push({ ...row(stepper.engine, compareStep(plan, inputs, step, ref)), ...labels });
+    } catch (error) {
+      // An engine that cannot run the step (a kernel over a limit, a WebGPU error, a lost
+      // browser) fails its row with the reason; the other rows still run.
+      const worst = { tensor: `error: ${(error as Error).message.split("\n")[0]}`, error: NaN };
+      rows.push({ ...labels, tensors: [worst], worst, ok: false });
+    }
   }
   return {
     arch: arch.name,

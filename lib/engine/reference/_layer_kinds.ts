@@ -19,7 +19,8 @@ export interface KindContext {
   /** Dropout's keep decision for element `i` of layer `layer`'s output. */
   keep: (layer: number, i: number) => boolean;
   /**
-   * Called with a sample whose ReLU or max-pool decision is within {@linkcode TIE} of a tie,
+   * Called with a sample whose ReLU, max-pool or largest-logit decision is within
+   * {@linkcode TIE} of a tie,
    * where float32 rounding may legitimately decide it the other way.
    */
   tie: (sample: number) => void;
@@ -49,7 +50,7 @@ export interface LayerKind<L extends PlanLayer = PlanLayer> {
 type Of<K extends PlanLayer["kind"]> = Extract<PlanLayer, { kind: K }>;
 const elems = (s: Shape3) => s.h * s.w * s.c;
 
-/** Applies ReLU′ of the output to its gradient (in place) and returns it. */
+/** A copy of the gradient with ReLU′ of the output applied. */
 function reluBack(y: Float64Array, dy: Float64Array): Float64Array {
   const g = Float64Array.from(dy);
   for (let i = 0; i < g.length; i++) if (!(y[i]! > 0)) g[i] = 0;
@@ -189,6 +190,7 @@ const dense: LayerKind<Of<"dense">> = {
     const units = l.output.c;
     const y = new Float64Array(n * units);
     for (let b = 0; b < n; b++) {
+      let rowMag = 0;
       for (let u = 0; u < units; u++) {
         let acc = params[l.bias.offset + u]!;
         let mag = Math.abs(acc);
@@ -199,7 +201,11 @@ const dense: LayerKind<Of<"dense">> = {
         }
         if (l.activation === "relu" && Math.abs(acc) < TIE * mag) tie(b);
         y[b * units + u] = l.activation === "relu" ? Math.max(acc, 0) : acc;
+        rowMag = Math.max(rowMag, mag);
       }
+      // The largest logit decides the correct count: two within a hair may swap in float32.
+      const [first, second] = [...y.subarray(b * units, (b + 1) * units)].sort((p, q) => q - p);
+      if (l.activation === "softmax" && first! - second! < TIE * rowMag) tie(b);
     }
     // softmax is applied with the loss (see reference_step.ts): `y` holds the logits.
     return y;

@@ -32,7 +32,11 @@ Deno.test({
           row.ok,
           `${row.engine} ${row.tuning ?? ""}: ${row.worst.tensor} ${row.worst.error}`,
         );
-        assert.equal(row.tensors.length, 1 + 2 * 4 + 1, "loss, grad and update per variable, β");
+        assert.equal(
+          row.tensors.length,
+          2 + 2 * 4 + 1,
+          "loss, correct, grad and update per variable, β",
+        );
       }
       assert.ok(report.ok);
     } finally {
