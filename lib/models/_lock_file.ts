@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readFileCapped } from "../fs/read_capped.ts";
 
 /** What a lock file records. Fields are optional: a lock from an older version has fewer. */
 export interface LockRecord {
@@ -21,10 +22,17 @@ export const STALE_MS = 60_000;
 /** Clock differences tolerated before a lock counts as dated in the future. */
 const FUTURE_SLACK_MS = 5_000;
 
-/** Reads a lock file; `undefined` when it is missing or not a lock record. */
+/** The most a lock record may hold (a pid, a time and a token fit in a few hundred bytes). */
+const MAX_LOCK_BYTES = 4096;
+
+/**
+ * Reads a lock file; `undefined` when it is missing, not a regular file (a FIFO would block
+ * the read forever), too large, or not a lock record.
+ */
 export async function readLock(path: string): Promise<LockRecord | undefined> {
   try {
-    const value = JSON.parse(await Deno.readTextFile(path));
+    const bytes = await readFileCapped(path, MAX_LOCK_BYTES);
+    const value = JSON.parse(new TextDecoder().decode(bytes));
     return value !== null && typeof value === "object" ? value as LockRecord : undefined;
   } catch {
     return undefined;

@@ -114,3 +114,21 @@ Deno.test("what a process killed while taking a lock left beside it is removed b
   await lock.release();
   assert.deepEqual(listDir(parent), [".mlp.lock.1234abcd.tmp"]);
 });
+
+Deno.test("readLock: a FIFO where the lock should be is no lock, and reading it does not block", async () => {
+  const { readLock } = await import("../../lib/models/_lock_file.ts");
+  const dir = await Deno.makeTempDir();
+  const fifo = `${dir}/.m.lock`;
+  try {
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.ok(made.success);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"hung">((
+      resolve,
+    ) => (timer = setTimeout(() => resolve("hung"), 5000)));
+    assert.equal(await Promise.race([readLock(fifo), timeout]), undefined);
+    clearTimeout(timer);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
