@@ -38,3 +38,13 @@ gpuTest("engineDevice: one device per process when tfjs is not on webgpu", async
   const given = {} as GPUDevice;
   assert.equal(await engineDevice(given), given);
 });
+
+gpuTest("engineDevice: a lost shared device is replaced by a new one", async () => {
+  await useCpu();
+  const first = await engineDevice();
+  first.destroy();
+  assert.equal((await first.lost).reason, "destroyed");
+  const second = await engineDevice();
+  assert.notEqual(second, first);
+  assert.equal(await engineDevice(), second);
+});
