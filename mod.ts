@@ -28,7 +28,23 @@ export { loadMnist, type LoadMnistOptions } from "./lib/data/load_mnist.ts";
 export { imagesToTensor, labelsToTensor, limitSplit, splitValidation } from "./lib/data/tensors.ts";
 export type { MnistData, MnistSplit } from "./lib/data/types.ts";
 export { ARCHITECTURE_NAMES, ARCHITECTURES, getArchitecture } from "./lib/models/architectures.ts";
-export type { Architecture, LayerSpec, OptimizerName, Recipe } from "./lib/models/architecture.ts";
+export type {
+  Activation,
+  Architecture,
+  LayerSpec,
+  OptimizerName,
+  Padding,
+  Recipe,
+  SeedArchitecture,
+  Size2,
+} from "./lib/models/architecture.ts";
+export {
+  parseArchitecture,
+  type ParseArchitectureOptions,
+} from "./lib/models/arch_file/parse_architecture.ts";
+export { readArchitectureFile } from "./lib/models/arch_file/read_arch_file.ts";
+export { validateArchitecture } from "./lib/models/arch_file/validate_architecture.ts";
+export { type ArchitectureInput, resolveArchitecture } from "./lib/models/resolve_architecture.ts";
 export { buildModel, type BuildModelOptions } from "./lib/models/build_model.ts";
 export {
   type ModelSummary,
@@ -44,9 +60,9 @@ export {
   type SaveModelOptions,
 } from "./lib/models/save_model.ts";
 export { lockModelDir, type ModelDirLock } from "./lib/models/model_lock.ts";
-export type { ModelMetadata } from "./lib/models/metadata.ts";
+export { metadataArchitecture, type ModelMetadata } from "./lib/models/metadata.ts";
 export { trainCnn, type TrainOptions } from "./lib/train/train_cnn.ts";
-export { defaultTrainConfig, type TrainConfig } from "./lib/defaults.ts";
+export { defaultRecipe, defaultTrainConfig, type TrainConfig } from "./lib/defaults.ts";
 export {
   type TrainingData,
   trainModel,
@@ -77,6 +93,7 @@ export {
   selectBackend,
 } from "./lib/backend/select_backend.ts";
 export {
+  ArchitectureError,
   BackendUnavailableError,
   DatasetError,
   GpuError,

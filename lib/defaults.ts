@@ -1,11 +1,12 @@
 /**
- * Every default of a run, in one place: the architecture, seeds, folders, progress updates and
- * engine. Tasks and library code read {@linkcode defaultTrainConfig}; a default written anywhere
+ * Every default of a run, in one place: the architecture, the recipe of an architecture without
+ * a seed recipe, seeds, folders, progress updates and engine. Tasks and library code read {@linkcode defaultTrainConfig}; a default written anywhere
  * else is a bug. A leaf module (it imports nothing at run time), so any layer may read it.
  *
  * @module
  */
 import type { EngineRequest } from "./train/epoch_runner.ts";
+import type { Recipe } from "./models/architecture.ts";
 
 /** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
 export interface TrainConfig {
@@ -13,8 +14,10 @@ export interface TrainConfig {
   arch: string;
   /** Seed of `compare-models`, so its rows are comparable run to run (train's is random). */
   compareSeed: number;
-  /** MNIST cache folder. */
+  /** MNIST folder read first (`--data-dir`); never written: a user's own files may be there. */
   dataDir: string;
+  /** Our own folder of verified MNIST copies (written only with files that passed SHA-256). */
+  mnistCacheDir: string;
   /** Folder that holds one model folder per architecture (`<modelRoot>/<arch>`). */
   modelRoot: string;
   /** Folder that holds the reports (`<reportRoot>/<arch>`, `<reportRoot>/compare`). */
@@ -25,6 +28,8 @@ export interface TrainConfig {
   engine: EngineRequest;
   /** Where the compiled engine caches its per-adapter self-check verdicts. */
   engineVerdictFile: string;
+  /** Where `engine-check --browser` puts its page bundle and Chromium profile. */
+  browserCheckDir: string;
 }
 
 /**
@@ -47,12 +52,33 @@ export function defaultTrainConfig(): TrainConfig {
     arch: "cnn-deep",
     compareSeed: 42,
     dataDir: "data/mnist",
+    mnistCacheDir: "data/cache/mnist",
     modelRoot: "models",
     reportRoot: "reports",
     progressUpdates: { webgpu: 8, other: 20 },
     engine: "auto",
     engineVerdictFile: "data/engine-verdicts.json",
+    browserCheckDir: "data/engine-check",
   };
+}
+
+/**
+ * The recipe of an architecture without a seed recipe (a user's own): Keras' Adam defaults,
+ * batch 32, 5 epochs. `--optimizer`, `--learning-rate`, `--batch-size` and `--epochs` override
+ * each part.
+ *
+ * @returns A fresh object.
+ *
+ * @example
+ * ```ts
+ * import { defaultRecipe } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(defaultRecipe(), { optimizer: "adam", learningRate: 0.001, batchSize: 32, epochs: 5 });
+ * ```
+ */
+export function defaultRecipe(): Recipe {
+  return { optimizer: "adam", learningRate: 0.001, batchSize: 32, epochs: 5 };
 }
 
 /** The default model folder of an architecture, e.g. `models/cnn-deep`. */
@@ -63,4 +89,24 @@ export function defaultModelDir(arch: string): string {
 /** The default report folder of an architecture (or `compare`), e.g. `reports/cnn-deep`. */
 export function defaultReportDir(name: string): string {
   return `${defaultTrainConfig().reportRoot}/${name}`;
+}
+
+/**
+ * Our verified MNIST cache for a data folder: `<root>/data/cache/mnist` when the data folder is
+ * `<root>/data/mnist` (a notebook's `../data/mnist` keeps its cache in the project, not in
+ * `notebooks/`), else the default `data/cache/mnist`.
+ *
+ * @example
+ * ```ts
+ * import { defaultMnistCacheDir } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(defaultMnistCacheDir("../data/mnist"), "../data/cache/mnist");
+ * assert.equal(defaultMnistCacheDir("/srv/fashion"), "data/cache/mnist");
+ * ```
+ */
+export function defaultMnistCacheDir(dataDir?: string): string {
+  const conventional = dataDir?.match(/^(.*\/)?data\/mnist\/?$/);
+  return conventional
+    ? `${conventional[1] ?? ""}data/cache/mnist`
+    : defaultTrainConfig().mnistCacheDir;
 }

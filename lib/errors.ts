@@ -17,6 +17,19 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * An architecture (a Keras or tfjs model file, or an `Architecture` value) is malformed or
+ * outside the vocabulary; the message names the layer (index and name) and the field. A
+ * usage error, so the CLI exits 2.
+ */
+export class ArchitectureError extends UsageError {
+  /** Creates the error; `message` is one line naming the layer and the field. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ArchitectureError";
+  }
+}
+
 /** A dataset file is missing, corrupt, truncated or fails its SHA-256 check. */
 export class DatasetError extends Error {
   /** Creates a dataset error; the message names the file or source and what is wrong. */

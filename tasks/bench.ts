@@ -4,11 +4,17 @@
  * @example
  * ```sh
  * deno task bench --arch cnn-deep --backend webgpu --engine compiled --counters --json
+ * deno task bench --occupancy --arch cnn-deep --batch 64
  * ```
  * @module
  */
 import { benchFilterGrad, renderFilterGradRows } from "../lib/bench/bench_filter_grad.ts";
-import { BENCH_FLAGS, benchOptionsFromFlags } from "../lib/bench/bench_flags.ts";
+import {
+  BENCH_FLAGS,
+  benchOptionsFromFlags,
+  occupancyOptionsFromFlags,
+} from "../lib/bench/bench_flags.ts";
+import { OCCUPANCY_TARGETS, occupancyPlan, renderOccupancy } from "../lib/bench/occupancy.ts";
 import { runBench } from "../lib/bench/run_bench.ts";
 import { renderBenchTable } from "../lib/bench/render_bench.ts";
 import { loadMnist } from "../lib/data/load_mnist.ts";
@@ -23,7 +29,14 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const options = benchOptionsFromFlags(flags);
+  if (flags.occupancy) {
+    // From the plan alone: no backend, no adapter.
+    const { archs, batches } = occupancyOptionsFromFlags(flags);
+    const plans = archs.flatMap((a) => batches.map((b) => occupancyPlan(a, b)));
+    const json = JSON.stringify({ tuning: "gpu", targets: OCCUPANCY_TARGETS, plans }, null, 2);
+    return console.log(flags.json ? json : plans.map(renderOccupancy).join("\n\n"));
+  }
+  const options = await benchOptionsFromFlags(flags);
   const say = humanSink(flags.json === true);
   const choice = await selectBackend(backendFlag(flags), { kernels: options.kernels });
   say.write(`Backend: ${choice.name} (${choice.reason}), kernels: ${options.kernels}\n`);

@@ -11,7 +11,7 @@ import { benchCpu, renderCpuBench } from "../lib/bench/bench_cpu.ts";
 import { loadMnist } from "../lib/data/load_mnist.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { intFlag, stringFlag } from "../lib/cli/args.ts";
-import { archListFlag } from "../lib/cli/compare_flags.ts";
+import { archListFlag } from "../lib/cli/arch_flags.ts";
 import { DATA_DIR_FLAG, dataDirFlag, JSON_FLAG } from "../lib/cli/common_flags.ts";
 import { ARCHITECTURE_NAMES } from "../lib/models/architectures.ts";
 import { UsageError } from "../lib/errors.ts";

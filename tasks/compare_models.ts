@@ -11,8 +11,11 @@
 import { compareModels } from "../lib/compare/compare_models.ts";
 import { renderTextTable, writeComparisonTable } from "../lib/compare/render_table.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { intFlag, stringFlag } from "../lib/cli/args.ts";
-import { archListFlag, COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
+import { intFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
+import { COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
+import { architecturesFromFlags } from "../lib/cli/arch_flags.ts";
+import { ARCHITECTURE_NAMES } from "../lib/models/architectures.ts";
 import { engineFlag } from "../lib/cli/train_flags.ts";
 import { backendFlag, dataDirFlag, humanSink } from "../lib/cli/common_flags.ts";
 import { createProgressReporter } from "../lib/cli/progress.ts";
@@ -22,7 +25,8 @@ import { defaultReportDir } from "../lib/defaults.ts";
 
 const spec = {
   name: "compare-models",
-  summary: "Train each architecture with its seed recipe and compare them in one table.",
+  summary:
+    "Train each architecture (seeds with their recipe, files with the default) and compare them.",
   flags: COMPARE_FLAGS,
   stopsOnSignal: true,
 };
@@ -31,9 +35,9 @@ await runTask(spec, async (flags, { signal }) => {
   const [json, log] = [flags.json === true, stderrDataLog()];
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
-  const outFile = stringFlag(flags, "out");
+  const outFile = optionalOutFlag(flags, `${defaultReportDir("compare")}/table.md`);
   const rows = await compareModels({
-    archs: archListFlag(flags),
+    archs: await architecturesFromFlags(flags, ARCHITECTURE_NAMES, say),
     epochs: intFlag(flags, "epochs", { min: 1, max: 10_000 }),
     limit: intFlag(flags, "limit", { min: 1, max: 60_000 }),
     seed: intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }),

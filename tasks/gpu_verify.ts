@@ -1,7 +1,9 @@
 /**
- * `deno task gpu-verify`: proves the WebGPU path on this machine's GPU in phases (adapter
- * and error capture, WebGPU tests, kernel parity, dataset on the device, counters, speed,
- * accuracy), writing `gpu-verify.json` and `gpu-verify.md` after every phase.
+ * `deno task gpu-verify`: proves and measures the WebGPU path on this machine's GPU in phases
+ * ordered by value (the compiled engine's parity and speed, its seed recipes, PyTorch beside
+ * it, per-kernel GPU times, then the tfjs path), writing `gpu-verify.json` and
+ * `gpu-verify.md` after a preflight and after every phase. On an offline GPU machine it runs
+ * bundled, from `.gpu/run.sh` (`bench/gpu/pack.sh`).
  *
  * @example
  * ```sh
@@ -14,10 +16,11 @@ import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/data_flags.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runGpuVerify } from "../lib/gpu_verify/run_gpu_verify.ts";
+import { verdict } from "../lib/gpu_verify/write_report.ts";
 
 const spec = {
   name: "gpu-verify",
-  summary: "Verify the WebGPU kernels, training and speed on this machine's GPU (≤ 8 min).",
+  summary: "Verify and measure the WebGPU engine and kernels on this machine's GPU (≤ 8 min).",
   flags: {
     out: { type: "string", value: "DIR", help: "Report folder (default reports/gpu-verify)" },
     quick: { type: "boolean", help: "Small sizes, for a software adapter (CI on llvmpipe)" },
@@ -40,6 +43,6 @@ await runTask(spec, async (flags) => {
     onLog: (line) => console.log(line),
     onPhase: (p) => console.log(`phase ${p.id} ${p.status} in ${p.seconds.toFixed(1)} s`),
   });
-  console.log(report.ok ? "gpu-verify: all phases passed" : "gpu-verify: FAILED");
+  console.log(`gpu-verify: ${verdict(report)}`);
   if (!report.ok) Deno.exitCode = 1;
 });

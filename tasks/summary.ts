@@ -1,5 +1,5 @@
 /**
- * `deno task summary [--arch X]`: a Keras-style summary of an architecture.
+ * `deno task summary [--arch X] [--arch-file FILE]`: a Keras-style summary of architectures.
  *
  * @example
  * ```sh
@@ -7,12 +7,11 @@
  * ```
  * @module
  */
-import { buildModel } from "../lib/models/build_model.ts";
 import { ARCHITECTURE_NAMES } from "../lib/models/architectures.ts";
 import { renderSummary, summarize } from "../lib/models/summarize.ts";
 import { selectBackend } from "../lib/backend/select_backend.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { archListFlag } from "../lib/cli/compare_flags.ts";
+import { ARCH_FILES_FLAG, architecturesFromFlags } from "../lib/cli/arch_flags.ts";
 import { JSON_FLAG } from "../lib/cli/common_flags.ts";
 
 const spec = {
@@ -20,15 +19,15 @@ const spec = {
   summary: "Print a Keras-style summary (layers, output shapes, parameters) of architectures.",
   flags: {
     arch: { type: "string" as const, value: "A,B", help: "Architectures (default all four)" },
+    "arch-file": ARCH_FILES_FLAG,
     json: JSON_FLAG,
   },
 };
 
 await runTask(spec, async (flags) => {
+  const archs = await architecturesFromFlags(flags, ARCHITECTURE_NAMES);
   await selectBackend("cpu");
-  const summaries = (archListFlag(flags) ?? [...ARCHITECTURE_NAMES]).map((arch) =>
-    summarize(buildModel(arch))
-  );
+  const summaries = archs.map((arch) => summarize(arch));
   if (flags.json) console.log(JSON.stringify(summaries, null, 2));
   else console.log(summaries.map(renderSummary).join("\n\n"));
 });

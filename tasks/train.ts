@@ -27,7 +27,7 @@ const spec = {
 };
 
 await runTask(spec, async (flags, { signal }) => {
-  const options = trainOptionsFromFlags(flags);
+  const options = await trainOptionsFromFlags(flags);
   const json = flags.json === true;
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Packs everything `deno task gpu-verify` needs on an offline NVIDIA GPU machine into ./.gpu/
 # (git-ignored): a Deno binary, the Vulkan/EGL loader packages, MNIST as .gz IDX files, the
-# verification bundled into one file, the WebGPU test files bundled into another, and
-# .gpu/run.sh, the one command to run there. Derived from ../shared/gpu/prepare.sh.
+# verification bundled into one file, the WebGPU test files bundled into another, .gpu/env.sh
+# and .gpu/run.sh (a copy of bench/gpu/run.sh), the one command to run there. Derived from
+# ../shared/gpu/prepare.sh.
 #
 # Usage (from the project root, on a machine with network):
 #   bash bench/gpu/pack.sh
 # then, on the GPU machine, with .gpu/ copied along with the checkout:
-#   bash .gpu/run.sh [gpu-verify flags]      # → reports/gpu-verify/gpu-verify.{json,md}
+#   bash .gpu/run.sh [--quick] [gpu-verify flags]   # → $OUT (or reports/gpu-verify/)
+# `--quick` runs the same kit at small sizes on a CPU-only machine (lavapipe), as CI does.
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
 cd "$root"
 mkdir -p .gpu/gl .gpu/mnist
 
-# 1. Deno binary, compressed (~31 MB): the one on PATH, or the npm package's.
+# 1. Deno binary, compressed (~35 MB; xz -1: a quarter of -6's CPU time for 4 MB more, CI
+#    packs it on every run): the one on PATH, or the npm package's.
 if [ ! -s .gpu/deno.xz ]; then
   d=$(command -v deno || true)
   if [ -z "$d" ]; then t=$(mktemp -d); (cd "$t" && npm install --silent deno@2.9.6 >/dev/null 2>&1); d="$t/node_modules/deno/deno"; fi
@@ -22,7 +25,7 @@ if [ ! -s .gpu/deno.xz ]; then
   if ! file "$d" | grep -q ELF; then
     for c in "$(dirname "$d")/deno" "$(dirname "$d")/../@deno/linux-x64-glibc/deno"; do file "$c" 2>/dev/null | grep -q ELF && d=$c && break; done
   fi
-  xz -T0 -6 -c "$d" > .gpu/deno.xz
+  xz -T0 -1 -c "$d" > .gpu/deno.xz.tmp && mv .gpu/deno.xz.tmp .gpu/deno.xz
 fi
 
 # 2. Vulkan / EGL loaders (the GPU machine has the NVIDIA driver but not always the loaders).
@@ -49,31 +52,32 @@ deno bundle "${opt[@]}" -o .gpu/gpu-verify.js tasks/gpu_verify.ts
   for f in tests/backend/webgpu/*_test.ts tests/train/fit_epoch_webgpu_test.ts tests/engine/*_test.ts; do echo "import \"../$f\";"; done
 } > .gpu/webgpu_tests_entry.ts
 deno bundle "${opt[@]}" -o .gpu/webgpu-tests.js .gpu/webgpu_tests_entry.ts
+# The few a --quick run takes (QUICK_TEST_FILES of lib/gpu_verify/phase_tests.ts).
+printf 'import "../%s";\n' tests/backend/webgpu/gather_images_test.ts \
+  tests/backend/webgpu/fused_optimizer_schedule_test.ts > .gpu/webgpu_tests_quick_entry.ts
+deno bundle "${opt[@]}" -o .gpu/webgpu-tests-quick.js .gpu/webgpu_tests_quick_entry.ts
 
 # 5. The environment script and the one command to run on the GPU machine.
 cat > .gpu/env.sh <<'ENV'
-for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done; ldconfig
-[ -x /usr/local/bin/deno ] || { xz -dc .gpu/deno.xz > /usr/local/bin/deno && chmod +x /usr/local/bin/deno; }
-export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+# Sourced by .gpu/run.sh. The loaders are unpacked only where the machine lacks them (a CPU
+# machine running --quick keeps its own); Deno goes to .gpu/bin, never onto PATH.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' || ! ldconfig -p 2>/dev/null | grep -q 'libEGL\.so\.1 '; then
+  for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+fi
+# Unpacked outside .gpu/, so that a folder carried to the GPU never holds the 96 MB binary.
+GPU_DENO="$(mktemp -d)/deno"
+xz -dc .gpu/deno.xz > "$GPU_DENO" && chmod +x "$GPU_DENO"
+nv=/usr/local/nvidia/share
+if [ -f $nv/vulkan/icd.d/nvidia_icd.json ]; then export VK_DRIVER_FILES=$nv/vulkan/icd.d/nvidia_icd.json; fi
+if [ -f $nv/glvnd/egl_vendor.d/10_nvidia.json ]; then export __EGL_VENDOR_LIBRARY_FILENAMES=$nv/glvnd/egl_vendor.d/10_nvidia.json; fi
 export MNIST_DATA_DIR="$PWD/.gpu/mnist"
 # Tests that call loadMnist() with its defaults read data/mnist (gz files are read as they are).
 [ -e data/mnist ] || { mkdir -p data && ln -s ../.gpu/mnist data/mnist; }
 export MNIST_GPU_DATA="$MNIST_DATA_DIR"
 ENV
-cat > .gpu/run.sh <<'RUN'
-#!/usr/bin/env bash
-# Runs the packed GPU verification (≤ 8 min on an H200); extra arguments go to gpu-verify.
-# Results: reports/gpu-verify/ (also copied to $OUT when that is set, as the device tool sets it).
-cd "$(dirname "$0")/.."
-source .gpu/env.sh
-# --no-config: the bundle needs no deno.json; with it, Deno would set up node_modules (network).
-deno run --no-config --allow-read=data,reports,.gpu --allow-write=reports --allow-run=deno,python3,/usr/bin/python3 \
-  --allow-env=MNIST_DATA_DIR,MNIST_GPU_DATA,MNIST_WASM_THREADS,NO_COLOR \
-  .gpu/gpu-verify.js "$@"
-status=$?
-if [ -n "${OUT:-}" ]; then cp -r reports/gpu-verify "$OUT/" 2>/dev/null || true; fi
-exit $status
-RUN
+cp bench/gpu/run.sh .gpu/run.sh
+rm -rf .gpu/bin # an unpacked deno of older kits
 du -sh .gpu | sed 's/^/.gpu ready: /'
-echo 'on the GPU machine: bash .gpu/run.sh   (device tool: carry [".gpu"], command "bash .gpu/run.sh")'
+# The device tool carries at most 64 MiB in all.
+[ "$(du -sb .gpu | cut -f1)" -lt 67108864 ] || echo "pack.sh: warning: .gpu is over the device tool's 64 MiB carry limit" >&2
+echo 'on the GPU machine: bash .gpu/run.sh   (device tool: carry [".gpu"], command "bash .gpu/run.sh", timeout_s 560)'

@@ -10,7 +10,9 @@ import * as tf from "@tensorflow/tfjs";
 import { limitSplit } from "../data/tensors.ts";
 import type { MnistSplit } from "../data/types.ts";
 import { createEpochRunner } from "../engine/create_runner.ts";
-import { getArchitecture } from "../models/architectures.ts";
+import type { Architecture } from "../models/architecture.ts";
+import { resolveArchitecture } from "../models/resolve_architecture.ts";
+import { defaultRecipe } from "../defaults.ts";
 import { buildModel } from "../models/build_model.ts";
 import { mulberry32 } from "../random.ts";
 import type { EngineName, EngineRequest } from "../train/epoch_runner.ts";
@@ -19,7 +21,8 @@ import type { BenchRow } from "./bench_training.ts";
 
 /** What to time. */
 export interface EngineBenchOptions {
-  arch: string;
+  /** A registry name or an architecture. */
+  arch: string | Architecture;
   /** @default the recipe's */
   batchSize?: number;
   /** Timed steps. @default 20 */
@@ -74,15 +77,16 @@ export async function benchEngine(
   train: MnistSplit,
   options: EngineBenchOptions,
 ): Promise<EngineBenchRow> {
-  const recipe = getArchitecture(options.arch).recipe;
+  const architecture = resolveArchitecture(options.arch);
+  const recipe = architecture.recipe ?? defaultRecipe();
   const batch = options.batchSize ?? recipe.batchSize;
   const steps = options.steps ?? 20;
   const warmup = options.warmupSteps ?? 3;
   const backend = tf.getBackend();
-  const model = buildModel(options.arch, { seed: 1 });
+  const model = buildModel(architecture, { seed: 1 });
   const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate);
   const input = {
-    arch: options.arch,
+    arch: architecture,
     model,
     optimizer,
     train: limitSplit(train, batch * steps),
@@ -118,7 +122,7 @@ export async function benchEngine(
     const timed = Math.ceil(input.train.count / batch);
     const c = counter?.counts;
     return {
-      arch: options.arch,
+      arch: architecture.name,
       backend,
       engine: runner.engine,
       batch,

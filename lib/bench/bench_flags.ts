@@ -4,7 +4,8 @@
  * @module
  */
 import { choiceFlag, type FlagSpec, intFlag, type ParsedFlags } from "../cli/args.ts";
-import { archListFlag } from "../cli/compare_flags.ts";
+import { ARCH_FILES_FLAG, architecturesFromFlags, archListFlag } from "../cli/arch_flags.ts";
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG } from "../cli/common_flags.ts";
 import type { RunBenchOptions } from "./run_bench.ts";
@@ -15,6 +16,7 @@ const on = (help: string): FlagSpec => ({ type: "boolean", help });
 /** Flags of `bench`. */
 export const BENCH_FLAGS: Record<string, FlagSpec> = {
   arch: { type: "string", value: "A,B", help: "Architectures (default cnn-deep)" },
+  "arch-file": ARCH_FILES_FLAG,
   batch: n("Batch size (default: each recipe's)"),
   steps: n("Timed steps (default 20)"),
   warmup: n("Warm-up steps (default 3)"),
@@ -24,12 +26,13 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   counters: on("Count WebGPU calls per step (webgpu)"),
   profile: on("Per-kernel breakdown of one tfjs-path step"),
   "filter-grad": on("Time Conv2DBackpropFilter alone, stock vs fast, per seed conv (webgpu)"),
+  occupancy: on("List the GPU tuning's dispatches from the plan (no GPU; batches 64, 1024)"),
   "data-dir": DATA_DIR_FLAG,
   json: JSON_FLAG,
 };
 
 /**
- * Translates parsed `bench` flags (validating every value).
+ * Translates parsed `bench` flags (validating every value, reading `--arch-file`).
  *
  * @param flags Parsed flags.
  * @returns `runBench` options (without the note sink).
@@ -39,12 +42,12 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
  * import { benchOptionsFromFlags } from "./bench_flags.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(benchOptionsFromFlags({ engine: "compiled" }).engine, "compiled");
+ * assert.equal((await benchOptionsFromFlags({ engine: "compiled" })).engine, "compiled");
  * ```
  */
-export function benchOptionsFromFlags(flags: ParsedFlags): RunBenchOptions {
+export async function benchOptionsFromFlags(flags: ParsedFlags): Promise<RunBenchOptions> {
   return {
-    archs: archListFlag(flags) ?? ["cnn-deep"],
+    archs: await architecturesFromFlags(flags, ["cnn-deep"]),
     batchSize: intFlag(flags, "batch", { min: 1, max: 60_000 }),
     steps: intFlag(flags, "steps", { min: 1, max: 100_000 }),
     warmupSteps: intFlag(flags, "warmup", { min: 1, max: 1000 }),
@@ -53,5 +56,30 @@ export function benchOptionsFromFlags(flags: ParsedFlags): RunBenchOptions {
     counters: flags.counters === true,
     profile: flags.profile === true,
     verdictFile: "data/engine-verdicts.json",
+  };
+}
+
+/**
+ * What `bench --occupancy` lists: the given architectures (default all four) at the given
+ * batch (default 64 and 1024, the sizes the targets are set at).
+ *
+ * @param flags Parsed flags.
+ * @returns Architectures and batch sizes.
+ * @throws {UsageError} for a bad value.
+ * @example
+ * ```ts
+ * import { occupancyOptionsFromFlags } from "./bench_flags.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(occupancyOptionsFromFlags({ batch: "8" }).batches, [8]);
+ * ```
+ */
+export function occupancyOptionsFromFlags(
+  flags: ParsedFlags,
+): { archs: string[]; batches: number[] } {
+  const batch = intFlag(flags, "batch", { min: 1, max: 60_000 });
+  return {
+    archs: archListFlag(flags) ?? [...ARCHITECTURE_NAMES],
+    batches: batch === undefined ? [64, 1024] : [batch],
   };
 }

@@ -8,15 +8,17 @@ import * as tf from "@tensorflow/tfjs";
 import { imagesToTensor, labelsToTensor, limitSplit } from "../data/tensors.ts";
 import type { MnistSplit } from "../data/types.ts";
 import { buildModel } from "../models/build_model.ts";
-import { getArchitecture } from "../models/architectures.ts";
+import type { Architecture } from "../models/architecture.ts";
+import { resolveArchitecture } from "../models/resolve_architecture.ts";
+import { defaultRecipe } from "../defaults.ts";
 import { createOptimizer } from "../train/optimizer.ts";
 import { fitEpoch } from "../train/fit_epoch.ts";
 import { mulberry32 } from "../random.ts";
 
 /** What to time. */
 export interface BenchOptions {
-  /** Architecture. */
-  arch: string;
+  /** A registry name or an architecture. */
+  arch: string | Architecture;
   /** Batch size. @default the recipe's */
   batchSize?: number;
   /** Timed steps. @default 20 */
@@ -77,11 +79,12 @@ async function profileStep(run: () => Promise<unknown>): Promise<KernelTime[]> {
 
 /** Times `steps` training steps of an architecture on the active backend. */
 export async function benchTraining(train: MnistSplit, options: BenchOptions): Promise<BenchRow> {
-  const recipe = getArchitecture(options.arch).recipe;
+  const architecture = resolveArchitecture(options.arch);
+  const recipe = architecture.recipe ?? defaultRecipe();
   const batch = options.batchSize ?? recipe.batchSize;
   const steps = options.steps ?? 20;
   const warmup = options.warmupSteps ?? 3;
-  const model = buildModel(options.arch, { seed: 1 });
+  const model = buildModel(architecture, { seed: 1 });
   const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
     fused: options.fused ?? true,
   });
@@ -109,7 +112,7 @@ export async function benchTraining(train: MnistSplit, options: BenchOptions): P
     const ms = (performance.now() - start) / Math.ceil(sets[1]!.images.shape[0] / batch);
     const profile = options.profile ? await profileStep(() => run(2)) : undefined;
     return {
-      arch: options.arch,
+      arch: architecture.name,
       backend: tf.getBackend(),
       batch,
       steps,

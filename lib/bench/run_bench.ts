@@ -5,13 +5,15 @@
  * @module
  */
 import type { MnistSplit } from "../data/types.ts";
+import type { Architecture } from "../models/architecture.ts";
 import type { EngineRequest } from "../train/epoch_runner.ts";
 import { benchEngine, type EngineBenchRow } from "./bench_engine.ts";
 import { type BenchRow, benchTraining } from "./bench_training.ts";
 
 /** What the bench task asks for. */
 export interface RunBenchOptions {
-  archs: string[];
+  /** The architectures, resolved by the caller (names and files). */
+  archs: Architecture[];
   batchSize?: number;
   steps?: number;
   warmupSteps?: number;

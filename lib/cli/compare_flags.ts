@@ -3,20 +3,21 @@
  *
  * @module
  */
-import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
-import { UsageError } from "../errors.ts";
-import { defaultTrainConfig } from "../defaults.ts";
-import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { defaultRecipe, defaultTrainConfig } from "../defaults.ts";
+import type { FlagSpec } from "./args.ts";
+import { ARCH_FILES_FLAG } from "./arch_flags.ts";
 import { ENGINE_FLAG } from "./train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG, QUIET_FLAG } from "./common_flags.ts";
 
 /** Flags of `compare-models`. */
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   arch: { type: "string", value: "A,B", help: "Architectures to compare (default all four)" },
+  "arch-file": ARCH_FILES_FLAG,
   epochs: {
     type: "string",
     value: "N",
-    help: "Epochs for every architecture (default: each recipe's)",
+    help:
+      `Epochs for every architecture (default: each recipe's; ${defaultRecipe().epochs} for a file)`,
   },
   limit: { type: "string", value: "N", help: "Train on the first N samples only (default 60000)" },
   seed: {
@@ -32,19 +33,3 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   quiet: QUIET_FLAG,
   json: JSON_FLAG,
 };
-
-/** Reads `--arch a,b,…`, checking each name. */
-export function archListFlag(flags: ParsedFlags): string[] | undefined {
-  const raw = stringFlag(flags, "arch");
-  if (raw === undefined) return undefined;
-  const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !ARCHITECTURE_NAMES.includes(n));
-  if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(
-      `--arch: unknown architecture "${unknown[0] ?? raw}" (known: ${
-        ARCHITECTURE_NAMES.join(", ")
-      })`,
-    );
-  }
-  return names;
-}

@@ -4,20 +4,15 @@
  * @module
  */
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
-import type { OptimizerName } from "../models/architecture.ts";
+import type { Architecture, OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
 import type { EngineRequest } from "../train/epoch_runner.ts";
-import { defaultModelDir, defaultTrainConfig } from "../defaults.ts";
+import { defaultModelDir, defaultRecipe, defaultTrainConfig } from "../defaults.ts";
+import { choiceFlag, type FlagSpec, intFlag, numberFlag, type ParsedFlags } from "./args.ts";
+import { ARCH_FILE_FLAG, architectureFromFlags } from "./arch_flags.ts";
+import { outFlag } from "./out_flag.ts";
+import { UsageError } from "../errors.ts";
 import {
-  choiceFlag,
-  type FlagSpec,
-  intFlag,
-  numberFlag,
-  type ParsedFlags,
-  stringFlag,
-} from "./args.ts";
-import {
-  archFlag,
   BACKEND_FLAG,
   backendFlag,
   DATA_DIR_FLAG,
@@ -39,6 +34,8 @@ export function engineFlag(flags: ParsedFlags): EngineRequest | undefined {
 }
 
 const OPTIMIZERS: readonly OptimizerName[] = ["adam", "rmsprop", "sgd"];
+const RECIPE = defaultRecipe();
+const SEED_OR = (value: string | number) => `(default: a seed's recipe; ${value} for --arch-file)`;
 
 /** Flags of `train`. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -47,14 +44,19 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     value: "NAME",
     help: `${ARCHITECTURE_NAMES.join(", ")} (default ${defaultTrainConfig().arch})`,
   },
-  epochs: { type: "string", value: "N", help: "Epochs (default: the seed recipe's)" },
-  "batch-size": { type: "string", value: "N", help: "Batch size (default: the seed recipe's)" },
+  "arch-file": ARCH_FILE_FLAG,
+  epochs: { type: "string", value: "N", help: `Epochs ${SEED_OR(RECIPE.epochs)}` },
+  "batch-size": { type: "string", value: "N", help: `Batch size ${SEED_OR(RECIPE.batchSize)}` },
   optimizer: {
     type: "string",
     value: "NAME",
-    help: `${OPTIMIZERS.join(", ")} (default: the recipe's)`,
+    help: `${OPTIMIZERS.join(", ")} ${SEED_OR(RECIPE.optimizer)}`,
   },
-  "learning-rate": { type: "string", value: "X", help: "Learning rate (default 0.001)" },
+  "learning-rate": {
+    type: "string",
+    value: "X",
+    help: `Learning rate ${SEED_OR(RECIPE.learningRate)}`,
+  },
   limit: { type: "string", value: "N", help: "Train on the first N samples only (default 60000)" },
   validation: {
     type: "string",
@@ -82,20 +84,34 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   json: JSON_FLAG,
 };
 
-/** Translates parsed `train` flags into `TrainOptions` (validating every value). */
-export function trainOptionsFromFlags(
-  flags: ParsedFlags,
-): TrainOptions & { outDir: string; engine?: EngineRequest } {
-  const arch = archFlag(flags);
-  const options: TrainOptions & { outDir: string; engine?: EngineRequest } = {
+/** `TrainOptions` as the train task builds them: the architecture resolved, a folder named. */
+export type TrainTaskOptions = TrainOptions & {
+  arch: Architecture;
+  outDir: string;
+  engine?: EngineRequest;
+};
+
+/**
+ * Translates parsed `train` flags into `TrainOptions` (validating every value; reading
+ * `--arch-file`).
+ */
+export async function trainOptionsFromFlags(flags: ParsedFlags): Promise<TrainTaskOptions> {
+  const arch = await architectureFromFlags(flags);
+  const options: TrainTaskOptions = {
     arch,
     backend: backendFlag(flags),
     kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
     dataDir: dataDirFlag(flags),
-    outDir: stringFlag(flags, "out") ?? defaultModelDir(arch),
+    outDir: outFlag(flags, defaultModelDir(arch.name), defaultModelDir(`${arch.name}-2`)),
     retrain: flags.retrain === true,
     resume: flags.resume === true,
   };
+  if (options.resume && options.retrain) {
+    throw new UsageError(
+      "--resume and --retrain contradict each other: --resume continues the checkpoint, " +
+        "--retrain starts afresh; give one",
+    );
+  }
   const engine = engineFlag(flags);
   if (engine !== undefined) options.engine = engine;
   const set = <K extends keyof TrainOptions>(key: K, value: TrainOptions[K] | undefined): void => {

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
+import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
+import { type ArchitectureInput, resolveArchitecture } from "../models/resolve_architecture.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import { trainCnn } from "../train/train_cnn.ts";
 import type { TrainOptions } from "../train/config.ts";
@@ -18,8 +19,12 @@ export type { ComparisonRow } from "./types.ts";
 
 /** Options for {@linkcode compareModels}: `TrainOptions` shared by every architecture. */
 export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "resume"> {
-  /** Architectures to compare. @default all four */
-  archs?: string[];
+  /**
+   * Architectures to compare: registry names, `Architecture` values or Keras / tfjs model
+   * JSON, mixed. A seed trains with its recipe, any other with `defaultRecipe()`.
+   * @default all four seeds
+   */
+  archs?: ArchitectureInput[];
   /** Seed shared by every run, so rows are comparable from run to run. @default 42 */
   seed?: number;
   /**
@@ -36,9 +41,9 @@ export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "
 
 /** Turns a training result into a comparison row. */
 export function comparisonRow(result: TrainResult): ComparisonRow {
-  const arch = getArchitecture(result.arch);
+  const arch = result.architecture;
   const seconds = result.history.reduce((s, h) => s + h.seconds, 0);
-  const seedAccuracy = Math.max(...arch.seedAccuracy);
+  const seedAccuracy = arch.seedAccuracy.length > 0 ? Math.max(...arch.seedAccuracy) : null;
   return {
     arch: arch.name,
     seeds: arch.seeds,
@@ -51,13 +56,13 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
     wrong: result.test.wrong,
     testCount: result.test.count,
     seedAccuracy,
-    difference: result.test.accuracy - seedAccuracy,
+    difference: seedAccuracy === null ? null : result.test.accuracy - seedAccuracy,
     history: result.history,
   };
 }
 
 /**
- * Trains every requested architecture with its seed recipe (epochs and limit may be
+ * Trains every requested architecture with its seed recipe (a user's own: the default one) (epochs and limit may be
  * overridden for all) on the same data and backend; returns one row per architecture. In a
  * Jupyter notebook the rows show themselves as a Markdown table.
  *
@@ -71,8 +76,8 @@ export function comparisonRow(result: TrainResult): ComparisonRow {
  */
 export async function compareModels(options: CompareOptions = {}): Promise<ComparisonRow[]> {
   const config = defaultTrainConfig();
-  const archs = options.archs ?? [...ARCHITECTURE_NAMES];
-  archs.forEach((a) => getArchitecture(a));
+  // Every architecture is resolved (and checked) before the first one trains.
+  const archs = (options.archs ?? [...ARCHITECTURE_NAMES]).map(resolveArchitecture);
   const { archs: _archs, onArch, onResult, backend, modelsDir, ...shared } = options;
   shared.seed ??= config.compareSeed;
   const data = options.data ?? await loadMnist({
@@ -82,12 +87,12 @@ export async function compareModels(options: CompareOptions = {}): Promise<Compa
   });
   const rows: ComparisonRow[] = [];
   for (const [index, arch] of archs.entries()) {
-    onArch?.(arch, index, archs.length);
+    onArch?.(arch.name, index, archs.length);
     const result = await trainCnn({
       ...shared,
       arch,
       data,
-      ...(modelsDir ? { outDir: `${modelsDir}/${arch}` } : {}),
+      ...(modelsDir ? { outDir: `${modelsDir}/${arch.name}` } : {}),
       ...(index === 0 && backend ? { backend } : {}),
     });
     rows.push(comparisonRow(result));

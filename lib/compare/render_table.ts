@@ -22,7 +22,7 @@ const HEADERS = [
 
 function cells(row: ComparisonRow): string[] {
   const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
-  const sign = row.difference >= 0 ? "+" : "−";
+  const diff = (d: number): string => `${d >= 0 ? "+" : "−"}${Math.abs(d * 100).toFixed(2)} pp`;
   return [
     row.arch,
     row.seeds.join(", "),
@@ -33,8 +33,8 @@ function cells(row: ComparisonRow): string[] {
     Math.round(row.imagesPerSecond).toLocaleString("en-US"),
     pct(row.accuracy),
     `${row.wrong} / ${row.testCount.toLocaleString("en-US")}`,
-    pct(row.seedAccuracy),
-    `${sign}${Math.abs(row.difference * 100).toFixed(2)} pp`,
+    row.seedAccuracy === null ? "—" : pct(row.seedAccuracy),
+    row.difference === null ? "—" : diff(row.difference),
   ];
 }
 

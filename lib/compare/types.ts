@@ -28,10 +28,10 @@ export interface ComparisonRow {
   wrong: number;
   /** Test samples. */
   testCount: number;
-  /** Best test accuracy the seeds reported (0–1). */
-  seedAccuracy: number;
-  /** `accuracy − seedAccuracy`. */
-  difference: number;
+  /** Best test accuracy the seeds reported (0–1); null for a user's own architecture. */
+  seedAccuracy: number | null;
+  /** `accuracy − seedAccuracy`; null without a seed accuracy. */
+  difference: number | null;
   /** Per-epoch history, for overlaid curves. */
   history: EpochLog[];
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { DatasetError } from "../errors.ts";
-import { gunzipIfNeeded, isGzip } from "./gunzip.ts";
+import { gunzip, gunzipPrefix, isGzip } from "./gunzip.ts";
 
 /** IDX data type byte for unsigned 8-bit values. */
 export const IDX_UBYTE = 0x08;
@@ -121,7 +121,22 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions): IdxArray 
  * ```
  */
 export async function decodeIdx(bytes: Uint8Array, options: ParseIdxOptions): Promise<IdxArray> {
-  return parseIdx(await gunzipIfNeeded(bytes, options.name), options);
+  if (!isGzip(bytes)) return parseIdx(bytes, options);
+  // The header (at most 4 + 4 × 255 bytes) is inflated first; the whole file may then
+  // inflate only to the size it declares (a 50 KB .gz can hold 50 MB of zeros).
+  const head = await gunzipPrefix(bytes, options.name, 4 + 4 * 255);
+  return parseIdx(await gunzip(bytes, options.name, declaredBytes(head)), options);
+}
+
+/** The file size an IDX header declares (its own length when it is no valid header). */
+function declaredBytes(head: Uint8Array): number {
+  const rank = head[3] ?? 0;
+  if (head[0] !== 0 || head[1] !== 0 || head.length < 4 + 4 * rank) return head.length;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const size = 4 + 4 * rank;
+  const values = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i))
+    .reduce((a, b) => a * b, 1);
+  return size + values;
 }
 
 /**

@@ -6,10 +6,10 @@
  * @module
  */
 import { BackendUnavailableError, UsageError } from "../errors.ts";
-import { getArchitecture } from "../models/architectures.ts";
 import { createTfjsRunner } from "../train/tfjs_runner.ts";
 import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
 import { engineSupports } from "./plan.ts";
+import { MemoryLimitError } from "./plan_memory.ts";
 import { optimizerSpecOf } from "./tfjs_state.ts";
 
 /** Options of {@linkcode createEpochRunner}. */
@@ -24,12 +24,7 @@ export interface CreateRunnerOptions {
 
 /** Why the model itself (architecture, optimizer) cannot be compiled, or null. */
 function modelReason(input: EpochRunnerInput): string | null {
-  let support;
-  try {
-    support = engineSupports(getArchitecture(input.arch));
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const support = engineSupports(input.arch);
   if (!support.ok) return support.reason;
   const spec = optimizerSpecOf(input.optimizer);
   return "reason" in spec ? spec.reason : null;
@@ -44,7 +39,10 @@ async function compiledRunner(
   if (why) return { reason: why, usage: true };
   if (options.backend === "webgpu") {
     const { engineVerdict } = await import("./engine_verdict.ts");
-    const verdict = await engineVerdict({ verdictFile: options.verdictFile });
+    const verdict = await engineVerdict({
+      verdictFile: options.verdictFile,
+      plan: { arch: input.arch, batchSize: Math.min(input.batchSize, input.train.count) },
+    });
     if (!verdict.ok) {
       return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };
     }
@@ -80,6 +78,7 @@ async function compiledRunner(
  * @returns The runner (`runner.engine` says which one it is).
  * @throws {UsageError} for `compiled` with a model or optimizer outside the engine's vocabulary.
  * @throws {BackendUnavailableError} for `compiled` on a backend without a working engine.
+ * @throws {MemoryLimitError} when the batch does not fit the engine (any request but `tfjs`).
  * @example
  * ```ts ignore
  * const runner = await createEpochRunner(input, "auto", {
@@ -102,6 +101,9 @@ export async function createEpochRunner(
   try {
     result = await compiledRunner(input, options);
   } catch (error) {
+    // A batch too large for the engine is refused, not run on the tfjs path instead: tfjs
+    // needs ~5× the memory for the same step (see plan_memory.ts).
+    if (error instanceof MemoryLimitError) throw error;
     if (error instanceof RangeError) result = { reason: error.message, usage: true };
     else if (request === "compiled") throw error;
     else result = { reason: (error as Error).message, usage: false };

@@ -1,13 +1,16 @@
 /**
- * Whether the compiled WebGPU engine can be trusted on this adapter: the first time the
- * engine meets an adapter (keyed by its vendor, architecture, device and description, and
- * this package's version) it runs the self-check and caches the verdict as JSON; later
- * runs read the cache. A mismatch or a WebGPU error makes the verdict negative, with one
- * line saying why.
+ * Whether the compiled WebGPU engine can be trusted for a plan on this adapter: the first
+ * time the engine meets a plan (architecture, batch size, kernel tuning) on an adapter
+ * (its vendor, architecture, device and description, and this package's version) it runs
+ * the self-check and caches the verdict as JSON; later runs read the cache. A mismatch or
+ * a WebGPU error makes the verdict negative, with one line saying why.
  *
  * @module
  */
 import { atomicWrite } from "../fs/atomic_write.ts";
+import type { Architecture } from "../models/architecture.ts";
+import { getArchitecture } from "../models/architectures.ts";
+import { readFileCapped } from "../fs/read_capped.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** A verdict as cached and as `deno task devices` shows it. */
@@ -36,6 +39,8 @@ export interface EngineVerdictOptions {
   device?: GPUDevice;
   /** Re-run the check even when a verdict is cached. */
   recheck?: boolean;
+  /** The run's architecture and batch size. @default cnn-deep at batch 64 */
+  plan?: { arch: Architecture; batchSize: number };
 }
 
 /** Whether `name` access to `path` is already granted (never prompts). */
@@ -46,9 +51,10 @@ function granted(name: "read" | "write", path: string): boolean {
 async function readCache(file: string | undefined): Promise<Record<string, EngineVerdict>> {
   if (!file || !granted("read", file)) return {};
   try {
-    return JSON.parse(await Deno.readTextFile(file));
+    return JSON.parse(new TextDecoder().decode(await readFileCapped(file, 1 << 20)));
   } catch {
-    // A missing, unreadable or corrupt cache only means the check runs again.
+    // A missing, unreadable, corrupt or oversized cache (or a FIFO, refused unopened) only
+    // means the check runs again.
     return {};
   }
 }
@@ -62,6 +68,13 @@ function adapterKey(info: GPUAdapterInfo): string {
     `mnist-cnn@${denoJson.version}`,
   ]
     .map((s) => s || "?").join(" | ");
+}
+
+/** A plan's part of the key: name, batch, tuning and a hash of the layers (FNV-1a). */
+function planKey(arch: Architecture, batchSize: number, tuning: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of JSON.stringify(arch.layers)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return `${arch.name} b${batchSize} ${tuning} #${(h >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /**
@@ -88,7 +101,12 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
     return { key: "none", adapter: "none", ok: false, reason, checkedAt: now, cached: false };
   }
   const info = device.adapterInfo ?? (await navigator.gpu.requestAdapter())?.info;
-  const key = info ? adapterKey(info) : "unknown adapter";
+  const { tuningOf } = await import("./webgpu/_tiles.ts");
+  const tuning = tuningOf(device);
+  const plan = options.plan ?? { arch: getArchitecture("cnn-deep"), batchSize: 64 };
+  const key = `${info ? adapterKey(info) : "unknown adapter"} | ${
+    planKey(plan.arch, plan.batchSize, tuning)
+  }`;
   const adapter = info?.description || info?.vendor || "unknown adapter";
   const cache = await readCache(options.verdictFile);
   const hit = cache[key];
@@ -99,7 +117,7 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
   let cacheable = true;
   device.pushErrorScope("validation");
   try {
-    const result = await runSelfCheck(device);
+    const result = await runSelfCheck(device, adapter, { ...plan, tuning });
     const gpuError = await device.popErrorScope();
     verdict = { key, adapter, checkedAt: now, cached: false, ...result };
     if (gpuError) {

@@ -35,6 +35,7 @@
  */
 import { type Architecture, KERAS_EPSILON, type LayerSpec } from "../models/architecture.ts";
 import { getArchitecture } from "../models/architectures.ts";
+import { unsupportedField } from "./engine_vocabulary.ts";
 
 /** Height, width, channels of one sample's tensor (a flat vector is `[1, 1, n]`). */
 export interface Shape3 {
@@ -208,9 +209,11 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
     ) {
       fail("only the last layer may be a softmax dense");
     }
+    const unsupported = unsupportedField(layer);
+    if (unsupported) fail(unsupported);
     switch (layer.type) {
       case "conv2d": {
-        const k = layer.kernelSize;
+        const k = layer.kernelSize as number;
         const padding = layer.padding ?? "valid";
         if (shape.h === 1 && shape.w === 1 && index > 0) fail("conv2d after flatten");
         const pad = padding === "same" ? Math.floor((k - 1) / 2) : 0;
@@ -237,8 +240,7 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
         break;
       }
       case "maxPool": {
-        const p = layer.poolSize;
-        if (p !== 2) fail(`pool size ${p} (only 2×2)`);
+        const p = layer.poolSize as number;
         const output = { h: Math.floor(shape.h / p), w: Math.floor(shape.w / p), c: shape.c };
         if (output.h < 1) fail("input smaller than the pool");
         layers.push({ ...base, kind: "maxPool", output, poolSize: p });
@@ -260,7 +262,8 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
         const kernel = slice(index, "kernel", [shape.c, layer.units]);
         const bias = slice(index, "bias", [layer.units]);
         const output = { h: 1, w: 1, c: layer.units };
-        layers.push({ ...base, kind: "dense", output, activation: layer.activation, kernel, bias });
+        const activation = layer.activation as "relu" | "softmax";
+        layers.push({ ...base, kind: "dense", output, activation, kernel, bias });
         shape = output;
         break;
       }

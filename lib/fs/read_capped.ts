@@ -23,6 +23,35 @@ export class TooLargeError extends RangeError {
 }
 
 /**
+ * A path names a FIFO, a device or a socket, not a regular file: opening a FIFO waits for a
+ * writer (forever), and a device or socket is never the file a user meant.
+ *
+ * @example
+ * ```ts
+ * import { NotRegularFileError } from "./read_capped.ts";
+ * const error = new NotRegularFileError("x", "a socket");
+ * if (error.message !== "x is a socket, not a regular file") throw new Error();
+ * ```
+ */
+export class NotRegularFileError extends Error {
+  /** Creates the error; `kind` says what the path is instead (e.g. `a FIFO (named pipe)`). */
+  constructor(readonly path: string, kind: string) {
+    super(`${path} is ${kind}, not a regular file`);
+    this.name = "NotRegularFileError";
+  }
+}
+
+/** What a path that is not a regular file is, in words, or undefined for a regular file. */
+function notRegular(info: Deno.FileInfo): string | undefined {
+  if (info.isFile) return undefined;
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "not a file";
+}
+
+/**
  * Reads a whole stream, refusing more than `maxBytes`.
  *
  * @param stream The bytes to read (a file's `readable`, `Deno.stdin.readable`, a body).
@@ -80,7 +109,9 @@ export async function readStreamCapped(
  * @param maxBytes The most bytes accepted.
  * @returns The bytes.
  * @throws {TooLargeError} when the file is larger than `maxBytes`.
- * @throws {Deno.errors.NotFound} and the other file errors of `Deno.open`.
+ * @throws {NotRegularFileError} for a FIFO, device or socket (checked before opening it).
+ * @throws {Deno.errors.IsADirectory} for a folder.
+ * @throws {Deno.errors.NotFound} and the other file errors of `Deno.stat` and `Deno.open`.
  *
  * @example
  * ```ts
@@ -93,13 +124,24 @@ export async function readStreamCapped(
  * ```
  */
 export async function readFileCapped(path: string, maxBytes: number): Promise<Uint8Array> {
+  // Checked before opening: opening a FIFO blocks until a writer comes; reading a folder
+  // fails only when read, so checking first gives the clearer error.
+  checkRegular(await Deno.stat(path), path);
   const file = await Deno.open(path, { read: true });
-  // readFile on a folder fails only when read; checking first gives the clearer error.
-  if ((await file.stat()).isDirectory) {
+  try {
+    // Again on what was opened, in case the path was replaced in between.
+    checkRegular(await file.stat(), path);
+  } catch (error) {
     file.close();
-    throw new Deno.errors.IsADirectory(`${path} is a folder, not a file`);
+    throw error;
   }
   return await readStreamCapped(file.readable, maxBytes, path);
+}
+
+function checkRegular(info: Deno.FileInfo, path: string): void {
+  if (info.isDirectory) throw new Deno.errors.IsADirectory(`${path} is a folder, not a file`);
+  const kind = notRegular(info);
+  if (kind) throw new NotRegularFileError(path, kind);
 }
 
 /**

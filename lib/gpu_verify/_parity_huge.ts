@@ -1,5 +1,5 @@
 /**
- * Phase 2's paths that need more than 65,535 workgroups in one dimension (dispatched in 2-D):
+ * Phase 6's paths that need more than 65,535 workgroups in one dimension (dispatched in 2-D):
  * a 5M-element fused RMSprop update, and at batch 8192 conv1's forward conv and the first
  * pool's gradient, checked against `cpu` on sampled rows (rows are independent).
  *

@@ -1,5 +1,5 @@
 /**
- * The computations phase 2 compares across backends and kernel sets, on host data, and the
+ * The computations phase 6 compares across backends and kernel sets, on host data, and the
  * comparison itself (relative ∞-norm error, NaN fails).
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Where phase 2's computations run (the `cpu` reference, or webgpu with a kernel variant)
+ * Where phase 6's computations run (the `cpu` reference, or webgpu with a kernel variant)
  * and how a result is checked against another.
  *
  * @module

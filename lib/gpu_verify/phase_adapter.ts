@@ -8,6 +8,7 @@
  */
 import { GpuError } from "../errors.ts";
 import { openErrorScopes, takeWebGpuErrors, watchDevice } from "../backend/webgpu/gpu_errors.ts";
+import { KEPT_ADAPTERS } from "./preflight.ts";
 import type { PhaseContext } from "./types.ts";
 
 const LIMITS = [
@@ -30,14 +31,20 @@ export function injectValidationError(device: GPUDevice): void {
 }
 
 /**
- * The device's adapter description, `isFallbackAdapter` and the limits the kernels depend on.
+ * The adapter's description, `isFallbackAdapter`, and the device's limits and features (the
+ * device is tfjs' own: whether it has `timestamp-query` is in `deviceFeatures`).
  *
  * @param device The webgpu backend's device.
  * @returns A JSON-ready summary.
  */
 export async function adapterSummary(device: GPUDevice): Promise<Record<string, unknown>> {
+  // Read before any await, as soon after `selectBackend` as possible: Deno 2.9.6 aborts when
+  // `device.adapterInfo` is first read after its adapter was garbage-collected, and the
+  // engine's `tuningOf` reads it later. Once read, it is kept.
+  const deviceInfo = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   const adapter = await navigator.gpu.requestAdapter();
-  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? adapter?.info;
+  if (adapter) KEPT_ADAPTERS.push(adapter);
+  const info = deviceInfo ?? adapter?.info;
   const limits: Record<string, number> = {};
   for (const name of LIMITS) limits[name] = device.limits[name];
   return {
@@ -47,6 +54,7 @@ export async function adapterSummary(device: GPUDevice): Promise<Record<string, 
     isFallbackAdapter: (info as { isFallbackAdapter?: boolean })?.isFallbackAdapter ?? false,
     deviceLimits: limits,
     adapterFeatures: adapter ? [...adapter.features].sort() : [],
+    deviceFeatures: [...device.features].sort(),
     deno: Deno.version.deno,
   };
 }
@@ -73,6 +81,7 @@ export async function adapterPhase(ctx: PhaseContext): Promise<void> {
     caught instanceof Error ? caught.message.slice(0, 120) : "nothing caught",
   );
   const adapter = await navigator.gpu.requestAdapter();
+  KEPT_ADAPTERS.push(adapter!);
   const spare = await adapter!.requestDevice();
   watchDevice(spare);
   injectValidationError(spare);

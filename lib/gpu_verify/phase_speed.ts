@@ -1,8 +1,8 @@
 /**
- * Phase 5: training speed in one run, so ratios compare like with like: cnn-deep at batch
- * 64 and 1024 with the stock kernels, the fast ones, and the fast ones with one kernel kept
- * stock; all four architectures at their seed batch; and PyTorch on CUDA for the same
- * models when this machine has it (`bench/pytorch_bench.py --device cuda`).
+ * Phase 9: the tfjs path's training speed in one run, so ratios compare like with like:
+ * cnn-deep at batch 64 and 1024 with the stock kernels, the fast ones, and the fast ones with
+ * one kernel kept stock; all four architectures at their seed batch; beside phase 3's
+ * PyTorch rows where the architecture and batch match.
  *
  * @module
  */
@@ -28,50 +28,14 @@ type Row = Pick<BenchRow, "arch" | "batch" | "steps" | "msPerStep" | "secondsPer
   variant: string;
 };
 
-/** Pythons to try: the one on PATH, then Debian's (where `python3-torch` installs). */
-const PYTHONS = ["python3", "/usr/bin/python3"];
-
-interface Torch {
-  python: string;
-  device: "cuda" | "cpu";
-}
-
-async function torchRows(
-  ctx: PhaseContext,
-  torch: Torch,
-  args: string[],
-): Promise<Record<string, unknown>[]> {
-  const output = await new Deno.Command(torch.python, {
-    args: ["bench/pytorch_bench.py", "--json", "--device", torch.device, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(Math.max(10, Math.min(120, ctx.secondsLeft() - 60)) * 1000),
-  }).output();
-  if (output.code !== 0) throw new Error(new TextDecoder().decode(output.stderr).slice(-400));
-  return new TextDecoder().decode(output.stdout).trim().split("\n").map((l) => JSON.parse(l));
-}
-
-/** The first Python that imports torch, and whether it has CUDA. */
-async function findTorch(): Promise<Torch | undefined> {
-  for (const python of PYTHONS) {
-    try {
-      const probe = await new Deno.Command(python, {
-        args: ["-c", "import torch; print(torch.cuda.is_available())"],
-        stdout: "piped",
-        stderr: "null",
-      }).output();
-      if (probe.code !== 0) continue;
-      const cuda = new TextDecoder().decode(probe.stdout).trim() === "True";
-      return { python, device: cuda ? "cuda" : "cpu" };
-    } catch {
-      // not installed, or not allowed to run
-    }
-  }
-  return undefined;
+/** PyTorch's rows from phase 3, when it ran in this run. */
+function torchRows(ctx: PhaseContext): Record<string, unknown>[] {
+  const rows = ctx.earlier().find((p) => p.id === 3)?.details.pytorch;
+  return Array.isArray(rows) ? rows : [];
 }
 
 /**
- * Phase 5 body.
+ * Phase 9 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).
@@ -80,7 +44,10 @@ export async function speedPhase(ctx: PhaseContext): Promise<void> {
   const { train } = await ctx.mnist();
   const rows: Row[] = [];
   const time = async (variant: Variant, arch: string, batch: number, steps: number) => {
-    if (ctx.secondsLeft() < 90) return ctx.log(`speed: out of time before ${arch} b${batch}`);
+    if (ctx.secondsLeft() < 20) {
+      ctx.record(`out of time before ${arch} b${batch} ${variant.name}`, true);
+      return ctx.log(`speed: out of time before ${arch} b${batch}`);
+    }
     setWebGpuKernels(variant.kernels, { keepStock: variant.keepStock ?? [] });
     const row = await benchTraining(train, {
       arch,
@@ -111,34 +78,16 @@ export async function speedPhase(ctx: PhaseContext): Promise<void> {
     );
   }
   ctx.record("webgpu", rows);
-  const found = await findTorch();
-  if (found === undefined || (found.device === "cpu" && !ctx.quick)) {
-    ctx.record("pytorch", `skipped: ${found ? "no CUDA" : "no python3 with torch"}`);
-    return;
-  }
-  try {
-    const torch = ctx.quick
-      ? await torchRows(ctx, found, ["--arch", "mlp", "--steps", "3", "--warmup", "1"])
-      : [
-        ...await torchRows(ctx, found, ["--arch", ARCHITECTURE_NAMES.join(","), "--steps", "100"]),
-        ...await torchRows(ctx, found, ["--arch", "cnn-deep", "--batch", "1024", "--steps", "30"]),
-      ];
-    ctx.record("pytorch", torch);
-    const ratios = torch.flatMap((t) => {
-      const ours = rows.find((r) =>
-        r.arch === t.arch && r.batch === t.batch && r.variant === "fast"
-      );
-      return ours
-        ? [{ arch: t.arch, batch: t.batch, fastOverTorch: ours.msPerStep / Number(t.msPerStep) }]
-        : [];
-    });
-    ctx.record("ratios", ratios);
-    ctx.check(
-      "the PyTorch reference ran",
-      torch.length > 0,
-      `${torch.length} rows on ${found.device}`,
-    );
-  } catch (error) {
-    ctx.check("the PyTorch reference ran", false, String(error).slice(0, 300));
-  }
+  // Beside phase 3's PyTorch rows where arch and batch match (cnn-deep at 64 and 1024).
+  const ratios = torchRows(ctx).flatMap((t) => {
+    const ours = rows.find((r) => r.arch === t.arch && r.batch === t.batch && r.variant === "fast");
+    return ours
+      ? [{
+        arch: ours.arch,
+        batch: ours.batch,
+        fastOverTorch: ours.msPerStep / Number(t.msPerStep),
+      }]
+      : [];
+  });
+  if (ratios.length > 0) ctx.table("the tfjs path (fast kernels) ÷ PyTorch (phase 3)", ratios);
 }

@@ -1,5 +1,5 @@
 /**
- * Phase 1: the WebGPU test files, run by `deno test` in a subprocess (on the adapter of this
+ * Phase 5: the WebGPU test files, run by `deno test` in a subprocess (on the adapter of this
  * machine). A packed checkout has no `node_modules`, so `bench/gpu/pack.sh` bundles the test
  * files into {@linkcode PACKED_TESTS}, which is run when present.
  *
@@ -10,6 +10,9 @@ import type { PhaseContext } from "./types.ts";
 /** The bundle of the WebGPU test files that `bench/gpu/pack.sh` writes. */
 export const PACKED_TESTS = ".gpu/webgpu-tests.js";
 
+/** Its bundle of {@linkcode QUICK_TEST_FILES}. */
+export const PACKED_QUICK_TESTS = ".gpu/webgpu-tests-quick.js";
+
 /** The test files of a full run, from source. */
 export const WEBGPU_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/",
@@ -17,7 +20,7 @@ export const WEBGPU_TEST_FILES: readonly string[] = [
   "tests/engine/",
 ];
 
-/** The few that a `--quick` run (llvmpipe, CI) spends its seconds on. */
+/** The few that a `--quick` run (llvmpipe, CI) spends its seconds on (`pack.sh` lists them too). */
 export const QUICK_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/gather_images_test.ts",
   "tests/backend/webgpu/fused_optimizer_schedule_test.ts",
@@ -28,14 +31,15 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Phase 1 body.
+ * Phase 5 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).
  */
 export async function testsPhase(ctx: PhaseContext): Promise<void> {
-  const packed = !ctx.quick && await exists(PACKED_TESTS);
-  const files = packed ? [PACKED_TESTS] : ctx.quick ? QUICK_TEST_FILES : WEBGPU_TEST_FILES;
+  const bundle = ctx.quick ? PACKED_QUICK_TESTS : PACKED_TESTS;
+  const packed = await exists(bundle);
+  const files = packed ? [bundle] : ctx.quick ? QUICK_TEST_FILES : WEBGPU_TEST_FILES;
   const args = [
     "test",
     // The bundle needs no deno.json; with it, Deno would set up node_modules (network).
@@ -48,8 +52,9 @@ export async function testsPhase(ctx: PhaseContext): Promise<void> {
     ...files,
   ];
   ctx.record("command", `deno ${args.join(" ")}`);
-  const budget = Math.max(30, Math.min(ctx.secondsLeft() - 60, ctx.quick ? 60 : 150));
-  const output = await new Deno.Command("deno", {
+  const budget = Math.max(30, Math.min(ctx.secondsLeft(), ctx.quick ? 60 : 150));
+  // This very binary: a packed run has no `deno` on PATH (`.gpu/run.sh` unpacks its own).
+  const output = await new Deno.Command(Deno.execPath(), {
     args,
     stdout: "piped",
     stderr: "piped",

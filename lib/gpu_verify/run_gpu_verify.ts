@@ -1,7 +1,9 @@
 /**
  * `runGpuVerify`: proves the WebGPU path on the machine it runs on, in phases that each
  * run inside WebGPU error scopes (plus an `uncapturederror` listener), writing the report
- * after every phase so that a run cut short by its time limit still leaves results.
+ * after the preflight and after every phase so that a run cut short by its time limit still
+ * leaves results. A phase starts only when the budget, less its end reserve, still holds
+ * the phase's `minSeconds`; otherwise it is recorded as skipped.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import type { MnistData } from "../data/types.ts";
 import { UsageError } from "../errors.ts";
 import { adapterSummary } from "./phase_adapter.ts";
 import { GPU_VERIFY_PHASES } from "./phases.ts";
+import { preflight } from "./preflight.ts";
 import { syntheticMnist } from "./_synthetic_mnist.ts";
 import type { GpuVerifyReport, PhaseContext, PhaseResult, PhaseSpec } from "./types.ts";
 import { writeGpuVerifyReport } from "./write_report.ts";
@@ -33,6 +36,8 @@ export interface GpuVerifyOptions {
   phases?: readonly number[];
   /** Time budget of the whole run, in seconds; phases skip optional work past it. @default 450 */
   budgetSeconds?: number;
+  /** Seconds kept free at the end of the budget (report, exit). @default 20 */
+  reserveSeconds?: number;
   /** Folder with the MNIST files (raw or .gz). @default "data/mnist" */
   dataDir?: string;
   /** Called with each progress line. */
@@ -47,7 +52,9 @@ function message(error: unknown): string {
 
 async function runPhase(
   spec: PhaseSpec,
-  base: Omit<PhaseContext, "check" | "record">,
+  base: Omit<PhaseContext, "check" | "record" | "table" | "skip" | "save"> & {
+    saveWith(partial: PhaseResult): Promise<void>;
+  },
 ): Promise<PhaseResult> {
   const result: PhaseResult = {
     id: spec.id,
@@ -58,13 +65,25 @@ async function runPhase(
     errors: [],
     details: {},
   };
+  const left = base.secondsLeft();
+  if (left < spec.minSeconds) {
+    result.status = "skipped";
+    result.details.skipped = `${left.toFixed(0)} s left of the budget; the phase needs ` +
+      `${spec.minSeconds} s`;
+    return result;
+  }
+  const start = performance.now();
   const ctx: PhaseContext = {
     ...base,
     check: (name, ok, detail) =>
       void result.checks.push({ name, ok, ...(detail ? { detail } : {}) }),
     record: (key, value) => void (result.details[key] = value),
+    table: (title, rows) => void (result.tables ??= []).push({ title, rows }),
+    skip: (reason) => void (skipped = reason),
+    save: () =>
+      base.saveWith({ ...result, status: "running", seconds: (performance.now() - start) / 1000 }),
   };
-  const start = performance.now();
+  let skipped: string | undefined;
   takeWebGpuErrors(base.device); // errors before this phase are not its own
   const scopes = openErrorScopes(base.device);
   try {
@@ -82,14 +101,20 @@ async function runPhase(
   result.errors.push(...takeWebGpuErrors(base.device));
   result.seconds = (performance.now() - start) / 1000;
   if (result.errors.length > 0 || result.checks.some((c) => !c.ok)) result.status = "failed";
+  else if (skipped !== undefined) {
+    result.status = "skipped";
+    result.details.skipped = skipped;
+  }
   return result;
 }
 
 /**
  * Runs the verification phases on the WebGPU adapter of this machine and writes the report.
  *
- * Requires `--allow-read` (data, tests), `--allow-write` for `out`, `--allow-run` for
- * `deno` (phase 1) and `python3` (phase 5), `--allow-env`.
+ * Requires `--allow-read` (data, tests, the Vulkan ICD folders), `--allow-write` for `out`,
+ * `--allow-run` unrestricted (it runs this `deno` and `python3`; Deno refuses every spawn
+ * under a restricted `--allow-run` while `LD_LIBRARY_PATH` is set, as GPU images set it),
+ * `--allow-env` (the preflight's variables among them).
  *
  * @param options Output folder, quick mode, phases, time budget.
  * @returns The report (also written to `out`).
@@ -113,11 +138,33 @@ export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuV
       `Unknown phase ${unknown.join(", ")}: expected some of ${known.join(",")}`,
     );
   }
-  const deadline = performance.now() + (options.budgetSeconds ?? 450) * 1000;
+  const budget = options.budgetSeconds ?? 450;
+  const reserve = options.reserveSeconds ?? 20;
+  const deadline = performance.now() + (budget - reserve) * 1000;
   const log = options.onLog ?? (() => {});
-  await selectBackend("webgpu", { kernels: "fast" });
-  guardWebGpuBackend(tf.backend());
+  const report: GpuVerifyReport = {
+    started: new Date().toISOString(),
+    quick,
+    budget: { seconds: budget, reserveSeconds: reserve },
+    adapter: {},
+    preflight: await preflight(),
+    phases: [],
+    finished: false,
+    ok: true,
+  };
+  await writeGpuVerifyReport(out, report);
+  try {
+    await selectBackend("webgpu", { kernels: "fast" });
+    guardWebGpuBackend(tf.backend());
+  } catch (error) {
+    report.ok = false;
+    report.adapter = { error: message(error) };
+    await writeGpuVerifyReport(out, report);
+    throw error;
+  }
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  report.adapter = await adapterSummary(device);
+  await writeGpuVerifyReport(out, report);
   let data: Promise<MnistData> | undefined;
   const mnist = () =>
     data ??= quick ? Promise.resolve(syntheticMnist(3000, 500)) : loadMnist({
@@ -125,21 +172,16 @@ export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuV
       cache: false,
       mirrors: [],
     });
-  const report: GpuVerifyReport = {
-    started: new Date().toISOString(),
-    quick,
-    adapter: await adapterSummary(device),
-    phases: [],
-    finished: false,
-    ok: true,
-  };
-  await writeGpuVerifyReport(out, report);
   const base = {
     quick,
     device,
+    verdictFile: `${out}/engine-verdicts.json`,
     log,
     mnist,
     secondsLeft: () => (deadline - performance.now()) / 1000,
+    earlier: () => report.phases,
+    saveWith: (partial: PhaseResult) =>
+      writeGpuVerifyReport(out, { ...report, phases: [...report.phases, partial] }).then(() => {}),
   };
   for (const spec of GPU_VERIFY_PHASES.filter((p) => wanted.includes(p.id))) {
     log(`phase ${spec.id}: ${spec.name}`);

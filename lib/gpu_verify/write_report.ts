@@ -5,9 +5,37 @@
  * @module
  */
 import { atomicWrite } from "../fs/atomic_write.ts";
-import type { GpuVerifyReport, PhaseResult } from "./types.ts";
+import type { GpuVerifyReport, PhaseResult, Table } from "./types.ts";
 
-const MARK = { passed: "✅ passed", failed: "❌ failed", skipped: "⏭ skipped" } as const;
+const MARK = {
+  passed: "✅ passed",
+  failed: "❌ failed",
+  skipped: "⏭ skipped",
+  running: "⏳ running (cut short?)",
+} as const;
+
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+
+/** A number as a table shows it: as is when whole, else 4 digits (3 after the point below 1e-3). */
+function shown(value: string | number | null): string {
+  if (value === null) return "—";
+  if (typeof value === "string") return cell(value);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) < 1e-3 ? value.toExponential(2) : value.toPrecision(4);
+}
+
+function tableMarkdown(table: Table): string[] {
+  const columns = Object.keys(table.rows[0] ?? {});
+  if (columns.length === 0) return [];
+  return [
+    "",
+    `**${cell(table.title)}**`,
+    "",
+    `| ${columns.map(cell).join(" | ")} |`,
+    `|${columns.map(() => "---").join("|")}|`,
+    ...table.rows.map((row) => `| ${columns.map((c) => shown(row[c] ?? null)).join(" | ")} |`),
+  ];
+}
 
 function phaseMarkdown(phase: PhaseResult): string {
   const failed = phase.checks.filter((c) => !c.ok);
@@ -23,15 +51,30 @@ function phaseMarkdown(phase: PhaseResult): string {
   const shown = [...failed, ...phase.checks.filter((c) => c.ok)];
   if (shown.length > 0) {
     lines.push("", "| check | result | detail |", "|---|---|---|");
-    const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
     for (const c of shown) {
       lines.push(`| ${cell(c.name)} | ${c.ok ? "ok" : "FAIL"} | ${cell(c.detail ?? "")} |`);
     }
   }
+  for (const table of phase.tables ?? []) lines.push(...tableMarkdown(table));
   if (Object.keys(phase.details).length > 0) {
     lines.push("", "```json", JSON.stringify(phase.details, null, 1), "```");
   }
   return lines.join("\n");
+}
+
+/**
+ * The report in a few words: `unfinished`, `FAILED`, `all phases passed`, or `passed; phases
+ * 3, 4 skipped` (a skipped phase measured nothing: out of time, or nothing to measure).
+ *
+ * @param report The report.
+ * @returns The verdict.
+ */
+export function verdict(report: GpuVerifyReport): string {
+  if (!report.finished) return "unfinished";
+  if (!report.ok) return "FAILED";
+  const skipped = report.phases.filter((p) => p.status === "skipped").map((p) => p.id);
+  if (skipped.length === 0) return "all phases passed";
+  return `passed; phase${skipped.length > 1 ? "s" : ""} ${skipped.join(", ")} skipped`;
 }
 
 /**
@@ -42,14 +85,16 @@ function phaseMarkdown(phase: PhaseResult): string {
  * @returns The Markdown text.
  */
 export function reportMarkdown(report: GpuVerifyReport): string {
-  const state = !report.finished ? "unfinished" : report.ok ? "all phases passed" : "FAILED";
   return [
-    `# GPU verification, ${report.started}${report.quick ? " (--quick)" : ""}: ${state}`,
+    `# GPU verification, ${report.started}${report.quick ? " (--quick)" : ""}: ${verdict(report)}`,
     "",
     "```json",
     JSON.stringify(report.adapter, null, 1),
     "```",
     "",
+    ...(report.preflight
+      ? ["Preflight:", "", "```json", JSON.stringify(report.preflight, null, 1), "```", ""]
+      : []),
     "| phase | status | seconds | checks passed |",
     "|---|---|---|---|",
     ...report.phases.map((p) =>

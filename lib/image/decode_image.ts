@@ -8,7 +8,8 @@ import jpeg from "jpeg-js";
 import { decodePng } from "./png.ts";
 import type { Raster } from "./raster.ts";
 import { ImageFileError } from "./image_file_error.ts";
-import { checkJpeg, checkPng, MAX_MEGAPIXELS } from "./_image_limits.ts";
+import { checkJpeg, MAX_MEGAPIXELS } from "./_image_limits.ts";
+import { checkPng } from "./_png_check.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
@@ -24,7 +25,8 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
  * @param name The file's name, used in error messages.
  * @returns The decoded image (1–4 channels).
  * @throws {ImageFileError} when the bytes are neither PNG nor JPEG, are corrupt, declare more
- * than 16 megapixels, or (PNG) do not start with one IHDR or inflate past what it declares.
+ * than 16 megapixels, or (PNG) do not start with one IHDR, inflate to other than what it
+ * declares, or fail a CRC or the Adler-32.
  *
  * @example A non-image is refused
  * ```ts
@@ -43,12 +45,12 @@ export function decodeImage(bytes: Uint8Array, name = "image"): Raster {
   if (!isPng && !startsWith(bytes, JPEG_SIGNATURE)) {
     throw new ImageFileError(`${name}: not a PNG or JPEG image`);
   }
-  // Before decoding: the header's size is capped and PNG data may not inflate past it.
-  if (isPng) checkPng(bytes, name);
-  else checkJpeg(bytes, name);
+  // Before decoding: the header's size is capped, PNG data may not inflate past it, its
+  // checksums must match, and the decoder gets only the chunks it needs.
+  const checked = isPng ? checkPng(bytes, name) : (checkJpeg(bytes, name), bytes);
   let raster: Raster;
   try {
-    raster = isPng ? decodePng(bytes) : decodeJpeg(bytes);
+    raster = isPng ? decodePng(checked) : decodeJpeg(checked);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ImageFileError(`${name}: cannot decode ${isPng ? "PNG" : "JPEG"} (${reason})`, {

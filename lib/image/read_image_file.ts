@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { readFileCapped, readStreamCapped, TooLargeError } from "../fs/read_capped.ts";
+import {
+  NotRegularFileError,
+  readFileCapped,
+  readStreamCapped,
+  TooLargeError,
+} from "../fs/read_capped.ts";
 import { ImageFileError } from "./image_file_error.ts";
 
 /** Larger files are refused unread: a 16-megapixel PNG or JPEG is far smaller. */
@@ -19,7 +24,8 @@ export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
  * @param path The file, or `-` for standard input.
  * @param stdin The stream read for `-`. @default {Deno.stdin.readable}
  * @returns The file's bytes.
- * @throws {ImageFileError} when the file is missing, a folder, larger than 64 MiB or outside
+ * @throws {ImageFileError} when the file is missing, a folder, a FIFO or device, larger than
+ * 64 MiB or outside
  * the task's read permission (the message says how to pipe it in instead).
  *
  * @example Read standard input
@@ -45,6 +51,11 @@ export async function readImageFile(
     return await readFileCapped(path, MAX_IMAGE_FILE_BYTES);
   } catch (error) {
     if (error instanceof ImageFileError) throw error;
+    if (error instanceof NotRegularFileError) {
+      throw new ImageFileError(`${error.message} (pipe it in with --image - instead)`, {
+        cause: error,
+      });
+    }
     if (error instanceof TooLargeError) {
       throw new ImageFileError(`${error.message}: not a digit image`, { cause: error });
     }

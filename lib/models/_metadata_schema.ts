@@ -5,6 +5,8 @@
  * @module
  */
 import { ARCHITECTURE_NAMES } from "./architectures.ts";
+import { ArchitectureError } from "../errors.ts";
+import { ARCH_NAME, validateArchitecture } from "./arch_file/validate_architecture.ts";
 
 /** Returns what is wrong with `value` at `path` (e.g. `recipe.epochs must be …`), or undefined. */
 type Check = (value: unknown, path: string) => string | undefined;
@@ -63,7 +65,7 @@ const arrayOf = (check: Check): Check => (v, path) => {
 
 const METADATA = object({
   format: oneOf([1]),
-  arch: oneOf(ARCHITECTURE_NAMES),
+  arch: rule((v) => typeof v === "string" && ARCH_NAME.test(v), "an architecture name"),
   recipe: object({
     optimizer: oneOf(["adam", "rmsprop", "sgd"]),
     learningRate: number(Number.MIN_VALUE),
@@ -90,6 +92,27 @@ const METADATA = object({
   files: recordOf(object({ bytes: integer(0), sha256: hex64 })),
 }, ["seed", "test", "files"]);
 
+/** The recorded architecture, or (older saves) a registry name in `arch`. */
+function architectureProblem(value: Record<string, unknown>): string | undefined {
+  if (value.architecture === undefined) {
+    return ARCHITECTURE_NAMES.includes(value.arch as string)
+      ? undefined
+      : oneOf(ARCHITECTURE_NAMES)(value.arch, "arch");
+  }
+  try {
+    const architecture = validateArchitecture(value.architecture);
+    if (architecture.name !== value.arch) {
+      return `"architecture.name" is ${JSON.stringify(architecture.name)} but "arch" is ${
+        JSON.stringify(value.arch)
+      }`;
+    }
+  } catch (error) {
+    if (error instanceof ArchitectureError) return `"architecture": ${error.message}`;
+    throw error;
+  }
+  return undefined;
+}
+
 /**
  * Returns what is wrong with a parsed `metadata.json`, or `undefined` when it is valid.
  *
@@ -98,7 +121,7 @@ const METADATA = object({
  */
 export function metadataProblem(value: unknown): string | undefined {
   if (!isObject(value)) return "it is not a JSON object";
-  const wrong = METADATA(value, "");
+  const wrong = METADATA(value, "") ?? architectureProblem(value);
   if (wrong) return wrong;
   const { epochsCompleted, recipe, history } = value as {
     epochsCompleted: number;

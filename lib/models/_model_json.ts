@@ -10,8 +10,8 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES } from "../data/types.ts";
-import type { LayerSpec } from "./architecture.ts";
-import { getArchitecture } from "./architectures.ts";
+import { type Architecture, KERAS_BATCH_NORM, type LayerSpec, pair } from "./architecture.ts";
+import { layerShapes } from "./layer_shapes.ts";
 
 /** What tfjs needs from a checked `model.json`. */
 export interface CheckedModelJson {
@@ -26,51 +26,67 @@ export interface CheckedModelJson {
 interface Expected {
   className: string;
   config: Record<string, unknown>;
-  weights: number[][];
 }
 
-/** The layers and weight shapes an architecture has, derived from its declaration. */
-function expectedLayers(layers: readonly LayerSpec[]): Expected[] {
-  let [h, w, c] = [IMAGE_SIZE, IMAGE_SIZE, 1];
-  return layers.map((layer): Expected => {
-    switch (layer.type) {
-      case "conv2d": {
-        const k = layer.kernelSize;
-        const padding = layer.padding ?? "valid";
-        const weights = [[k, k, c, layer.filters], [layer.filters]];
-        if (padding === "valid") [h, w] = [h - k + 1, w - k + 1];
-        c = layer.filters;
-        return {
-          className: "Conv2D",
-          config: { filters: layer.filters, kernel_size: [k, k], strides: [1, 1], padding },
-          weights,
-        };
-      }
-      case "maxPool": {
-        const p = layer.poolSize;
-        [h, w] = [Math.floor(h / p), Math.floor(w / p)];
-        return {
-          className: "MaxPooling2D",
-          config: { pool_size: [p, p], strides: [p, p] },
-          weights: [],
-        };
-      }
-      case "dropout":
-        return { className: "Dropout", config: { rate: layer.rate }, weights: [] };
-      case "flatten":
-        [h, w, c] = [1, 1, h * w * c];
-        return { className: "Flatten", config: {}, weights: [] };
-      case "dense": {
-        const weights = [[c, layer.units], [layer.units]];
-        c = layer.units;
-        return {
-          className: "Dense",
-          config: { units: layer.units, activation: layer.activation, use_bias: true },
-          weights,
-        };
-      }
-    }
-  });
+const CLASS_NAMES: Record<LayerSpec["type"], string> = {
+  conv2d: "Conv2D",
+  maxPool: "MaxPooling2D",
+  avgPool: "AveragePooling2D",
+  dropout: "Dropout",
+  flatten: "Flatten",
+  dense: "Dense",
+  activation: "Activation",
+  batchNorm: "BatchNormalization",
+};
+
+/** The size-relevant settings of a layer, as tfjs serialises them. */
+function expectedConfig(layer: LayerSpec): Record<string, unknown> {
+  switch (layer.type) {
+    case "conv2d":
+      return {
+        filters: layer.filters,
+        kernel_size: pair(layer.kernelSize),
+        strides: pair(layer.strides ?? 1),
+        padding: layer.padding ?? "valid",
+        use_bias: layer.useBias ?? true,
+        activation: layer.activation ?? "relu",
+      };
+    case "maxPool":
+    case "avgPool":
+      return {
+        pool_size: pair(layer.poolSize),
+        strides: pair(layer.strides ?? layer.poolSize),
+        padding: layer.padding ?? "valid",
+      };
+    case "dropout":
+      return { rate: layer.rate };
+    case "flatten":
+      return {};
+    case "dense":
+      return { units: layer.units, activation: layer.activation, use_bias: layer.useBias ?? true };
+    case "activation":
+      return { activation: layer.activation };
+    case "batchNorm":
+      return {
+        momentum: layer.momentum ?? KERAS_BATCH_NORM.momentum,
+        epsilon: layer.epsilon ?? KERAS_BATCH_NORM.epsilon,
+      };
+  }
+}
+
+/**
+ * The layers an architecture has and its weight shapes in tfjs' save order: every trainable
+ * weight in layer order, then every non-trainable one (BatchNormalization's moving stats).
+ */
+function expectedLayers(layers: readonly LayerSpec[]): { layers: Expected[]; weights: number[][] } {
+  const shapes = layerShapes(layers);
+  return {
+    layers: layers.map((layer) => ({
+      className: CLASS_NAMES[layer.type],
+      config: expectedConfig(layer),
+    })),
+    weights: [...shapes.flatMap((s) => s.trainable), ...shapes.flatMap((s) => s.nonTrainable)],
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -78,14 +94,58 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * What is wrong with a weight spec's dtype, or undefined: tfjs decodes `weights.bin` by the
+ * spec's dtype and quantization, so anything but the expected plain dtype reads the bytes
+ * as something else (an int32 weight loaded and evaluated without a word).
+ *
+ * @param spec One entry of a weights manifest.
+ * @param index Its position, for the message.
+ * @param allowed The dtypes it may have.
+ * @param expected What the file should hold, e.g. `mlp's weights are float32`.
+ * @returns One clause naming the weight and its dtype, or undefined.
+ */
+export function weightDtypeProblem(
+  spec: unknown,
+  index: number,
+  allowed: readonly string[],
+  expected: string,
+): string | undefined {
+  if (!isObject(spec)) return `weight ${index + 1} is ${JSON.stringify(spec)}, not a weight spec`;
+  const weight = `weight ${index + 1} (${String(spec.name).slice(0, 80)})`;
+  const quantization = spec.quantization;
+  if (quantization !== undefined) {
+    const dtype = isObject(quantization) ? quantization.dtype : quantization;
+    return `${weight} is quantized (${String(dtype).slice(0, 20)}); ${expected}`;
+  }
+  if (!allowed.includes(spec.dtype as string)) {
+    return `${weight} has dtype ${JSON.stringify(spec.dtype)?.slice(0, 20)}; ${expected}`;
+  }
+  return undefined;
+}
+
+/** The first layer whose dtype is not float32, named; tfjs casts the input to it. */
+function layerDtypeProblem(layers: unknown[], arch: string): string | undefined {
+  for (const [i, layer] of layers.entries()) {
+    const dtype = isObject(layer) && isObject(layer.config) ? layer.config.dtype : undefined;
+    if (dtype === undefined || dtype === "float32") continue;
+    const named = JSON.stringify(dtype)?.slice(0, 20);
+    if (i === 0) return `the input dtype is ${named}, not float32`;
+    const kind = String((layer as { class_name?: unknown }).class_name).slice(0, 40);
+    return `layer ${i + 1} (${kind}) has dtype ${named}; ${arch} is float32`;
+  }
+  return undefined;
+}
+
+/**
  * Checks a parsed `model.json` for architecture `arch` and returns what tfjs needs.
  *
  * @param json The parsed file.
- * @param arch The registry architecture named in `metadata.json`.
+ * @param architecture The architecture `metadata.json` records (or names, in older saves).
  * @returns The topology, the weight specs and the byte size `weights.bin` must have.
  * @throws {Error} with one clause saying what differs (the caller names the file).
  */
-export function checkModelJson(json: unknown, arch: string): CheckedModelJson {
+export function checkModelJson(json: unknown, architecture: Architecture): CheckedModelJson {
+  const arch = architecture.name;
   if (!isObject(json) || !isObject(json.modelTopology) || !Array.isArray(json.weightsManifest)) {
     throw new Error("not a tfjs layers model (no modelTopology or weightsManifest)");
   }
@@ -97,12 +157,16 @@ export function checkModelJson(json: unknown, arch: string): CheckedModelJson {
   if (!same(input, [null, IMAGE_SIZE, IMAGE_SIZE, 1])) {
     throw new Error(`the input shape is ${JSON.stringify(input)}, not [null,28,28,1]`);
   }
+  const dtype = layerDtypeProblem(layers, arch);
+  if (dtype) throw new Error(dtype);
   const last = layers.at(-1);
   const units = isObject(last) && isObject(last.config) ? last.config.units : undefined;
-  if (units !== NUM_CLASSES) {
+  // A model ending in an Activation layer has its units on the Dense before; the
+  // layer-by-layer comparison below checks those.
+  if (isObject(last) && last.class_name === "Dense" && units !== NUM_CLASSES) {
     throw new Error(`the output shape is [null,${JSON.stringify(units)}], not [null,10]`);
   }
-  const expected = expectedLayers(getArchitecture(arch).layers);
+  const { layers: expected, weights: shapes } = expectedLayers(architecture.layers);
   if (layers.length !== expected.length) {
     throw new Error(
       `it has ${layers.length} layers; the ${arch} architecture has ${expected.length}`,
@@ -125,16 +189,16 @@ export function checkModelJson(json: unknown, arch: string): CheckedModelJson {
   const weightSpecs = json.weightsManifest.flatMap((group: unknown) =>
     isObject(group) && Array.isArray(group.weights) ? group.weights : []
   ) as tf.io.WeightsManifestEntry[];
-  const shapes = expected.flatMap((layer) => layer.weights);
   if (weightSpecs.length !== shapes.length) {
     throw new Error(`it lists ${weightSpecs.length} weights; ${arch} has ${shapes.length}`);
   }
   let weightBytes = 0;
   weightSpecs.forEach((spec, i) => {
-    if (!isObject(spec) || spec.dtype !== "float32" || !same(spec.shape, shapes[i])) {
+    const problem = weightDtypeProblem(spec, i, ["float32"], `${arch}'s weights are float32`);
+    if (problem) throw new Error(problem);
+    if (!same(spec.shape, shapes[i])) {
       throw new Error(
-        `weight ${i + 1} (${isObject(spec) ? spec.name : "?"}) is ` +
-          `${JSON.stringify(isObject(spec) ? spec.shape : spec)}; ${arch} has ` +
+        `weight ${i + 1} (${spec.name}) is ${JSON.stringify(spec.shape)}; ${arch} has ` +
           `${JSON.stringify(shapes[i])} float32`,
       );
     }

@@ -8,9 +8,15 @@
 import { join } from "node:path";
 import { ModelFileError } from "../errors.ts";
 import { sha256Hex } from "../data/checksums.ts";
-import { formatBytes, readFileCapped, TooLargeError } from "../fs/read_capped.ts";
+import {
+  formatBytes,
+  NotRegularFileError,
+  readFileCapped,
+  TooLargeError,
+} from "../fs/read_capped.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
 import { metadataProblem } from "./_metadata_schema.ts";
+import { savedDir } from "./_saved_dir.ts";
 
 /** The files of a save besides `metadata.json`. */
 export const MODEL_PARTS = [
@@ -32,7 +38,7 @@ class PartMismatchError extends ModelFileError {}
 /**
  * Reads one part, refusing more than `expected` bytes (or the cap for its kind).
  *
- * @throws {ModelFileError} naming the file: missing, a folder, or too large.
+ * @throws {ModelFileError} naming the file: missing, a folder, a FIFO or device, or too large.
  */
 export async function readPart(dir: string, name: string, expected?: number): Promise<Uint8Array> {
   const path = join(dir, name);
@@ -48,6 +54,9 @@ export async function readPart(dir: string, name: string, expected?: number): Pr
     }
     if (error instanceof Deno.errors.IsADirectory) {
       throw new ModelFileError(`${path} is a folder, not a file`, { cause: error });
+    }
+    if (error instanceof NotRegularFileError) {
+      throw new ModelFileError(error.message, { cause: error });
     }
     if (error instanceof TooLargeError) {
       const declared = expected === undefined ? "" : " (more than its model.json declares)";
@@ -81,6 +90,10 @@ export function readJsonPart(bytes: Uint8Array, path: string): unknown {
  * ```
  */
 export async function readMetadata(dir: string): Promise<ModelMetadata | undefined> {
+  return await readMetadataIn(await savedDir(dir));
+}
+
+async function readMetadataIn(dir: string): Promise<ModelMetadata | undefined> {
   let bytes: Uint8Array;
   try {
     bytes = await readPart(dir, METADATA_FILE);
@@ -125,22 +138,25 @@ export async function checkParts(
 }
 
 /**
- * Reads the metadata and runs `body` on it; when a part is missing or belongs to another
- * save (a concurrent save swapping the folder), tries again a few times.
+ * Reads the metadata and runs `body` on it and the folder to read the other parts from (the
+ * previous save set aside by a swap that was killed, if `dir` is missing); when a part is
+ * missing or belongs to another save (a concurrent save swapping the folder), tries again a
+ * few times.
  *
  * @throws {ModelFileError} when the folder has no metadata or the parts still disagree.
  */
 export async function withConsistentReads<T>(
   dir: string,
-  body: (metadata: ModelMetadata) => Promise<T>,
+  body: (metadata: ModelMetadata, from: string) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1;; attempt++) {
     try {
-      const metadata = await readMetadata(dir);
+      const from = await savedDir(dir);
+      const metadata = await readMetadataIn(from);
       if (!metadata) {
         throw new PartMismatchError(`No saved model in ${dir}: ${METADATA_FILE} is missing`);
       }
-      return await body(metadata);
+      return await body(metadata, from);
     } catch (error) {
       if (!(error instanceof PartMismatchError) || attempt === ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS * attempt));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Architecture, LayerSpec } from "./architecture.ts";
+import { type LayerSpec, pair, type SeedArchitecture } from "./architecture.ts";
 
 /** The table's column headers. */
 export const ARCHITECTURE_TABLE_HEADER: readonly string[] = [
@@ -16,20 +16,36 @@ export const ARCHITECTURE_TABLE_HEADER: readonly string[] = [
   "seed's test accuracy",
 ];
 
+/** ` tanh` for an activation other than the seeds' ReLU (and the last layer's softmax). */
+const act = (
+  a: string | undefined,
+  usual: string,
+) => (a === undefined || a === usual ? "" : ` ${a}`);
+
 function layerText(layer: LayerSpec): string {
   switch (layer.type) {
     case "conv2d": {
-      const k = layer.kernelSize;
-      return `conv${layer.filters} ${k}×${k}${layer.padding === "same" ? " same" : ""}`;
+      const [kh, kw] = pair(layer.kernelSize);
+      const stride = layer.strides === undefined ? "" : ` /${pair(layer.strides).join("×")}`;
+      return `conv${layer.filters} ${kh}×${kw}${stride}${layer.padding === "same" ? " same" : ""}` +
+        act(layer.activation, "relu");
     }
     case "maxPool":
-      return `maxpool${layer.poolSize}`;
+    case "avgPool": {
+      const [ph, pw] = pair(layer.poolSize);
+      const size = ph === pw ? `${ph}` : `${ph}×${pw}`;
+      return `${layer.type === "maxPool" ? "maxpool" : "avgpool"}${size}`;
+    }
+    case "activation":
+      return layer.activation;
+    case "batchNorm":
+      return "batchnorm";
     case "dropout":
       return `dropout ${String(layer.rate).replace(/^0\./, ".")}`;
     case "flatten":
       return "flatten";
     case "dense":
-      return `dense${layer.units}${layer.activation === "softmax" ? " softmax" : ""}`;
+      return `dense${layer.units}${act(layer.activation, "relu")}`;
   }
 }
 
@@ -49,7 +65,7 @@ function layerText(layer: LayerSpec): string {
  * assert.deepEqual(mlp!.slice(0, 2), ["`mlp`", "003"]);
  * ```
  */
-export function architectureTableRows(architectures: readonly Architecture[]): string[][] {
+export function architectureTableRows(architectures: readonly SeedArchitecture[]): string[][] {
   return architectures.map((arch) => {
     const { optimizer, batchSize, epochs } = arch.recipe;
     return [
@@ -64,7 +80,7 @@ export function architectureTableRows(architectures: readonly Architecture[]): s
 }
 
 /** The whole table as Markdown (header, rule, rows), ready to paste into the README. */
-export function renderArchitectureTable(architectures: readonly Architecture[]): string {
+export function renderArchitectureTable(architectures: readonly SeedArchitecture[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
   const rule = line(ARCHITECTURE_TABLE_HEADER.map((_, i) => (i === 4 || i === 5 ? "--:" : "---")));
   return [

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Architecture } from "./architecture.ts";
+import type { SeedArchitecture } from "./architecture.ts";
 
 const KERAS_LR = 0.001;
 
@@ -20,7 +20,7 @@ const KERAS_LR = 0.001;
  * assert.deepEqual(ARCHITECTURES["cnn-deep"]!.seeds, ["000", "004"]);
  * ```
  */
-export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.freeze({
+export const ARCHITECTURES: Readonly<Record<string, SeedArchitecture>> = Object.freeze({
   "mlp": {
     name: "mlp",
     description: "Dense baseline: flatten, 128 ReLU units, dropout, softmax",
@@ -102,7 +102,7 @@ export const ARCHITECTURE_NAMES: readonly string[] = Object.freeze(Object.keys(A
  * assert.throws(() => getArchitecture("resnet"), RangeError);
  * ```
  */
-export function getArchitecture(name: string): Architecture {
+export function getArchitecture(name: string): SeedArchitecture {
   const arch = ARCHITECTURES[name];
   if (!arch) {
     throw new RangeError(

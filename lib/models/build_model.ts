@@ -4,8 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Architecture, LayerSpec } from "./architecture.ts";
-import { getArchitecture } from "./architectures.ts";
+import { KERAS_BATCH_NORM, type LayerSpec, pair } from "./architecture.ts";
+import { type ArchitectureInput, resolveArchitecture } from "./resolve_architecture.ts";
 import { IMAGE_SIZE } from "../data/types.ts";
 
 /** Options for {@linkcode buildModel}. */
@@ -30,13 +30,25 @@ function buildLayer(spec: LayerSpec, index: number, seed: number | undefined): t
       return tf.layers.conv2d({
         inputShape,
         filters: spec.filters,
-        kernelSize: spec.kernelSize,
+        kernelSize: pair(spec.kernelSize),
+        strides: pair(spec.strides ?? 1),
         padding: spec.padding ?? "valid",
-        activation: "relu",
+        useBias: spec.useBias ?? true,
+        activation: spec.activation ?? "relu",
         kernelInitializer,
       });
     case "maxPool":
-      return tf.layers.maxPooling2d({ inputShape, poolSize: spec.poolSize });
+    case "avgPool": {
+      const args = {
+        inputShape,
+        poolSize: pair(spec.poolSize),
+        strides: pair(spec.strides ?? spec.poolSize),
+        padding: spec.padding ?? "valid",
+      };
+      return spec.type === "maxPool"
+        ? tf.layers.maxPooling2d(args)
+        : tf.layers.averagePooling2d(args);
+    }
     case "dropout":
       return tf.layers.dropout({ inputShape, rate: spec.rate });
     case "flatten":
@@ -46,19 +58,30 @@ function buildLayer(spec: LayerSpec, index: number, seed: number | undefined): t
         inputShape,
         units: spec.units,
         activation: spec.activation,
+        useBias: spec.useBias ?? true,
         kernelInitializer,
+      });
+    case "activation":
+      return tf.layers.activation({ inputShape, activation: spec.activation });
+    case "batchNorm":
+      return tf.layers.batchNormalization({
+        inputShape,
+        momentum: spec.momentum ?? KERAS_BATCH_NORM.momentum,
+        epsilon: spec.epsilon ?? KERAS_BATCH_NORM.epsilon,
       });
   }
 }
 
 /**
- * Builds the named architecture (or an {@linkcode Architecture} object) as an uncompiled
- * `tf.Sequential` with input `[batch, 28, 28, 1]` and a 10-way softmax output.
+ * Builds an architecture (a registry name, a Keras / tfjs model JSON, or an
+ * `Architecture` object) as an uncompiled `tf.Sequential` with input
+ * `[batch, 28, 28, 1]` and a 10-way softmax output.
  *
  * Building creates the weights, so a backend must be active: call `selectBackend()` first
  * when this library's backends are imported (they start asynchronously).
  *
  * @throws {RangeError} for an unknown architecture name.
+ * @throws {ArchitectureError} for a malformed model JSON or architecture value.
  *
  * @example Build the seed CNN and count its parameters
  * ```ts
@@ -71,11 +94,11 @@ function buildLayer(spec: LayerSpec, index: number, seed: number | undefined): t
  * ```
  */
 export function buildModel(
-  arch: string | Architecture,
+  arch: ArchitectureInput,
   options: BuildModelOptions = {},
 ): tf.Sequential {
-  const spec = typeof arch === "string" ? getArchitecture(arch) : arch;
-  const model = tf.sequential({ name: spec.name.replaceAll("-", "_") });
+  const spec = resolveArchitecture(arch);
+  const model = tf.sequential({ name: spec.name.replaceAll("-", "_").replaceAll(".", "_") });
   spec.layers.forEach((layer, i) => model.add(buildLayer(layer, i, options.seed)));
   return model;
 }

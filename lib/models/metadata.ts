@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Recipe } from "./architecture.ts";
+import type { Architecture, Recipe } from "./architecture.ts";
+import { getArchitecture } from "./architectures.ts";
 import type { EpochLog } from "../train/types.ts";
 
 /** File name of the metadata beside `model.json`. */
@@ -14,8 +15,13 @@ export const METADATA_FILE = "metadata.json";
 export interface ModelMetadata {
   /** Format version of this file. */
   format: 1;
-  /** Architecture name (a key of `ARCHITECTURES`). */
+  /** Architecture name: a registry name, or a user architecture's (its default folder). */
   arch: string;
+  /**
+   * The architecture itself, so a user's own model loads, evaluates and resumes without its
+   * file. Absent in saves older than this field, whose `arch` is always a registry name.
+   */
+  architecture?: Architecture;
   /** The recipe the model was trained with. */
   recipe: Recipe;
   /** Seed of the run, if any. */
@@ -41,4 +47,15 @@ export interface ModelMetadata {
    * can tell parts of two different saves apart. Absent in files older than this field.
    */
   files?: Record<string, { bytes: number; sha256: string }>;
+}
+
+/**
+ * The architecture a saved model was trained as: the one its metadata records, or, for
+ * saves older than that field, the registry architecture it names.
+ *
+ * @param metadata Checked metadata (`readMetadata` / `loadModel`).
+ * @returns The architecture.
+ */
+export function metadataArchitecture(metadata: ModelMetadata): Architecture {
+  return metadata.architecture ?? getArchitecture(metadata.arch);
 }

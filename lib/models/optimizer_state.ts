@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { ModelFileError } from "../errors.ts";
+import { weightDtypeProblem } from "./_model_json.ts";
 import {
   checkParts,
   MODEL_PARTS,
@@ -86,6 +87,12 @@ export async function loadOptimizerState(
           `${optimizer.getClassName()}; ${RETRAIN}`,
       );
     }
+    spec.weights.forEach((weight, i) => {
+      // tfjs saves its step count `iter` as an int32 scalar; every slot is float32.
+      const allowed = weight?.name === "iter" ? ["int32", "float32"] : ["float32"];
+      const problem = weightDtypeProblem(weight, i, allowed, "optimizer state is float32");
+      if (problem) throw new ModelFileError(`${path}: ${problem}; ${RETRAIN}`);
+    });
     const problem = model ? checkSlots(spec.weights, model) : undefined;
     if (problem) throw new ModelFileError(`${path} does not fit the model: ${problem}; ${RETRAIN}`);
     const bytes = spec.weights.reduce((sum, w) => sum + 4 * w.shape.reduce((a, b) => a * b, 1), 0);

@@ -3,7 +3,9 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
+import { buildModel } from "./build_model.ts";
+import type { ArchitectureInput } from "./resolve_architecture.ts";
 
 /** One row of a summary. */
 export interface SummaryRow {
@@ -39,9 +41,11 @@ function countOf(weights: tf.LayerVariable[]): number {
 }
 
 /**
- * Summarises a (built) layers model: one row per layer and the parameter totals.
+ * Summarises a layers model, or an architecture (built here, so a backend must be active):
+ * one row per layer and the parameter totals.
  *
- * @param model A built layers model (e.g. from `buildModel`).
+ * @param model A built layers model (e.g. from `buildModel`), or what `buildModel` takes: a
+ *   registry name, a Keras / tfjs model JSON, an `Architecture` value.
  * @returns The summary as data; {@linkcode renderSummary} prints it as Keras does.
  *
  * @example
@@ -55,7 +59,15 @@ function countOf(weights: tf.LayerVariable[]): number {
  * assert.equal(summary.rows[0]!.outputShape, "(None, 26, 26, 32)");
  * ```
  */
-export function summarize(model: tf.LayersModel): ModelSummary {
+export function summarize(model: tf.LayersModel | ArchitectureInput): ModelSummary {
+  if (!(model instanceof tf.LayersModel)) {
+    const built = buildModel(model);
+    try {
+      return summarize(built);
+    } finally {
+      built.dispose();
+    }
+  }
   const rows = model.layers.map((layer) => ({
     name: layer.name,
     type: layer.getClassName(),

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { getArchitecture } from "../models/architectures.ts";
 import type { TrainResult } from "../train/types.ts";
 import { withJupyterDisplay } from "../report/_jupyter.ts";
 
@@ -34,7 +33,6 @@ const signed = (x: number): string => `${x < 0 ? "−" : "+"}${Math.abs(x).toFix
  *
  * @param result What `trainCnn` returned.
  * @returns The comparison.
- * @throws {RangeError} for an unknown architecture.
  *
  * @example
  * ```ts ignore
@@ -43,7 +41,7 @@ const signed = (x: number): string => `${x < 0 ? "−" : "+"}${Math.abs(x).toFix
  * ```
  */
 export function seedComparison(result: TrainResult): SeedComparison {
-  const arch = getArchitecture(result.arch);
+  const arch = result.architecture;
   const view = {
     arch: arch.name,
     accuracy: result.test.accuracy,

@@ -7,7 +7,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Recipe } from "../models/architecture.ts";
+import type { Architecture, Recipe } from "../models/architecture.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { saveModel } from "../models/save_model.ts";
 import type { EpochLog } from "./types.ts";
@@ -16,6 +16,8 @@ import type { EpochLog } from "./types.ts";
 export interface RunDescription {
   /** Architecture name. */
   arch: string;
+  /** The architecture itself, recorded so the model loads without its file. */
+  architecture: Architecture;
   /** Recipe used. */
   recipe: Recipe;
   /** Seed of the run. */

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { Recipe } from "../models/architecture.ts";
-import { getArchitecture } from "../models/architectures.ts";
-import { defaultTrainConfig } from "../defaults.ts";
+import type { Architecture, Recipe } from "../models/architecture.ts";
+import type { ArchitectureInput } from "../models/resolve_architecture.ts";
+import { defaultRecipe } from "../defaults.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
 import type { DataEvent } from "../data/fetch_mnist.ts";
@@ -14,8 +14,11 @@ import type { EpochLog, StepProgress } from "./types.ts";
 
 /** Options of `trainCnn`. Every field is optional; defaults come from `defaultTrainConfig()`. */
 export interface TrainOptions extends Partial<Recipe> {
-  /** Architecture name. @default "cnn-deep" */
-  arch?: string;
+  /**
+   * The architecture: a registry name, an `Architecture` value, or a Keras / tfjs model JSON
+   * (text or parsed; see `parseArchitecture`). @default "cnn-deep"
+   */
+  arch?: ArchitectureInput;
   /** Use only the first N training samples. @default all 60,000 */
   limit?: number;
   /** Use only the first N test samples for the final evaluation. @default all 10,000 */
@@ -60,12 +63,13 @@ export interface TrainOptions extends Partial<Recipe> {
 }
 
 /**
- * The recipe a run will use: the architecture's seed recipe, overridden by options.
+ * The recipe a run will use: the architecture's seed recipe (or `defaultRecipe()` for one
+ * without), overridden by options.
  *
- * @throws {RangeError} for an unknown architecture or a non-positive recipe value.
+ * @throws {RangeError} for a non-positive recipe value.
  */
-export function resolveRecipe(options: TrainOptions): Recipe {
-  const recipe = getArchitecture(options.arch ?? defaultTrainConfig().arch).recipe;
+export function resolveRecipe(options: Partial<Recipe>, architecture: Architecture): Recipe {
+  const recipe = architecture.recipe ?? defaultRecipe();
   const resolved: Recipe = {
     optimizer: options.optimizer ?? recipe.optimizer,
     learningRate: options.learningRate ?? recipe.learningRate,

@@ -13,6 +13,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { MnistSplit } from "../data/types.ts";
+import type { Architecture } from "../models/architecture.ts";
 import type { StepProgress } from "./types.ts";
 
 /** Which implementation runs the training steps. */
@@ -42,8 +43,8 @@ export interface EpochArgs {
 
 /** What a runner is created from: the model and optimizer it trains, on which data. */
 export interface EpochRunnerInput {
-  /** Architecture name (a key of `ARCHITECTURES`), for engines compiled from its data. */
-  arch: string;
+  /** The architecture, for engines compiled from its data. */
+  arch: Architecture;
   /** The tfjs model being trained; its weights are the source and destination of `sync`. */
   model: tf.LayersModel;
   /** The tfjs optimizer; its slots hold the optimizer state between runs. */

@@ -5,15 +5,15 @@
  *
  * @module
  */
-import type { Recipe } from "../models/architecture.ts";
-import type { ModelMetadata } from "../models/metadata.ts";
+import type { Architecture, Recipe } from "../models/architecture.ts";
+import { metadataArchitecture, type ModelMetadata } from "../models/metadata.ts";
 import { UsageError } from "../errors.ts";
 import { sameRecipe } from "./config.ts";
 
 /** The run as requested, in the terms `planRun` compares with the saved metadata. */
 export interface RunRequest {
-  /** Architecture name. */
-  arch: string;
+  /** The architecture (its name and its layers must match the saved ones). */
+  architecture: Architecture;
   /** Resolved recipe. */
   recipe: Recipe;
   /** Training samples per epoch (after limit and validation). */
@@ -36,9 +36,15 @@ export type RunPlan =
   | { kind: "resume"; previous: ModelMetadata; epochsDone: number }
   | { kind: "fresh" };
 
-/** True when `previous` was trained the way `request` asks (same arch, recipe, data, seed). */
+/**
+ * True when `previous` was trained the way `request` asks (same architecture — name and
+ * layers, since two user files may share a name — recipe, data, seed).
+ */
 function matches(previous: ModelMetadata, request: RunRequest): boolean {
-  return previous.arch === request.arch && sameRecipe(previous.recipe, request.recipe) &&
+  const { architecture } = request;
+  return previous.arch === architecture.name &&
+    JSON.stringify(metadataArchitecture(previous).layers) === JSON.stringify(architecture.layers) &&
+    sameRecipe(previous.recipe, request.recipe) &&
     previous.trainCount === request.trainCount && previous.validation === request.validation &&
     (request.seed === undefined || previous.seed === request.seed);
 }
@@ -54,10 +60,11 @@ function matches(previous: ModelMetadata, request: RunRequest): boolean {
  * @example
  * ```ts
  * import { planRun } from "./plan_run.ts";
+ * import { getArchitecture } from "../models/architectures.ts";
  * import assert from "node:assert/strict";
  *
  * const recipe = { optimizer: "adam" as const, learningRate: 0.001, batchSize: 32, epochs: 5 };
- * const request = { arch: "mlp", recipe, trainCount: 60000, validation: 0 };
+ * const request = { architecture: getArchitecture("mlp"), recipe, trainCount: 60000, validation: 0 };
  * assert.equal(planRun(undefined, request).kind, "fresh");
  * ```
  */
@@ -68,7 +75,7 @@ export function planRun(previous: ModelMetadata | undefined, request: RunRequest
     if (!same || finished) {
       throw new UsageError(
         `Nothing to resume in ${request.outDir ?? "(no --out)"}: no unfinished checkpoint ` +
-          `of ${request.arch} with this recipe`,
+          `of ${request.architecture.name} with this recipe`,
       );
     }
     return { kind: "resume", previous, epochsDone: previous.epochsCompleted };

@@ -12,6 +12,7 @@ import { limitSplit, splitValidation } from "../data/tensors.ts";
 import { ModelFileError, TrainingInterruptedError } from "../errors.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { buildModel } from "../models/build_model.ts";
+import { resolveArchitecture } from "../models/resolve_architecture.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { loadModel, loadOptimizerState, readMetadata } from "../models/save_model.ts";
 import { lockModelDir } from "../models/model_lock.ts";
@@ -37,7 +38,8 @@ async function previousRun(outDir: string, retrain: boolean): Promise<ModelMetad
 }
 
 /**
- * Trains an architecture on MNIST and evaluates it on the test split.
+ * Trains an architecture (a registry name, an `Architecture` value or a Keras / tfjs model
+ * JSON) on MNIST and evaluates it on the test split.
  *
  * Requires `--allow-read` for the data folder and `node_modules`, and `--allow-write` for
  * `outDir` and the data cache.
@@ -70,8 +72,10 @@ async function previousRun(outDir: string, retrain: boolean): Promise<ModelMetad
  */
 export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult> {
   const config = defaultTrainConfig();
-  const arch = options.arch ?? config.arch;
-  const recipe = resolveRecipe(options);
+  // The edge: a name or a file's contents become one checked architecture, which travels.
+  const architecture = resolveArchitecture(options.arch ?? config.arch);
+  const arch = architecture.name;
+  const recipe = resolveRecipe(options, architecture);
   const choice = await ensureBackend(options.backend, { kernels: options.kernels });
   if (choice) options.onBackend?.(choice);
   const backend = tf.getBackend();
@@ -85,11 +89,13 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
   const testSplit = limitSplit(data.test, options.testLimit);
   const { outDir } = options;
   // One writer per model folder: a second run into it fails at once with a clear message.
-  const lock = outDir ? await lockModelDir(outDir) : undefined;
+  const lock = outDir
+    ? await lockModelDir(outDir, options.onNote ? { onNote: options.onNote } : {})
+    : undefined;
   try {
     const previous = outDir ? await previousRun(outDir, options.retrain === true) : undefined;
     const plan = planRun(previous, {
-      arch,
+      architecture,
       recipe,
       trainCount: split.train.count,
       validation,
@@ -98,7 +104,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
       resume: options.resume,
       outDir,
     });
-    const result = { arch, recipe, backend, trainCount: split.train.count };
+    const result = { arch, architecture, recipe, backend, trainCount: split.train.count };
     if (plan.kind === "reuse") {
       const { model } = await loadModel(outDir!);
       const test = await evaluateModel(model, testSplit);
@@ -113,18 +119,26 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
     const seed = options.seed ?? previous?.seed ?? Math.floor(Math.random() * 2 ** 31);
     const model = plan.kind === "resume"
       ? (await loadModel(outDir!)).model as tf.Sequential
-      : buildModel(arch, { seed });
+      : buildModel(architecture, { seed });
     const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
       fused: (options.kernels ?? "fast") === "fast",
     });
     try {
       if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
-      const run = { arch, recipe, seed, trainCount: split.train.count, validation, backend };
+      const run = {
+        arch,
+        architecture,
+        recipe,
+        seed,
+        trainCount: split.train.count,
+        validation,
+        backend,
+      };
       const saver = outDir
         ? checkpointer(outDir, model, optimizer, { ...run, datasetSha256: data.sha256 })
         : undefined;
       const { history, engine, interruptedIn } = await trainModel(model, split, recipe, {
-        arch,
+        arch: architecture,
         optimizer,
         seed,
         history: plan.kind === "resume" ? plan.previous.history : [],

@@ -7,7 +7,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Recipe } from "../models/architecture.ts";
+import type { Architecture, Recipe } from "../models/architecture.ts";
 import type { MnistSplit } from "../data/types.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { mulberry32 } from "../random.ts";
@@ -25,8 +25,8 @@ export interface TrainingData {
 
 /** How `trainModel` runs, and what it tells the caller. */
 export interface TrainModelOptions {
-  /** Architecture name (engines compiled from the architecture's data need it). */
-  arch: string;
+  /** The architecture (engines compiled from its data need it). */
+  arch: Architecture;
   /** The optimizer; its state carries over between epochs. */
   optimizer: tf.Optimizer;
   /** Seed of the run: each epoch's shuffle and dropout stream derive from it. */

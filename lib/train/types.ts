@@ -4,7 +4,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Recipe } from "../models/architecture.ts";
+import type { Architecture, Recipe } from "../models/architecture.ts";
 import type { Evaluation } from "../evaluate/types.ts";
 import type { EngineName } from "./epoch_runner.ts";
 
@@ -52,6 +52,8 @@ export interface TrainResult {
   model: tf.Sequential;
   /** Architecture name. */
   arch: string;
+  /** The architecture trained (what a comparison or report reads; no name look-up). */
+  architecture: Architecture;
   /** The recipe actually used (seed defaults overridden by options). */
   recipe: Recipe;
   /** One entry per completed epoch, including epochs of a resumed run. */

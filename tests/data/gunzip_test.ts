@@ -29,3 +29,45 @@ Deno.test("gunzip() rejects corrupt data with a DatasetError naming the file", a
     return true;
   });
 });
+
+Deno.test("gunzip() reads a multi-member .gz (what `gzip -dc` reads), still with its cap", async () => {
+  const first = raw.subarray(0, 1234);
+  const second = raw.subarray(1234);
+  const joined = new Uint8Array([...await gzip(first), ...await gzip(second)]);
+  assert.deepEqual(await gunzip(joined, "two.gz"), raw);
+  // The cap counts every member: each alone fits, together they do not.
+  await assert.rejects(gunzip(joined, "two.gz", 4000), /two\.gz: inflates to more than 4000 bytes/);
+  // As the gzip tool writes them (`cat a.gz b.gz`, member names and all).
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/a`, first);
+    await Deno.writeFile(`${dir}/b`, second);
+    for (const name of ["a", "b"]) {
+      assert.ok(
+        (await new Deno.Command("gzip", { args: ["-N", `${dir}/${name}`] }).output()).success,
+      );
+    }
+    const tool = new Uint8Array([
+      ...await Deno.readFile(`${dir}/a.gz`),
+      ...await Deno.readFile(`${dir}/b.gz`),
+    ]);
+    assert.deepEqual(await gunzip(tool, "tool.gz"), raw);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gunzip() checks each member's CRC-32 and size", async () => {
+  const gz = await gzip(raw);
+  const crc = gz.slice();
+  crc[crc.length - 8] = crc[crc.length - 8]! ^ 1;
+  await assert.rejects(gunzip(crc, "x.gz"), /^DatasetError: x\.gz: corrupt or truncated gzip data/);
+  await assert.rejects(
+    gunzip(new Uint8Array([...gz, ...crc]), "y.gz"),
+    /y\.gz: corrupt or truncated gzip data \(member 2 fails its CRC-32/,
+  );
+  await assert.rejects(
+    gunzip(new Uint8Array([...gz, 1, 2, 3]), "z.gz"),
+    /z\.gz: corrupt or truncated/,
+  );
+});

@@ -155,3 +155,22 @@ Deno.test("decodeIdx() reports a gzip file whose content is truncated IDX", asyn
     /img\.gz: truncated: header says 3×28×28 = 2352 bytes of pixels, file has 484/,
   );
 });
+
+Deno.test("decodeIdx() inflates a .gz only as far as its IDX header declares", async () => {
+  // A header declaring 3 labels, then 50 MB of zeros: ~50 KB compressed.
+  const bomb = new Uint8Array(50_000_000);
+  bomb.set(labelFile.subarray(0, 8));
+  const gz = await gzip(bomb);
+  const before = Deno.memoryUsage().rss;
+  await assert.rejects(
+    decodeIdx(gz, { name: "labels.gz" }),
+    /^DatasetError: labels\.gz: inflates to more than 11 bytes/,
+  );
+  assert.ok(Deno.memoryUsage().rss - before < 50e6, "bounded");
+  // A multi-member file decodes as one.
+  const joined = new Uint8Array([
+    ...await gzip(imageFile.subarray(0, 100)),
+    ...await gzip(imageFile.subarray(100)),
+  ]);
+  assert.deepEqual((await decodeIdx(joined, { name: "two.gz", expect: IMAGES })).data, pixels);
+});

@@ -30,9 +30,9 @@ export function runnerInput(
   seed = 5,
 ): EpochRunnerInput {
   return {
-    arch: arch.name,
+    arch,
     model: buildModel(arch, { seed }),
-    optimizer: createOptimizer(arch.recipe.optimizer, arch.recipe.learningRate, { fused: false }),
+    optimizer: createOptimizer(arch.recipe!.optimizer, arch.recipe!.learningRate, { fused: false }),
     train,
     batchSize,
   };

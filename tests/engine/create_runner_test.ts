@@ -43,7 +43,8 @@ Deno.test("createEpochRunner: compiled refuses an optimizer outside the engine a
 });
 
 Deno.test({
-  name: "engineVerdict: the self-check passes on this adapter and is cached per adapter",
+  name:
+    "engineVerdict: the self-check of a plan passes on this adapter, cached per plan and adapter",
   ignore: !HAS_WEBGPU,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -51,15 +52,23 @@ Deno.test({
     await useCpu();
     const dir = await Deno.makeTempDir();
     const verdictFile = `${dir}/nested/engine-verdicts.json`;
-    const first = await engineVerdict({ verdictFile });
+    const plan = { arch: getArchitecture("mlp"), batchSize: 8 };
+    const first = await engineVerdict({ verdictFile, plan });
     assert.equal(first.ok, true, first.reason);
     assert.equal(first.cached, false);
     assert.ok(first.maxRelativeError! <= 1e-3);
+    assert.match(first.key, /\| mlp b8 (cpu|gpu) #[0-9a-f]{8}$/);
     const stored = JSON.parse(await Deno.readTextFile(verdictFile));
     assert.deepEqual(Object.keys(stored), [first.key]);
-    const second = await engineVerdict({ verdictFile });
+    const second = await engineVerdict({ verdictFile, plan });
     assert.equal(second.cached, true);
     assert.equal(second.ok, true);
+    // Another batch size is another plan: checked afresh and cached beside the first.
+    const other = await engineVerdict({ verdictFile, plan: { ...plan, batchSize: 600 } });
+    assert.equal(other.cached, false);
+    assert.equal(other.ok, true, other.reason);
+    const both = JSON.parse(await Deno.readTextFile(verdictFile));
+    assert.deepEqual(Object.keys(both).sort(), [first.key, other.key].sort());
     await Deno.remove(dir, { recursive: true });
   },
 });

@@ -41,7 +41,7 @@ Deno.test("plan: layers outside the vocabulary are refused with a reason", () =>
   const odd: Architecture = { ...base, layers: [{ type: "maxPool", poolSize: 3 }, ...base.layers] };
   const verdict = engineSupports(odd);
   assert.equal(verdict.ok, false);
-  if (!verdict.ok) assert.match(verdict.reason, /pool size 3/);
+  if (!verdict.ok) assert.match(verdict.reason, /layer 0 \(maxPool\): "poolSize" is 3/);
   const noSoftmax: Architecture = { ...base, layers: base.layers.slice(0, 2) };
   assert.equal(engineSupports(noSoftmax).ok, false);
   assert.throws(() => planTraining("mlp", 0), RangeError);

@@ -77,13 +77,14 @@ for (const name of ARCHS) {
   });
 }
 
-// The kernels shaped for real GPUs (small register tiles, no split batch) run on llvmpipe too.
-for (const name of ["cnn-basic", "cnn-deep"]) {
+// The kernels shaped for real GPUs (split sums, small register tiles) run on llvmpipe too;
+// tests/engine/webgpu/tuning_parity_test.ts checks them at batch 64.
+for (const name of ARCHS) {
   Deno.test({
     name: `engine (webgpu, GPU-tuned kernels): 3 steps of ${name} match the tfjs cpu path`,
     ignore: !HAS_WEBGPU,
     sanitizeResources: false,
     sanitizeOps: false,
-    fn: () => parity(name, 4, 10, "gpu"),
+    fn: () => parity(name, ...SIZES[name] ?? [4, 10], "gpu"),
   });
 }

@@ -18,7 +18,7 @@ Deno.test("sampleRows() takes every row of a small batch, else first, second, mi
   assert.deepEqual(sampleRows(8192), [0, 1, 4096, 8191]);
 });
 
-Deno.test("conv kernels on sampled rows equal the whole batch's (the phase 2 reference)", async () => {
+Deno.test("conv kernels on sampled rows equal the whole batch's (the phase 6 reference)", async () => {
   await useCpu();
   const batch = 9;
   const rows = sampleRows(batch);

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { reportMarkdown, writeGpuVerifyReport } from "../../lib/gpu_verify/write_report.ts";
+import {
+  reportMarkdown,
+  verdict,
+  writeGpuVerifyReport,
+} from "../../lib/gpu_verify/write_report.ts";
 import type { GpuVerifyReport } from "../../lib/gpu_verify/types.ts";
 
 const report: GpuVerifyReport = {
@@ -17,6 +21,15 @@ const report: GpuVerifyReport = {
     ],
     errors: ["WebGPU validation error: too big\nsecond line"],
     details: { plans: { splits: 9 } },
+    tables: [{
+      title: "speed | b64",
+      rows: [{ arch: "cnn-deep", msPerStep: 0.123456, ratio: null, error: 1.294e-5 }, {
+        arch: "mlp",
+        msPerStep: 12,
+        ratio: 2.5,
+        error: 0,
+      }],
+    }],
   }],
   finished: false,
   ok: false,
@@ -32,10 +45,34 @@ Deno.test("reportMarkdown() puts failed checks first and keeps tables intact", (
   assert.match(md, /- `WebGPU validation error: too big second line`/);
 });
 
+Deno.test("reportMarkdown() shows a phase's tables: columns from the rows, 4 digits, — for none", () => {
+  const md = reportMarkdown(report);
+  assert.match(
+    md,
+    /\*\*speed \\\| b64\*\*\n\n\| arch \| msPerStep \| ratio \| error \|\n\|---\|---\|---\|---\|/,
+  );
+  assert.match(md, /\| cnn-deep \| 0\.1235 \| — \| 1\.29e-5 \|/);
+  assert.match(md, /\| mlp \| 12 \| 2\.500 \| 0 \|/);
+});
+
 Deno.test("writeGpuVerifyReport() writes the JSON and the Markdown into a new folder", async () => {
   const dir = await Deno.makeTempDir();
   const { json, markdown } = await writeGpuVerifyReport(`${dir}/deep/out`, report);
   assert.deepEqual(JSON.parse(await Deno.readTextFile(json)), report);
   assert.equal(await Deno.readTextFile(markdown), reportMarkdown(report));
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("verdict() names the skipped phases of a passing run, and never calls a failed one passed", () => {
+  const phase = report.phases[0]!;
+  const skipped = { ...phase, status: "skipped" as const, checks: [] };
+  const done = { ...report, finished: true, ok: true };
+  assert.equal(verdict({ ...done, phases: [{ ...phase, status: "passed" }] }), "all phases passed");
+  assert.equal(
+    verdict({ ...done, phases: [{ ...skipped, id: 3 }, { ...skipped, id: 4 }] }),
+    "passed; phases 3, 4 skipped",
+  );
+  assert.equal(verdict({ ...done, phases: [{ ...skipped, id: 3 }] }), "passed; phase 3 skipped");
+  assert.equal(verdict({ ...done, ok: false }), "FAILED");
+  assert.equal(verdict(report), "unfinished");
 });

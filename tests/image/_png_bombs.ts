@@ -57,3 +57,31 @@ export function png(...chunks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Decodes `bytes` with `decodeImage` in a subprocess under a 64 MB V8 heap (`_decode_file.ts`)
+ * and returns its message ("decoded" or the error's) and its peak RSS in kB.
+ */
+export async function decodeInSubprocess(
+  bytes: Uint8Array,
+): Promise<{ message: string; peakKb: number }> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/bomb.png`, bytes);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        // Reading /proc/self/status (the peak RSS) needs every permission in Deno.
+        "--allow-all",
+        "--v8-flags=--max-old-space-size=64",
+        new URL("./_decode_file.ts", import.meta.url).pathname,
+        `${dir}/bomb.png`,
+      ],
+    }).output();
+    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+    const [message, peakKb] = new TextDecoder().decode(out.stdout).trim().split("\n");
+    return { message: message!, peakKb: Number(peakKb) };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

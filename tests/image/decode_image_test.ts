@@ -3,6 +3,7 @@ import jpeg from "jpeg-js";
 import { decodeImage } from "../../lib/image/decode_image.ts";
 import { encodePng } from "../../lib/image/png.ts";
 import { ImageFileError } from "../../lib/image/image_file_error.ts";
+import { ihdr, png as pngFile } from "./_png_bombs.ts";
 import { UsageError } from "../../lib/errors.ts";
 
 Deno.test("decodeImage() decodes PNG and JPEG by their leading bytes", () => {
@@ -25,9 +26,8 @@ Deno.test("decodeImage() decodes PNG and JPEG by their leading bytes", () => {
 
 Deno.test("decodeImage() rejects non-images, truncated files and huge images with ImageFileError", async (t) => {
   const png = encodePng({ width: 4, height: 4, channels: 1, data: new Uint8Array(16) });
-  const huge = png.slice();
-  new DataView(huge.buffer).setUint32(16, 100_000);
-  new DataView(huge.buffer).setUint32(20, 100_000);
+  // The same file with its IHDR (signature 8 bytes, IHDR 25) declaring 100000×100000.
+  const huge = pngFile(ihdr(100_000, 100_000), png.subarray(33));
   const cases: [string, Uint8Array, RegExp][] = [
     ["text", new TextEncoder().encode("not an image"), /notes: not a PNG or JPEG image/],
     ["empty", new Uint8Array(0), /not a PNG or JPEG image/],

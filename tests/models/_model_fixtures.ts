@@ -1,4 +1,6 @@
 /** Model folders for the reliability tests: a valid save, then edited the way the test needs. */
+import assert from "node:assert/strict";
+import { ModelFileError } from "../../lib/errors.ts";
 import type { ModelMetadata } from "../../lib/models/metadata.ts";
 
 /** Valid metadata for an architecture. */
@@ -28,4 +30,31 @@ export async function editJson(path: string, edit: (json: any) => unknown): Prom
 /** The file names in a folder, sorted. */
 export function listDir(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+}
+
+/** Asserts that `promise` rejects with a one-line ModelFileError matching `message`. */
+export async function assertModelError(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof ModelFileError, String(e));
+    assert.match(e.message, message);
+    assert.doesNotMatch(e.message, /\n/);
+    return true;
+  });
+}
+
+/** Runs `_save_loop.ts` in another process: saves `arch` into `dir` `count` times. */
+export function saveLoop(dir: string, arch: string, count: number): Promise<Deno.CommandOutput> {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      new URL("./_save_loop.ts", import.meta.url).pathname,
+      dir,
+      arch,
+      String(count),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
 }

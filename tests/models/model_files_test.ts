@@ -10,7 +10,7 @@ import { loadModel, readMetadata, saveModel } from "../../lib/models/save_model.
 import { ModelFileError } from "../../lib/errors.ts";
 import { predict } from "../../lib/evaluate/predict.ts";
 import { useCpu } from "../_synthetic.ts";
-import { editJson, metadataFor } from "./_model_fixtures.ts";
+import { assertModelError, editJson, metadataFor } from "./_model_fixtures.ts";
 
 await useCpu();
 
@@ -18,15 +18,6 @@ async function savedFolder(arch = "mlp"): Promise<string> {
   const dir = `${await Deno.makeTempDir()}/${arch}`;
   await saveModel(buildModel(arch, { seed: 1 }), dir, metadataFor(arch));
   return dir;
-}
-
-async function assertModelError(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (e) => {
-    assert.ok(e instanceof ModelFileError, String(e));
-    assert.match(e.message, message);
-    assert.doesNotMatch(e.message, /\n/);
-    return true;
-  });
 }
 
 Deno.test("readMetadata() validates metadata.json against its schema; arch must be a registry name", async (t) => {
@@ -37,7 +28,22 @@ Deno.test("readMetadata() validates metadata.json against its schema; arch must 
     [
       "arch as a path",
       (m) => void (m.arch = "../data/evil"),
-      /"arch" must be one of "mlp", .*got "..\/data\/evil"/,
+      /"arch" must be an architecture name, got "..\/data\/evil"/,
+    ],
+    [
+      "an unknown name without the architecture itself",
+      (m) => void (m.arch = "mine"),
+      /"arch" must be one of "mlp", .*got "mine"/,
+    ],
+    [
+      "an architecture that is not the named one",
+      (m) => void (m.architecture = { ...getArchitecture("cnn-deep") }),
+      /"architecture.name" is "cnn-deep" but "arch" is "mlp"/,
+    ],
+    [
+      "a malformed architecture",
+      (m) => void (m.architecture = { ...getArchitecture("mlp"), layers: [{ type: "lstm" }] }),
+      /"architecture": layer 0 \(lstm\): "type" must be one of/,
     ],
     [
       "bad epochs",

@@ -3,12 +3,14 @@ import type * as tf from "@tensorflow/tfjs";
 import { seedComparison } from "../../lib/notebook/seed_comparison.ts";
 import { jupyterBundle } from "../../lib/report/_jupyter.ts";
 import type { TrainResult } from "../../lib/train/types.ts";
+import { getArchitecture } from "../../lib/models/architectures.ts";
 
 function result(arch: string, accuracy: number, epochs: number): TrainResult {
   const log = { epoch: 1, loss: 0.1, acc: 0.9, seconds: 1, imagesPerSecond: 1 };
   return {
     model: {} as tf.Sequential,
     arch,
+    architecture: getArchitecture(arch),
     recipe: { optimizer: "rmsprop", learningRate: 0.001, batchSize: 64, epochs },
     history: Array.from({ length: epochs }, (_, i) => ({ ...log, epoch: i + 1 })),
     test: {

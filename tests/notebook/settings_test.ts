@@ -6,7 +6,10 @@ import { ARCHITECTURES } from "../../lib/models/architectures.ts";
 Deno.test("notebookSettings() without quick keeps the seed recipe and saves under models/notebooks", () => {
   const { quick, train, modelsDir } = notebookSettings("cnn-wide", { quick: false });
   assert.equal(quick, false);
-  assert.deepEqual(resolveRecipe(train), ARCHITECTURES["cnn-wide"]!.recipe);
+  assert.deepEqual(
+    resolveRecipe(train, ARCHITECTURES["cnn-wide"]!),
+    ARCHITECTURES["cnn-wide"]!.recipe,
+  );
   assert.equal(train.limit, undefined);
   assert.equal(train.testLimit, undefined);
   assert.equal(modelsDir, "../models/notebooks");

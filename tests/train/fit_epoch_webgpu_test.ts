@@ -1,3 +1,4 @@
+import { getArchitecture } from "../../lib/models/architectures.ts";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { GpuError } from "../../lib/errors.ts";
@@ -23,7 +24,13 @@ function runner(count: number, batchSize: number, learningRate = 0.001) {
   const model = buildModel("mlp", { seed: 3 });
   const optimizer = createOptimizer("adam", learningRate, { fused: true });
   const train = syntheticSplit(count, 4);
-  const run = createTfjsRunner({ arch: "mlp", model, optimizer, train, batchSize });
+  const run = createTfjsRunner({
+    arch: getArchitecture("mlp"),
+    model,
+    optimizer,
+    train,
+    batchSize,
+  });
   return { model, optimizer, run };
 }
 

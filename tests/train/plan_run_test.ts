@@ -2,9 +2,17 @@ import assert from "node:assert/strict";
 import { planRun, type RunRequest } from "../../lib/train/plan_run.ts";
 import type { ModelMetadata } from "../../lib/models/metadata.ts";
 import { UsageError } from "../../lib/errors.ts";
+import { getArchitecture } from "../../lib/models/architectures.ts";
 
 const recipe = { optimizer: "adam" as const, learningRate: 0.001, batchSize: 32, epochs: 5 };
-const request: RunRequest = { arch: "mlp", recipe, trainCount: 600, validation: 0, outDir: "m" };
+const mlp = getArchitecture("mlp");
+const request: RunRequest = {
+  architecture: mlp,
+  recipe,
+  trainCount: 600,
+  validation: 0,
+  outDir: "m",
+};
 
 function saved(epochsCompleted: number, change: Partial<ModelMetadata> = {}): ModelMetadata {
   return {

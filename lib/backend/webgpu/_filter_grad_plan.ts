@@ -8,6 +8,7 @@
  */
 import type { ConvShape } from "./_conv_shape.ts";
 import type { KernelTuning } from "./_tuning.ts";
+import { LLVMPIPE_LOOP_LIMIT, nestPasses } from "../../engine/webgpu/_loop_limit.ts";
 
 /** The convolution geometry the fast filter-gradient kernel handles (NHWC, stride 1). */
 export type FilterGradShape = ConvShape;
@@ -77,8 +78,13 @@ export function planFilterGrad(
   const filterFloats = shape.filterHeight * shape.filterWidth * shape.inChannels *
     shape.outChannels;
   let splits = Math.max(1, Math.min(outRows, Math.round(targetThreads / perSplit)));
-  let rowsPerSplit = Math.ceil(outRows / splits);
+  // A thread walks `rowsPerSplit` rows of `outWidth` columns: llvmpipe stops an invocation
+  // past 65,535 loop passes (`_loop_limit.ts`), which cnn-deep's conv2 reaches near batch
+  // 1,800 with the cpu tuning's few splits.
+  const maxRows = Math.floor((LLVMPIPE_LOOP_LIMIT - 1) / (shape.outWidth + 2));
+  let rowsPerSplit = Math.min(Math.ceil(outRows / splits), maxRows);
   while (Math.ceil(outRows / rowsPerSplit) * filterFloats > MAX_PARTIAL_FLOATS) rowsPerSplit++;
+  if (nestPasses([rowsPerSplit, shape.outWidth]) > LLVMPIPE_LOOP_LIMIT) return undefined;
   splits = Math.ceil(outRows / rowsPerSplit);
   // Each reduce lane adds at least `minPerLane` partial sums before the tree step.
   let reduceLanes = 1;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { WASM_MAX_MEMORY_BYTES } from "./_memory.ts";
 
 /** The compiler (Debian's clang-19 with lld-19 for wasm-ld). */
 export const CLANG = "clang-19";
@@ -27,7 +28,7 @@ const FLAGS = [
   "-Wl,--no-entry",
   "-Wl,--import-memory",
   "-Wl,--shared-memory",
-  "-Wl,--max-memory=2147483648",
+  `-Wl,--max-memory=${WASM_MAX_MEMORY_BYTES}`,
   "-Wl,-z,stack-size=65536",
   "-Wl,--stack-first",
   "-Wl,--export=__stack_pointer",

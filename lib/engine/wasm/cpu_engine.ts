@@ -17,6 +17,7 @@ import { C, f32bits } from "./_layout.ts";
 import { profileOps, writeControl } from "./_control.ts";
 import { layoutStep, type StepLayout } from "./_program.ts";
 import { startWorkers } from "./_threads.ts";
+import { allocateMemory, checkWasmMemory, memoryPages } from "./_memory.ts";
 import { PLAIN_WASM_BASE64, RELAXED_WASM_BASE64 } from "./_wasm_binary.ts";
 
 /** Environment variable that sets the default thread count (shared with the tfjs wasm path). */
@@ -121,6 +122,7 @@ interface KernelExports {
  * @param options Architecture, batch, optimizer, dataset capacity, threads.
  * @returns The engine (parameters and slots zero, dataset empty).
  * @throws {RangeError} for a bad thread count or an architecture the plan does not support.
+ * @throws {MemoryLimitError} when the batch needs more than the 2 GiB memory maximum.
  * @example
  * ```ts ignore
  * const engine = await createCpuEngine({ arch: "mlp", batchSize: 32, samples: 64,
@@ -139,15 +141,10 @@ export async function createCpuEngine(options: CpuEngineOptions): Promise<CpuEng
   const probe = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
   const heapBase = (new WebAssembly.Instance(module, { env: { memory: probe } })
     .exports as unknown as KernelExports).__heap_base.value as number;
-  const layout = layoutStep(
-    options.arch,
-    options.batchSize,
-    threads,
-    options.samples,
-    heapBase,
-  );
-  const pages = Math.ceil(layout.end / 65536) + 1;
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const { arch, batchSize, samples } = options;
+  checkWasmMemory(arch, batchSize, threads, samples, heapBase);
+  const layout = layoutStep(arch, batchSize, threads, samples, heapBase);
+  const memory = allocateMemory(memoryPages(layout.end), layout.plan.arch);
   const kernels = new WebAssembly.Instance(module, { env: { memory } })
     .exports as unknown as KernelExports;
   writeControl(memory, layout, threads, options.optimizer);

@@ -55,7 +55,8 @@ export async function createWasmEngineRunner(
   const spec = compiledOptimizerSpec(input.optimizer);
   const engine: CpuEngine = await createCpuEngine({
     arch: options.architecture ?? input.arch,
-    batchSize: input.batchSize,
+    // A batch larger than the split runs as one step of the split: lay out only that.
+    batchSize: Math.min(input.batchSize, input.train.count),
     optimizer: spec,
     samples: input.train.count,
     ...(options.threads === undefined ? {} : { threads: options.threads }),

@@ -5,13 +5,14 @@
  * last `k` input columns in registers, so each step loads one input column and one gradient
  * pixel for `k · ci · co` multiply-adds; when that leaves too few threads to keep every core
  * busy (the first conv has one input channel), the batch is split across threads and a
- * second dispatch sums the partials. For GPUs (`filterGradTile`): many threads, each a
- * 4 × 4 block of input × output channels at one kernel tap.
+ * second dispatch sums the partials. For GPUs see `_filter_grad_gpu.ts`.
  *
  * @module
  */
 import type { Shape3 } from "../plan.ts";
-import { bind, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { convProducts, elements } from "./_cost.ts";
+import { bind, type Cost, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { LLVMPIPE_LOOP_LIMIT, nestPasses } from "./_loop_limit.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -39,11 +40,6 @@ export interface FilterGradSpec {
 const FILTER_ACCUMULATORS = 384;
 /** Threads that keep two 8-lane llvmpipe cores busy with room for imbalance. */
 const MIN_THREADS = 32;
-/**
- * Threads for a GPU: without a split, cnn-deep's second conv at batch 1024 would have
- * 1,152 threads each summing 124k products.
- */
-const GPU_MIN_THREADS = 32_768;
 
 /**
  * The filter and bias gradient of a conv as one or two kernels (the second sums a split
@@ -68,12 +64,17 @@ export function filterGradRows(spec: FilterGradSpec): Kernel[] {
   const coTiles = o.c / tco;
   const khTiles = k / kr;
   const base = khTiles * ciTiles * coTiles;
-  const sp = splitFor(spec, base, MIN_THREADS);
   // Without padding every thread sees each dy pixel of its images once, so it sums the bias
   // gradient alongside (those at kernel row 0 and input channel 0 write it) instead of
   // separate bias threads: cnn-deep at batch 64, CPU ms, conv0's 4.9 → 2.1 (1,024 bias
   // threads with its split batch), conv2's 17.5 → 16.7.
   const fused = pad === 0;
+  // A thread walks its images' rows and columns; separate bias threads walk the same pixels
+  // and may share its SIMD row, so their passes add (see `_loop_limit.ts`). The batch is
+  // split so that both fit llvmpipe's budget: cnn-deep's conv2 at batch 1024 needs 3 parts.
+  const passes = (per: number) =>
+    nestPasses([per, o.h, o.w]) + (fused ? 0 : nestPasses([per * o.h * o.w]));
+  const sp = splitFor(spec, base, MIN_THREADS, passes);
   // Unit u: kernel row kh0 + ⌊u / tci⌋, input channel ci0 + u mod tci.
   const ins = range(units);
   const rowOf = (u: number) => Math.floor(u / tci);
@@ -179,7 +180,7 @@ ${
     ...(vec ? [bind(spec.bindings[0]!.buffer, "x4", "vec4<f32>")] : []),
     ...(vecDy ? [bind(spec.bindings[1]!.buffer, "dy4", "vec4<f32>")] : []),
   ];
-  return finish(spec, sp, base * sp.split, body, 8, extra, !fused);
+  return finish(spec, sp, base * sp.split, body, 8, passes(sp.per), extra, !fused);
 }
 
 /**
@@ -194,8 +195,17 @@ interface Split {
   size: number;
 }
 
-function splitFor(spec: FilterGradSpec, baseThreads: number, minThreads: number): Split {
-  const split = Math.min(spec.batch, Math.max(1, Math.ceil(minThreads / baseThreads)));
+function splitFor(
+  spec: FilterGradSpec,
+  baseThreads: number,
+  minThreads: number,
+  passes: (per: number) => number,
+): Split {
+  // The passes grow linearly with the images a thread takes.
+  const perImage = passes(1) - passes(0);
+  const maxPer = Math.max(1, Math.floor((LLVMPIPE_LOOP_LIMIT - passes(0)) / perImage));
+  const wanted = Math.max(Math.ceil(minThreads / baseThreads), Math.ceil(spec.batch / maxPer));
+  const split = Math.min(spec.batch, Math.max(1, wanted));
   const size = spec.k * spec.k * spec.input.c * spec.output.c + spec.output.c;
   if (spec.biasOffset !== spec.kernelOffset + size - spec.output.c) {
     throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
@@ -228,6 +238,19 @@ function biasThreads(spec: FilterGradSpec, s: Split, first: number): string {
   }`;
 }
 
+/**
+ * The cost of a filter gradient's main kernel: every product and bias sum once; x and dy
+ * read, the gradient (or each split group's partial) written; `serialLoop` its generator's.
+ */
+function filterCost(spec: FilterGradSpec, s: Split, serialLoop: number): Cost {
+  const { batch, input, output, k, pad } = spec;
+  return {
+    flops: 2 * convProducts(batch, input, output, k, pad) + elements(batch, output),
+    bytes: 4 * (elements(batch, input) + elements(batch, output) + s.split * s.size),
+    serialLoop,
+  };
+}
+
 /** The main kernel's bindings plus, for a split, the scratch buffer and the sum kernel. */
 function finish(
   spec: FilterGradSpec,
@@ -235,6 +258,7 @@ function finish(
   threads: number,
   body: string,
   workgroup: number,
+  serialLoop: number,
   extra: KernelBinding[] = [],
   biasThreads = true,
 ): Kernel[] {
@@ -248,6 +272,7 @@ function finish(
     bindings,
     threads + (biasThreads ? spec.output.c * s.split : 0),
     body,
+    filterCost(spec, s, serialLoop),
     "",
     workgroup,
   );
@@ -259,61 +284,11 @@ function finish(
     `  var sum = 0.0;
   for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
   grads[${spec.kernelOffset}u + i] = sum;`,
+    {
+      flops: s.split * s.size,
+      bytes: 4 * (s.split + 1) * s.size,
+      serialLoop: nestPasses([s.split]),
+    },
   );
   return [{ ...main, scratch: s.split * s.size }, reduce];
-}
-
-/**
- * The filter gradient dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh + kh − pad, ow + kw − pad, ci]
- * · dy[b, oh, ow, co], each thread a tile of input × output channels, then one thread per
- * output channel for the bias gradient Σ dy. Writes into `grads` at the given offsets.
- */
-export function filterGradTile(spec: FilterGradSpec): Kernel[] {
-  const { input: s, output: o, k, pad, batch } = spec;
-  const tci = s.c % 4 === 0 ? 4 : 1;
-  const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
-  const ciTiles = s.c / tci;
-  const coTiles = o.c / tco;
-  const base = k * k * ciTiles * coTiles;
-  const sp = splitFor(spec, base, GPU_MIN_THREADS);
-  const ins = range(tci);
-  const outs = range(tco);
-  const body = `${biasThreads(spec, sp, base * sp.split)}
-  let co0 = (i % ${coTiles}u) * ${tco}u;
-  var t = i / ${coTiles}u;
-  let ci0 = (t % ${ciTiles}u) * ${tci}u;
-  t = t / ${ciTiles}u;
-  let kw = t % ${k}u;
-  t = t / ${k}u;
-  let kh = t % ${k}u;
-  let sp = t / ${k}u;
-  let oh0 = u32(max(0, ${pad} - i32(kh)));
-  let oh1 = u32(min(${o.h}, ${s.h + pad} - i32(kh)));
-  let ow0 = u32(max(0, ${pad} - i32(kw)));
-  let ow1 = u32(min(${o.w}, ${s.w + pad} - i32(kw)));
-${ins.flatMap((a) => outs.map((c) => `  var a_${a}_${c} = 0.0;`)).join("\n")}
-  for (var b = sp * ${sp.per}u; b < min(${batch}u, sp * ${sp.per}u + ${sp.per}u); b++) {
-    for (var oh = oh0; oh < oh1; oh++) {
-      var xi = ((b * ${s.h}u + oh + kh - ${pad}u) * ${s.w}u + ow0 + kw - ${pad}u) * ${s.c}u + ci0;
-      var yi = ((b * ${o.h}u + oh) * ${o.w}u + ow0) * ${o.c}u + co0;
-      for (var ow = ow0; ow < ow1; ow++) {
-${ins.map((a) => `        let x${a} = x[xi + ${a}u];`).join("\n")}
-${outs.map((c) => `        let y${c} = dy[yi + ${c}u];`).join("\n")}
-${
-    ins.flatMap((a) => outs.map((c) => `        a_${a}_${c} = fma(x${a}, y${c}, a_${a}_${c});`))
-      .join("\n")
-  }
-        xi += ${s.c}u;
-        yi += ${o.c}u;
-      }
-    }
-  }
-  let wi = ((kh * ${k}u + kw) * ${s.c}u + ci0) * ${o.c}u + co0;
-${
-    ins.flatMap((a) =>
-      outs.map((c) => `  ${target(spec, sp, `wi + ${a * o.c + c}u`)} = a_${a}_${c};`)
-    )
-      .join("\n")
-  }`;
-  return finish(spec, sp, base * sp.split, body, 64);
 }

@@ -8,11 +8,14 @@
  * @module
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
+import { elements } from "./_cost.ts";
 import { actName, denseTile, producedByRelu } from "./_kernels_forward.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
+import { splitMatmul } from "./_matmul_split.ts";
 import { poolGrad } from "./_pool.ts";
-import { filterGradRows, filterGradTile } from "./_filter_grad.ts";
+import { filterGradRows } from "./_filter_grad.ts";
+import { filterGradTile } from "./_filter_grad_gpu.ts";
 import {
   bind,
   DROPOUT_HASH,
@@ -62,6 +65,7 @@ function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
     inStride: 1,
     outStride: output.c,
     store: (o, _oc, acc) => `dx[${o}] = ${reluGate(relu, acc, `x[${o}]`)};`,
+    storeCost: { flops: relu ? 1 : 0, reads: relu ? 1 : 0 },
   }, tuning);
 }
 
@@ -84,28 +88,30 @@ function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
   return tuning === "cpu" ? filterGradRows(spec) : filterGradTile(spec);
 }
 
-function denseInputGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
+function denseInputGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel[] {
   const n = l.input.c;
   const m = l.output.c;
   const relu = producedByRelu(plan, l.index - 1);
-  return matmulTile({
+  const spec = {
     label: `dense${l.index}_dx`,
     bindings: inputGradBindings(plan, l),
     m: plan.batchSize,
     n,
     r: m,
-    a: { array: "dy", base: (b) => `${b} * ${m}u`, stride: 1 },
-    b: { array: "params", base: (k) => `${l.kernel.offset}u + ${k} * ${m}u`, stride: 1 },
-    tile: denseTile(tuning),
-    store: (b, k, acc) =>
+    a: { array: "dy", base: (b: string) => `${b} * ${m}u`, stride: 1 },
+    b: { array: "params", base: (k: string) => `${l.kernel.offset}u + ${k} * ${m}u`, stride: 1 },
+    store: (b: string, k: string, acc: string) =>
       `dx[${b} * ${n}u + ${k}] = ${reluGate(relu, acc, `x[${b} * ${n}u + ${k}]`)};`,
-  });
+    storeCost: { flops: relu ? 1 : 0, reads: relu ? 1 : 0 },
+  };
+  return tuning === "gpu" ? splitMatmul(spec) : [matmulTile({ ...spec, tile: denseTile(tuning) })];
 }
 
-function denseWeightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
+function denseWeightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel[] {
   const n = l.input.c;
   const m = l.output.c;
-  return matmulTile({
+  const batch = plan.batchSize;
+  const spec = {
     label: `dense${l.index}_dw`,
     bindings: [
       bind(actName(plan, l.index - 1), "x", "f32"),
@@ -114,29 +120,50 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel {
     ],
     m: n,
     n: m,
-    r: plan.batchSize,
-    a: { array: "x", base: (k) => k, stride: n },
-    b: { array: "dy", base: (o) => o, stride: m },
+    r: batch,
+    a: { array: "x", base: (k: string) => k, stride: n },
+    b: { array: "dy", base: (o: string) => o, stride: m },
+    store: (k: string, o: string, acc: string) =>
+      `grads[${l.kernel.offset}u + ${k} * ${m}u + ${o}] = ${acc};`,
+    storeCost: { flops: 0, reads: 0 },
+  };
+  if (tuning === "gpu") {
+    // The bias gradient Σ_b dy[b] is the column sums of dy, split over the batch alike.
+    const columnSums = {
+      store: (o: string, acc: string) => `grads[${l.bias.offset}u + ${o}] = ${acc};`,
+    };
+    return splitMatmul({ ...spec, columnSums, overBatch: true });
+  }
+  return [matmulTile({
+    ...spec,
     tile: denseTile(tuning),
-    store: (k, o, acc) => `grads[${l.kernel.offset}u + ${k} * ${m}u + ${o}] = ${acc};`,
     extra: {
       threads: m,
       body: `    var sum = 0.0;
-    for (var b = 0u; b < ${plan.batchSize}u; b++) { sum += dy[b * ${m}u + extra]; }
+    for (var b = 0u; b < ${batch}u; b++) { sum += dy[b * ${m}u + extra]; }
     grads[${l.bias.offset}u + extra] = sum;`,
+      // dy is already counted as the product's operand; the bias gradient is written.
+      cost: { flops: batch * m, bytes: 4 * m, serialLoop: batch },
     },
-  });
+  })];
 }
 
 function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
-  const n = plan.batchSize * l.output.c * l.output.h * l.output.w;
-  const gate = (v: string) => reluGate(producedByRelu(plan, l.index - 1), v, "x[i]");
+  const n = elements(plan.batchSize, l.output);
+  const relu = producedByRelu(plan, l.index - 1);
+  const gate = (v: string) => reluGate(relu, v, "x[i]");
+  const cost = {
+    flops: (l.rate === 0 ? 0 : n) + (relu ? n : 0),
+    bytes: 4 * (relu ? 3 : 2) * n,
+    serialLoop: 0,
+  };
   if (l.rate === 0) {
     return flatKernel(
       `dropout${l.index}_dx`,
       inputGradBindings(plan, l, null),
       n,
       `  dx[i] = ${gate("dy[i]")};`,
+      cost,
     );
   }
   return flatKernel(
@@ -147,6 +174,7 @@ function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout"
       dropoutThreshold(l.rate)
     }u));
   dx[i] = ${gate("g")};`,
+    cost,
     DROPOUT_HASH,
   );
 }
@@ -160,8 +188,8 @@ export function backwardKernels(plan: TrainingPlan, tuning: Tuning = "gpu"): Ker
       if (dx) kernels.push(convInputGrad(plan, l, tuning));
       kernels.push(...convWeightGrad(plan, l, tuning));
     } else if (l.kind === "dense") {
-      if (dx) kernels.push(denseInputGrad(plan, l, tuning));
-      kernels.push(denseWeightGrad(plan, l, tuning));
+      if (dx) kernels.push(...denseInputGrad(plan, l, tuning));
+      kernels.push(...denseWeightGrad(plan, l, tuning));
     } else if (l.kind === "maxPool" && dx) {
       kernels.push(poolGrad(plan, l, gradName(plan, l.index - 1)));
     } else if (l.kind === "dropout" && dx) kernels.push(dropoutGrad(plan, l));

@@ -6,19 +6,14 @@
  *
  * @module
  */
-import { LOSS_EPSILON, type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
+import { type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
+import { elements } from "./_cost.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
+import { splitMatmul } from "./_matmul_split.ts";
 import { maxPool } from "./_pool.ts";
-import {
-  bind,
-  DROPOUT_HASH,
-  dropoutThreshold,
-  flatKernel,
-  type Kernel,
-  lit,
-  singleGroupKernel,
-} from "./_wgsl.ts";
+import { softmaxLoss } from "./_softmax_loss.ts";
+import { bind, DROPOUT_HASH, dropoutThreshold, flatKernel, type Kernel, lit } from "./_wgsl.ts";
 
 /** Block size of the dense layers' matrix products (see `MatmulTile.tile`). */
 export function denseTile(tuning: Tuning): number {
@@ -68,6 +63,8 @@ function gather(plan: TrainingPlan, stride: number): Kernel {
   let word = dataset[s * ${pixels / 4}u + p / 4u];
   x[i] = PIXEL[(word >> ((p % 4u) * 8u)) & 255u];
   if (p == 0u) { y[b] = labelsAll[s]; }`,
+    // Bytes of the samples and their permutation entries and labels; images and labels out.
+    { flops: 0, bytes: plan.batchSize * (pixels + 4 * 3 + 4 * pixels), serialLoop: 0 },
     pixelTable(),
   );
 }
@@ -96,16 +93,18 @@ function conv(
     inStride: output.c,
     outStride: 1,
     store: (o, oc, acc) => `y[${o}] = max(${acc} + params[${l.bias.offset}u + ${oc}], 0.0);`,
+    storeCost: { flops: 2, reads: 0 },
   }, tuning);
 }
 
 function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
-  const n = plan.batchSize * l.output.h * l.output.w * l.output.c;
+  const n = elements(plan.batchSize, l.output);
   const bindings = [
     bind(actName(plan, l.index - 1), "x", "f32"),
     bind(`act:${l.index}`, "y", "f32", true),
   ];
-  if (l.rate === 0) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];");
+  const cost = { flops: l.rate === 0 ? 0 : n, bytes: 8 * n, serialLoop: 0 };
+  if (l.rate === 0) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];", cost);
   return flatKernel(
     `dropout${l.index}`,
     [...bindings, bind("state", "state", "u32")],
@@ -113,6 +112,7 @@ function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>)
     `  y[i] = select(0.0, x[i] * ${lit(1 / (1 - l.rate))}, keep(state[1], state[0], i, ${
       dropoutThreshold(l.rate)
     }u));`,
+    cost,
     DROPOUT_HASH,
   );
 }
@@ -121,11 +121,11 @@ function dense(
   plan: TrainingPlan,
   l: Extract<PlanLayer, { kind: "dense" }>,
   tuning: Tuning,
-): Kernel {
+): Kernel[] {
   const n = l.input.c;
   const m = l.output.c;
   const relu = l.activation === "relu";
-  return matmulTile({
+  const spec = {
     label: `dense${l.index}`,
     bindings: [
       bind(actName(plan, l.index - 1), "x", "f32"),
@@ -135,74 +135,15 @@ function dense(
     m: plan.batchSize,
     n: m,
     r: n,
-    a: { array: "x", base: (b) => `${b} * ${n}u`, stride: 1 },
-    b: { array: "params", base: (o) => `${l.kernel.offset}u + ${o}`, stride: m },
-    tile: denseTile(tuning),
-    store: (b, o, acc) => {
+    a: { array: "x", base: (b: string) => `${b} * ${n}u`, stride: 1 },
+    b: { array: "params", base: (o: string) => `${l.kernel.offset}u + ${o}`, stride: m },
+    store: (b: string, o: string, acc: string) => {
       const value = `${acc} + params[${l.bias.offset}u + ${o}]`;
       return `y[${b} * ${m}u + ${o}] = ${relu ? `max(${value}, 0.0)` : value};`;
     },
-  });
-}
-
-/**
- * Softmax over the logits (in place: the buffer ends up holding probabilities), Keras'
- * clipped cross-entropy, its gradient w.r.t. the logits — `(p − onehot) / batch`, zero for
- * a row whose label probability the clip cut — and the batch's loss and correct sums added
- * to `scalars[0]` and `scalars[1]`.
- */
-function softmaxLoss(plan: TrainingPlan): Kernel {
-  const last = plan.layers.at(-1)!;
-  const c = plan.classes;
-  const batch = plan.batchSize;
-  return singleGroupKernel(
-    "softmax_loss",
-    [
-      bind(`act:${last.index}`, "z", "f32", true),
-      bind(`grad:${last.index}`, "dz", "f32", true),
-      bind("labels", "y", "u32"),
-      bind("scalars", "scalars", "f32", true),
-    ],
-    `var<workgroup> lossPart: array<f32, 64>;
-var<workgroup> hitPart: array<f32, 64>;
-@compute @workgroup_size(64)
-fn main(@builtin(local_invocation_index) lid: u32) {
-  var loss = 0.0;
-  var hits = 0.0;
-  for (var r = lid; r < ${batch}u; r += 64u) {
-    let base = r * ${c}u;
-    var m = z[base];
-    for (var j = 1u; j < ${c}u; j++) { m = max(m, z[base + j]); }
-    var sum = 0.0;
-    for (var j = 0u; j < ${c}u; j++) { sum += exp(z[base + j] - m); }
-    let label = y[r];
-    var best = 0u;
-    for (var j = 0u; j < ${c}u; j++) {
-      let p = exp(z[base + j] - m) / sum;
-      z[base + j] = p;
-      if (p > z[base + best]) { best = j; }
-    }
-    let pl = z[base + label];
-    loss -= log(min(max(pl, ${lit(LOSS_EPSILON)}), ${lit(1 - LOSS_EPSILON)}));
-    if (best == label) { hits += 1.0; }
-    let inside = pl >= ${lit(LOSS_EPSILON)} && pl <= ${lit(1 - LOSS_EPSILON)};
-    for (var j = 0u; j < ${c}u; j++) {
-      let hot = select(0.0, 1.0, j == label);
-      dz[base + j] = select(0.0, (z[base + j] - hot) / ${lit(batch)}, inside);
-    }
-  }
-  lossPart[lid] = loss;
-  hitPart[lid] = hits;
-  workgroupBarrier();
-  if (lid == 0u) {
-    var l = 0.0;
-    var h = 0.0;
-    for (var k = 0u; k < 64u; k++) { l += lossPart[k]; h += hitPart[k]; }
-    scalars[0] += l;
-    scalars[1] += h;
-  }
-}`,
-  );
+    storeCost: { flops: relu ? 2 : 1, reads: 0 },
+  };
+  return tuning === "gpu" ? splitMatmul(spec) : [matmulTile({ ...spec, tile: denseTile(tuning) })];
 }
 
 /** The forward kernels of one step, in dispatch order (loss kernel last). */
@@ -219,8 +160,8 @@ export function forwardKernels(
         maxPool(plan, l, actName(plan, l.index - 1), producedByRelu(plan, l.index - 1)),
       );
     } else if (l.kind === "dropout") kernels.push(dropout(plan, l));
-    else if (l.kind === "dense") kernels.push(dense(plan, l, tuning));
+    else if (l.kind === "dense") kernels.push(...dense(plan, l, tuning));
   }
-  kernels.push(softmaxLoss(plan));
+  kernels.push(...softmaxLoss(plan, tuning));
   return kernels;
 }

@@ -9,6 +9,7 @@
 import { bind, flatKernel, type Kernel, lit } from "./_wgsl.ts";
 
 import type { OptimizerSpec } from "../plan.ts";
+import { UPDATE_FLOPS } from "../plan_flops.ts";
 
 export type { OptimizerSpec };
 
@@ -58,13 +59,20 @@ export function updateKernels(spec: OptimizerSpec, paramCount: number): Kernel[]
       lit(spec.beta2)
     };`
     : "";
+  // Parameters and gradients read, parameters written, and each slot read and written.
+  const arrays = 3 + 2 * slotCount(spec);
   return [
-    flatKernel("update", bindings, paramCount, updateBody(spec)),
+    flatKernel("update", bindings, paramCount, updateBody(spec), {
+      flops: UPDATE_FLOPS[spec.kind] * paramCount,
+      bytes: 4 * arrays * paramCount,
+      serialLoop: 0,
+    }),
     flatKernel(
       "finish",
       [bind("state", "state", "u32", true), bind("scalars", "scalars", "f32", true)],
       1,
       `  state[0] = state[0] + 1u;${betas}`,
+      { flops: 0, bytes: 32, serialLoop: 0 },
     ),
   ];
 }

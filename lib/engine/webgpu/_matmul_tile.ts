@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
+import { type Cost, flatKernel, type Kernel, type KernelBinding } from "./_wgsl.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -27,8 +27,10 @@ export interface MatmulTile {
   b: Operand;
   /** WGSL statement storing `acc` (an f32 expression) at row `m`, column `n` (u32 exprs). */
   store: (m: string, n: string, acc: string) => string;
+  /** FLOPs and f32 loads (beyond the accumulator) of `store`, per output element. */
+  storeCost: { flops: number; reads: number };
   /** Extra threads after the tiles, handed `extra` = their index (e.g. bias sums). */
-  extra?: { threads: number; body: string };
+  extra?: { threads: number; body: string; cost: Cost };
   /**
    * Rows and columns of a thread's block: 4 on GPUs; 8 on llvmpipe, where each storage
    * load (~9 ns) then feeds 8 multiply-adds instead of 4. @default 4
@@ -79,7 +81,19 @@ ${
     spec.bindings,
     tiles + (spec.extra?.threads ?? 0),
     body,
+    matmulCost(spec),
     "",
     workgroup,
   );
+}
+
+/** The product's cost: A and B read once, C written once, `r` iterations a thread. */
+export function matmulCost(spec: MatmulTile): Cost {
+  const { m, n, r } = spec;
+  const extra = spec.extra?.cost ?? { flops: 0, bytes: 0, serialLoop: 0 };
+  return {
+    flops: 2 * m * n * r + spec.storeCost.flops * m * n + extra.flops,
+    bytes: 4 * (m * r + r * n + m * n * (1 + spec.storeCost.reads)) + extra.bytes,
+    serialLoop: Math.max(r, extra.serialLoop),
+  };
 }

@@ -6,6 +6,8 @@
  * @module
  */
 import type { PlanLayer, TrainingPlan } from "../plan.ts";
+import { POOL_FLOPS } from "../plan_flops.ts";
+import { elements } from "./_cost.ts";
 import { bind, flatKernel, type Kernel } from "./_wgsl.ts";
 
 type Pool = Extract<PlanLayer, { kind: "maxPool" }>;
@@ -55,6 +57,12 @@ ${
     }
   y[i] = m;
   arg[i] = ${arg};`,
+    {
+      flops: POOL_FLOPS * elements(plan.batchSize, o),
+      // Four inputs read per window; the max and its index written.
+      bytes: 4 * 6 * elements(plan.batchSize, o),
+      serialLoop: 0,
+    },
   );
 }
 
@@ -100,5 +108,10 @@ ${
         return inside ? `  if (${inside}) { ${write} }` : `  ${write}`;
       }).join("\n")
     }`,
+    {
+      flops: 0,
+      bytes: 4 * (2 * elements(plan.batchSize, o) + elements(plan.batchSize, s)),
+      serialLoop: 0,
+    },
   );
 }

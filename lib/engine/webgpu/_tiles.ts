@@ -11,7 +11,16 @@
  */
 import { isSoftwareAdapter } from "../../backend/webgpu/_tuning.ts";
 import type { Shape3 } from "../plan.ts";
-import { flatKernel, type Kernel, type KernelBinding, laneKernel, uniformWindow } from "./_wgsl.ts";
+import { convProducts, elements } from "./_cost.ts";
+import { gpuConvBlock } from "./_gpu_sizing.ts";
+import {
+  type Cost,
+  flatKernel,
+  type Kernel,
+  type KernelBinding,
+  laneKernel,
+  uniformWindow,
+} from "./_wgsl.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -58,6 +67,19 @@ export interface ConvTile {
   outStride: number;
   /** WGSL statement storing `acc` at flat dst index `o` for channel `oc`. */
   store: (o: string, oc: string, acc: string) => string;
+  /** FLOPs and f32 loads (beyond the accumulator) of `store`, per output element. */
+  storeCost: { flops: number; reads: number };
+}
+
+/** The cost of a conv tile whose threads loop `serialLoop` times (see `Cost`). */
+function convCost(spec: ConvTile, serialLoop: number): Cost {
+  const { batch, srcShape: s, dstShape: d, k } = spec;
+  const outs = elements(batch, d);
+  return {
+    flops: 2 * convProducts(batch, s, d, k, spec.pad) + spec.storeCost.flops * outs,
+    bytes: 4 * (elements(batch, s) + k * k * s.c * d.c + outs * (1 + spec.storeCost.reads)),
+    serialLoop,
+  };
 }
 
 /**
@@ -152,7 +174,11 @@ export function convTile(spec: ConvTile, tuning: Tuning): Kernel {
   // channels of one block: the input loads are shared by the lanes and the weights, per
   // lane, come from uniform windows (see `weightReads`).
   const lanes = tuning === "cpu" && d.c % LANES === 0;
-  const { cols: tw, chans: tc } = lanes ? laneBlock(d, k) : convBlock(d, k, tuning);
+  const { cols: tw, chans: tc } = lanes
+    ? laneBlock(d, k)
+    : tuning === "gpu"
+    ? gpuConvBlock(spec.batch, d, 2 * convProducts(spec.batch, s, d, k, pad))
+    : convBlock(d, k, tuning);
   const cTiles = d.c / tc / (lanes ? LANES : 1);
   const step = lanes ? LANES : 1;
   const wTiles = Math.ceil(d.w / tw);
@@ -328,6 +354,9 @@ ${
   }`;
   const threads = spec.batch * hTiles * wTiles * cTiles;
   const bindings = [...spec.bindings, ...weights.bindings];
-  if (lanes) return laneKernel(spec.label, bindings, threads, body, LANES);
-  return flatKernel(spec.label, bindings, threads, body, "", workgroupFor(tuning));
+  // One loop over the input channels per block of rows, else one per kernel row (unrolled
+  // or inside a loop over the kernel rows).
+  const cost = convCost(spec, th > 1 ? s.c : k * s.c + (weights.unrolled ? 0 : k));
+  if (lanes) return laneKernel(spec.label, bindings, threads, body, cost, LANES);
+  return flatKernel(spec.label, bindings, threads, body, cost, "", workgroupFor(tuning));
 }

@@ -26,13 +26,42 @@ export interface KernelBinding {
   uniform?: { offset: number; size: number };
 }
 
-/** A kernel: WGSL source with entry point `main`, its bindings and its thread count. */
-export interface Kernel {
+/**
+ * What one dispatch costs, as its generator computes it from the shapes (see
+ * `lib/engine/plan_flops.ts` for the conventions): the occupancy report and the
+ * generation-time loop limits read these, so no GPU is needed to size a kernel.
+ */
+export interface Cost {
+  /**
+   * Arithmetic on data: 2 per multiply-add, 1 per other add, max, compare, exp, … Useful
+   * work only: products with zero padding and tile overhang are not counted.
+   */
+  flops: number;
+  /** Approximate memory traffic: 4 bytes per element read or written, each counted once. */
+  bytes: number;
+  /**
+   * The longest serial loop of one invocation: the iterations of every loop it runs, outer
+   * loops included (a loop of `n` trips around inner loops of `m` iterations in all counts
+   * `n · (1 + m)`; loops in sequence add), the worst invocation's. llvmpipe keeps one such
+   * count per invocation over all its loops and silently leaves every loop once it reaches
+   * 65,535 (measured 2026-12-04: 300 × 300 nested iterations ran 65,101 inner bodies;
+   * two loops of 40,000 in sequence ran 65,534 in all). Kernels that can come near that
+   * (the llvmpipe filter gradients) count exactly as llvmpipe does, with `nestPasses` of
+   * `_loop_limit.ts`: one pass more per loop entered, and the loops of threads that may
+   * share a SIMD row on diverging paths added up.
+   */
+  serialLoop: number;
+}
+
+/** A kernel: WGSL source with entry point `main`, its bindings, its launch and its cost. */
+export interface Kernel extends Cost {
   label: string;
   code: string;
   bindings: KernelBinding[];
   /** Workgroups to dispatch, `[x, y]`. */
   groups: [number, number];
+  /** Invocations per workgroup (the `@workgroup_size`). */
+  workgroupSize: number;
   /** f32 elements of the shared `scratch` buffer this kernel needs (split reductions). */
   scratch?: number;
 }
@@ -45,6 +74,14 @@ export function bind(
   write = false,
 ): KernelBinding {
   return { buffer, as, type, write };
+}
+
+/**
+ * The bindings whose array `code` indexes: a kernel must not declare one it leaves unused
+ * (WebGPU's automatic layout drops it, and the bind group would not match).
+ */
+export function referencedBindings(bindings: KernelBinding[], code: string): KernelBinding[] {
+  return bindings.filter((b) => new RegExp(`\\b${b.as}\\[`).test(code));
 }
 
 function declarations(bindings: KernelBinding[]): string {
@@ -99,6 +136,7 @@ export function flatKernel(
   bindings: KernelBinding[],
   threads: number,
   body: string,
+  cost: Cost,
   prelude = "",
   workgroup = WORKGROUP,
 ): Kernel {
@@ -110,7 +148,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= ${threads}u) { return; }
 ${body}
 }`;
-  return { label, code, bindings, groups: flatGroups(threads, workgroup) };
+  return {
+    label,
+    code,
+    bindings,
+    groups: flatGroups(threads, workgroup),
+    workgroupSize: workgroup,
+    ...cost,
+  };
 }
 
 /**
@@ -124,6 +169,7 @@ export function laneKernel(
   bindings: KernelBinding[],
   groups: number,
   body: string,
+  cost: Cost,
   lanes = 8,
 ): Kernel {
   const code = `${declarations(bindings)}
@@ -134,12 +180,35 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3
   if (g >= ${groups}u) { return; }
 ${body}
 }`;
-  return { label, code, bindings, groups: flatGroups(groups * lanes, lanes) };
+  return {
+    label,
+    code,
+    bindings,
+    groups: flatGroups(groups * lanes, lanes),
+    workgroupSize: lanes,
+    ...cost,
+  };
 }
 
-/** A kernel of one workgroup whose `main` is given whole (for reductions). */
-export function singleGroupKernel(label: string, bindings: KernelBinding[], main: string): Kernel {
-  return { label, code: `${declarations(bindings)}\n${main}`, bindings, groups: [1, 1] };
+/**
+ * A kernel of `groups` workgroups of `workgroupSize` invocations whose `main` (and any
+ * module-scope declarations) is given whole, for tree reductions in workgroup memory.
+ */
+export function groupKernel(
+  label: string,
+  bindings: KernelBinding[],
+  main: string,
+  launch: { groups: number; workgroupSize: number },
+  cost: Cost,
+): Kernel {
+  return {
+    label,
+    code: `${declarations(bindings)}\n${main}`,
+    bindings,
+    groups: flatGroups(launch.groups, 1),
+    workgroupSize: launch.workgroupSize,
+    ...cost,
+  };
 }
 
 /**

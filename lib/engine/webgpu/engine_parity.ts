@@ -9,6 +9,7 @@
 import type { MnistSplit } from "../../data/types.ts";
 import type { Architecture } from "../../models/architecture.ts";
 import { getArchitecture } from "../../models/architectures.ts";
+import { defaultRecipe } from "../../defaults.ts";
 import { buildModel } from "../../models/build_model.ts";
 import { mulberry32 } from "../../random.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
@@ -58,12 +59,13 @@ async function train(
   make: (input: EpochRunnerInput) => Promise<EpochRunner> | EpochRunner,
 ): Promise<{ loss: number; weights: Float32Array[] }> {
   const model = buildModel(arch, { seed: 7 });
+  const recipe = arch.recipe ?? defaultRecipe();
   const optimizer = createOptimizer(
-    options.optimizer ?? arch.recipe.optimizer,
-    options.learningRate ?? arch.recipe.learningRate,
+    options.optimizer ?? recipe.optimizer,
+    options.learningRate ?? recipe.learningRate,
   );
   const input = {
-    arch: arch.name,
+    arch,
     model,
     optimizer,
     train: options.train,

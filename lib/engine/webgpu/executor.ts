@@ -1,7 +1,7 @@
 /**
  * The WebGPU executor of a training plan: persistent buffers, pipelines and bind groups made
  * once per batch size (the tail batch gets its own, with its shapes baked in), and a step
- * that is one compute pass of ~20 dispatches and one submit — no `writeBuffer`, bind group
+ * that is one compute pass of 11–29 dispatches and one submit — no `writeBuffer`, bind group
  * or pipeline per step. The batch is picked on the device from the epoch's permutation and
  * an on-device step counter; loss and correct counts accumulate on the device and are read
  * back only when asked.
@@ -10,11 +10,13 @@
  */
 import type { MnistSplit } from "../../data/types.ts";
 import { type PackedTrainingState, planTraining, type TrainingPlan } from "../plan.ts";
-import { backwardKernels } from "./_kernels_backward.ts";
-import { forwardKernels } from "./_kernels_forward.ts";
-import { type OptimizerSpec, slotCount, updateKernels } from "./_kernels_update.ts";
+import { checkBatchMemory, MemoryLimitError, planMemory } from "../plan_memory.ts";
+import { formatBytes } from "../../fs/read_capped.ts";
+import { type OptimizerSpec, slotCount } from "./_kernels_update.ts";
+import { stepKernels } from "./step_kernels.ts";
 import type { Kernel } from "./_wgsl.ts";
 import { pipelineFor, readBuffer } from "./_gpu_io.ts";
+import { checkLoopLimit } from "./_loop_limit.ts";
 import { type Tuning, tuningOf } from "./_tiles.ts";
 
 const STORAGE = GPUBufferUsage.STORAGE;
@@ -23,6 +25,35 @@ const COPY = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 /** Writes a typed array (of any backing buffer) into a GPU buffer. */
 function upload(queue: GPUQueue, buffer: GPUBuffer, offset: number, view: ArrayBufferView): void {
   queue.writeBuffer(buffer, offset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
+}
+
+/**
+ * Refuses, before any buffer is created, a buffer over the device's limit: the dataset
+ * (no batch helps), or a step buffer (named, with the largest batch whose step buffers fit).
+ */
+function checkBufferSizes(sizes: [string, number][], limit: number, input: ExecutorInput): void {
+  const over = sizes.find(([, bytes]) => bytes > limit);
+  if (!over) return;
+  const arch = typeof input.arch === "string" ? input.arch : input.arch.name;
+  if (!over[0].includes(":") && over[0] !== "images" && over[0] !== "scratch") {
+    throw new MemoryLimitError(
+      `The compiled WebGPU engine's ${over[0]} buffer needs ${formatBytes(over[1])}, more ` +
+        `than this GPU's largest storage buffer of ${formatBytes(limit)}`,
+      over[1],
+      limit,
+    );
+  }
+  const batchSize = Math.min(input.batchSize, input.train.count);
+  checkBatchMemory({
+    engine: "the compiled WebGPU engine",
+    arch,
+    batchSize,
+    // The step buffers' largest, and at the asked batch the one found over the limit.
+    needAt: (b) =>
+      b === batchSize ? over[1] : planMemory(planTraining(input.arch, b)).largest.bytes,
+    limit,
+    limitName: `this GPU's largest storage buffer (${over[0]})`,
+  });
 }
 
 /** One recorded dispatch of a step: pipeline, bind group and workgroup counts. */
@@ -71,15 +102,17 @@ export class WebGpuExecutor {
   /**
    * Allocates every buffer and compiles the full-batch and tail-batch programs.
    *
-   * @throws {RangeError} when a buffer exceeds the device's binding limit or the plan is
-   *   outside the engine's vocabulary.
+   * @throws {MemoryLimitError} when a buffer exceeds the device's binding or buffer limit
+   *   (checked for all before any is created).
+   * @throws {RangeError} when the plan is outside the engine's vocabulary.
    */
   constructor(input: ExecutorInput) {
     this.#input = input;
     this.device = input.device;
     this.#tuning = input.tuning ?? tuningOf(input.device);
     this.plan = planTraining(input.arch, Math.min(input.batchSize, input.train.count));
-    const limit = this.device.limits.maxStorageBufferBindingSize;
+    const { limits } = this.device;
+    const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     const n = input.train.count;
     const sizes: [string, number][] = [
       ["dataset", input.train.images.length],
@@ -105,13 +138,8 @@ export class WebGpuExecutor {
         ),
       ],
     ];
+    checkBufferSizes(sizes, limit, input);
     for (const [name, bytes] of sizes) {
-      if (bytes > limit) {
-        throw new RangeError(
-          `The compiled engine's ${name} buffer needs ${bytes} bytes, above this GPU's ` +
-            `${limit}-byte binding limit (use a smaller batch)`,
-        );
-      }
       const size = Math.max(16, Math.ceil(bytes / 4) * 4);
       // The parameters are also read through uniform windows (see `uniformWindow`).
       const usage = STORAGE | COPY | (name === "params" ? GPUBufferUsage.UNIFORM : 0);
@@ -134,14 +162,15 @@ export class WebGpuExecutor {
     return tail > 0 ? [this.plan.batchSize, tail] : [this.plan.batchSize];
   }
 
-  /** The kernels of a step of `size` samples, in dispatch order. */
+  /**
+   * The kernels of a step of `size` samples, in dispatch order, checked against llvmpipe's
+   * loop budget on every adapter (no kernel worth running on a GPU loops that long either).
+   */
   #kernels(size: number): Kernel[] {
     const plan = size === this.plan.batchSize ? this.plan : planTraining(this.#input.arch, size);
-    return [
-      ...forwardKernels(plan, this.plan.batchSize, this.#tuning),
-      ...backwardKernels(plan, this.#tuning),
-      ...updateKernels(this.#input.optimizer, plan.paramCount),
-    ];
+    const kernels = stepKernels(plan, this.#input.optimizer, this.#tuning, this.plan.batchSize);
+    checkLoopLimit(kernels);
+    return kernels;
   }
 
   #buffer(name: string): GPUBuffer {

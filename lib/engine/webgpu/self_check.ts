@@ -1,44 +1,25 @@
 /**
- * The compiled engine's parity check on this adapter: three steps (one a tail batch) of a
- * tiny model that uses every layer kind of the vocabulary, run once by the engine and once
- * by the tfjs path on the active backend from the same weights and sample order; the
- * weights must agree within 1e-3 relative (looser than the CI's 1e-4 against tfjs' cpu
- * backend, because GPUs differ in their exp/log/sqrt rounding).
+ * The compiled WebGPU engine's self-check for one plan on this adapter: one step of the
+ * run's own architecture, at its own batch size and kernel tuning, against the float64
+ * reference (`lib/engine/reference/`). A check of one small model could not see faults that
+ * depend on the plan, such as a kernel that outruns llvmpipe's loop budget only from batch
+ * 512 on. Costs one step of the engine plus the reference (~1 s for cnn-deep at batch 64 on
+ * this 2-core machine), once per plan and adapter: the verdict is cached.
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../models/architecture.ts";
-import { mulberry32 } from "../../random.ts";
-import type { MnistSplit } from "../../data/types.ts";
-import { engineParity } from "./engine_parity.ts";
+import { ENGINE_CHECK_TOLERANCE, runEngineCheck } from "../check/engine_check.ts";
+import type { Tuning } from "./_tiles.ts";
 
 /** Largest relative difference the check accepts. */
-export const SELF_CHECK_TOLERANCE = 1e-3;
+export const SELF_CHECK_TOLERANCE = ENGINE_CHECK_TOLERANCE;
 
-const TINY: Architecture = {
-  name: "engine-self-check",
-  description: "every layer kind of the compiled engine, tiny",
-  seeds: [],
-  layers: [
-    { type: "conv2d", filters: 4, kernelSize: 3, padding: "same" },
-    { type: "maxPool", poolSize: 2 },
-    { type: "conv2d", filters: 4, kernelSize: 3 },
-    { type: "dropout", rate: 0 },
-    { type: "flatten" },
-    { type: "dense", units: 8, activation: "relu" },
-    { type: "dense", units: 10, activation: "softmax" },
-  ],
-  recipe: { optimizer: "adam", learningRate: 0.01, batchSize: 4, epochs: 1 },
-  seedAccuracy: [],
-  expectedParams: 0,
-};
-
-function tinySplit(count: number): MnistSplit {
-  const random = mulberry32(3);
-  const images = new Uint8Array(count * 784).map(() => Math.floor(random() * 256));
-  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
-  return { images, labels, count };
+/** The plan a self-check covers. */
+export interface SelfCheckPlan {
+  arch: Architecture;
+  batchSize: number;
+  tuning: Tuning;
 }
 
 /** The check's outcome: the worst relative difference, and why it failed if it did. */
@@ -49,40 +30,36 @@ export interface SelfCheckResult {
 }
 
 /**
- * Runs the parity check (about 0.5 s on llvmpipe) with RMSprop and Adam.
+ * Runs one step of the plan on `device` and compares it with the reference.
  *
- * @param device The engine's device (the default is tfjs' own on `webgpu`).
- * @returns Whether the engine matched the tfjs path, and by how much.
+ * @param device The engine's device.
+ * @param adapter The adapter's description, for the message.
+ * @param plan Architecture, batch size and tuning of the run.
+ * @returns Whether every tensor matched within {@linkcode SELF_CHECK_TOLERANCE}.
  * @example
  * ```ts ignore
- * const { ok, maxRelativeError } = await runSelfCheck();
+ * const { ok } = await runSelfCheck(device, "llvmpipe", { arch, batchSize: 64, tuning: "cpu" });
  * ```
  */
-export async function runSelfCheck(device?: GPUDevice): Promise<SelfCheckResult> {
-  // The reference runs on the active backend; with none chosen yet (`deno task devices`),
-  // on cpu rather than on whichever registered backend tfjs would start by priority.
-  if (!(tf.engine() as unknown as { backendName: string | null }).backendName) {
-    await tf.setBackend("cpu");
-  }
-  let worst = 0;
-  for (const optimizer of ["rmsprop", "adam"] as const) {
-    const parity = await engineParity({
-      arch: TINY,
-      batchSize: 4,
-      train: tinySplit(10),
-      optimizer,
-      device,
-    });
-    const e = parity.maxRelativeError;
-    if (!(e <= SELF_CHECK_TOLERANCE)) {
-      return {
-        ok: false,
-        maxRelativeError: e,
-        reason:
-          `the engine's ${optimizer} steps differ from the tfjs path by ${e} (relative, ${parity.worst})`,
-      };
-    }
-    worst = Math.max(worst, e);
-  }
-  return { ok: true, maxRelativeError: worst };
+export async function runSelfCheck(
+  device: GPUDevice,
+  adapter: string,
+  plan: SelfCheckPlan,
+): Promise<SelfCheckResult> {
+  const report = await runEngineCheck({
+    arch: plan.arch,
+    batchSize: plan.batchSize,
+    engines: ["webgpu"],
+    tunings: [plan.tuning],
+    gpu: { device, description: adapter },
+  });
+  const row = report.rows[0]!;
+  const e = row.worst.error;
+  if (row.ok) return { ok: true, maxRelativeError: e };
+  return {
+    ok: false,
+    maxRelativeError: e,
+    reason: `one ${plan.arch.name} step at batch ${plan.batchSize} (${plan.tuning} tuning) ` +
+      `differs from the float64 reference by ${e.toExponential(2)} (relative, ${row.worst.tensor})`,
+  };
 }

@@ -1,0 +1,84 @@
+/**
+ * The check's step on the WebGPU engine under a given tuning, and a TypeScript copy of its
+ * dropout hash (`DROPOUT_HASH` in `_wgsl.ts`) so the reference can drop the same elements.
+ * Validation errors are caught in an error scope and thrown, never read back as numbers.
+ *
+ * @module
+ */
+import { WebGpuExecutor } from "../webgpu/executor.ts";
+import { dropoutThreshold } from "../webgpu/_wgsl.ts";
+import type { Tuning } from "../webgpu/_tiles.ts";
+import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
+
+function pcg(x: number): number {
+  const s = (Math.imul(x, 747796405) + 2891336453) >>> 0;
+  const w = Math.imul(((s >>> ((s >>> 28) + 4)) ^ s) >>> 0, 277803737) >>> 0;
+  return ((w >>> 22) ^ w) >>> 0;
+}
+
+/** The WebGPU engine's keep decision for element `i` in step `step` of an epoch with `seed`. */
+export function webgpuKeep(seed: number, step: number, rate: number, i: number): boolean {
+  return pcg((pcg((pcg(seed) ^ step) >>> 0) ^ i) >>> 0) >= dropoutThreshold(rate);
+}
+
+/**
+ * Runs one step of the WebGPU engine.
+ *
+ * @param input Architecture, plan, inputs and seed.
+ * @param device The device.
+ * @param tuning The kernel tuning to generate.
+ * @returns What the step produced.
+ * @throws {Error} on a WebGPU validation error (the message names it).
+ */
+export async function webgpuStep(
+  input: EngineStepInput,
+  device: GPUDevice,
+  tuning: Tuning,
+): Promise<EngineStep> {
+  device.pushErrorScope("validation");
+  const outcome = await stepOn(input, device, tuning).then(
+    (step) => ({ step }),
+    (error: unknown) => ({ error }),
+  );
+  const gpuError = await device.popErrorScope();
+  if (gpuError) throw new Error(`WebGPU validation error: ${gpuError.message.split("\n")[0]}`);
+  if ("error" in outcome) throw outcome.error;
+  return outcome.step;
+}
+
+async function stepOn(
+  input: EngineStepInput,
+  device: GPUDevice,
+  tuning: Tuning,
+): Promise<EngineStep> {
+  const { plan, inputs } = input;
+  const n = plan.batchSize;
+  const executor = new WebGpuExecutor({
+    device,
+    arch: input.arch,
+    batchSize: n,
+    optimizer: inputs.optimizer,
+    train: { images: inputs.images, labels: inputs.labels, count: n },
+    tuning,
+  });
+  try {
+    executor.writeState({ params: inputs.params, slots: inputs.slots, accBeta: inputs.accBeta });
+    executor.beginEpoch(identityOrder(n), input.seed);
+    executor.step(n, true);
+    const [lossSum, correct] = await executor.readSums();
+    const grads = await executor.read("grads", plan.paramCount * 4);
+    const after = await executor.readState();
+    const rates = new Map(
+      plan.layers.flatMap((l) => l.kind === "dropout" ? [[l.index, l.rate]] : []),
+    );
+    return {
+      lossSum,
+      correct,
+      grads,
+      after,
+      keep: (layer, i) => webgpuKeep(input.seed, 0, rates.get(layer) ?? 0, i),
+    };
+  } finally {
+    executor.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The engine check as text: per architecture and batch, one column per engine run, one row
+ * per tensor (its worst relative error against the float64 reference), then the verdict.
+ *
+ * @module
+ */
+import type { EngineCheckReport } from "./engine_check.ts";
+
+const fmt = (e: number) => (Number.isNaN(e) ? "NaN" : e === 0 ? "0" : e.toExponential(1));
+
+/**
+ * Renders reports as aligned tables.
+ *
+ * @param reports One per architecture and batch size.
+ * @returns The text (no trailing newline).
+ */
+export function renderEngineCheck(reports: readonly EngineCheckReport[]): string {
+  const blocks = reports.map((r) => {
+    const adapter = r.rows.find((row) => row.adapter)?.adapter;
+    const head = `${r.arch}, batch ${r.batchSize}, ${r.optimizer}` +
+      (adapter ? ` (WebGPU: ${adapter})` : "");
+    const columns = r.rows.map((row) => row.tuning ? `webgpu ${row.tuning}` : row.engine);
+    const names = r.rows[0]?.tensors.map((t) => t.tensor) ?? [];
+    const table = [
+      ["tensor", ...columns],
+      ...names.map((name, i) => [name, ...r.rows.map((row) => fmt(row.tensors[i]!.error))]),
+      [
+        `verdict (≤ ${r.tolerance})`,
+        ...r.rows.map((row) => (row.ok ? "ok" : `FAIL: ${row.worst.tensor}`)),
+      ],
+    ];
+    const widths = table[0]!.map((_, c) => Math.max(...table.map((line) => line[c]!.length)));
+    const lines = table.map((line) =>
+      line.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join("  ").trimEnd()
+    );
+    return [head, ...lines, ...r.skipped.map((s) => `skipped ${s}`)].join("\n");
+  });
+  return blocks.join("\n\n");
+}

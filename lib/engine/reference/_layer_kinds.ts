@@ -1,0 +1,239 @@
+/**
+ * One training step's layer arithmetic in float64, one entry per layer kind of the plan
+ * (forward and backward together), so a new kind is one entry here beside its engine
+ * modules. Written for clarity, not speed: plain loops over NHWC arrays, the same semantics
+ * as `lib/engine/plan.ts` documents (which is what tfjs computes).
+ *
+ * @module
+ */
+import type { PlanLayer, Shape3 } from "../plan.ts";
+
+/** What a layer kind's forward and backward see besides its input. */
+export interface KindContext {
+  /** Samples in the step. */
+  n: number;
+  /** Packed parameters (plan layout), float64. */
+  params: Float64Array;
+  /** Packed gradient (plan layout), accumulated into. */
+  grads: Float64Array;
+  /** Dropout's keep decision for element `i` of layer `layer`'s output. */
+  keep: (layer: number, i: number) => boolean;
+  /**
+   * Called with a sample whose ReLU or max-pool decision is within {@linkcode TIE} of a tie,
+   * where float32 rounding may legitimately decide it the other way.
+   */
+  tie: (sample: number) => void;
+}
+
+/**
+ * Relative margin under which a decision counts as a tie: a ReLU input within `TIE` of
+ * zero relative to the sum of its terms' magnitudes, or a pool window's two largest values
+ * within `TIE` of each other. Float32 dot products of a few hundred terms are off by about
+ * 1e-6 of that sum, so 1e-5 leaves a tenfold margin.
+ */
+export const TIE = 1e-5;
+
+/** A layer kind: its output from its input, and its input's gradient from its output's. */
+export interface LayerKind<L extends PlanLayer = PlanLayer> {
+  forward(l: L, x: Float64Array, ctx: KindContext): Float64Array;
+  /** Adds parameter gradients into `ctx.grads`; returns dx (null when not needed). */
+  backward(
+    l: L,
+    x: Float64Array,
+    y: Float64Array,
+    dy: Float64Array,
+    ctx: KindContext,
+  ): Float64Array | null;
+}
+
+type Of<K extends PlanLayer["kind"]> = Extract<PlanLayer, { kind: K }>;
+const elems = (s: Shape3) => s.h * s.w * s.c;
+
+/** Applies ReLU′ of the output to its gradient (in place) and returns it. */
+function reluBack(y: Float64Array, dy: Float64Array): Float64Array {
+  const g = Float64Array.from(dy);
+  for (let i = 0; i < g.length; i++) if (!(y[i]! > 0)) g[i] = 0;
+  return g;
+}
+
+const conv2d: LayerKind<Of<"conv2d">> = {
+  forward(l, x, ctx) {
+    const { n, params } = ctx;
+    const { input: s, output: o, kernelSize: k, pad } = l;
+    const y = new Float64Array(n * elems(o));
+    for (let b = 0; b < n; b++) {
+      for (let oh = 0; oh < o.h; oh++) {
+        for (let ow = 0; ow < o.w; ow++) {
+          for (let co = 0; co < o.c; co++) {
+            let acc = params[l.bias.offset + co]!;
+            let mag = Math.abs(acc);
+            for (let kh = 0; kh < k; kh++) {
+              const ih = oh + kh - pad;
+              if (ih < 0 || ih >= s.h) continue;
+              for (let kw = 0; kw < k; kw++) {
+                const iw = ow + kw - pad;
+                if (iw < 0 || iw >= s.w) continue;
+                const xi = ((b * s.h + ih) * s.w + iw) * s.c;
+                const wi = l.kernel.offset + ((kh * k + kw) * s.c) * o.c + co;
+                for (let ci = 0; ci < s.c; ci++) {
+                  const t = x[xi + ci]! * params[wi + ci * o.c]!;
+                  acc += t;
+                  mag += Math.abs(t);
+                }
+              }
+            }
+            if (Math.abs(acc) < TIE * mag) ctx.tie(b);
+            y[((b * o.h + oh) * o.w + ow) * o.c + co] = Math.max(acc, 0);
+          }
+        }
+      }
+    }
+    return y;
+  },
+  backward(l, x, y, dyOut, { n, params, grads }) {
+    const { input: s, output: o, kernelSize: k, pad } = l;
+    const dy = reluBack(y, dyOut);
+    const dx = l.backpropInput ? new Float64Array(x.length) : null;
+    for (let b = 0; b < n; b++) {
+      for (let oh = 0; oh < o.h; oh++) {
+        for (let ow = 0; ow < o.w; ow++) {
+          for (let co = 0; co < o.c; co++) {
+            const g = dy[((b * o.h + oh) * o.w + ow) * o.c + co]!;
+            if (g === 0) continue;
+            grads[l.bias.offset + co] = grads[l.bias.offset + co]! + g;
+            for (let kh = 0; kh < k; kh++) {
+              const ih = oh + kh - pad;
+              if (ih < 0 || ih >= s.h) continue;
+              for (let kw = 0; kw < k; kw++) {
+                const iw = ow + kw - pad;
+                if (iw < 0 || iw >= s.w) continue;
+                const xi = ((b * s.h + ih) * s.w + iw) * s.c;
+                const wi = l.kernel.offset + ((kh * k + kw) * s.c) * o.c + co;
+                for (let ci = 0; ci < s.c; ci++) {
+                  grads[wi + ci * o.c] = grads[wi + ci * o.c]! + x[xi + ci]! * g;
+                  if (dx) dx[xi + ci] = dx[xi + ci]! + params[wi + ci * o.c]! * g;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return dx;
+  },
+};
+
+/** Flat input index of each pooling window's first maximum (row-major scan). */
+function argmaxPool(
+  l: Of<"maxPool">,
+  x: Float64Array,
+  n: number,
+  onTie: (sample: number) => void = () => {},
+): Int32Array {
+  const { input: s, output: o, poolSize: p } = l;
+  const index = new Int32Array(n * elems(o));
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < o.h; oh++) {
+      for (let ow = 0; ow < o.w; ow++) {
+        for (let c = 0; c < o.c; c++) {
+          let best = -1;
+          for (let ph = 0; ph < p; ph++) {
+            for (let pw = 0; pw < p; pw++) {
+              const i = ((b * s.h + oh * p + ph) * s.w + ow * p + pw) * s.c + c;
+              if (best < 0 || x[i]! > x[best]!) {
+                if (best >= 0 && x[i]! - x[best]! < TIE * x[i]!) onTie(b);
+                best = i;
+              } else if (x[i]! !== x[best]! && x[best]! - x[i]! < TIE * x[best]!) onTie(b);
+            }
+          }
+          index[((b * o.h + oh) * o.w + ow) * o.c + c] = best;
+        }
+      }
+    }
+  }
+  return index;
+}
+
+const maxPool: LayerKind<Of<"maxPool">> = {
+  forward(l, x, { n, tie }) {
+    return Float64Array.from(argmaxPool(l, x, n, tie), (i) => x[i]!);
+  },
+  backward(l, x, _y, dy, { n }) {
+    const dx = new Float64Array(x.length);
+    argmaxPool(l, x, n).forEach((i, o) => (dx[i] = dx[i]! + dy[o]!));
+    return dx;
+  },
+};
+
+const dropout: LayerKind<Of<"dropout">> = {
+  forward(l, x, { keep }) {
+    if (l.rate === 0) return Float64Array.from(x);
+    const scale = 1 / (1 - l.rate);
+    return x.map((v, i) => (keep(l.index, i) ? v * scale : 0));
+  },
+  backward(l, _x, _y, dy, { keep }) {
+    if (l.rate === 0) return Float64Array.from(dy);
+    const scale = 1 / (1 - l.rate);
+    return dy.map((v, i) => (keep(l.index, i) ? v * scale : 0));
+  },
+};
+
+const flatten: LayerKind<Of<"flatten">> = {
+  forward: (_l, x) => x,
+  backward: (_l, _x, _y, dy) => dy,
+};
+
+const dense: LayerKind<Of<"dense">> = {
+  forward(l, x, { n, params, tie }) {
+    const inputs = l.input.c;
+    const units = l.output.c;
+    const y = new Float64Array(n * units);
+    for (let b = 0; b < n; b++) {
+      for (let u = 0; u < units; u++) {
+        let acc = params[l.bias.offset + u]!;
+        let mag = Math.abs(acc);
+        for (let i = 0; i < inputs; i++) {
+          const t = x[b * inputs + i]! * params[l.kernel.offset + i * units + u]!;
+          acc += t;
+          mag += Math.abs(t);
+        }
+        if (l.activation === "relu" && Math.abs(acc) < TIE * mag) tie(b);
+        y[b * units + u] = l.activation === "relu" ? Math.max(acc, 0) : acc;
+      }
+    }
+    // softmax is applied with the loss (see reference_step.ts): `y` holds the logits.
+    return y;
+  },
+  backward(l, x, y, dyOut, { n, params, grads }) {
+    const inputs = l.input.c;
+    const units = l.output.c;
+    const dy = l.activation === "relu" ? reluBack(y, dyOut) : dyOut;
+    const dx = l.backpropInput ? new Float64Array(x.length) : null;
+    for (let b = 0; b < n; b++) {
+      for (let u = 0; u < units; u++) {
+        const g = dy[b * units + u]!;
+        grads[l.bias.offset + u] = grads[l.bias.offset + u]! + g;
+        for (let i = 0; i < inputs; i++) {
+          const wi = l.kernel.offset + i * units + u;
+          grads[wi] = grads[wi]! + x[b * inputs + i]! * g;
+          if (dx) dx[b * inputs + i] = dx[b * inputs + i]! + params[wi]! * g;
+        }
+      }
+    }
+    return dx;
+  },
+};
+
+/** The table: every plan layer kind's float64 arithmetic. */
+export const LAYER_KINDS: { [K in PlanLayer["kind"]]: LayerKind<Of<K>> } = {
+  conv2d,
+  maxPool,
+  dropout,
+  flatten,
+  dense,
+};
+
+/** The kind entry of a plan layer, typed for it. */
+export function kindOf(l: PlanLayer): LayerKind {
+  return LAYER_KINDS[l.kind] as unknown as LayerKind;
+}

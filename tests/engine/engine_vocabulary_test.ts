@@ -1,0 +1,129 @@
+/**
+ * The compiled engines refuse, naming the layer and the field, every layer and option they
+ * do not implement; `auto` then trains on the tfjs path with one line saying why, and
+ * `compiled` is an error. (A dense tanh layer used to pass and train as linear.)
+ */
+import assert from "node:assert/strict";
+import { engineSupports } from "../../lib/engine/plan.ts";
+import { createEpochRunner } from "../../lib/engine/create_runner.ts";
+import type { Architecture, LayerSpec } from "../../lib/models/architecture.ts";
+import { getArchitecture } from "../../lib/models/architectures.ts";
+import { UsageError } from "../../lib/errors.ts";
+import { syntheticSplit } from "../_synthetic.ts";
+import { selectBackend } from "../../lib/backend/select_backend.ts";
+import { runnerInput } from "./_engine_test_utils.ts";
+
+const DEEP = getArchitecture("cnn-deep");
+const MLP = getArchitecture("mlp");
+const withLayer = (base: Architecture, index: number, layer: LayerSpec): Architecture => ({
+  ...base,
+  layers: base.layers.map((l, i) => (i === index ? layer : l)),
+});
+
+Deno.test("engineSupports() refuses each layer and option outside the engines, naming it", async (t) => {
+  const conv = { type: "conv2d", filters: 32, kernelSize: 3 } as const;
+  const cases: [string, Architecture, RegExp][] = [
+    [
+      "dense tanh",
+      withLayer(MLP, 1, { type: "dense", units: 128, activation: "tanh" }),
+      /layer 1 \(dense\): "activation" is "tanh"/,
+    ],
+    [
+      "dense without bias",
+      withLayer(MLP, 1, { type: "dense", units: 128, activation: "relu", useBias: false }),
+      /layer 1 \(dense\): "useBias" is false/,
+    ],
+    [
+      "conv sigmoid",
+      withLayer(DEEP, 0, { ...conv, activation: "sigmoid" }),
+      /layer 0 \(conv2d\): "activation" is "sigmoid"/,
+    ],
+    [
+      "conv linear",
+      withLayer(DEEP, 0, { ...conv, activation: "linear" }),
+      /layer 0 \(conv2d\): "activation" is "linear"/,
+    ],
+    [
+      "conv strides",
+      withLayer(DEEP, 0, { ...conv, strides: 2 }),
+      /layer 0 \(conv2d\): "strides" is 2/,
+    ],
+    [
+      "conv no bias",
+      withLayer(DEEP, 0, { ...conv, useBias: false }),
+      /layer 0 \(conv2d\): "useBias" is false/,
+    ],
+    [
+      "conv 3×1",
+      withLayer(DEEP, 0, { ...conv, kernelSize: [3, 1] }),
+      /layer 0 \(conv2d\): "kernelSize" is \[3,1\]/,
+    ],
+    [
+      "pool 3",
+      withLayer(DEEP, 1, { type: "maxPool", poolSize: 3 }),
+      /layer 1 \(maxPool\): "poolSize" is 3/,
+    ],
+    [
+      "pool stride 1",
+      withLayer(DEEP, 1, { type: "maxPool", poolSize: 2, strides: 1 }),
+      /layer 1 \(maxPool\): "strides" is 1/,
+    ],
+    [
+      "pool same",
+      withLayer(DEEP, 1, { type: "maxPool", poolSize: 2, padding: "same" }),
+      /layer 1 \(maxPool\): "padding" is "same"/,
+    ],
+    [
+      "average pool",
+      withLayer(DEEP, 1, { type: "avgPool", poolSize: 2 }),
+      /layer 1 \(avgPool\): "type" is "avgPool"/,
+    ],
+    [
+      "batch norm",
+      withLayer(DEEP, 1, { type: "batchNorm" }),
+      /layer 1 \(batchNorm\): "type" is "batchNorm"/,
+    ],
+    [
+      "activation layer",
+      withLayer(MLP, 2, { type: "activation", activation: "relu" }),
+      /layer 2 \(activation\): "type" is "activation"/,
+    ],
+  ];
+  for (const [name, arch, reason] of cases) {
+    await t.step(name, () => {
+      const verdict = engineSupports(arch);
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) {
+        assert.match(verdict.reason, reason);
+        assert.doesNotMatch(verdict.reason, /\n/);
+      }
+    });
+  }
+  assert.deepEqual(engineSupports(DEEP), { ok: true });
+});
+
+Deno.test("createEpochRunner: a dense tanh falls back to tfjs on auto (one line) and is refused on compiled", async () => {
+  await selectBackend("wasm");
+  const tanh = withLayer(MLP, 1, { type: "dense", units: 128, activation: "tanh" });
+  const input = runnerInput(tanh, syntheticSplit(20), 10);
+  const notes: string[] = [];
+  const runner = await createEpochRunner(input, "auto", {
+    backend: "wasm",
+    onNote: (l) => notes.push(l),
+  });
+  assert.equal(runner.engine, "tfjs");
+  runner.dispose();
+  assert.deepEqual(notes, [
+    'Engine: tfjs (the compiled engine is off: The compiled engine does not support mlp\'s layer 1 (dense): "activation" is "tanh" (the engine has relu and softmax))',
+  ]);
+  await assert.rejects(
+    createEpochRunner(input, "compiled", { backend: "wasm" }),
+    (e: Error) =>
+      e instanceof UsageError &&
+      /--engine compiled is unavailable: .*layer 1 \(dense\): "activation" is "tanh"/.test(
+        e.message,
+      ),
+  );
+  input.model.dispose();
+  input.optimizer.dispose();
+});

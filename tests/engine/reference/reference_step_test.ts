@@ -1,0 +1,136 @@
+/**
+ * The float64 reference against independent arithmetic: its gradient against central
+ * finite differences of its own loss on a tiny model with every layer kind, its optimizer
+ * against tfjs' optimizers on the cpu backend, and its tie screening.
+ */
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import type { Architecture } from "../../../lib/models/architecture.ts";
+import { planTraining } from "../../../lib/engine/plan.ts";
+import { referenceForward, referenceStep } from "../../../lib/engine/reference/reference_step.ts";
+import { type ReferenceState, referenceUpdate } from "../../../lib/engine/reference/_optimizer.ts";
+import { mulberry32 } from "../../../lib/random.ts";
+import { useCpu } from "../../_synthetic.ts";
+
+const TINY: Architecture = {
+  name: "reference-tiny",
+  description: "every plan layer kind, tiny",
+  seeds: [],
+  layers: [
+    { type: "conv2d", filters: 2, kernelSize: 3, padding: "same" },
+    { type: "maxPool", poolSize: 2 },
+    { type: "conv2d", filters: 3, kernelSize: 3 },
+    { type: "maxPool", poolSize: 2 },
+    { type: "dropout", rate: 0.5 },
+    { type: "flatten" },
+    { type: "dense", units: 5, activation: "relu" },
+    { type: "dense", units: 10, activation: "softmax" },
+  ],
+  recipe: { optimizer: "sgd", learningRate: 0.1, batchSize: 3, epochs: 1 },
+  seedAccuracy: [],
+  expectedParams: 0,
+};
+
+function setup() {
+  const plan = planTraining(TINY, 3);
+  const random = mulberry32(11);
+  const params = Float64Array.from({ length: plan.paramCount }, () => random() - 0.5);
+  const images = Uint8Array.from({ length: 3 * 784 }, () => Math.floor(random() * 256));
+  const labels = Uint8Array.of(1, 7, 3);
+  const keep = (layer: number, i: number) => layer !== 4 || (i * 2654435761) % 7 < 4;
+  return { plan, params, images, labels, keep };
+}
+
+Deno.test("referenceStep: every gradient matches central differences of its own loss", () => {
+  const { plan, params, images, labels, keep } = setup();
+  const step = (p: Float64Array) =>
+    referenceStep({
+      plan,
+      optimizer: { kind: "sgd", learningRate: 0 },
+      state: { params: p, slots: [], accBeta: [1, 1] },
+      images,
+      labels,
+      keep,
+    });
+  const { grads, ties } = step(params);
+  assert.deepEqual(ties, [], "the random weights put no decision near a tie");
+  const h = 1e-6;
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < plan.paramCount; i++) {
+    const up = Float64Array.from(params);
+    const down = Float64Array.from(params);
+    up[i]! += h;
+    down[i]! -= h;
+    const numeric = (step(up).lossSum - step(down).lossSum) / 3 / (2 * h);
+    worst = Math.max(worst, Math.abs(numeric - grads[i]!));
+    scale = Math.max(scale, Math.abs(grads[i]!));
+  }
+  assert.ok(scale > 1e-3, "the gradient is not trivially zero");
+  assert.ok(worst / scale < 1e-6, `finite differences differ by ${worst / scale} (relative)`);
+});
+
+Deno.test("referenceStep: the loss is Keras' clipped cross-entropy, the update plain SGD", () => {
+  const { plan, params, images, labels } = setup();
+  const r = referenceStep({
+    plan,
+    optimizer: { kind: "sgd", learningRate: 0.5 },
+    state: { params, slots: [], accBeta: [1, 1] },
+    images,
+    labels,
+  });
+  const logits = r.activations.at(-1)!;
+  let expected = 0;
+  labels.forEach((label, b) => {
+    const row = Array.from(logits.subarray(b * 10, b * 10 + 10));
+    const sum = row.reduce((s, v) => s + Math.exp(v), 0);
+    expected -= Math.log(Math.min(Math.max(Math.exp(row[label]!) / sum, 1e-7), 1 - 1e-7));
+  });
+  assert.ok(Math.abs(r.lossSum - expected) < 1e-12);
+  r.after.params.forEach((v, i) =>
+    assert.ok(Math.abs(v - (params[i]! - 0.5 * r.grads[i]!)) < 1e-15)
+  );
+});
+
+for (const kind of ["adam", "rmsprop"] as const) {
+  Deno.test(`referenceUpdate: ${kind} matches tfjs' optimizer over three steps`, async () => {
+    await useCpu();
+    const random = mulberry32(3);
+    const start = Float32Array.from({ length: 50 }, () => random() - 0.5);
+    const steps = [0, 1, 2].map(() => Float32Array.from({ length: 50 }, () => random() - 0.5));
+    const spec = kind === "adam"
+      ? { kind, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const
+      : { kind, learningRate: 0.01, decay: 0.9, momentum: 0, epsilon: 1e-7 } as const;
+    const optimizer = kind === "adam"
+      ? tf.train.adam(0.01, 0.9, 0.999, 1e-7)
+      : tf.train.rmsprop(0.01, 0.9, 0, 1e-7);
+    const variable = tf.variable(tf.tensor1d(start));
+    let state: ReferenceState = {
+      params: Float64Array.from(start),
+      slots: [new Float64Array(50), new Float64Array(50)],
+      accBeta: kind === "adam" ? [0.9, 0.999] : [1, 1],
+    };
+    for (const g of steps) {
+      optimizer.applyGradients([{ name: variable.name, tensor: tf.tensor1d(g) }]);
+      state = referenceUpdate(spec, state, Float64Array.from(g));
+    }
+    const actual = await variable.data();
+    const worst = Math.max(...Array.from(actual, (v, i) => Math.abs(v - state.params[i]!)));
+    assert.ok(worst < 1e-6, `tfjs and the reference differ by ${worst}`);
+    optimizer.dispose();
+    variable.dispose();
+  });
+}
+
+Deno.test("referenceForward: a ReLU input within a hair of zero is reported as a tie", () => {
+  const plan = planTraining(TINY, 1);
+  const params = new Float64Array(plan.paramCount);
+  const images = new Uint8Array(784).fill(255);
+  // conv0's first filter sums nine pixels of 1.0 times 1e-3, against a bias of −9e-3 + 1e-12.
+  const kernel = plan.params[0]!;
+  for (let tap = 0; tap < 9; tap++) params[kernel.offset + tap * 2] = 1e-3;
+  params[plan.params[1]!.offset] = -9e-3 + 1e-12;
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, [0]);
+  params[plan.params[1]!.offset] = -8e-3;
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, []);
+});
