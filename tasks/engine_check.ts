@@ -50,7 +50,7 @@ await runTask(spec, async (flags) => {
     }
   } finally {
     await browser?.close();
-    // Finish the device's work before exit (wgpu's GL backend can crash tearing down busy).
+    // Let the device finish before it is destroyed (its buffers are already gone).
     await gpu?.device.queue.onSubmittedWorkDone();
     gpu?.device.destroy();
   }

@@ -36,7 +36,7 @@ export interface EngineVerdict {
 export interface EngineVerdictOptions {
   /** JSON cache file (e.g. `data/engine-verdicts.json`); none: check every time. */
   verdictFile?: string;
-  /** The device to check (default: tfjs' own on `webgpu`, else a new one). */
+  /** The device to check (default: tfjs' own on `webgpu`, else the process's shared one). */
   device?: GPUDevice;
   /** Re-run the check even when a verdict is cached. */
   recheck?: boolean;
@@ -93,7 +93,7 @@ function planKey(arch: Architecture, batchSize: number, optimizer: string, tunin
  * ```
  */
 export async function engineVerdict(options: EngineVerdictOptions = {}): Promise<EngineVerdict> {
-  const { engineDevice } = await import("./webgpu/create_webgpu_runner.ts");
+  const { engineDevice } = await import("./webgpu/engine_device.ts");
   const now = new Date().toISOString();
   let device: GPUDevice;
   try {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
+import { requestEngineDevice } from "../../lib/engine/webgpu/engine_device.ts";
 import { runCompiledEpoch, type Stepper } from "../../lib/engine/compiled_epoch.ts";
 import { GpuError } from "../../lib/errors.ts";
 import { mulberry32 } from "../../lib/random.ts";
@@ -10,7 +11,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const device = await requestEngineDevice();
     let broken = false;
     const stepper: Stepper = {
       count: 8,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
+import { requestEngineDevice } from "../../lib/engine/webgpu/engine_device.ts";
 import { syntheticSplit } from "../_synthetic.ts";
 import { WebGpuExecutor } from "../../lib/engine/webgpu/executor.ts";
 import { countGpuCalls } from "../../lib/engine/webgpu/gpu_counters.ts";
@@ -11,7 +12,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const device = await requestEngineDevice();
     const train = syntheticSplit(10);
     const optimizer = { kind: "sgd", learningRate: 0.1 } as const;
     const executor = new WebGpuExecutor({ device, arch: "mlp", batchSize: 4, optimizer, train });

@@ -10,7 +10,7 @@ import { checkBatchMemory, MemoryLimitError, planMemory } from "../../lib/engine
 import { createCpuEngine } from "../../lib/engine/wasm/cpu_engine.ts";
 import { WASM_MAX_MEMORY_BYTES, WASM_PAGE_BYTES } from "../../lib/engine/wasm/_memory.ts";
 import { PLAIN_WASM_BASE64 } from "../../lib/engine/wasm/_wasm_binary.ts";
-import { engineDevice } from "../../lib/engine/webgpu/create_webgpu_runner.ts";
+import { engineDevice } from "../../lib/engine/webgpu/engine_device.ts";
 import { WebGpuExecutor } from "../../lib/engine/webgpu/executor.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit } from "../_synthetic.ts";

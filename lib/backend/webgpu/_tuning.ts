@@ -23,17 +23,39 @@ export function forceKernelTuning(tuning: KernelTuning | undefined): void {
   forced = tuning;
 }
 
+/** What {@linkcode isSoftwareAdapter} reads of a `GPUAdapterInfo`. */
+export interface AdapterIdentity {
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+/**
+ * True for a CPU-backed adapter: one flagged as a fallback, or Mesa's llvmpipe (GL) and
+ * lavapipe (Vulkan, which also calls itself "llvmpipe") or SwiftShader by name, since not
+ * every runtime sets the flag (Chromium leaves it false for SwiftShader).
+ *
+ * @param info The adapter's info (`device.adapterInfo`); `undefined` counts as a GPU.
+ * @returns Whether the kernels should use their software-adapter tuning.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSoftwareAdapter } from "./_tuning.ts";
+ * assert.equal(isSoftwareAdapter({ description: "llvmpipe (LLVM 15.0.6, 256 bits)" }), true);
+ * assert.equal(isSoftwareAdapter({ description: "NVIDIA H200", isFallbackAdapter: false }), false);
+ * ```
+ */
+export function isSoftwareAdapter(info: AdapterIdentity | undefined): boolean {
+  return info?.isFallbackAdapter === true ||
+    /llvmpipe|lavapipe|swiftshader/i.test(info?.description ?? "");
+}
+
 /** `cpu` for a software (fallback) adapter, `gpu` otherwise; cached per device. */
 export function tuningForBackend(backend: unknown): KernelTuning {
   if (forced) return forced;
   const device = asWebGpuBackend(backend).device;
   let tuning = tunings.get(device);
   if (!tuning) {
-    const info = (device as { adapterInfo?: { isFallbackAdapter?: boolean; description?: string } })
-      .adapterInfo;
-    const software = info?.isFallbackAdapter === true ||
-      /llvmpipe|lavapipe|swiftshader/i.test(info?.description ?? "");
-    tuning = software ? "cpu" : "gpu";
+    tuning = isSoftwareAdapter(device.adapterInfo) ? "cpu" : "gpu";
     tunings.set(device, tuning);
   }
   return tuning;

@@ -1,37 +1,31 @@
 /**
- * The WebGPU device of a check, with its adapter kept referenced: Deno 2.9.6 aborts the
- * process when `adapterInfo` is read after the `GPUAdapter` was garbage-collected, so the
- * adapter lives as long as the device and its description is read once, up front.
+ * The WebGPU device of a check, from `requestEngineDevice` (which keeps its adapter alive and
+ * reads its info at once: Deno 2.9.6 aborts when `adapterInfo` is first read after the
+ * adapter was collected), with the adapter described for people.
  *
  * @module
  */
+import { requestEngineDevice } from "../webgpu/engine_device.ts";
 
-/** A device, the adapter it came from, and the adapter's description. */
+/** A device and its adapter's description. */
 export interface CheckDevice {
   device: GPUDevice;
-  adapter: GPUAdapter;
-  /** e.g. `llvmpipe (LLVM 15.0.6, 256 bits)` and the backend wgpu chose, where it says. */
+  /** e.g. `llvmpipe (LLVM 15.0.6, 256 bits)`. */
   description: string;
   fallback: boolean;
 }
 
 /**
- * A device with the adapter's storage-binding limits, or null where WebGPU is absent.
+ * A device of its own for the check, or null where this runtime has no WebGPU adapter.
  *
- * @returns The device and its adapter, or null.
+ * @returns The device and its adapter's description, or null.
  */
 export async function checkDevice(): Promise<CheckDevice | null> {
   if (typeof navigator === "undefined" || !("gpu" in navigator)) return null;
-  const adapter = await navigator.gpu.requestAdapter();
-  if (!adapter) return null;
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  if (!(await navigator.gpu.requestAdapter())) return null;
+  const device = await requestEngineDevice();
+  const info = device.adapterInfo as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const description = [info.description || info.device || info.vendor, info.architecture]
     .filter(Boolean).join(", ");
-  const device = await adapter.requestDevice({
-    requiredLimits: {
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-      maxBufferSize: adapter.limits.maxBufferSize,
-    },
-  });
-  return { device, adapter, description, fallback: info.isFallbackAdapter === true };
+  return { device, description, fallback: info.isFallbackAdapter === true };
 }

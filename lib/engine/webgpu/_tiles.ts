@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { isSoftwareAdapter } from "../../backend/webgpu/_tuning.ts";
 import type { Shape3 } from "../plan.ts";
 import { convProducts, elements } from "./_cost.ts";
 import { gpuConvBlock } from "./_gpu_sizing.ts";
@@ -41,10 +42,7 @@ export function workgroupFor(tuning: Tuning): number {
 
 /** `cpu` for a software (fallback) adapter such as llvmpipe, else `gpu`. */
 export function tuningOf(device: GPUDevice): Tuning {
-  const info = device.adapterInfo as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined;
-  const software = info?.isFallbackAdapter === true ||
-    /llvmpipe|lavapipe|swiftshader/i.test(info?.description ?? "");
-  return software ? "cpu" : "gpu";
+  return isSoftwareAdapter(device.adapterInfo) ? "cpu" : "gpu";
 }
 
 /**

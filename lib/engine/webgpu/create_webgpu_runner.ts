@@ -8,52 +8,22 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
 import { compiledOptimizerSpec, loadTrainingState, writeTrainingState } from "../tfjs_state.ts";
+import { engineDevice } from "./engine_device.ts";
 import { WebGpuExecutor } from "./executor.ts";
 import type { Tuning } from "./_tiles.ts";
 
 /** Options of {@linkcode createWebGpuEngineRunner}. */
 export interface WebGpuRunnerOptions {
-  /** The device to run on; default: tfjs' device on the `webgpu` backend, else a new one. */
+  /** The device to run on; default: tfjs' device on the `webgpu` backend, else the shared one. */
   device?: GPUDevice;
   /** The architecture to compile, when it is not the registered `input.arch` (tests). */
   architecture?: Architecture;
   /** Kernel shapes for a software adapter or a GPU. @default from the adapter */
   tuning?: Tuning;
-}
-
-/**
- * The GPU device the engine uses: the one given, tfjs' own when the active backend is
- * `webgpu` (one device, one queue), else a fresh device with the adapter's binding limits.
- *
- * @param given A device to use as is.
- * @returns The device.
- * @throws {Error} when this runtime has no WebGPU adapter.
- * @example
- * ```ts ignore
- * const device = await engineDevice();
- * ```
- */
-export async function engineDevice(given?: GPUDevice): Promise<GPUDevice> {
-  if (given) return given;
-  if (tf.getBackend() === "webgpu") {
-    return (tf.backend() as unknown as { device: GPUDevice }).device;
-  }
-  const adapter = typeof navigator !== "undefined" && "gpu" in navigator
-    ? await navigator.gpu.requestAdapter()
-    : null;
-  if (!adapter) throw new Error("no WebGPU adapter");
-  const limits = adapter.limits;
-  return await adapter.requestDevice({
-    requiredLimits: {
-      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-      maxBufferSize: limits.maxBufferSize,
-    },
-  });
 }
 
 /**

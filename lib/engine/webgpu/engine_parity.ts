@@ -28,7 +28,7 @@ export interface EngineParityOptions {
   optimizer?: "adam" | "rmsprop";
   /** @default the recipe's */
   learningRate?: number;
-  /** The engine's device (default: tfjs' own on `webgpu`, else a new one). */
+  /** The engine's device (default: tfjs' own on `webgpu`, else the process's shared one). */
   device?: GPUDevice;
 }
 

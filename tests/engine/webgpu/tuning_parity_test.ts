@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { HAS_WEBGPU } from "../../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit } from "../../_synthetic.ts";
-import { engineDevice } from "../../../lib/engine/webgpu/create_webgpu_runner.ts";
+import { engineDevice } from "../../../lib/engine/webgpu/engine_device.ts";
 import { WebGpuExecutor } from "../../../lib/engine/webgpu/executor.ts";
 import { planTraining } from "../../../lib/engine/plan.ts";
 import { mulberry32 } from "../../../lib/random.ts";
