@@ -9,7 +9,7 @@
  */
 import type { OptimizerName } from "../../models/architecture.ts";
 import type { OptimizerSpec, TrainingPlan } from "../plan.ts";
-import { referenceForward } from "../reference/reference_step.ts";
+import { referenceForward, type ReferenceStepInput } from "../reference/reference_step.ts";
 import { mulberry32 } from "../../random.ts";
 
 /** The batch and starting state a check feeds every engine. */
@@ -113,4 +113,32 @@ function avoidTies(
     suspects.forEach(draw);
   }
   throw new Error(`engine check: could not draw a ${plan.arch} batch free of near-ties`);
+}
+
+/**
+ * The reference's input for one step of an engine on these inputs: the same state, in
+ * float64, and the engine's dropout decisions.
+ *
+ * @param plan The plan.
+ * @param inputs The check's inputs.
+ * @param keep The engine's dropout decisions.
+ * @returns The input of `referenceStep`.
+ */
+export function referenceInput(
+  plan: TrainingPlan,
+  inputs: CheckInputs,
+  keep: (layer: number, i: number) => boolean,
+): ReferenceStepInput {
+  return {
+    plan,
+    optimizer: inputs.optimizer,
+    state: {
+      params: Float64Array.from(inputs.params),
+      slots: inputs.slots.map((s) => Float64Array.from(s)),
+      accBeta: inputs.accBeta,
+    },
+    images: inputs.images,
+    labels: inputs.labels,
+    keep,
+  };
 }

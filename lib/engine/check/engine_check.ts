@@ -12,7 +12,7 @@ import { defaultRecipe } from "../../defaults.ts";
 import { planTraining } from "../plan.ts";
 import { referenceStep } from "../reference/reference_step.ts";
 import { type Tuning, tuningOf } from "../webgpu/_tiles.ts";
-import { checkInputs, kerasOptimizer } from "./_check_inputs.ts";
+import { checkInputs, kerasOptimizer, referenceInput } from "./_check_inputs.ts";
 import { decodeReference, encodeReference, referenceCache } from "./_reference_cache.ts";
 import type { CheckDevice } from "./_check_device.ts";
 import type { EngineStep, EngineStepInput } from "./_engine_step.ts";
@@ -126,18 +126,7 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
     const cached = await cache.read(refKey);
     const hit = cached && decodeReference(cached, plan.paramCount);
     if (hit) return hit;
-    const ref = referenceStep({
-      plan,
-      optimizer,
-      state: {
-        params: Float64Array.from(inputs.params),
-        slots: inputs.slots.map((s) => Float64Array.from(s)),
-        accBeta: inputs.accBeta,
-      },
-      images: inputs.images,
-      labels: inputs.labels,
-      keep: step.keep,
-    });
+    const ref = referenceStep(referenceInput(plan, inputs, step.keep));
     await cache.write(refKey, encodeReference(ref));
     return ref;
   };

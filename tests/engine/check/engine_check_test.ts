@@ -7,7 +7,11 @@ import { getArchitecture } from "../../../lib/models/architectures.ts";
 import { planTraining } from "../../../lib/engine/plan.ts";
 import { runEngineCheck } from "../../../lib/engine/check/engine_check.ts";
 import { checkDevice } from "../../../lib/engine/check/_check_device.ts";
-import { checkInputs, kerasOptimizer } from "../../../lib/engine/check/_check_inputs.ts";
+import {
+  checkInputs,
+  kerasOptimizer,
+  referenceInput,
+} from "../../../lib/engine/check/_check_inputs.ts";
 import { compareStep } from "../../../lib/engine/check/compare_step.ts";
 import { wasmStep } from "../../../lib/engine/check/_wasm_step.ts";
 import { referenceStep } from "../../../lib/engine/reference/reference_step.ts";
@@ -50,18 +54,7 @@ Deno.test("compareStep: a gradient or an update off by 1 % of its tensor is caug
   const plan = planTraining(arch, 6);
   const inputs = checkInputs(plan, kerasOptimizer("rmsprop", 0.001));
   const step = await wasmStep({ arch, plan, inputs, seed: 3 });
-  const ref = referenceStep({
-    plan,
-    optimizer: inputs.optimizer,
-    state: {
-      params: Float64Array.from(inputs.params),
-      slots: inputs.slots.map((s) => Float64Array.from(s)),
-      accBeta: inputs.accBeta,
-    },
-    images: inputs.images,
-    labels: inputs.labels,
-    keep: step.keep,
-  });
+  const ref = referenceStep(referenceInput(plan, inputs, step.keep));
   const clean = compareStep(plan, inputs, step, ref);
   assert.ok(clean.every((t) => t.error < 1e-4), JSON.stringify(clean));
   const bias = plan.params[1]!;
