@@ -13,8 +13,6 @@ import { parseArchitecture } from "../../lib/models/arch_file/parse_architecture
 import type { Architecture } from "../../lib/models/architecture.ts";
 import { defaultRecipe } from "../../lib/defaults.ts";
 import { planTraining } from "../../lib/engine/plan.ts";
-import { runEngineCheck } from "../../lib/engine/check/engine_check.ts";
-import { checkDevice } from "../../lib/engine/check/_check_device.ts";
 import { usesWinograd } from "../../lib/engine/wasm/_program.ts";
 import { createTfjsRunner } from "../../lib/train/tfjs_runner.ts";
 import { createWasmEngineRunner } from "../../lib/engine/wasm/create_wasm_runner.ts";
@@ -22,7 +20,13 @@ import { createWebGpuEngineRunner } from "../../lib/engine/webgpu/create_webgpu_
 import type { EpochRunner } from "../../lib/train/epoch_runner.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit, useCpu } from "../_synthetic.ts";
-import { assertStatesClose, runEpochs, runnerInput, stateOf } from "./_engine_test_utils.ts";
+import {
+  assertStatesClose,
+  checkEveryEngine,
+  runEpochs,
+  runnerInput,
+  stateOf,
+} from "./_engine_test_utils.ts";
 
 const FILE = new URL("../../examples/activations.keras.json", import.meta.url);
 const ARCH: Architecture = {
@@ -52,25 +56,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const gpu = HAS_WEBGPU ? await checkDevice() : null;
-    try {
-      const report = await runEngineCheck({
-        arch: ARCH,
-        batchSize: 16,
-        engines: ["wasm", "webgpu"],
-        tunings: ["gpu", "cpu"],
-        gpu,
-      });
-      assert.equal(report.rows.length, HAS_WEBGPU ? 3 : 1);
-      for (const row of report.rows) {
-        assert.ok(
-          row.ok,
-          `${row.engine} ${row.tuning ?? ""}: ${row.worst.tensor} ${row.worst.error}`,
-        );
-      }
-    } finally {
-      gpu?.device.destroy();
-    }
+    await checkEveryEngine(ARCH, 16);
   },
 });
 
