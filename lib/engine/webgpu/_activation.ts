@@ -72,12 +72,15 @@ export function storeGated(
   }
 }
 
-/** FLOPs per element of the forward store (beyond the bias add). */
+/**
+ * FLOPs per element of the forward store (beyond the bias add): one for any activation but
+ * linear, as `lib/engine/plan_flops.ts` counts it (so a step's kernels sum to the plan's).
+ */
 export function activationFlops(a: EngineActivation | "softmax"): number {
-  return { linear: 0, softmax: 0, relu: 1, tanh: 7, sigmoid: 4, elu: 3 }[a];
+  return a === "linear" || a === "softmax" ? 0 : 1;
 }
 
-/** FLOPs and loads per element of the derivative store. */
+/** FLOPs and loads per element of the derivative store (one of each, as for ReLU′). */
 export function gateCost(a: EngineActivation): { flops: number; reads: number } {
-  return a === "linear" ? { flops: 0, reads: 0 } : { flops: a === "relu" ? 1 : 2, reads: 1 };
+  return a === "linear" ? { flops: 0, reads: 0 } : { flops: 1, reads: 1 };
 }
