@@ -14,8 +14,10 @@ export interface TrainConfig {
   arch: string;
   /** Seed of `compare-models`, so its rows are comparable run to run (train's is random). */
   compareSeed: number;
-  /** MNIST cache folder. */
+  /** MNIST folder read first (`--data-dir`); never written: a user's own files may be there. */
   dataDir: string;
+  /** Our own folder of verified MNIST copies (written only with files that passed SHA-256). */
+  mnistCacheDir: string;
   /** Folder that holds one model folder per architecture (`<modelRoot>/<arch>`). */
   modelRoot: string;
   /** Folder that holds the reports (`<reportRoot>/<arch>`, `<reportRoot>/compare`). */
@@ -50,6 +52,7 @@ export function defaultTrainConfig(): TrainConfig {
     arch: "cnn-deep",
     compareSeed: 42,
     dataDir: "data/mnist",
+    mnistCacheDir: "data/cache/mnist",
     modelRoot: "models",
     reportRoot: "reports",
     progressUpdates: { webgpu: 8, other: 20 },
@@ -86,4 +89,24 @@ export function defaultModelDir(arch: string): string {
 /** The default report folder of an architecture (or `compare`), e.g. `reports/cnn-deep`. */
 export function defaultReportDir(name: string): string {
   return `${defaultTrainConfig().reportRoot}/${name}`;
+}
+
+/**
+ * Our verified MNIST cache for a data folder: `<root>/data/cache/mnist` when the data folder is
+ * `<root>/data/mnist` (a notebook's `../data/mnist` keeps its cache in the project, not in
+ * `notebooks/`), else the default `data/cache/mnist`.
+ *
+ * @example
+ * ```ts
+ * import { defaultMnistCacheDir } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(defaultMnistCacheDir("../data/mnist"), "../data/cache/mnist");
+ * assert.equal(defaultMnistCacheDir("/srv/fashion"), "data/cache/mnist");
+ * ```
+ */
+export function defaultMnistCacheDir(dataDir?: string): string {
+  const conventional = dataDir?.match(/^(.*\/)?data\/mnist\/?$/);
+  return conventional
+    ? `${conventional[1] ?? ""}data/cache/mnist`
+    : defaultTrainConfig().mnistCacheDir;
 }

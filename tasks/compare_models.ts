@@ -11,7 +11,8 @@
 import { compareModels } from "../lib/compare/compare_models.ts";
 import { renderTextTable, writeComparisonTable } from "../lib/compare/render_table.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { intFlag, stringFlag } from "../lib/cli/args.ts";
+import { intFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
 import { COMPARE_FLAGS } from "../lib/cli/compare_flags.ts";
 import { architecturesFromFlags } from "../lib/cli/arch_flags.ts";
 import { ARCHITECTURE_NAMES } from "../lib/models/architectures.ts";
@@ -34,9 +35,9 @@ await runTask(spec, async (flags, { signal }) => {
   const [json, log] = [flags.json === true, stderrDataLog()];
   const out = humanSink(json);
   const say = (line: string): void => void (flags.quiet ? undefined : out.write(`${line}\n`));
-  const outFile = stringFlag(flags, "out");
+  const outFile = optionalOutFlag(flags, `${defaultReportDir("compare")}/table.md`);
   const rows = await compareModels({
-    archs: await architecturesFromFlags(flags, ARCHITECTURE_NAMES),
+    archs: await architecturesFromFlags(flags, ARCHITECTURE_NAMES, say),
     epochs: intFlag(flags, "epochs", { min: 1, max: 10_000 }),
     limit: intFlag(flags, "limit", { min: 1, max: 60_000 }),
     seed: intFlag(flags, "seed", { min: 0, max: 2 ** 31 - 1 }),

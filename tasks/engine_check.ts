@@ -42,6 +42,7 @@ await runTask(spec, async (flags) => {
           engines: request.engines,
           gpu,
           browser: browser?.steppers,
+          referenceCache: request.referenceCache,
         });
         if (!request.json) console.log(renderEngineCheck([report]) + "\n");
         reports.push(report);

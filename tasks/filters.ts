@@ -11,7 +11,7 @@
 import { loadModel } from "../lib/models/save_model.ts";
 import { defaultReportDir } from "../lib/defaults.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { stringFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
 import * as common from "../lib/cli/common_flags.ts";
 import { firstLayerFilters, renderFiltersSvg } from "../lib/report/first_layer_filters.ts";
 import { filtersToTerminal } from "../lib/report/terminal_views.ts";
@@ -38,7 +38,8 @@ await runTask(spec, async (flags) => {
   const { model, metadata } = await loadModel(dir, { backend: common.backendFlag(flags) });
   const view = await firstLayerFilters(model);
   if (flags.terminal) return console.log(filtersToTerminal(view, stdoutTerminal()));
-  const out = stringFlag(flags, "out") ?? `${defaultReportDir(metadata.arch)}/filters.png`;
+  const out = optionalOutFlag(flags, "reports/filters.png") ??
+    `${defaultReportDir(metadata.arch)}/filters.png`;
   await saveChartPng(await renderFiltersSvg(view), out);
   console.log(`${view.filters.length} filters of ${view.layer} (${dir}); wrote ${out}`);
 });

@@ -10,7 +10,8 @@
  */
 import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { choiceFlag, intFlag, stringFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
+import { choiceFlag, intFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
 import { stderrDataLog } from "../lib/cli/data_events.ts";
 import * as view from "../lib/report/misclassified.ts";
@@ -51,7 +52,8 @@ await runTask(spec, async (flags, { signal }) => {
   if (flags.terminal) {
     return console.log(misclassifiedToTerminal(wrong, data.test, { ...stdoutTerminal(), limit }));
   }
-  const out = stringFlag(flags, "out") ?? `${defaultReportDir(metadata.arch)}/misclassified.png`;
+  const out = optionalOutFlag(flags, "reports/misclassified.png") ??
+    `${defaultReportDir(metadata.arch)}/misclassified.png`;
   await saveChartPng(await view.renderMisclassifiedSvg(wrong, data.test, { limit }), out);
   console.log(
     `${view.wrongCountText(wrong)} test digits misclassified by ${modelDir}; wrote ${out}`,

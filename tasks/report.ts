@@ -12,7 +12,8 @@
  */
 import { evaluateSavedModel } from "../lib/evaluate/evaluate_saved_model.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { intFlag, stringFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
+import { intFlag } from "../lib/cli/args.ts";
 import * as common from "../lib/cli/common_flags.ts";
 import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { writeReport } from "../lib/report/write_report.ts";
@@ -49,7 +50,7 @@ await runTask(spec, async (flags, { signal }) => {
   });
   const input = { model, metadata, evaluation, testSplit: data.test, seed };
   if (flags.terminal) return console.log(await terminalReport(input, stdoutTerminal()));
-  const outDir = stringFlag(flags, "out") ?? defaultReportDir(metadata.arch);
+  const outDir = optionalOutFlag(flags, "reports/my-report") ?? defaultReportDir(metadata.arch);
   const files = await writeReport({ ...input, outDir });
   console.log(`Wrote ${files.html} and ${files.images.length} PNGs (evaluated on ${backend})`);
 });

@@ -11,7 +11,8 @@
  */
 import { loadMnist } from "../lib/data/load_mnist.ts";
 import { runTask } from "../lib/cli/run_task.ts";
-import { choiceFlag, stringFlag } from "../lib/cli/args.ts";
+import { optionalOutFlag } from "../lib/cli/out_flag.ts";
+import { choiceFlag } from "../lib/cli/args.ts";
 import { DATA_DIR_FLAG, dataDirFlag } from "../lib/cli/common_flags.ts";
 import { stderrDataLog } from "../lib/cli/data_events.ts";
 import { SAMPLE_FLAGS, sampleSelectionFlag } from "../lib/cli/sample_flags.ts";
@@ -42,7 +43,7 @@ await runTask(spec, async (flags, { signal }) => {
   const split = data[which];
   const grid = sampleGrid(split, sampleSelectionFlag(flags, split.count));
   if (flags.terminal) return console.log(samplesToTerminal(grid, split, stdoutTerminal()));
-  const out = stringFlag(flags, "out") ?? DEFAULT_OUT;
+  const out = optionalOutFlag(flags, "reports/samples.png") ?? DEFAULT_OUT;
   const { width, height } = await saveChartPng(await renderSampleGridSvg(grid, split), out);
   console.log(`Wrote ${out} (${width}×${height}): ${grid.description}`);
 });

@@ -10,7 +10,7 @@ import { getArchitecture } from "../models/architectures.ts";
 import { readArchitectureFile } from "../models/arch_file/read_arch_file.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { UsageError } from "../errors.ts";
-import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import { type FlagSpec, type ParsedFlags, shown, stringFlag } from "./args.ts";
 import { archFlag } from "./common_flags.ts";
 
 const FILE_HELP = "Your own architecture: a Keras to_json() file or a tfjs model.json " +
@@ -27,20 +27,42 @@ export const ARCH_FILES_FLAG: FlagSpec = {
   multiple: true,
 };
 
-/** Reads `--arch a,b,…`, checking each name. */
-export function archListFlag(flags: ParsedFlags): string[] | undefined {
+/**
+ * Reads `--arch a,b,…`, checking each name. A name given twice is kept once, with a note
+ * (two rows of one architecture, same seed and data, would only repeat each other).
+ *
+ * @param flags The parsed flags.
+ * @param onNote Receives the note about repeated names.
+ * @returns The names in order, each once, or `undefined` when `--arch` is absent.
+ * @throws {UsageError} for an unknown name or an empty list.
+ *
+ * @example
+ * ```ts
+ * import { archListFlag } from "./arch_flags.ts";
+ * if (archListFlag({ arch: "mlp,mlp" }, () => {})?.join() !== "mlp") throw new Error();
+ * ```
+ */
+export function archListFlag(
+  flags: ParsedFlags,
+  onNote: (line: string) => void = () => {},
+): string[] | undefined {
   const raw = stringFlag(flags, "arch");
   if (raw === undefined) return undefined;
   const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !ARCHITECTURE_NAMES.includes(n));
   if (names.length === 0 || unknown.length > 0) {
     throw new UsageError(
-      `--arch: unknown architecture "${unknown[0] ?? raw}" (known: ${
+      `--arch: unknown architecture ${shown(unknown[0] ?? raw)} (known: ${
         ARCHITECTURE_NAMES.join(", ")
       })`,
     );
   }
-  return names;
+  const unique = [...new Set(names)];
+  const repeated = unique.filter((n) => names.indexOf(n) !== names.lastIndexOf(n));
+  if (repeated.length > 0) {
+    onNote(`Note: --arch names ${repeated.join(", ")} more than once; each is trained once`);
+  }
+  return unique;
 }
 
 function files(flags: ParsedFlags): string[] {
@@ -79,8 +101,9 @@ export async function architectureFromFlags(flags: ParsedFlags): Promise<Archite
 export async function architecturesFromFlags(
   flags: ParsedFlags,
   fallback: readonly string[],
+  onNote: (line: string) => void = () => {},
 ): Promise<Architecture[]> {
-  const names = archListFlag(flags);
+  const names = archListFlag(flags, onNote);
   const paths = files(flags);
   const fromFiles = [];
   for (const path of paths) fromFiles.push(await readArchitectureFile(path));

@@ -20,6 +20,11 @@ export interface FlagSpec {
   value?: string;
   /** The flag may be given several times (values collected in order). */
   multiple?: boolean;
+  /**
+   * The value names a file or folder, so an empty or blank value is a usage error.
+   * @default {true when `value` is `DIR` or `FILE`}
+   */
+  path?: boolean;
 }
 
 /** A task's name, one-line description and flags. */
@@ -84,11 +89,57 @@ export function parseTaskArgs(argv: string[], spec: TaskSpec): ParsedFlags | und
     });
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    throw new UsageError(message.replace(/\. To specify.*$/, ""));
+    throw new UsageError(clipWords(message.replace(/\. To specify.*$/, "")));
   }
   if (parsed.values.help) return undefined;
   rejectRepeats(parsed.tokens, flags);
+  rejectBlankPaths(parsed.values as ParsedFlags, flags);
   return parsed.values as ParsedFlags;
+}
+
+const SHOWN_CHARACTERS = 60;
+
+/**
+ * A value as error messages quote it: in full when short, else its start and its length, so a
+ * 100 KB value is not echoed back whole.
+ *
+ * @example
+ * ```ts
+ * import { shown } from "./args.ts";
+ * if (shown("x".repeat(1000)) !== `"${"x".repeat(60)}…" (1000 characters)`) throw new Error();
+ * ```
+ */
+export function shown(value: string | undefined): string {
+  if (value === undefined) return "nothing";
+  if (value.length <= SHOWN_CHARACTERS + 20) return `"${value}"`;
+  return `"${value.slice(0, SHOWN_CHARACTERS)}…" (${value.length} characters)`;
+}
+
+/** Shortens every over-long word of a message (parseArgs quotes unknown flags whole). */
+export function clipWords(message: string, max = 200): string {
+  return message.replace(
+    new RegExp(`\\S{${max + 1},}`, "g"),
+    (word) => `${word.slice(0, SHOWN_CHARACTERS)}… (${word.length} characters)`,
+  );
+}
+
+function isPathFlag(flag: FlagSpec): boolean {
+  return flag.path ?? (flag.value === "DIR" || flag.value === "FILE");
+}
+
+/** `--out ""` once trained a whole run and saved nothing: a path must name something. */
+function rejectBlankPaths(values: ParsedFlags, flags: Record<string, FlagSpec>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const flag = flags[name];
+    if (!flag || !isPathFlag(flag)) continue;
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (typeof one !== "string" || one.trim() !== "") continue;
+      const what = one === "" ? "empty" : "blank";
+      throw new UsageError(
+        `--${name} is ${what}; give a ${flag.value === "DIR" ? "folder" : "file"} name`,
+      );
+    }
+  }
 }
 
 /** A value that looks like a negative number (`-1`, `-0.5`, `-1e3`), not like a flag. */
@@ -132,7 +183,7 @@ function rejectRepeats(tokens: OptionToken[], flags: Record<string, FlagSpec>): 
     if (flags[token.name]?.multiple) continue;
     if (seen.has(token.name)) {
       const values = flags[token.name]?.type === "string"
-        ? ` ("${seen.get(token.name)}" and "${token.value}")`
+        ? ` (${shown(seen.get(token.name))} and ${shown(token.value)})`
         : "";
       throw new UsageError(`--${token.name} was given more than once${values}; give it once`);
     }
@@ -156,7 +207,7 @@ export function intFlag(
   const { min = -Infinity, max = Infinity } = range;
   if (typeof raw !== "string" || !/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
     const bounds = max === Infinity ? `≥ ${min}` : `between ${min} and ${max}`;
-    throw new UsageError(`--${name} must be an integer ${bounds}, got "${raw}"`);
+    throw new UsageError(`--${name} must be an integer ${bounds}, got ${shown(String(raw))}`);
   }
   return value;
 }
@@ -176,10 +227,10 @@ export function numberFlag(
   const value = Number(raw);
   const { min = -Infinity, max = Infinity } = range;
   if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value)) {
-    throw new UsageError(`--${name} must be a number, got "${raw}"`);
+    throw new UsageError(`--${name} must be a number, got ${shown(String(raw))}`);
   }
   if (value < min || value > max) {
-    throw new UsageError(`--${name} must be between ${min} and ${max}, got ${raw}`);
+    throw new UsageError(`--${name} must be between ${min} and ${max}, got ${shown(raw)}`);
   }
   return value;
 }
@@ -197,7 +248,9 @@ export function choiceFlag<T extends string>(
   const raw = flags[name];
   if (raw === undefined) return undefined;
   if (typeof raw !== "string" || !choices.includes(raw as T)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${raw}"`);
+    throw new UsageError(
+      `--${name} must be one of ${choices.join(", ")}, got ${shown(String(raw))}`,
+    );
   }
   return raw as T;
 }

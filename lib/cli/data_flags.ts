@@ -16,13 +16,16 @@ export const DEPRECATED_DATA_DIR_ENV = "MNIST_GPU_DATA";
 export const DATA_DIR_FLAG: FlagSpec = {
   type: "string",
   value: "DIR",
-  help: `MNIST cache folder (default $${DATA_DIR_ENV} or ${defaultTrainConfig().dataDir})`,
+  help: `MNIST folder, only read (default $${DATA_DIR_ENV} or ${defaultTrainConfig().dataDir})`,
 };
 
 function readEnv(name: string): string | undefined {
   // Only when granted: asking would prompt in the middle of a task.
   const granted = Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
   const value = granted ? Deno.env.get(name) : undefined;
+  if (value !== undefined && value !== "" && value.trim() === "") {
+    throw new UsageError(`$${name} is blank; unset it or name a folder`);
+  }
   return value === "" ? undefined : value;
 }
 
@@ -50,7 +53,7 @@ export function dataDirFlag(flags: ParsedFlags): string {
     throw new UsageError(
       `${origin} ${dir} is outside the folders this task may read (see deno.json); put the ` +
         `files in data/mnist, or run the task's file with deno run and --allow-read=${dir} ` +
-        `--allow-write=${dir} added`,
+        "added (the folder is only read)",
     );
   }
   return dir;

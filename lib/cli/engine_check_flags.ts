@@ -15,7 +15,10 @@ import { JSON_FLAG } from "./common_flags.ts";
 /** Largest batch the check accepts (the float64 reference takes ~10 s for cnn-deep at 1,024). */
 export const MAX_CHECK_BATCH = 4096;
 
-/** The Chromium that `--browser` starts (Debian's package puts it here). */
+/**
+ * The Chromium that `--browser` starts: Debian's package puts it here, and the task's
+ * `--allow-run` names exactly this path.
+ */
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
 /** Flags of `engine-check`. */
@@ -31,12 +34,14 @@ export const ENGINE_CHECK_FLAGS: Record<string, FlagSpec> = {
   engine: { type: "string", value: "E,F", help: "Engines: wasm, webgpu (default both present)" },
   browser: {
     type: "boolean",
-    help: "Run the WebGPU engine in headless Chromium (Dawn) instead of Deno's WebGPU",
+    help:
+      `Run the WebGPU engine in headless Chromium (${DEFAULT_CHROMIUM}: Dawn) instead of Deno's`,
   },
-  chromium: {
+  "reference-cache": {
     type: "string",
-    value: "PATH",
-    help: `Chromium executable for --browser (default ${DEFAULT_CHROMIUM})`,
+    value: "DIR",
+    help: "Keep the screened batches and the float64 references in DIR for the next run " +
+      "(a fresh folder per matrix of runs; default none)",
   },
   json: JSON_FLAG,
 };
@@ -47,6 +52,8 @@ export interface EngineCheckRequest {
   batches: number[];
   tunings: ("auto" | "gpu" | "cpu")[];
   engines: ("wasm" | "webgpu")[];
+  /** Where to keep screened batches and references between runs. */
+  referenceCache?: string;
   /** The Chromium to run WebGPU in, or null for Deno's own WebGPU. */
   browser: string | null;
   json: boolean;
@@ -71,9 +78,6 @@ function list<T extends string>(flags: ParsedFlags, name: string, choices: reado
  *   1 … {@linkcode MAX_CHECK_BATCH}.
  */
 export async function engineCheckRequest(flags: ParsedFlags): Promise<EngineCheckRequest> {
-  if (flags.chromium !== undefined && flags.browser !== true) {
-    throw new UsageError("--chromium goes with --browser");
-  }
   const batches = (stringFlag(flags, "batch") ?? "64").split(",").map((raw) => {
     const n = Number(raw.trim());
     if (!/^\d+$/.test(raw.trim()) || n < 1 || n > MAX_CHECK_BATCH) {
@@ -93,7 +97,8 @@ export async function engineCheckRequest(flags: ParsedFlags): Promise<EngineChec
     engines: flags.engine === undefined
       ? ["wasm", "webgpu"]
       : list(flags, "engine", ["wasm", "webgpu"]),
-    browser: flags.browser === true ? stringFlag(flags, "chromium") ?? DEFAULT_CHROMIUM : null,
+    browser: flags.browser === true ? DEFAULT_CHROMIUM : null,
+    referenceCache: stringFlag(flags, "reference-cache"),
     json: flags.json === true,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The one place where errors become exit codes. A task's `main` throws; `runTask` prints a
  * one-line message (no stack trace) for user mistakes, bad inputs and operating-system
- * failures (a full disk, a folder given for a file) and exits 2, or 130 for Ctrl-C. Anything
- * else is a bug and keeps its stack trace (exit 1).
+ * failures (a full disk, a folder given for a file) and exits 2, or 130 for Ctrl-C (143 for
+ * SIGTERM). Anything else is a bug and keeps its stack trace (exit 1).
  *
  * @module
  */
@@ -15,7 +15,7 @@ import {
   TrainingDivergedError,
   UsageError,
 } from "../errors.ts";
-import { type ParsedFlags, parseTaskArgs, type TaskSpec, usage } from "./args.ts";
+import { clipWords, type ParsedFlags, parseTaskArgs, type TaskSpec, usage } from "./args.ts";
 
 const USER_ERRORS = [
   UsageError,
@@ -76,18 +76,23 @@ export function userMessage(error: unknown): string | undefined {
   return isDenoError ? error.message.split("\n")[0] : undefined;
 }
 
-function exitCode(error: unknown): number {
-  // 130 is the shell's code for a Ctrl-C'd program; 2 is for bad input.
-  return error instanceof InterruptedError ? 130 : 2;
+/** The shell's codes for a program stopped by a signal: 128 + its number. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
+const SIGNAL_NAME: Record<StopSignal, string> = { SIGINT: "Ctrl-C", SIGTERM: "SIGTERM" };
+
+function exitCode(error: unknown, signal: StopSignal | undefined): number {
+  return error instanceof InterruptedError ? SIGNAL_EXIT[signal ?? "SIGINT"] : 2;
 }
 
 /**
  * Parses the task's flags and runs `main(flags, { signal })`; maps failures to exit codes.
  * `--help` prints usage and exits 0.
  *
- * Ctrl-C: the first aborts `signal`. A task whose spec sets `stopsOnSignal` is trusted to
- * stop by itself (training finishes its step and keeps its checkpoint); any other task is
- * stopped at once with exit 130. A second Ctrl-C always exits 130 at once.
+ * Ctrl-C (SIGINT) and SIGTERM alike: the first aborts `signal`. A task whose spec sets
+ * `stopsOnSignal` is trusted to stop by itself (training finishes its step, keeps its
+ * checkpoint and releases its lock); any other task is stopped at once. The exit code is 130
+ * for Ctrl-C and 143 for SIGTERM; a second signal always exits at once.
  *
  * @param spec The task's name, summary and flags.
  * @param main The task's body.
@@ -110,21 +115,27 @@ export async function runTask(
   const controller = new AbortController();
   let stop: (error: InterruptedError) => void = () => {};
   const stopped = new Promise<never>((_, reject) => (stop = reject));
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) {
-      console.error("error: Interrupted (Ctrl-C twice); stopped at once");
-      Deno.exit(130);
+  let received: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    const name = SIGNAL_NAME[signal];
+    if (received !== undefined) {
+      const both = received === signal ? `${name} twice` : `${SIGNAL_NAME[received]}, then ${name}`;
+      console.error(`error: Interrupted (${both}); stopped at once`);
+      Deno.exit(SIGNAL_EXIT[signal]);
     }
-    controller.abort(new InterruptedError("Interrupted (Ctrl-C)"));
-    if (spec.stopsOnSignal) {
+    received = signal;
+    controller.abort(new InterruptedError(`Interrupted (${name})`));
+    if (!spec.stopsOnSignal) {
+      stop(new InterruptedError(`Interrupted (${name})`));
+    } else if (signal === "SIGINT") {
+      // SIGTERM comes from a supervisor, not a person: no hint about pressing keys.
       console.error("Stopping after the current step (Ctrl-C again to quit at once)…");
-    } else {
-      stop(new InterruptedError("Interrupted (Ctrl-C)"));
     }
   };
+  const onSigint = () => onSignal("SIGINT");
+  const onSigterm = () => onSignal("SIGTERM");
   Deno.addSignalListener("SIGINT", onSigint);
+  Deno.addSignalListener("SIGTERM", onSigterm);
   try {
     const flags = parseTaskArgs(argv, spec);
     if (flags === undefined) {
@@ -135,13 +146,15 @@ export async function runTask(
   } catch (error) {
     const message = userMessage(error);
     if (message === undefined) throw error;
-    console.error(`error: ${message}`);
+    // A 100 KB path or value echoed back whole would bury the message.
+    console.error(`error: ${clipWords(message)}`);
     if (error instanceof UsageError) {
       console.error(`Run "deno task ${spec.name} --help" for usage.`);
     }
-    Deno.exit(exitCode(error));
+    Deno.exit(exitCode(error, received));
   } finally {
     // A listener keeps the process alive; without removing it a finished task would hang.
     Deno.removeSignalListener("SIGINT", onSigint);
+    Deno.removeSignalListener("SIGTERM", onSigterm);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../errors.ts";
 import type { SampleSelection } from "../report/sample_grid.ts";
-import { type FlagSpec, intFlag, type ParsedFlags, stringFlag } from "./args.ts";
+import { type FlagSpec, intFlag, type ParsedFlags, shown, stringFlag } from "./args.ts";
 
 /** The flags that choose samples. */
 export const SAMPLE_FLAGS: Record<string, FlagSpec> = {
@@ -30,11 +30,11 @@ export function sampleSelectionFlag(flags: ParsedFlags, splitCount: number): Sam
     };
   }
   const match = range.match(/^(\d+)\s*[-–]\s*(\d+)$/);
-  if (!match) throw new UsageError(`--range must look like 1990-2009, got "${range}"`);
+  if (!match) throw new UsageError(`--range must look like 1990-2009, got ${shown(range)}`);
   const [from, to] = [Number(match[1]), Number(match[2])];
   if (to >= splitCount) {
-    throw new UsageError(`--range must lie within 0–${splitCount - 1}, got "${range}"`);
+    throw new UsageError(`--range must lie within 0–${splitCount - 1}, got ${shown(range)}`);
   }
-  if (from > to) throw new UsageError(`--range must run upwards (A ≤ B), got "${range}"`);
+  if (from > to) throw new UsageError(`--range must run upwards (A ≤ B), got ${shown(range)}`);
   return { from, to };
 }

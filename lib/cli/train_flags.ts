@@ -8,15 +8,10 @@ import type { Architecture, OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
 import type { EngineRequest } from "../train/epoch_runner.ts";
 import { defaultModelDir, defaultRecipe, defaultTrainConfig } from "../defaults.ts";
-import {
-  choiceFlag,
-  type FlagSpec,
-  intFlag,
-  numberFlag,
-  type ParsedFlags,
-  stringFlag,
-} from "./args.ts";
+import { choiceFlag, type FlagSpec, intFlag, numberFlag, type ParsedFlags } from "./args.ts";
 import { ARCH_FILE_FLAG, architectureFromFlags } from "./arch_flags.ts";
+import { outFlag } from "./out_flag.ts";
+import { UsageError } from "../errors.ts";
 import {
   BACKEND_FLAG,
   backendFlag,
@@ -107,10 +102,16 @@ export async function trainOptionsFromFlags(flags: ParsedFlags): Promise<TrainTa
     backend: backendFlag(flags),
     kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
     dataDir: dataDirFlag(flags),
-    outDir: stringFlag(flags, "out") ?? defaultModelDir(arch.name),
+    outDir: outFlag(flags, defaultModelDir(arch.name), defaultModelDir(`${arch.name}-2`)),
     retrain: flags.retrain === true,
     resume: flags.resume === true,
   };
+  if (options.resume && options.retrain) {
+    throw new UsageError(
+      "--resume and --retrain contradict each other: --resume continues the checkpoint, " +
+        "--retrain starts afresh; give one",
+    );
+  }
   const engine = engineFlag(flags);
   if (engine !== undefined) options.engine = engine;
   const set = <K extends keyof TrainOptions>(key: K, value: TrainOptions[K] | undefined): void => {

@@ -33,9 +33,9 @@ export class SourceMissingError extends Error {}
  * The cache folder's raw files, `<dir>/<name>`. Its `.gz` files are a separate source
  * ({@linkcode cacheGzSource}), so a bad raw file cannot hide a good `.gz` beside it.
  */
-export function cacheSource(dir: string): DataSource {
+export function cacheSource(dir: string, kind = "cache"): DataSource {
   return {
-    label: `cache ${dir}`,
+    label: `${kind} ${dir}`,
     isCache: true,
     async read(file) {
       return await readCached(join(dir, file.name), file);

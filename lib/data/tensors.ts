@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE, type MnistSplit, NUM_CLASSES } from "./types.ts";
+import { UsageError } from "../errors.ts";
 
 /**
  * Returns the first `limit` samples of a split (the whole split when `limit` is absent or
@@ -35,6 +36,8 @@ export function sliceSplit(split: MnistSplit, start: number, end: number): Mnist
  * does (no shuffling first, so the split is the same on every run).
  *
  * @throws {RangeError} when `fraction` is not in `[0, 1)`.
+ * @throws {UsageError} when a positive `fraction` of the split is less than one sample (a
+ * run that asked for validation must not silently have none).
  */
 export function splitValidation(
   split: MnistSplit,
@@ -44,6 +47,13 @@ export function splitValidation(
     throw new RangeError(`validation fraction must be in [0, 1), got ${fraction}`);
   }
   const held = Math.floor(split.count * fraction);
+  if (held === 0 && fraction > 0) {
+    const samples = `${split.count} training sample${split.count === 1 ? "" : "s"}`;
+    throw new UsageError(
+      `--validation ${fraction} of ${samples} holds out none; train on more samples ` +
+        `(--limit) or hold out a larger fraction`,
+    );
+  }
   if (held === 0) return { train: split, validation: undefined };
   const cut = split.count - held;
   return { train: sliceSplit(split, 0, cut), validation: sliceSplit(split, cut, split.count) };

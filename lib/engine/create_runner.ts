@@ -10,7 +10,7 @@ import { createTfjsRunner } from "../train/tfjs_runner.ts";
 import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
 import { engineSupports } from "./plan.ts";
 import { MemoryLimitError } from "./plan_memory.ts";
-import { optimizerSpecOf } from "./tfjs_state.ts";
+import { compiledOptimizerSpec, optimizerSpecOf } from "./tfjs_state.ts";
 
 /** Options of {@linkcode createEpochRunner}. */
 export interface CreateRunnerOptions {
@@ -41,7 +41,11 @@ async function compiledRunner(
     const { engineVerdict } = await import("./engine_verdict.ts");
     const verdict = await engineVerdict({
       verdictFile: options.verdictFile,
-      plan: { arch: input.arch, batchSize: Math.min(input.batchSize, input.train.count) },
+      plan: {
+        arch: input.arch,
+        batchSize: Math.min(input.batchSize, input.train.count),
+        optimizer: compiledOptimizerSpec(input.optimizer).kind,
+      },
     });
     if (!verdict.ok) {
       return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };

@@ -8,7 +8,8 @@
  * @module
  */
 import { atomicWrite } from "../fs/atomic_write.ts";
-import type { Architecture } from "../models/architecture.ts";
+import type { Architecture, OptimizerName } from "../models/architecture.ts";
+import { defaultRecipe } from "../defaults.ts";
 import { getArchitecture } from "../models/architectures.ts";
 import { readFileCapped } from "../fs/read_capped.ts";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -39,8 +40,8 @@ export interface EngineVerdictOptions {
   device?: GPUDevice;
   /** Re-run the check even when a verdict is cached. */
   recheck?: boolean;
-  /** The run's architecture and batch size. @default cnn-deep at batch 64 */
-  plan?: { arch: Architecture; batchSize: number };
+  /** The run's architecture, batch size and optimizer. @default cnn-deep's recipe at batch 64 */
+  plan?: { arch: Architecture; batchSize: number; optimizer?: OptimizerName };
 }
 
 /** Whether `name` access to `path` is already granted (never prompts). */
@@ -70,11 +71,12 @@ function adapterKey(info: GPUAdapterInfo): string {
     .map((s) => s || "?").join(" | ");
 }
 
-/** A plan's part of the key: name, batch, tuning and a hash of the layers (FNV-1a). */
-function planKey(arch: Architecture, batchSize: number, tuning: string): string {
+/** A plan's part of the key: name, batch, optimizer, tuning and a hash of the layers (FNV-1a). */
+function planKey(arch: Architecture, batchSize: number, optimizer: string, tuning: string): string {
   let h = 0x811c9dc5;
   for (const ch of JSON.stringify(arch.layers)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  return `${arch.name} b${batchSize} ${tuning} #${(h >>> 0).toString(16).padStart(8, "0")}`;
+  const hash = (h >>> 0).toString(16).padStart(8, "0");
+  return `${arch.name} b${batchSize} ${optimizer} ${tuning} #${hash}`;
 }
 
 /**
@@ -105,7 +107,12 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
   const tuning = tuningOf(device);
   const plan = options.plan ?? { arch: getArchitecture("cnn-deep"), batchSize: 64 };
   const key = `${info ? adapterKey(info) : "unknown adapter"} | ${
-    planKey(plan.arch, plan.batchSize, tuning)
+    planKey(
+      plan.arch,
+      plan.batchSize,
+      plan.optimizer ?? plan.arch.recipe?.optimizer ?? defaultRecipe().optimizer,
+      tuning,
+    )
   }`;
   const adapter = info?.description || info?.vendor || "unknown adapter";
   const cache = await readCache(options.verdictFile);

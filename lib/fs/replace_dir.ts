@@ -20,6 +20,11 @@ export interface ReplaceDirOptions {
   replaces?: readonly string[];
   /** Writes each new file. @default {Deno.writeFile} */
   writeFile?: FileWriter;
+  /**
+   * Called once every file is written, just before the swap; throwing cancels it (a writer
+   * that lost its lock while it was stopped must not commit over another run's save).
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 function siblings(dir: string): { parent: string; prefix: string } {
@@ -67,6 +72,7 @@ export async function replaceDir(
   let moved = false;
   try {
     for (const [name, bytes] of Object.entries(files)) await write(join(fresh, name), bytes);
+    await options.beforeCommit?.();
     try {
       await Deno.rename(target, old);
       moved = true;
@@ -128,4 +134,33 @@ export async function recoverDir(dir: string): Promise<boolean> {
     }
   }
   return restored;
+}
+
+/**
+ * Where the previous contents of `dir` lie when a process was killed between the two renames
+ * of {@linkcode replaceDir}: the set-aside folder, complete, while `dir` itself is missing.
+ *
+ * @param dir The folder.
+ * @returns The set-aside folder's path, or `undefined` when `dir` exists or none was left.
+ *
+ * @example
+ * ```ts
+ * import { interruptedSwap } from "./replace_dir.ts";
+ * if (await interruptedSwap(`${await Deno.makeTempDir()}/model`) !== undefined) throw new Error();
+ * ```
+ */
+export async function interruptedSwap(dir: string): Promise<string | undefined> {
+  const target = resolve(dir);
+  if (await Deno.stat(target).then(() => true, () => false)) return undefined;
+  const { parent, prefix } = siblings(dir);
+  try {
+    for await (const entry of Deno.readDir(parent)) {
+      if (entry.isDirectory && entry.name.startsWith(`${prefix}old-`)) {
+        return join(parent, entry.name);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return undefined;
 }

@@ -16,6 +16,7 @@ import {
 } from "../fs/read_capped.ts";
 import { METADATA_FILE, type ModelMetadata } from "./metadata.ts";
 import { metadataProblem } from "./_metadata_schema.ts";
+import { savedDir } from "./_saved_dir.ts";
 
 /** The files of a save besides `metadata.json`. */
 export const MODEL_PARTS = [
@@ -89,6 +90,10 @@ export function readJsonPart(bytes: Uint8Array, path: string): unknown {
  * ```
  */
 export async function readMetadata(dir: string): Promise<ModelMetadata | undefined> {
+  return await readMetadataIn(await savedDir(dir));
+}
+
+async function readMetadataIn(dir: string): Promise<ModelMetadata | undefined> {
   let bytes: Uint8Array;
   try {
     bytes = await readPart(dir, METADATA_FILE);
@@ -133,22 +138,25 @@ export async function checkParts(
 }
 
 /**
- * Reads the metadata and runs `body` on it; when a part is missing or belongs to another
- * save (a concurrent save swapping the folder), tries again a few times.
+ * Reads the metadata and runs `body` on it and the folder to read the other parts from (the
+ * previous save set aside by a swap that was killed, if `dir` is missing); when a part is
+ * missing or belongs to another save (a concurrent save swapping the folder), tries again a
+ * few times.
  *
  * @throws {ModelFileError} when the folder has no metadata or the parts still disagree.
  */
 export async function withConsistentReads<T>(
   dir: string,
-  body: (metadata: ModelMetadata) => Promise<T>,
+  body: (metadata: ModelMetadata, from: string) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1;; attempt++) {
     try {
-      const metadata = await readMetadata(dir);
+      const from = await savedDir(dir);
+      const metadata = await readMetadataIn(from);
       if (!metadata) {
         throw new PartMismatchError(`No saved model in ${dir}: ${METADATA_FILE} is missing`);
       }
-      return await body(metadata);
+      return await body(metadata, from);
     } catch (error) {
       if (!(error instanceof PartMismatchError) || attempt === ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS * attempt));

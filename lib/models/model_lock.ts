@@ -1,11 +1,17 @@
 /**
- * One writer per model folder: a lock file beside the folder (`.<name>.lock`), created
- * exclusively, so a second training run into the same folder stops with a clear message
- * instead of interleaving its checkpoints with the first one's.
+ * One writer per model folder: a lock file beside the folder (`.<name>.lock`) recording the
+ * owner's pid, start time and a random token, so a second training run into the same folder
+ * stops with a clear message instead of interleaving its checkpoints with the first one's.
  *
- * The holder touches the lock every 10 s; a lock untouched for 60 s is stale (its process
- * was killed) and is taken over. Deno cannot ask whether a pid is alive without
- * `--allow-run`, hence the heartbeat.
+ * The holder touches the lock every 10 s; a lock untouched for 60 s is stale (its process was
+ * killed or stopped) and is taken over, as is a lock dated in the future (a clock that was
+ * wrong), with a note. Deno cannot ask whether a pid is alive without `--allow-run`, hence the
+ * heartbeat. Because a stopped process (SIGSTOP, a suspended laptop) can wake up after its lock
+ * was taken, a save checks the token again just before it commits ({@linkcode assertLockHeld})
+ * and refuses rather than overwrite the other run's work.
+ *
+ * The lock is written whole: its content goes to a temporary file that is hard-linked into
+ * place, so a full disk never leaves an empty lock that blocks the next run for 60 s.
  *
  * Requires `--allow-read` and `--allow-write` for the folder's parent.
  *
@@ -14,18 +20,26 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { ModelFileError } from "../errors.ts";
 import { checkWriteTarget } from "../fs/write_guard.ts";
-import { recoverDir } from "../fs/replace_dir.ts";
+import { type FileWriter, recoverDir } from "../fs/replace_dir.ts";
+import { readLock, STALE_MS, staleness } from "./_lock_file.ts";
 
 /** A held lock. */
 export interface ModelDirLock {
   /** The lock file's path. */
   readonly path: string;
-  /** Releases the lock (idempotent). */
+  /** Releases the lock (idempotent; a lock another run took over is left alone). */
   release(): Promise<void>;
 }
 
+/** Options of {@linkcode lockModelDir}. */
+export interface LockOptions {
+  /** Receives a line when a stale or future-dated lock is taken over. */
+  onNote?: (line: string) => void;
+  /** Writes the lock's content; tests inject a full disk. @default {Deno.writeFile} */
+  writeFile?: FileWriter;
+}
+
 const HEARTBEAT_MS = 10_000;
-const STALE_MS = 60_000;
 /** Locks this process holds, by folder: saveModel uses them and exit paths remove them. */
 const held = new Map<string, { path: string; token: string }>();
 
@@ -40,33 +54,73 @@ export function holdsModelDirLock(dir: string): boolean {
   return held.has(resolve(dir));
 }
 
+/**
+ * Checks, just before a save commits, that the lock of `dir` is still this process's.
+ *
+ * @throws {ModelFileError} when another run took the lock over (this process was stopped for
+ * longer than the lock's 60 s staleness) or removed it.
+ */
+export async function assertLockHeld(dir: string): Promise<void> {
+  const mine = held.get(resolve(dir));
+  if (!mine) return;
+  const now = await readLock(mine.path);
+  if (now?.token === mine.token) return;
+  const who = now?.pid === undefined ? "" : ` (process ${now.pid}, since ${now.started})`;
+  throw new ModelFileError(
+    `Not saving to ${dir}: its lock was taken by another run while this one held it${who}; ` +
+      "this run was probably stopped for over 60 s. The other run's save is kept",
+  );
+}
+
 function removeHeldSync(): void {
-  for (const { path } of held.values()) {
+  for (const { path, token } of held.values()) {
     try {
-      Deno.removeSync(path);
+      // Only our own lock: another run may have taken the folder over.
+      if (JSON.parse(Deno.readTextFileSync(path)).token === token) Deno.removeSync(path);
     } catch { /* already gone */ }
   }
   held.clear();
 }
 let unloadListening = false;
 
-async function isStale(path: string): Promise<boolean> {
+/** Writes `content` to `path` only if no lock is there, and only whole. */
+async function createLock(path: string, content: string, write: FileWriter): Promise<void> {
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
-    const { mtime } = await Deno.stat(path);
-    return mtime !== null && Date.now() - mtime.getTime() > STALE_MS;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return true;
-    throw error;
+    await write(tmp, new TextEncoder().encode(content));
+    await Deno.link(tmp, path); // fails with AlreadyExists: an exclusive, complete create
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
   }
 }
 
-async function describeHolder(path: string): Promise<string> {
-  try {
-    const { pid, started } = JSON.parse(await Deno.readTextFile(path));
-    return `process ${pid}, since ${started}`;
-  } catch {
-    return "another process";
+/** Removes what a process killed while taking or taking over this lock left beside it. */
+async function removeLockLeftovers(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  for await (const entry of Deno.readDir(dirname(path))) {
+    if (!entry.name.startsWith(prefix) || !/\.(tmp|stale)$/.test(entry.name)) continue;
+    const leftover = join(dirname(path), entry.name);
+    const { mtime } = await Deno.stat(leftover).catch(() => ({ mtime: null }));
+    // Young ones may be another process's, between its write and its link.
+    if (mtime && Date.now() - mtime.getTime() > STALE_MS) {
+      await Deno.remove(leftover).catch(() => {});
+    }
   }
+}
+
+/** Takes a stale lock away, unless another process replaced it in the meantime. */
+async function takeOver(path: string, stale: string | undefined): Promise<boolean> {
+  const aside = `${path}.${crypto.randomUUID().slice(0, 8)}.stale`;
+  try {
+    await Deno.rename(path, aside);
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
+  }
+  const moved = await readLock(aside);
+  // Another process took it over between our look and our rename: give it back.
+  if (moved?.token !== stale) await Deno.link(aside, path).catch(() => {});
+  await Deno.remove(aside).catch(() => {});
+  return moved?.token === stale;
 }
 
 /**
@@ -74,6 +128,7 @@ async function describeHolder(path: string): Promise<string> {
  * whole training run; {@linkcode saveModel} takes it by itself for a single save.
  *
  * @param dir The model folder.
+ * @param options Where notes go, and the writer of the lock's content.
  * @returns The lock; call `release()` when done (a `finally` block). Once held, a save that
  * was killed half-way is finished: the previous contents are put back.
  * @throws {ModelFileError} when another process holds it (the message names the holder and
@@ -89,7 +144,7 @@ async function describeHolder(path: string): Promise<string> {
  * await lock.release();
  * ```
  */
-export async function lockModelDir(dir: string): Promise<ModelDirLock> {
+export async function lockModelDir(dir: string, options: LockOptions = {}): Promise<ModelDirLock> {
   const key = resolve(dir);
   const path = lockPath(dir);
   if (held.has(key)) throw new ModelFileError(`${dir} is already locked by this process`);
@@ -97,18 +152,24 @@ export async function lockModelDir(dir: string): Promise<ModelDirLock> {
   await Deno.mkdir(dirname(path), { recursive: true });
   const token = crypto.randomUUID();
   const content = JSON.stringify({ pid: Deno.pid, token, started: new Date().toISOString() });
+  const write = options.writeFile ?? ((p, data) => Deno.writeFile(p, data));
   for (let attempt = 0;; attempt++) {
     try {
-      await Deno.writeTextFile(path, content, { createNew: true });
+      await createLock(path, content, write);
       break;
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      if (attempt === 0 && await isStale(path)) {
-        await Deno.remove(path).catch(() => {});
+      const holder = await readLock(path);
+      const stale = attempt < 3 ? await staleness(path, holder) : undefined;
+      if (stale !== undefined && await takeOver(path, holder?.token)) {
+        if (stale) options.onNote?.(stale);
         continue;
       }
+      const who = holder?.pid === undefined
+        ? "another process"
+        : `process ${holder.pid}, since ${holder.started}`;
       throw new ModelFileError(
-        `${dir} is being written by ${await describeHolder(path)}; wait for it to finish, ` +
+        `${dir} is being written by ${who}; wait for it to finish, ` +
           `or delete ${path} if that process is gone`,
       );
     }
@@ -119,33 +180,30 @@ export async function lockModelDir(dir: string): Promise<ModelDirLock> {
     globalThis.addEventListener("unload", removeHeldSync);
     unloadListening = true;
   }
-  const heartbeat = setInterval(() => {
+  const heartbeat = setInterval(async () => {
+    // Touch only our own lock: after a takeover it is the other run's to keep fresh.
+    if ((await readLock(path))?.token !== token) return clearInterval(heartbeat);
     const now = new Date();
-    Deno.utime(path, now, now).catch(() => {});
+    await Deno.utime(path, now, now).catch(() => {});
   }, HEARTBEAT_MS);
   // The heartbeat must not keep a finished task alive.
   Deno.unrefTimer(heartbeat);
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    clearInterval(heartbeat);
+    held.delete(key);
+    // Only our own lock: a stale takeover by another process must not be undone.
+    if ((await readLock(path))?.token === token) await Deno.remove(path).catch(() => {});
+  };
   try {
     // A save killed between its two renames left the previous contents beside the folder.
     await recoverDir(dir);
+    await removeLockLeftovers(path);
   } catch (error) {
-    held.delete(key);
-    clearInterval(heartbeat);
-    await Deno.remove(path).catch(() => {});
+    await release();
     throw error;
   }
-  let released = false;
-  return {
-    path,
-    async release() {
-      if (released) return;
-      released = true;
-      clearInterval(heartbeat);
-      held.delete(key);
-      try {
-        // Only our own lock: a stale takeover by another process must not be undone.
-        if (JSON.parse(await Deno.readTextFile(path)).token === token) await Deno.remove(path);
-      } catch { /* gone already, or replaced */ }
-    },
-  };
+  return { path, release };
 }

@@ -20,7 +20,7 @@ import { type BackendRequest, ensureBackend } from "../backend/select_backend.ts
 import { type FileWriter, replaceDir } from "../fs/replace_dir.ts";
 import { sha256Hex } from "../data/checksums.ts";
 import { METADATA_FILE, metadataArchitecture, type ModelMetadata } from "./metadata.ts";
-import { holdsModelDirLock, lockModelDir } from "./model_lock.ts";
+import { assertLockHeld, holdsModelDirLock, lockModelDir } from "./model_lock.ts";
 import { checkModelJson } from "./_model_json.ts";
 import {
   checkParts,
@@ -76,7 +76,8 @@ async function modelFiles(model: tf.LayersModel): Promise<Record<string, Uint8Ar
  * @param optimizer The optimizer whose state a checkpoint keeps.
  * @param options The file writer.
  * @returns When every part is in place.
- * @throws {ModelFileError} when another process is writing the folder, or a write fails
+ * @throws {ModelFileError} when another process is writing the folder, or took this
+ * process's lock over while it was stopped (checked just before the swap), or a write fails
  * (a full disk): the folder then still holds its previous save, complete.
  *
  * @example Save a model and load it back
@@ -111,14 +112,16 @@ export async function saveModel(
   files[METADATA_FILE] = new TextEncoder().encode(
     JSON.stringify({ ...metadata, files: parts }, null, 2) + "\n",
   );
-  const lock = holdsModelDirLock(dir) ? undefined : await lockModelDir(dir);
+  const writer = options.writeFile ? { writeFile: options.writeFile } : {};
+  const lock = holdsModelDirLock(dir) ? undefined : await lockModelDir(dir, writer);
   try {
     await replaceDir(dir, files, {
       replaces: [...MODEL_PARTS, METADATA_FILE],
-      ...(options.writeFile ? { writeFile: options.writeFile } : {}),
+      ...writer,
+      beforeCommit: () => assertLockHeld(dir),
     });
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw error;
+    if (error instanceof Deno.errors.NotCapable || error instanceof ModelFileError) throw error;
     if (error instanceof Deno.errors.NotADirectory) {
       throw new ModelFileError(`Could not save the model: ${error.message}`, { cause: error });
     }
@@ -170,23 +173,23 @@ export interface LoadedModel {
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   await ensureBackend(options.backend);
-  const { metadata, modelJson, weights } = await withConsistentReads(dir, async (metadata) => {
-    const modelJsonBytes = await readPart(dir, MODEL_FILE);
-    const json = readJsonPart(modelJsonBytes, join(dir, MODEL_FILE));
+  const { metadata, modelJson, weights } = await withConsistentReads(dir, async (metadata, at) => {
+    const modelJsonBytes = await readPart(at, MODEL_FILE);
+    const json = readJsonPart(modelJsonBytes, join(at, MODEL_FILE));
     let modelJson;
     try {
       modelJson = checkModelJson(json, metadataArchitecture(metadata));
     } catch (error) {
-      throw new ModelFileError(`${join(dir, MODEL_FILE)}: ${(error as Error).message}`);
+      throw new ModelFileError(`${join(at, MODEL_FILE)}: ${(error as Error).message}`);
     }
-    const weights = await readPart(dir, WEIGHTS_FILE, modelJson.weightBytes);
+    const weights = await readPart(at, WEIGHTS_FILE, modelJson.weightBytes);
     if (weights.length !== modelJson.weightBytes) {
       throw new ModelFileError(
-        `${join(dir, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
+        `${join(at, WEIGHTS_FILE)} has ${weights.length} bytes; ${MODEL_FILE} declares ` +
           `${modelJson.weightBytes}`,
       );
     }
-    await checkParts(dir, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
+    await checkParts(at, metadata, { [MODEL_FILE]: modelJsonBytes, [WEIGHTS_FILE]: weights });
     return { metadata, modelJson, weights };
   });
   const weightData = weights.slice().buffer;

@@ -7,15 +7,13 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { ComparisonRow } from "../compare/types.ts";
-import { atomicWrite } from "../fs/atomic_write.ts";
+import type { FileWriter } from "../fs/replace_dir.ts";
 import type { FontFile } from "../image/svg_to_png.ts";
 import { htmlPage, htmlTable } from "./_html.ts";
-import { chartFile } from "./_chart_files.ts";
+import { type ReportFiles, reportFolder } from "./_chart_files.ts";
 import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
 import { renderTrainingHistorySvg, trainingHistory } from "./training_history.ts";
-import type { ReportFiles } from "./write_report.ts";
 
 /** What the comparison report needs of each architecture's run: `compareModels`' rows. */
 export type ComparisonReportRow = ComparisonRow;
@@ -27,8 +25,8 @@ const pct = (v: number, digits = 2): string => `${(v * 100).toFixed(digits)} %`;
  *
  * @param rows One row per architecture.
  * @param outDir Folder for `report.html` and the PNGs (created if needed).
- * @param options Fonts for the PNGs' text.
- * @returns The paths written.
+ * @param options Fonts for the PNGs' text; the file writer (tests inject a full disk).
+ * @returns The paths written, all swapped in together (a failure leaves the previous report).
  * @throws {RangeError} when there are no rows.
  *
  * @example
@@ -40,15 +38,11 @@ const pct = (v: number, digits = 2): string => `${(v * 100).toFixed(digits)} %`;
 export async function writeComparisonReport(
   rows: ComparisonReportRow[],
   outDir: string,
-  options: { fonts?: readonly FontFile[] } = {},
+  options: { fonts?: readonly FontFile[]; writeFile?: FileWriter } = {},
 ): Promise<ReportFiles> {
   if (rows.length === 0) throw new RangeError("A comparison report needs at least one row");
-  const images: string[] = [];
-  const chart = async (name: string, svg: Promise<string>, alt: string) => {
-    const file = await chartFile(outDir, name, await svg, alt, options.fonts);
-    images.push(file.path);
-    return file.html;
-  };
+  const folder = reportFolder(outDir, options);
+  const chart = folder.chart;
   const table = htmlTable(
     [
       "Arch",
@@ -105,9 +99,7 @@ export async function writeComparisonReport(
       ),
     },
   ];
-  const html = join(outDir, "report.html");
-  await atomicWrite(html, htmlPage("MNIST architectures compared", sections));
-  return { html, images };
+  return await folder.commit(htmlPage("MNIST architectures compared", sections));
 }
 
 function accuracySvg(rows: ComparisonReportRow[]): Promise<string> {

@@ -8,14 +8,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { join } from "node:path";
 import type { Evaluation } from "../evaluate/types.ts";
 import { IMAGE_PIXELS, type MnistSplit } from "../data/types.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
-import { atomicWrite } from "../fs/atomic_write.ts";
+import type { FileWriter } from "../fs/replace_dir.ts";
 import type { FontFile } from "../image/svg_to_png.ts";
 import { escapeHtml, htmlKeyValue, htmlPage, htmlTable } from "./_html.ts";
-import { chartFile } from "./_chart_files.ts";
+import { type ReportFiles, reportFolder } from "./_chart_files.ts";
 import { renderSampleGridSvg, sampleGrid } from "./sample_grid.ts";
 import { misclassified, renderMisclassifiedSvg, wrongCountText } from "./misclassified.ts";
 import { confusionMatrix, renderConfusionMatrixSvg } from "./confusion_matrix.ts";
@@ -44,21 +43,21 @@ export interface WriteReportOptions {
   seed?: number;
   /** Fonts for the PNGs' text. @default DEFAULT_FONTS */
   fonts?: readonly FontFile[];
+  /** Writes each file. Tests inject a failing one to simulate a full disk.
+   * @default {Deno.writeFile} */
+  writeFile?: FileWriter;
 }
 
-/** The files a report consists of. */
-export interface ReportFiles {
-  /** Path of `report.html`. */
-  html: string;
-  /** Paths of the PNGs beside it. */
-  images: string[];
-}
+export type { ReportFiles };
 
 /**
- * Renders every view and writes `report.html` plus one PNG per chart into `outDir`.
+ * Renders every view and writes `report.html` plus one PNG per chart into `outDir`. The files
+ * are swapped in together, like a checkpoint: a failure (a full disk) leaves the previous
+ * report whole.
  *
  * @param options Model, metadata, evaluation, split and output folder.
  * @returns The paths written.
+ * @throws {ModelFileError} when another process is writing the folder.
  *
  * @example
  * ```ts ignore
@@ -69,13 +68,9 @@ export interface ReportFiles {
  * ```
  */
 export async function writeReport(options: WriteReportOptions): Promise<ReportFiles> {
-  const { model, metadata, evaluation, testSplit, outDir, fonts } = options;
-  const images: string[] = [];
-  const chart = async (name: string, svg: Promise<string>, alt: string) => {
-    const file = await chartFile(outDir, name, await svg, alt, fonts);
-    images.push(file.path);
-    return file.html;
-  };
+  const { model, metadata, evaluation, testSplit, outDir, fonts, writeFile } = options;
+  const folder = reportFolder(outDir, { fonts, writeFile });
+  const chart = folder.chart;
   const wrong = misclassified(evaluation, { sort: "confidence" });
   const cm = confusionMatrix(evaluation);
   const samples = sampleGrid(testSplit, {
@@ -138,9 +133,7 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportFi
         }.</p>`,
     },
   ];
-  const html = join(outDir, "report.html");
-  await atomicWrite(html, htmlPage(`MNIST report: ${metadata.arch}`, sections));
-  return { html, images };
+  return await folder.commit(htmlPage(`MNIST report: ${metadata.arch}`, sections));
 }
 
 function metricsHtml(evaluation: Evaluation, wrong: number): string {

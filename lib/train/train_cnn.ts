@@ -89,7 +89,9 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
   const testSplit = limitSplit(data.test, options.testLimit);
   const { outDir } = options;
   // One writer per model folder: a second run into it fails at once with a clear message.
-  const lock = outDir ? await lockModelDir(outDir) : undefined;
+  const lock = outDir
+    ? await lockModelDir(outDir, options.onNote ? { onNote: options.onNote } : {})
+    : undefined;
   try {
     const previous = outDir ? await previousRun(outDir, options.retrain === true) : undefined;
     const plan = planRun(previous, {

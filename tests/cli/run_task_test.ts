@@ -8,8 +8,13 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the fixture task; with `interrupts`, sends that many SIGINTs once it is ready. */
-async function run(args: string[], interrupts = 0, permissions = ["--allow-read"]): Promise<Run> {
+/** Runs the fixture task; with `interrupts`, sends that many signals once it is ready. */
+async function run(
+  args: string[],
+  interrupts = 0,
+  permissions = ["--allow-read"],
+  signal: Deno.Signal = "SIGINT",
+): Promise<Run> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, FIXTURE, ...args],
     stdout: "piped",
@@ -23,7 +28,7 @@ async function run(args: string[], interrupts = 0, permissions = ["--allow-read"
     stdout += decoder.decode(chunk);
     if (interrupts > 0 && stdout.includes("ready\n")) {
       for (let i = 0; i < interrupts; i++) {
-        child.kill("SIGINT");
+        child.kill(signal);
         await new Promise((r) => setTimeout(r, 200));
       }
       interrupts = 0;
@@ -61,6 +66,15 @@ Deno.test("runTask() exits 130 at once on a second Ctrl-C", async () => {
   assert.equal(code, 130);
   assertOneLine(stderr, /^error: Interrupted \(Ctrl-C twice\); stopped at once$/);
   assert.ok(Date.now() - started < 15_000, "did not wait for the task");
+});
+
+Deno.test("runTask() treats SIGTERM like Ctrl-C: the task stops by itself, one line, exit 143", async () => {
+  const { code, stderr } = await run(["--mode", "cooperative"], 1, ["--allow-read"], "SIGTERM");
+  assert.equal(code, 143);
+  assert.equal(stderr, "error: Interrupted during epoch 2: the checkpoint holds epoch 1\n");
+  const hung = await run(["--mode", "hang"], 1, ["--allow-read"], "SIGTERM");
+  assert.equal(hung.code, 143);
+  assert.equal(hung.stderr, "error: Interrupted (SIGTERM)\n");
 });
 
 Deno.test("runTask() lets a finished task exit (no signal listener left behind)", async () => {

@@ -120,7 +120,10 @@ export function withFile(
   return { ...files, [name]: bytes };
 }
 
-/** fetchMnist() on a fixture table, with no npm and no mirrors unless given; keeps the events. */
+/**
+ * fetchMnist() on a fixture table, with no npm and no mirrors unless given, and a fresh
+ * verified-cache folder (never the project's); keeps the events.
+ */
 export async function fetchWithEvents(
   table: MnistFileTable,
   options: FetchMnistOptions,
@@ -131,6 +134,7 @@ export async function fetchWithEvents(
     useNpm: false,
     mirrors: [],
     onEvent: (e) => events.push(e),
+    cacheDir: options.cacheDir ?? await Deno.makeTempDir({ prefix: "mnist_own_cache_" }),
     ...options,
   });
   return { files, events };

@@ -73,7 +73,9 @@ Deno.test("fetchMnist() downloads from a loopback mirror and caches raw files at
   try {
     await inTempDir(async (dir) => {
       const cache = `${dir}/new/mnist`;
-      const { files, events } = await fetchFixture({ dataDir: cache, mirrors: [server.base] });
+      const dataDir = `${dir}/data`;
+      const mirrors = [server.base];
+      const { files, events } = await fetchFixture({ dataDir, cacheDir: cache, mirrors });
       assertAllFrom(files, server.base);
       assert.deepEqual(server.requests.sort(), Object.keys(fx.gz).map((n) => `/${n}`).sort());
       assert.deepEqual(await listDir(cache), Object.keys(fx.raw).sort(), "no temp files left");
@@ -81,8 +83,8 @@ Deno.test("fetchMnist() downloads from a loopback mirror and caches raw files at
         assert.deepEqual(await Deno.readFile(`${cache}/${name}`), fx.raw[name]);
       }
       assert.equal(events.filter((e) => e.kind === "cached").length, 4);
-      const again = await fetchFixture({ dataDir: cache, mirrors: [server.base] });
-      assertAllFrom(again.files, `cache ${cache}`);
+      const again = await fetchFixture({ dataDir, cacheDir: cache, mirrors });
+      assertAllFrom(again.files, `verified cache ${cache}`);
     });
   } finally {
     await server.close();
@@ -132,7 +134,7 @@ Deno.test("fetchMnist() goes past a mirror that answers 404", async () => {
   }
 });
 
-Deno.test("fetchMnist() replaces a bad cached file and never returns it", async (t) => {
+Deno.test("fetchMnist() never returns a bad file of the data folder, and never writes over it", async (t) => {
   const good = serveFiles(fx.gz);
   const corruptions: [string, Uint8Array, RegExp][] = [
     ["altered byte", withByte(fx.raw[LABELS]!, 9, 77), /SHA-256 mismatch/],
@@ -142,18 +144,38 @@ Deno.test("fetchMnist() replaces a bad cached file and never returns it", async 
     for (const [name, bytes, reason] of corruptions) {
       await t.step(name, () =>
         inTempDir(async (dir) => {
-          await writeFiles(dir, { ...fx.raw, [LABELS]: bytes });
-          const { files, events } = await fetchFixture({ dataDir: dir, mirrors: [good.base] });
+          const cacheDir = `${dir}/own`;
+          const data = `${dir}/data`;
+          await writeFiles(data, { ...fx.raw, [LABELS]: bytes, "notes.txt": bytes });
+          const { files, events } = await fetchFixture({
+            dataDir: data,
+            cacheDir,
+            mirrors: [good.base],
+          });
           assert.equal(files.trainLabels.source, good.base);
           assert.deepEqual(files.trainLabels.bytes, fx.raw[LABELS]);
-          assert.equal(files.trainImages.source, `cache ${dir}`);
+          assert.equal(files.trainImages.source, `cache ${data}`);
           const failed = failures(events);
-          assert.deepEqual(failed.map((e) => [e.file, e.source]), [[LABELS, `cache ${dir}`]]);
+          assert.deepEqual(failed.map((e) => [e.file, e.source]), [[LABELS, `cache ${data}`]]);
           assert.match(failed[0]!.reason, reason);
-          assert.deepEqual(await Deno.readFile(`${dir}/${LABELS}`), fx.raw[LABELS]);
-          assert.deepEqual(await listDir(dir), Object.keys(fx.raw).sort());
+          // The user's file stays as it was; the verified copy goes to our own folder.
+          assert.deepEqual(await Deno.readFile(`${data}/${LABELS}`), bytes);
+          assert.deepEqual(await listDir(data), [...Object.keys(fx.raw), "notes.txt"].sort());
+          assert.deepEqual(await listDir(cacheDir), [LABELS]);
+          assert.deepEqual(await Deno.readFile(`${cacheDir}/${LABELS}`), fx.raw[LABELS]);
         }));
     }
+    await t.step("a bad copy in our own cache is replaced", () =>
+      inTempDir(async (dir) => {
+        await writeFiles(dir, { ...fx.raw, [LABELS]: corruptions[0]![1] });
+        const { files } = await fetchFixture({
+          dataDir: `${dir}/none`,
+          cacheDir: dir,
+          mirrors: [good.base],
+        });
+        assert.equal(files.trainLabels.source, good.base);
+        assert.deepEqual(await Deno.readFile(`${dir}/${LABELS}`), fx.raw[LABELS]);
+      }));
   } finally {
     await good.close();
   }
@@ -163,7 +185,8 @@ Deno.test("fetchMnist() reads the npm package folder and caches what it finds", 
   await inTempDir(async (dir) => {
     await writeFiles(`${dir}/npm`, fx.raw);
     const { files, events } = await fetchFixture({
-      dataDir: `${dir}/cache`,
+      dataDir: `${dir}/data`,
+      cacheDir: `${dir}/cache`,
       useNpm: true,
       npmDataDir: `${dir}/npm`,
     });
@@ -209,7 +232,11 @@ Deno.test({
     const good = serveFiles(fx.gz);
     try {
       const dir = "/nonexistent/mnist_cache_test";
-      const { files, events } = await fetchFixture({ dataDir: dir, mirrors: [good.base] });
+      const { files, events } = await fetchFixture({
+        dataDir: dir,
+        cacheDir: dir,
+        mirrors: [good.base],
+      });
       assertAllFrom(files, good.base);
       const refused = events.flatMap((e) => e.kind === "cache-failed" ? [e.reason] : []);
       assert.equal(refused.length, 4);

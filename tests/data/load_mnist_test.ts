@@ -19,7 +19,7 @@ async function withCache<T>(files: Record<string, Uint8Array>, body: (dir: strin
 }
 
 function offline(dataDir: string, files: MnistFileTable = fx.table): LoadMnistOptions {
-  return { dataDir, files, useNpm: false, mirrors: [] };
+  return { dataDir, cacheDir: `${dataDir}.verified`, files, useNpm: false, mirrors: [] };
 }
 
 /** A table and files where the training labels are replaced by `labels` (hash updated). */
@@ -100,6 +100,7 @@ Deno.test({
     const events: string[] = [];
     const mnist = await loadMnist({
       dataDir: "/nonexistent/mnist_cache_test",
+      cacheDir: "/nonexistent/mnist_verified_cache_test",
       mirrors: [],
       cache: false,
       onEvent: (e) => events.push(e.kind),

@@ -57,7 +57,7 @@ Deno.test({
     assert.equal(first.ok, true, first.reason);
     assert.equal(first.cached, false);
     assert.ok(first.maxRelativeError! <= 1e-3);
-    assert.match(first.key, /\| mlp b8 (cpu|gpu) #[0-9a-f]{8}$/);
+    assert.match(first.key, /\| mlp b8 adam (cpu|gpu) #[0-9a-f]{8}$/);
     const stored = JSON.parse(await Deno.readTextFile(verdictFile));
     assert.deepEqual(Object.keys(stored), [first.key]);
     const second = await engineVerdict({ verdictFile, plan });

@@ -41,3 +41,20 @@ export async function assertModelError(promise: Promise<unknown>, message: RegEx
     return true;
   });
 }
+
+/** Runs `_save_loop.ts` in another process: saves `arch` into `dir` `count` times. */
+export function saveLoop(dir: string, arch: string, count: number): Promise<Deno.CommandOutput> {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      new URL("./_save_loop.ts", import.meta.url).pathname,
+      dir,
+      arch,
+      String(count),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+}

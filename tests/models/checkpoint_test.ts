@@ -9,7 +9,7 @@ import { loadModel, loadOptimizerState, saveModel } from "../../lib/models/save_
 import { lockModelDir, lockPath } from "../../lib/models/model_lock.ts";
 import { ModelFileError } from "../../lib/errors.ts";
 import { useCpu } from "../_synthetic.ts";
-import { listDir, metadataFor } from "./_model_fixtures.ts";
+import { listDir, metadataFor, saveLoop } from "./_model_fixtures.ts";
 
 await useCpu();
 
@@ -102,20 +102,7 @@ Deno.test("lockModelDir() lets one writer in; the second gets a clear ModelFileE
 Deno.test("two processes saving different architectures into one folder never give a reader mixed parts", async () => {
   const dir = `${await Deno.makeTempDir()}/shared`;
   await saveModel(buildModel("mlp", { seed: 1 }), dir, metadataFor("mlp"));
-  const writer = (arch: string) =>
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        new URL("./_save_loop.ts", import.meta.url).pathname,
-        dir,
-        arch,
-        "25",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+  const writer = (arch: string) => saveLoop(dir, arch, 25);
   const writers = Promise.all([writer("mlp"), writer("cnn-basic")]);
   const params: Record<string, number> = { mlp: 101_770, "cnn-basic": 63_050 };
   let loads = 0;

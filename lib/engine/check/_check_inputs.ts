@@ -1,7 +1,8 @@
 /**
  * The inputs of an engine check: seeded Glorot-uniform kernels with small random biases (so
  * bias paths and ReLU boundaries are exercised away from exact zeros), a batch of
- * MNIST-like images (dark background, bright strokes), and tfjs' optimizer hyperparameters
+ * sparse images (a dark background with a fifth of the pixels lit at random), optimizer state
+ * as after a few steps, and tfjs' optimizer hyperparameters
  * as Keras sets them. The same seed gives the same inputs to every engine and the reference.
  *
  * @module
@@ -16,9 +17,9 @@ export interface CheckInputs {
   images: Uint8Array;
   labels: Uint8Array;
   params: Float32Array<ArrayBuffer>;
-  /** Optimizer slots at a fresh start (zero), one array per slot. */
+  /** Optimizer slots (Adam's m, v; RMSprop's ms, momentum) as after a few steps. */
   slots: Float32Array<ArrayBuffer>[];
-  /** Adam's β powers at a fresh start (β₁, β₂, as tfjs starts them); 1 otherwise. */
+  /** Adam's β powers after four steps (β₁⁴, β₂⁴ in tfjs' convention); 1 otherwise. */
   accBeta: [number, number];
   optimizer: OptimizerSpec;
 }
@@ -41,9 +42,15 @@ export function kerasOptimizer(name: OptimizerName, learningRate: number): Optim
  * @param plan The plan (its batch size is the step's).
  * @param optimizer The optimizer to apply.
  * @param seed The seed.
- * @returns Images, labels, parameters and a fresh optimizer state.
+ * @param screened The images of an earlier call's tie screening, to skip it.
+ * @returns Images, labels, parameters and an optimizer state.
  */
-export function checkInputs(plan: TrainingPlan, optimizer: OptimizerSpec, seed = 1): CheckInputs {
+export function checkInputs(
+  plan: TrainingPlan,
+  optimizer: OptimizerSpec,
+  seed = 1,
+  screened?: Uint8Array,
+): CheckInputs {
   const random = mulberry32(seed);
   const n = plan.batchSize;
   const images = new Uint8Array(n * 784);
@@ -62,12 +69,24 @@ export function checkInputs(plan: TrainingPlan, optimizer: OptimizerSpec, seed =
     const limit = p.shape.length === 1 ? 0.05 : Math.sqrt(6 / fans);
     for (let k = 0; k < p.length; k++) params[p.offset + k] = (random() * 2 - 1) * limit;
   }
-  const slotCount = optimizer.kind === "sgd" ? 0 : 2;
-  const slots = Array.from({ length: slotCount }, () => new Float32Array(plan.paramCount));
+  // A state some steps into training, not a fresh one: with zero slots every `β·m`, `ρ·ms`
+  // is zero, and an engine that lost or swapped its state would pass.
+  // RMSprop keeps [ms ≥ 0, momentum], Adam [m, v ≥ 0].
+  const signed = () =>
+    Float32Array.from({ length: plan.paramCount }, () => (random() * 2 - 1) * 1e-3);
+  const squares = () => Float32Array.from({ length: plan.paramCount }, () => 1e-5 * random() ** 2);
+  const slots = optimizer.kind === "sgd"
+    ? []
+    : optimizer.kind === "rmsprop"
+    ? [squares(), signed()]
+    : [signed(), squares()];
   const accBeta: [number, number] = optimizer.kind === "adam"
-    ? [Math.fround(optimizer.beta1), Math.fround(optimizer.beta2)]
+    ? [Math.fround(optimizer.beta1 ** 4), Math.fround(optimizer.beta2 ** 4)]
     : [1, 1];
-  avoidTies(plan, images, Float64Array.from(params), draw);
+  // A batch screened before (same plan and seed) replaces the draw; the labels and weights
+  // come from the stream before screening, so they are the same either way.
+  if (screened?.length === images.length) images.set(screened);
+  else avoidTies(plan, images, Float64Array.from(params), draw);
   return { images, labels, params, slots, accBeta, optimizer };
 }
 

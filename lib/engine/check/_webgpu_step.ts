@@ -1,10 +1,12 @@
 /**
  * The check's step on the WebGPU engine under a given tuning, and a TypeScript copy of its
  * dropout hash (`DROPOUT_HASH` in `_wgsl.ts`) so the reference can drop the same elements.
- * Validation errors are caught in an error scope and thrown, never read back as numbers.
+ * WebGPU errors (validation, out of memory, internal) are caught in error scopes and thrown,
+ * never read back as numbers.
  *
  * @module
  */
+import { GpuError } from "../../errors.ts";
 import { WebGpuExecutor } from "../webgpu/executor.ts";
 import { dropoutThreshold } from "../webgpu/_wgsl.ts";
 import type { Tuning } from "../webgpu/_tiles.ts";
@@ -28,20 +30,26 @@ export function webgpuKeep(seed: number, step: number, rate: number, i: number):
  * @param device The device.
  * @param tuning The kernel tuning to generate.
  * @returns What the step produced.
- * @throws {Error} on a WebGPU validation error (the message names it).
+ * @throws {GpuError} on a WebGPU error (the message names it).
  */
 export async function webgpuStep(
   input: EngineStepInput,
   device: GPUDevice,
   tuning: Tuning,
 ): Promise<EngineStep> {
-  device.pushErrorScope("validation");
+  const scopes = ["validation", "out-of-memory", "internal"] as const;
+  for (const scope of scopes) device.pushErrorScope(scope);
   const outcome = await stepOn(input, device, tuning).then(
     (step) => ({ step }),
     (error: unknown) => ({ error }),
   );
-  const gpuError = await device.popErrorScope();
-  if (gpuError) throw new Error(`WebGPU validation error: ${gpuError.message.split("\n")[0]}`);
+  // Popped innermost first; the first error found is the one reported.
+  const errors = [];
+  for (const scope of [...scopes].reverse()) errors.push([scope, await device.popErrorScope()]);
+  const found = errors.find(([, e]) => e) as [string, GPUError] | undefined;
+  if (found) {
+    throw new GpuError(`WebGPU ${found[0]} error: ${found[1].message.split("\n")[0]}`);
+  }
   if ("error" in outcome) throw outcome.error;
   return outcome.step;
 }

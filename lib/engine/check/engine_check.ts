@@ -13,6 +13,7 @@ import { planTraining } from "../plan.ts";
 import { referenceStep } from "../reference/reference_step.ts";
 import { type Tuning, tuningOf } from "../webgpu/_tiles.ts";
 import { checkInputs, kerasOptimizer } from "./_check_inputs.ts";
+import { decodeReference, encodeReference, referenceCache } from "./_reference_cache.ts";
 import type { CheckDevice } from "./_check_device.ts";
 import type { EngineStep, EngineStepInput } from "./_engine_step.ts";
 import { compareStep, type TensorError } from "./compare_step.ts";
@@ -38,6 +39,11 @@ export interface EngineCheckOptions {
   optimizer?: OptimizerName;
   /** @default 1 */
   seed?: number;
+  /**
+   * A folder keeping the screened batch and the reference between runs (see
+   * `_reference_cache.ts`); a fresh one per matrix. @default none
+   */
+  referenceCache?: string;
   /** WebGPU engines elsewhere (a browser), one per tuning asked for. */
   browser?: (tunings: (Tuning | "auto")[]) => Stepper[];
 }
@@ -75,6 +81,13 @@ export interface EngineCheckReport {
   ok: boolean;
 }
 
+/** A hash of the layers (FNV-1a), so two architectures with one name never share a cache entry. */
+function layersHash(arch: Architecture): string {
+  let h = 0x811c9dc5;
+  for (const ch of JSON.stringify(arch.layers)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
 function row(engine: EngineCheckRow["engine"], tensors: TensorError[]): EngineCheckRow {
   const worst = tensors.reduce((a, b) => (Number.isNaN(b.error) || b.error > a.error ? b : a));
   const ok = tensors.every((t) => t.error <= ENGINE_CHECK_TOLERANCE);
@@ -97,31 +110,35 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   // A user's architecture has no seed recipe: the defaults of `--arch-file` apply.
   const recipe = arch.recipe ?? defaultRecipe();
   const optimizerName = options.optimizer ?? recipe.optimizer;
-  const inputs = checkInputs(plan, kerasOptimizer(optimizerName, recipe.learningRate));
-  const stepInput: EngineStepInput = { arch, plan, inputs, seed: options.seed ?? 1 };
+  const cache = referenceCache(options.referenceCache);
+  const seed = options.seed ?? 1;
+  const key = `${arch.name}-${layersHash(arch)}-b${batchSize}-${optimizerName}-s${seed}`;
+  const optimizer = kerasOptimizer(optimizerName, recipe.learningRate);
+  const inputs = checkInputs(plan, optimizer, 1, (await cache.read(`${key}-images`)) ?? undefined);
+  await cache.write(`${key}-images`, inputs.images);
+  const stepInput: EngineStepInput = { arch, plan, inputs, seed };
   const engines = options.engines ?? ["wasm", "webgpu"];
   const hasDropout = plan.layers.some((l) => l.kind === "dropout" && l.rate > 0);
   // The reference drops what the engine dropped. Every WebGPU run drops alike (one hash),
   // and without dropout every engine keeps everything: one reference per distinct mask.
-  const references = new Map<string, ReturnType<typeof referenceStep>>();
-  const reference = (engine: string, step: EngineStep) => {
-    const key = hasDropout ? engine : "all";
-    let ref = references.get(key);
-    if (!ref) {
-      ref = referenceStep({
-        plan,
-        optimizer: inputs.optimizer,
-        state: {
-          params: Float64Array.from(inputs.params),
-          slots: inputs.slots.map((s) => Float64Array.from(s)),
-          accBeta: inputs.accBeta,
-        },
-        images: inputs.images,
-        labels: inputs.labels,
-        keep: step.keep,
-      });
-      references.set(key, ref);
-    }
+  const reference = async (engine: string, step: EngineStep) => {
+    const refKey = `${key}-reference-${hasDropout ? engine : "all"}`;
+    const cached = await cache.read(refKey);
+    const hit = cached && decodeReference(cached, plan.paramCount);
+    if (hit) return hit;
+    const ref = referenceStep({
+      plan,
+      optimizer,
+      state: {
+        params: Float64Array.from(inputs.params),
+        slots: inputs.slots.map((s) => Float64Array.from(s)),
+        accBeta: inputs.accBeta,
+      },
+      images: inputs.images,
+      labels: inputs.labels,
+      keep: step.keep,
+    });
+    await cache.write(refKey, encodeReference(ref));
     return ref;
   };
   const rows: EngineCheckRow[] = [];
@@ -141,14 +158,21 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
       });
     }
   }
-  steppers.push(...options.browser?.(options.tunings ?? ["auto"]) ?? []);
+  if (engines.includes("webgpu")) {
+    steppers.push(...options.browser?.(options.tunings ?? ["auto"]) ?? []);
+  }
   for (const stepper of steppers) {
-    const step = await stepper.run(stepInput);
     const { run: _, ...labels } = stepper;
-    rows.push({
-      ...row(stepper.engine, compareStep(plan, inputs, step, reference(stepper.engine, step))),
-      ...labels,
-    });
+    try {
+      const step = await stepper.run(stepInput);
+      const ref = await reference(stepper.engine, step);
+      rows.push({ ...row(stepper.engine, compareStep(plan, inputs, step, ref)), ...labels });
+    } catch (error) {
+      // An engine that cannot run the step (a kernel over a limit, a WebGPU error, a lost
+      // browser) fails its row with the reason; the other rows still run.
+      const worst = { tensor: `error: ${(error as Error).message.split("\n")[0]}`, error: NaN };
+      rows.push({ ...labels, tensors: [worst], worst, ok: false });
+    }
   }
   return {
     arch: arch.name,

@@ -20,10 +20,16 @@ export function renderEngineCheck(reports: readonly EngineCheckReport[]): string
     const head = `${r.arch}, batch ${r.batchSize}, ${r.optimizer}` +
       (adapter ? ` (WebGPU: ${adapter})` : "");
     const columns = r.rows.map((row) => row.tuning ? `webgpu ${row.tuning}` : row.engine);
-    const names = r.rows[0]?.tensors.map((t) => t.tensor) ?? [];
+    // Rows that failed to run hold only their error, so names come from every row.
+    const names = [...new Set(r.rows.flatMap((row) => row.tensors.map((t) => t.tensor)))]
+      .filter((name) => !name.startsWith("error: "));
+    const cell = (row: (typeof r.rows)[number], name: string) => {
+      const t = row.tensors.find((x) => x.tensor === name);
+      return t ? fmt(t.error) : "—";
+    };
     const table = [
       ["tensor", ...columns],
-      ...names.map((name, i) => [name, ...r.rows.map((row) => fmt(row.tensors[i]!.error))]),
+      ...names.map((name) => [name, ...r.rows.map((row) => cell(row, name))]),
       [
         `verdict (≤ ${r.tolerance})`,
         ...r.rows.map((row) => (row.ok ? "ok" : `FAIL: ${row.worst.tensor}`)),

@@ -17,8 +17,8 @@ export interface KindContext {
   /** Dropout's keep decision for element `i` of layer `layer`'s output. */
   keep: (layer: number, i: number) => boolean;
   /**
-   * Called with a sample whose ReLU or max-pool decision is within {@linkcode TIE} of a tie,
-   * where float32 rounding may legitimately decide it the other way.
+   * Called with a sample whose ReLU, max-pool or largest-logit decision is within
+   * {@linkcode TIE} of a tie, where float32 rounding may legitimately decide it the other way.
    */
   tie: (sample: number) => void;
 }

@@ -152,6 +152,7 @@ const dense: LayerKind<Of<"dense">> = {
     const units = l.output.c;
     const y = new Float64Array(n * units);
     for (let b = 0; b < n; b++) {
+      let rowMag = 0;
       for (let u = 0; u < units; u++) {
         let acc = params[l.bias.offset + u]!;
         let mag = Math.abs(acc);
@@ -162,7 +163,11 @@ const dense: LayerKind<Of<"dense">> = {
         }
         if (l.activation === "relu" && Math.abs(acc) < TIE * mag) tie(b);
         y[b * units + u] = activate(l.activation, acc);
+        rowMag = Math.max(rowMag, mag);
       }
+      // The largest logit decides the correct count: two within a hair may swap in float32.
+      const [first, second] = [...y.subarray(b * units, (b + 1) * units)].sort((p, q) => q - p);
+      if (l.activation === "softmax" && first! - second! < TIE * rowMag) tie(b);
     }
     // softmax is applied with the loss (see reference_step.ts): `y` holds the logits.
     return y;

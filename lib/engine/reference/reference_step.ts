@@ -69,6 +69,8 @@ export function referenceStep(input: ReferenceStepInput): ReferenceStepResult {
   if (input.images.length !== labels.length * 784) {
     throw new RangeError("images must hold 784 bytes a label");
   }
+  const bad = labels.findIndex((label) => label >= plan.classes);
+  if (bad >= 0) throw new RangeError(`label ${labels[bad]} of sample ${bad} is not a class`);
   const { ctx, x0, activations: acts, ties } = forward(input);
   const { lossSum, correct, dLogits } = softmaxLoss(acts.at(-1)!, labels, plan.classes);
   let dy: Float64Array | null = dLogits;

@@ -8,18 +8,28 @@
  *
  * @module
  */
-import type { Architecture } from "../../models/architecture.ts";
+import type { Architecture, OptimizerName } from "../../models/architecture.ts";
 import { ENGINE_CHECK_TOLERANCE, runEngineCheck } from "../check/engine_check.ts";
 import type { Tuning } from "./_tiles.ts";
 
 /** Largest relative difference the check accepts. */
 export const SELF_CHECK_TOLERANCE = ENGINE_CHECK_TOLERANCE;
 
+/**
+ * The largest batch the self-check runs: the float64 reference keeps every activation of
+ * every sample (~0.6 MB a sample for cnn-deep), so a larger run is checked at this batch;
+ * what only a larger batch could break (a kernel's loop budget) is checked when the kernels
+ * are generated (`_loop_limit.ts`).
+ */
+export const SELF_CHECK_MAX_BATCH = 1024;
+
 /** The plan a self-check covers. */
 export interface SelfCheckPlan {
   arch: Architecture;
   batchSize: number;
   tuning: Tuning;
+  /** The run's optimizer (its update kernel is part of the step). @default the recipe's */
+  optimizer?: OptimizerName;
 }
 
 /** The check's outcome: the worst relative difference, and why it failed if it did. */
@@ -48,7 +58,8 @@ export async function runSelfCheck(
 ): Promise<SelfCheckResult> {
   const report = await runEngineCheck({
     arch: plan.arch,
-    batchSize: plan.batchSize,
+    batchSize: Math.min(plan.batchSize, SELF_CHECK_MAX_BATCH),
+    optimizer: plan.optimizer,
     engines: ["webgpu"],
     tunings: [plan.tuning],
     gpu: { device, description: adapter },

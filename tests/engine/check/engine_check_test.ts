@@ -9,6 +9,7 @@ import { checkInputs, kerasOptimizer } from "../../../lib/engine/check/_check_in
 import { compareStep } from "../../../lib/engine/check/compare_step.ts";
 import { wasmStep } from "../../../lib/engine/check/_wasm_step.ts";
 import { referenceStep } from "../../../lib/engine/reference/reference_step.ts";
+import { runEngineCheck } from "../../../lib/engine/check/engine_check.ts";
 import { checkEveryEngine } from "../_engine_test_utils.ts";
 
 Deno.test({
@@ -18,7 +19,11 @@ Deno.test({
   fn: async () => {
     const report = await checkEveryEngine(getArchitecture("mlp"), 24);
     for (const row of report.rows) {
-      assert.equal(row.tensors.length, 1 + 2 * 4 + 1, "loss, grad and update per variable, β");
+      assert.equal(
+        row.tensors.length,
+        2 + 2 * 4 + 1,
+        "loss, correct, grad and update per variable, β",
+      );
     }
   },
 });
@@ -79,5 +84,26 @@ Deno.test("engine-check task: JSON for one engine, and one line with exit 2 for 
       r.stderr,
       /^error: --\w+:? .*\nRun "deno task engine-check --help" for usage\.\n$/,
     );
+  }
+});
+
+Deno.test("runEngineCheck: a reference cache gives the same report, and a bad entry is recomputed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const options = {
+      arch: getArchitecture("cnn-basic"),
+      batchSize: 8,
+      engines: ["wasm" as const],
+      referenceCache: dir,
+    };
+    const first = await runEngineCheck(options);
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.equal(files.length, 2, files.join(", "));
+    assert.deepEqual(await runEngineCheck(options), first);
+    const ref = files.find((f) => f.includes("-reference-"))!;
+    await Deno.writeFile(`${dir}/${ref}`, new Uint8Array(12)); // truncated
+    assert.deepEqual(await runEngineCheck(options), first);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -11,6 +11,8 @@ import type { Tuning } from "../../webgpu/_tiles.ts";
 import type { EngineStep } from "../_engine_step.ts";
 import type { Stepper } from "../engine_check.ts";
 import { webgpuKeep } from "../_webgpu_step.ts";
+import { BackendUnavailableError } from "../../../errors.ts";
+import { serveJobs } from "./_browser_server.ts";
 import { type BrowserJob, decodeStep, encodeInputs } from "./_wire.ts";
 
 /** A running browser and what it reported. */
@@ -35,104 +37,76 @@ const CHROMIUM_FLAGS = [
   "--no-first-run",
 ];
 
-interface Pending {
-  job: BrowserJob;
-  inputs: Uint8Array<ArrayBuffer>;
-  resolve: (bytes: ArrayBuffer) => void;
-  reject: (error: Error) => void;
-}
+/**
+ * How long one step may take in the browser: SwiftShader builds the llvmpipe tuning's cnn-deep
+ * pipelines in 46–65 s and runs a batch-1024 step in seconds; a step that takes five minutes
+ * has hung.
+ */
+const STEP_TIMEOUT_MS = 300_000;
+/** How long the page may take to load and report its adapter. */
+const START_TIMEOUT_MS = 60_000;
 
 /**
- * Bundles the page, serves it and starts Chromium.
+ * Bundles the page, serves it and starts Chromium, each session in a folder of its own under
+ * `workDir` (its bundle and browser profile; removed at `close`), so two sessions never share
+ * a profile: a second Chromium would hand its page to the first one's window and exit.
  *
  * @param chromium The Chromium executable.
- * @param workDir A folder for the bundle and the browser profile.
+ * @param workDir A folder for the sessions' folders.
  * @returns The session, once the page has reported its adapter.
- * @throws {Error} when the bundle fails or the page reports no adapter within a minute.
+ * @throws {BackendUnavailableError} when the bundle fails, Chromium cannot start or exits, or
+ *   the page reports no adapter within a minute.
  */
 export async function openBrowser(chromium: string, workDir: string): Promise<BrowserSession> {
-  await Deno.mkdir(`${workDir}/profile`, { recursive: true });
+  await Deno.mkdir(workDir, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: workDir, prefix: "session-" });
   const entry = new URL("./page.ts", import.meta.url).pathname;
   const bundled = await new Deno.Command("deno", {
-    args: ["bundle", "--quiet", "--platform", "browser", "-o", `${workDir}/page.js`, entry],
+    args: ["bundle", "--quiet", "--platform", "browser", "-o", `${dir}/page.js`, entry],
     stdout: "null",
     stderr: "piped",
   }).output();
   if (!bundled.success) {
-    throw new Error(`deno bundle failed: ${new TextDecoder().decode(bundled.stderr).trim()}`);
+    await Deno.remove(dir, { recursive: true });
+    const why = new TextDecoder().decode(bundled.stderr).trim().split("\n")[0];
+    throw new BackendUnavailableError(`deno bundle of the check's page failed: ${why}`);
   }
-  const script = await Deno.readFile(`${workDir}/page.js`);
-  const queue: Pending[] = [];
-  const byId = new Map<number, Pending>();
-  const waiting: ((job: BrowserJob | { done: true }) => void)[] = [];
-  const errors: string[] = [];
-  let closing = false;
-  let adapterReady: (info: string) => void = () => {};
-  const adapter = new Promise<string>((resolve) => (adapterReady = resolve));
-  const next = () =>
-    new Promise<BrowserJob | { done: true }>((resolve) => {
-      const p = queue.shift();
-      if (p) resolve(p.job);
-      else if (closing) resolve({ done: true });
-      else waiting.push(resolve);
-    });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const [, route, id] = new URL(req.url).pathname.split("/");
-    const pending = byId.get(Number(id));
-    switch (route) {
-      case "":
-        return new Response('<!doctype html><script type="module" src="/page.js"></script>', {
-          headers: { "content-type": "text/html" },
-        });
-      case "page.js":
-        return new Response(script, { headers: { "content-type": "text/javascript" } });
-      case "next":
-        return Response.json(await next());
-      case "inputs":
-        return new Response(pending?.inputs ?? null, { status: pending ? 200 : 404 });
-      case "result":
-        pending?.resolve(await req.arrayBuffer());
-        return new Response("ok");
-      case "error":
-        pending?.reject(new Error(`in the browser: ${await req.text()}`));
-        return new Response("ok");
-      case "adapter":
-        adapterReady(await req.text());
-        return new Response("ok");
-      case "log":
-        errors.push(await req.text());
-        if (errors.at(-1)!.startsWith("fatal:")) adapterReady(errors.at(-1)!);
-        return new Response("ok");
-    }
-    return new Response("not found", { status: 404 });
+  const jobs = serveJobs(await Deno.readFile(`${dir}/page.js`));
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(chromium, {
+      args: [...CHROMIUM_FLAGS, `--user-data-dir=${dir}/profile`, `http://127.0.0.1:${jobs.port}/`],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+  } catch (error) {
+    await jobs.close();
+    await Deno.remove(dir, { recursive: true });
+    throw new BackendUnavailableError(`cannot start ${chromium}: ${(error as Error).message}`);
+  }
+  let closed = false;
+  const exited = child.status.then((s) => {
+    if (!closed) jobs.fail(`Chromium exited (code ${s.code}) before the check was done`);
   });
-  const child = new Deno.Command(chromium, {
-    args: [
-      ...CHROMIUM_FLAGS,
-      `--user-data-dir=${workDir}/profile`,
-      `http://127.0.0.1:${server.addr.port}/`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const exited = child.status.then(() => {
-    for (const p of byId.values()) p.reject(new Error("the browser exited"));
-  });
-  const timer = setTimeout(() => adapterReady("fatal: the page did not start within 60 s"), 60_000);
-  const info = await adapter;
-  clearTimeout(timer);
   const close = async () => {
-    closing = true;
-    waiting.splice(0).forEach((w) => w({ done: true }));
+    closed = true;
+    jobs.fail("the session was closed");
     try {
       child.kill();
     } catch { /* already gone */ }
     await exited;
-    await server.shutdown();
+    await jobs.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
-  if (info.startsWith("fatal:")) {
+  const timer = setTimeout(() => jobs.fail("the page did not start within 60 s"), START_TIMEOUT_MS);
+  let info: string;
+  try {
+    info = await jobs.adapter;
+  } catch (error) {
     await close();
-    throw new Error(`headless Chromium: ${info.slice(7)}`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   // Chromium names a software adapter in its architecture ("swiftshader"), not its description.
   const autoTuning: Tuning = /swiftshader|llvmpipe|lavapipe/i.test(info) ? "cpu" : "gpu";
@@ -153,18 +127,8 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
         paramCount: plan.paramCount,
         slots: inputs.slots.length,
       };
-      const bytes = await new Promise<ArrayBuffer>((resolve, reject) => {
-        const p = {
-          job,
-          inputs: encodeInputs(inputs.images, inputs.labels, inputs.params, inputs.slots),
-          resolve,
-          reject,
-        };
-        byId.set(job.id, p);
-        const w = waiting.shift();
-        if (w) w(job);
-        else queue.push(p);
-      }).finally(() => byId.delete(job.id));
+      const inputBytes = encodeInputs(inputs.images, inputs.labels, inputs.params, inputs.slots);
+      const bytes = await jobs.submit(job, inputBytes, STEP_TIMEOUT_MS);
       const step = decodeStep(bytes, job);
       const rates = new Map(
         plan.layers.flatMap((l) => l.kind === "dropout" ? [[l.index, l.rate]] : []),
@@ -180,7 +144,7 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
   });
   return {
     adapter: info,
-    errors,
+    errors: jobs.errors,
     steppers: (tunings) =>
       [...new Set(tunings.map((t) => (t === "auto" ? autoTuning : t)))].map(stepper),
     close,
