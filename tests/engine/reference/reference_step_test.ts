@@ -1,6 +1,6 @@
 /**
  * The float64 reference against independent arithmetic: its gradient against central
- * finite differences of its own loss on a tiny model with every layer kind, its optimizer
+ * finite differences of its own loss on tiny models with every layer kind and activation, its optimizer
  * against tfjs' optimizers on the cpu backend, and its tie screening.
  */
 import assert from "node:assert/strict";
