@@ -1,7 +1,7 @@
 /**
  * The float64 reference against independent arithmetic: its gradient against central
- * finite differences of its own loss on tiny models with every layer kind and activation, its optimizer
- * against tfjs' optimizers on the cpu backend, and its tie screening.
+ * finite differences of its own loss on tiny models with every layer kind and activation,
+ * its optimizer against tfjs' optimizers on the cpu backend, and its tie screening.
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
