@@ -6,15 +6,31 @@
  *
  * @module
  */
-import type { LayerSpec } from "../models/architecture.ts";
+import type { Activation, LayerSpec } from "../models/architecture.ts";
 
 const show = (v: unknown) => JSON.stringify(v);
+
+/** An activation the engines apply inside a conv2d, a dense or an activation layer. */
+export type EngineActivation = Exclude<Activation, "softmax">;
+
+/** The activations both engines implement (softmax only as the last dense layer's). */
+export const ENGINE_ACTIVATIONS: readonly EngineActivation[] = Object.freeze([
+  "linear",
+  "relu",
+  "tanh",
+  "sigmoid",
+  "elu",
+]);
+
+const isEngineActivation = (a: unknown): a is EngineActivation =>
+  ENGINE_ACTIVATIONS.includes(a as EngineActivation);
+const HAS = `the engine has ${ENGINE_ACTIVATIONS.join(", ")}`;
 
 /**
  * Why a compiled engine cannot run this layer, naming the field, or undefined when it can.
  *
  * @param layer A layer of a (validated) architecture.
- * @returns E.g. `"activation" is "tanh" (the engine has relu)`.
+ * @returns E.g. `"useBias" is false (the engine has a bias)`.
  *
  * @example
  * ```ts
@@ -22,7 +38,8 @@ const show = (v: unknown) => JSON.stringify(v);
  * import assert from "node:assert/strict";
  *
  * assert.equal(unsupportedField({ type: "dense", units: 10, activation: "softmax" }), undefined);
- * assert.match(unsupportedField({ type: "dense", units: 8, activation: "tanh" })!, /"activation"/);
+ * assert.equal(unsupportedField({ type: "dense", units: 8, activation: "tanh" }), undefined);
+ * assert.match(unsupportedField({ type: "conv2d", filters: 8, kernelSize: 3, strides: 2 })!, /"strides"/);
  * ```
  */
 export function unsupportedField(layer: LayerSpec): string | undefined {
@@ -32,8 +49,8 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
       if (typeof k !== "number") {
         return `"kernelSize" is ${show(k)} (the engine has square kernels)`;
       }
-      if ((layer.activation ?? "relu") !== "relu") {
-        return `"activation" is ${show(layer.activation)} (the engine has relu)`;
+      if (!isEngineActivation(layer.activation ?? "relu")) {
+        return `"activation" is ${show(layer.activation)} (${HAS})`;
       }
       if (layer.strides !== undefined && layer.strides !== 1 && show(layer.strides) !== "[1,1]") {
         return `"strides" is ${show(layer.strides)} (the engine has 1)`;
@@ -53,17 +70,21 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
       return undefined;
     }
     case "dense":
-      if (layer.activation !== "relu" && layer.activation !== "softmax") {
-        return `"activation" is ${show(layer.activation)} (the engine has relu and softmax)`;
+      if (!isEngineActivation(layer.activation) && layer.activation !== "softmax") {
+        return `"activation" is ${show(layer.activation)} (${HAS}, softmax)`;
       }
       if (layer.useBias === false) return `"useBias" is false (the engine has a bias)`;
       return undefined;
+    case "activation":
+      return isEngineActivation(layer.activation)
+        ? undefined
+        : `"activation" is ${show(layer.activation)} (${HAS}; softmax only in the last dense)`;
     case "dropout":
     case "flatten":
       return undefined;
     default:
       return `"type" is ${
         show(layer.type)
-      } (the engine has conv2d, maxPool, dropout, flatten, dense)`;
+      } (the engine has conv2d, maxPool, dropout, flatten, dense, activation)`;
   }
 }

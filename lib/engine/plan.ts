@@ -16,17 +16,21 @@
  *   layer `i − 1`'s output, or the normalised images (`x`, pixel / 255) for layer 0.
  * - **Step buffers** per layer are listed in `plan.buffers` with their element counts for
  *   the plan's batch size: `act:<i>` (output), `grad:<i>` (loss gradient w.r.t. that output,
- *   only where backpropagation reaches it; the WebGPU executor stores a ReLU layer's gradient
- *   with ReLU′ already applied, i.e. w.r.t. its pre-activation), `poolIndex:<i>` (u32 flat
- *   input index of each window's maximum; the WebGPU executor stores `0xffffffff` for a
- *   window whose maximum is 0 after a ReLU, so its gradient needs no activation load), `dropoutMask:<i>` (f32 keep-scale: 0 or
+ *   only where backpropagation reaches it; the WebGPU executor stores the gradient of a layer
+ *   with an activation (conv2d, dense, activation) with the activation′ already applied, i.e.
+ *   w.r.t. its pre-activation), `poolIndex:<i>` (u32 flat input index of each window's
+ *   maximum; the WebGPU executor stores `0xffffffff` for a window whose maximum is 0 after a
+ *   ReLU, so its gradient needs no activation load), `dropoutMask:<i>` (f32 keep-scale: 0 or
  *   1 / (1 − rate); an executor that recomputes its masks from a hash, as the WebGPU one
  *   does, need not allocate it).
  *
  * ## Semantics (what every executor computes, as tfjs does)
- * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), bias, ReLU;
- * maxPool: p×p windows with stride p, floor of the size (Keras' `valid`); dropout: inverted
- * dropout (kept values scaled by 1 / (1 − rate)); dense: `x·W + b`, then ReLU or softmax.
+ * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), bias, then its
+ * activation; maxPool: p×p windows with stride p, floor of the size (Keras' `valid`);
+ * dropout: inverted dropout (kept values scaled by 1 / (1 − rate)); dense: `x·W + b`, then its
+ * activation or softmax; activation: elementwise. Activations as tfjs computes them: linear,
+ * relu, tanh, sigmoid, elu (α = 1: x > 0 ? x : eˣ − 1), each derivative taken from the
+ * output y: relu′ = y > 0, tanh′ = 1 − y², sigmoid′ = y(1 − y), elu′ = y > 0 ? 1 : y + 1.
  * The loss is Keras' sparse categorical cross-entropy on the softmax output with the
  * probabilities clipped to [1e-7, 1 − 1e-7], averaged over the batch (so its gradient w.r.t.
  * the logits is `(p − onehot) / batch`, zero for a row whose label probability was clipped).
@@ -35,7 +39,11 @@
  */
 import { type Architecture, KERAS_EPSILON, type LayerSpec } from "../models/architecture.ts";
 import { getArchitecture } from "../models/architectures.ts";
-import { unsupportedField } from "./engine_vocabulary.ts";
+import { type EngineActivation, unsupportedField } from "./engine_vocabulary.ts";
+import { stepBuffers } from "./_plan_storage.ts";
+
+export type { EngineActivation };
+export { producerActivation, storageLayer } from "./_plan_storage.ts";
 
 /** Height, width, channels of one sample's tensor (a flat vector is `[1, 1, n]`). */
 export interface Shape3 {
@@ -68,14 +76,21 @@ export type PlanLayer =
       padding: "same" | "valid";
       /** Rows / columns of zero padding before the input (after = k − 1 − pad for same). */
       pad: number;
-      activation: "relu";
+      activation: EngineActivation;
       kernel: ParamSlice;
       bias: ParamSlice;
     }
     | { kind: "maxPool"; poolSize: number }
     | { kind: "dropout"; rate: number }
     | { kind: "flatten"; aliasOf: number }
-    | { kind: "dense"; activation: "relu" | "softmax"; kernel: ParamSlice; bias: ParamSlice }
+    | {
+      kind: "dense";
+      /** softmax: the last layer's, applied with the loss (its output holds the logits). */
+      activation: EngineActivation | "softmax";
+      kernel: ParamSlice;
+      bias: ParamSlice;
+    }
+    | { kind: "activation"; activation: EngineActivation }
   );
 
 /** The kinds of step buffers a plan lists. */
@@ -232,7 +247,7 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
           kernelSize: k,
           padding,
           pad,
-          activation: "relu",
+          activation: (layer.activation ?? "relu") as EngineActivation,
           kernel,
           bias,
         });
@@ -251,6 +266,15 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
         if (!(layer.rate >= 0 && layer.rate < 1)) fail(`rate ${layer.rate} outside [0, 1)`);
         layers.push({ ...base, kind: "dropout", output: shape, rate: layer.rate });
         break;
+      case "activation":
+        // unsupportedField has refused softmax here.
+        layers.push({
+          ...base,
+          kind: "activation",
+          output: shape,
+          activation: layer.activation as EngineActivation,
+        });
+        break;
       case "flatten": {
         const output = { h: 1, w: 1, c: size(shape) };
         layers.push({ ...base, kind: "flatten", output, aliasOf: index - 1 });
@@ -262,7 +286,7 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
         const kernel = slice(index, "kernel", [shape.c, layer.units]);
         const bias = slice(index, "bias", [layer.units]);
         const output = { h: 1, w: 1, c: layer.units };
-        const activation = layer.activation as "relu" | "softmax";
+        const activation = layer.activation as EngineActivation | "softmax";
         layers.push({ ...base, kind: "dense", output, activation, kernel, bias });
         shape = output;
         break;
@@ -284,53 +308,6 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
     layers,
     params,
     paramCount: offset,
-    buffers: stepBuffers(layers, batchSize),
+    buffers: stepBuffers(layers, INPUT, batchSize),
   };
-}
-
-function stepBuffers(layers: PlanLayer[], batch: number): BufferSpec[] {
-  const buffers: BufferSpec[] = [
-    { name: "images", kind: "images", layer: -1, dtype: "f32", elements: batch * size(INPUT) },
-    { name: "labels", kind: "labels", layer: -1, dtype: "u32", elements: batch },
-  ];
-  const add = (kind: BufferKind, layer: number, dtype: "f32" | "u32", elements: number) =>
-    buffers.push({ name: `${kind}:${layer}`, kind, layer, dtype, elements });
-  for (const l of layers) {
-    const out = batch * size(l.output);
-    if (l.kind !== "flatten") add("act", l.index, "f32", out);
-    // The gradient of a layer's output is needed when the next layer backpropagates into it.
-    const next = layers[l.index + 1];
-    if (l.kind !== "flatten" && (next === undefined || next.backpropInput)) {
-      add("grad", l.index, "f32", out);
-    }
-    if (l.kind === "maxPool") add("poolIndex", l.index, "u32", out);
-    if (l.kind === "dropout" && l.rate > 0) add("dropoutMask", l.index, "f32", out);
-  }
-  return buffers;
-}
-
-/**
- * The layer whose memory holds layer `index`'s output (a flatten aliases its input; the
- * images, index −1, are the input of layer 0).
- *
- * @param plan The plan.
- * @param index A layer index, or −1 for the images.
- * @returns The index of the layer owning the `act:` / `grad:` buffers (−1: the images).
- * @example
- * ```ts
- * import { planTraining, storageLayer } from "./plan.ts";
- * import assert from "node:assert/strict";
- *
- * const plan = planTraining("mlp", 8); // flatten, dense, dropout, dense
- * assert.equal(storageLayer(plan, 0), -1);
- * ```
- */
-export function storageLayer(plan: TrainingPlan, index: number): number {
-  let i = index;
-  while (i >= 0) {
-    const l = plan.layers[i]!;
-    if (l.kind !== "flatten") return i;
-    i = l.aliasOf;
-  }
-  return -1;
 }

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { type OptimizerSpec, type PlanLayer, storageLayer, type TrainingPlan } from "./plan.ts";
+import {
+  type OptimizerSpec,
+  type PlanLayer,
+  producerActivation,
+  type TrainingPlan,
+} from "./plan.ts";
 
 /** FLOPs per parameter of one optimizer update (tfjs' arithmetic, see `_kernels_update.ts`). */
 export const UPDATE_FLOPS: Readonly<Record<OptimizerSpec["kind"], number>> = Object.freeze({
@@ -50,27 +55,25 @@ export function convTapCount(layer: Extract<PlanLayer, { kind: "conv2d" }>): num
 
 const size = (s: { h: number; w: number; c: number }) => s.h * s.w * s.c;
 
-function relu(plan: TrainingPlan, index: number): boolean {
-  const l = plan.layers[storageLayer(plan, index)];
-  return l !== undefined &&
-    (l.kind === "conv2d" || (l.kind === "dense" && l.activation === "relu"));
-}
+/** Whether an activation costs a FLOP per element (forward, and its derivative). */
+const active = (a: string) => a !== "linear" && a !== "softmax";
 
 /** Forward, input-gradient and weight-gradient FLOPs of one layer for the whole batch. */
 export function layerFlops(plan: TrainingPlan, l: PlanLayer): number {
   const b = plan.batchSize;
   const outs = b * size(l.output);
   const ins = b * size(l.input);
-  const gate = l.backpropInput && relu(plan, l.index - 1) ? ins : 0;
+  const gate = l.backpropInput && active(producerActivation(plan, l.index - 1)) ? ins : 0;
   switch (l.kind) {
     case "conv2d": {
       const products = 2 * b * convTapCount(l) * l.input.c * l.output.c;
-      // Forward + bias + ReLU; input gradient (+ ReLU′); filter gradient + bias sums.
-      return products + 2 * outs + (l.backpropInput ? products + gate : 0) + products + outs;
+      // Forward + bias + activation; input gradient (+ activation′); filter gradient + bias sums.
+      const act = active(l.activation) ? outs : 0;
+      return products + outs + act + (l.backpropInput ? products + gate : 0) + products + outs;
     }
     case "dense": {
       const products = 2 * b * l.input.c * l.output.c;
-      const act = l.activation === "relu" ? outs : 0;
+      const act = active(l.activation) ? outs : 0;
       return products + outs + act + (l.backpropInput ? products + gate : 0) + products + outs;
     }
     case "maxPool":
@@ -79,6 +82,8 @@ export function layerFlops(plan: TrainingPlan, l: PlanLayer): number {
       const scale = l.rate > 0 ? outs : 0;
       return scale + (l.backpropInput ? scale + gate : 0);
     }
+    case "activation":
+      return (active(l.activation) ? outs : 0) + gate;
     case "flatten":
       return 0;
   }

@@ -12,6 +12,9 @@ import { createOptimizer } from "../../lib/train/optimizer.ts";
 import type { EpochResult, EpochRunner, EpochRunnerInput } from "../../lib/train/epoch_runner.ts";
 import type { MnistSplit } from "../../lib/data/types.ts";
 import { mulberry32 } from "../../lib/random.ts";
+import { type EngineCheckReport, runEngineCheck } from "../../lib/engine/check/engine_check.ts";
+import { checkDevice } from "../../lib/engine/check/_check_device.ts";
+import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 
 /** The architecture with every dropout rate set to `rate` (0: off). */
 export function withDropout(name: string, rate: number): Architecture {
@@ -93,4 +96,29 @@ export function assertStatesClose(actual: RunState, expected: RunState, toleranc
     const e = relativeError(s, expected.slots[i]!, `slot ${i}`);
     assert.ok(e <= tolerance, `optimizer slot ${i}: relative error ${e}`);
   });
+}
+
+/**
+ * The engine check on wasm and both WebGPU tunings (WebGPU where this runtime has it): every
+ * row within tolerance. Returns the report for further assertions.
+ */
+export async function checkEveryEngine(
+  arch: Architecture,
+  batchSize: number,
+): Promise<EngineCheckReport> {
+  const gpu = HAS_WEBGPU ? await checkDevice() : null;
+  try {
+    const report = await runEngineCheck({ arch, batchSize, tunings: ["gpu", "cpu"], gpu });
+    assert.equal(report.rows.length, HAS_WEBGPU ? 3 : 1);
+    for (const row of report.rows) {
+      assert.ok(
+        row.ok,
+        `${row.engine} ${row.tuning ?? ""}: ${row.worst.tensor} ${row.worst.error}`,
+      );
+    }
+    assert.ok(report.ok);
+    return report;
+  } finally {
+    gpu?.device.destroy();
+  }
 }

@@ -1,10 +1,12 @@
 /**
  * The compiled engines refuse, naming the layer and the field, every layer and option they
  * do not implement; `auto` then trains on the tfjs path with one line saying why, and
- * `compiled` is an error. (A dense tanh layer used to pass and train as linear.)
+ * `compiled` is an error. (A dense tanh layer used to pass and train as linear; the engines
+ * now implement tanh, and a softmax anywhere but the last dense layer is what stays refused.)
  */
 import assert from "node:assert/strict";
 import { engineSupports } from "../../lib/engine/plan.ts";
+import { ENGINE_ACTIVATIONS } from "../../lib/engine/engine_vocabulary.ts";
 import { createEpochRunner } from "../../lib/engine/create_runner.ts";
 import type { Architecture, LayerSpec } from "../../lib/models/architecture.ts";
 import { getArchitecture } from "../../lib/models/architectures.ts";
@@ -24,9 +26,9 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
   const conv = { type: "conv2d", filters: 32, kernelSize: 3 } as const;
   const cases: [string, Architecture, RegExp][] = [
     [
-      "dense tanh",
-      withLayer(MLP, 1, { type: "dense", units: 128, activation: "tanh" }),
-      /layer 1 \(dense\): "activation" is "tanh"/,
+      "dense selu (forced past the type)",
+      withLayer(MLP, 1, { type: "dense", units: 128, activation: "selu" as "elu" }),
+      /layer 1 \(dense\): "activation" is "selu" \(the engine has linear, relu, tanh, sigmoid, elu, softmax\)/,
     ],
     [
       "dense without bias",
@@ -34,14 +36,9 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
       /layer 1 \(dense\): "useBias" is false/,
     ],
     [
-      "conv sigmoid",
-      withLayer(DEEP, 0, { ...conv, activation: "sigmoid" }),
-      /layer 0 \(conv2d\): "activation" is "sigmoid"/,
-    ],
-    [
-      "conv linear",
-      withLayer(DEEP, 0, { ...conv, activation: "linear" }),
-      /layer 0 \(conv2d\): "activation" is "linear"/,
+      "conv softmax",
+      withLayer(DEEP, 0, { ...conv, activation: "softmax" }),
+      /layer 0 \(conv2d\): "activation" is "softmax"/,
     ],
     [
       "conv strides",
@@ -84,9 +81,9 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
       /layer 1 \(batchNorm\): "type" is "batchNorm"/,
     ],
     [
-      "activation layer",
-      withLayer(MLP, 2, { type: "activation", activation: "relu" }),
-      /layer 2 \(activation\): "type" is "activation"/,
+      "softmax activation layer",
+      withLayer(MLP, 2, { type: "activation", activation: "softmax" }),
+      /layer 2 \(activation\): "activation" is "softmax" \(.*softmax only in the last dense\)/,
     ],
   ];
   for (const [name, arch, reason] of cases) {
@@ -102,10 +99,20 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
   assert.deepEqual(engineSupports(DEEP), { ok: true });
 });
 
-Deno.test("createEpochRunner: a dense tanh falls back to tfjs on auto (one line) and is refused on compiled", async () => {
+Deno.test("engineSupports() accepts each activation in a conv, a dense and an activation layer", () => {
+  for (const activation of ENGINE_ACTIVATIONS) {
+    const conv = withLayer(DEEP, 0, { type: "conv2d", filters: 32, kernelSize: 3, activation });
+    const dense = withLayer(MLP, 1, { type: "dense", units: 128, activation });
+    const layer = withLayer(MLP, 2, { type: "activation", activation });
+    for (const arch of [conv, dense, layer]) assert.deepEqual(engineSupports(arch), { ok: true });
+  }
+  assert.deepEqual(ENGINE_ACTIVATIONS, ["linear", "relu", "tanh", "sigmoid", "elu"]);
+});
+
+Deno.test("createEpochRunner: an average pool falls back to tfjs on auto (one line) and is refused on compiled", async () => {
   await selectBackend("wasm");
-  const tanh = withLayer(MLP, 1, { type: "dense", units: 128, activation: "tanh" });
-  const input = runnerInput(tanh, syntheticSplit(20), 10);
+  const avgPool = withLayer(DEEP, 1, { type: "avgPool", poolSize: 2 });
+  const input = runnerInput(avgPool, syntheticSplit(20), 10);
   const notes: string[] = [];
   const runner = await createEpochRunner(input, "auto", {
     backend: "wasm",
@@ -114,13 +121,13 @@ Deno.test("createEpochRunner: a dense tanh falls back to tfjs on auto (one line)
   assert.equal(runner.engine, "tfjs");
   runner.dispose();
   assert.deepEqual(notes, [
-    'Engine: tfjs (the compiled engine is off: The compiled engine does not support mlp\'s layer 1 (dense): "activation" is "tanh" (the engine has relu and softmax))',
+    'Engine: tfjs (the compiled engine is off: The compiled engine does not support cnn-deep\'s layer 1 (avgPool): "type" is "avgPool" (the engine has conv2d, maxPool, dropout, flatten, dense, activation))',
   ]);
   await assert.rejects(
     createEpochRunner(input, "compiled", { backend: "wasm" }),
     (e: Error) =>
       e instanceof UsageError &&
-      /--engine compiled is unavailable: .*layer 1 \(dense\): "activation" is "tanh"/.test(
+      /--engine compiled is unavailable: .*layer 1 \(avgPool\): "type" is "avgPool"/.test(
         e.message,
       ),
   );

@@ -7,55 +7,14 @@
  * @module
  */
 import type { PlanLayer, Shape3 } from "../plan.ts";
+import { activate, activationBack, activationKind } from "./_activations.ts";
+import { type KindContext, type LayerKind, TIE } from "./_kind_types.ts";
 
-/** What a layer kind's forward and backward see besides its input. */
-export interface KindContext {
-  /** Samples in the step. */
-  n: number;
-  /** Packed parameters (plan layout), float64. */
-  params: Float64Array;
-  /** Packed gradient (plan layout), accumulated into. */
-  grads: Float64Array;
-  /** Dropout's keep decision for element `i` of layer `layer`'s output. */
-  keep: (layer: number, i: number) => boolean;
-  /**
-   * Called with a sample whose ReLU, max-pool or largest-logit decision is within
-   * {@linkcode TIE} of a tie,
-   * where float32 rounding may legitimately decide it the other way.
-   */
-  tie: (sample: number) => void;
-}
-
-/**
- * Relative margin under which a decision counts as a tie: a ReLU input within `TIE` of
- * zero relative to the sum of its terms' magnitudes, or a pool window's two largest values
- * within `TIE` of each other. Float32 dot products of a few hundred terms are off by about
- * 1e-6 of that sum, so 1e-5 leaves a tenfold margin.
- */
-export const TIE = 1e-5;
-
-/** A layer kind: its output from its input, and its input's gradient from its output's. */
-export interface LayerKind<L extends PlanLayer = PlanLayer> {
-  forward(l: L, x: Float64Array, ctx: KindContext): Float64Array;
-  /** Adds parameter gradients into `ctx.grads`; returns dx (null when not needed). */
-  backward(
-    l: L,
-    x: Float64Array,
-    y: Float64Array,
-    dy: Float64Array,
-    ctx: KindContext,
-  ): Float64Array | null;
-}
+export type { KindContext, LayerKind };
+export { TIE };
 
 type Of<K extends PlanLayer["kind"]> = Extract<PlanLayer, { kind: K }>;
 const elems = (s: Shape3) => s.h * s.w * s.c;
-
-/** A copy of the gradient with ReLU′ of the output applied. */
-function reluBack(y: Float64Array, dy: Float64Array): Float64Array {
-  const g = Float64Array.from(dy);
-  for (let i = 0; i < g.length; i++) if (!(y[i]! > 0)) g[i] = 0;
-  return g;
-}
 
 const conv2d: LayerKind<Of<"conv2d">> = {
   forward(l, x, ctx) {
@@ -83,8 +42,8 @@ const conv2d: LayerKind<Of<"conv2d">> = {
                 }
               }
             }
-            if (Math.abs(acc) < TIE * mag) ctx.tie(b);
-            y[((b * o.h + oh) * o.w + ow) * o.c + co] = Math.max(acc, 0);
+            if (l.activation === "relu" && Math.abs(acc) < TIE * mag) ctx.tie(b);
+            y[((b * o.h + oh) * o.w + ow) * o.c + co] = activate(l.activation, acc);
           }
         }
       }
@@ -93,7 +52,7 @@ const conv2d: LayerKind<Of<"conv2d">> = {
   },
   backward(l, x, y, dyOut, { n, params, grads }) {
     const { input: s, output: o, kernelSize: k, pad } = l;
-    const dy = reluBack(y, dyOut);
+    const dy = activationBack(l.activation, y, dyOut);
     const dx = l.backpropInput ? new Float64Array(x.length) : null;
     for (let b = 0; b < n; b++) {
       for (let oh = 0; oh < o.h; oh++) {
@@ -141,10 +100,13 @@ function argmaxPool(
           for (let ph = 0; ph < p; ph++) {
             for (let pw = 0; pw < p; pw++) {
               const i = ((b * s.h + oh * p + ph) * s.w + ow * p + pw) * s.c + c;
+              // |·|: after a linear, tanh or elu activation the window's values may be negative.
               if (best < 0 || x[i]! > x[best]!) {
-                if (best >= 0 && x[i]! - x[best]! < TIE * x[i]!) onTie(b);
+                if (best >= 0 && x[i]! - x[best]! < TIE * Math.abs(x[i]!)) onTie(b);
                 best = i;
-              } else if (x[i]! !== x[best]! && x[best]! - x[i]! < TIE * x[best]!) onTie(b);
+              } else if (x[i]! !== x[best]! && x[best]! - x[i]! < TIE * Math.abs(x[best]!)) {
+                onTie(b);
+              }
             }
           }
           index[((b * o.h + oh) * o.w + ow) * o.c + c] = best;
@@ -200,7 +162,7 @@ const dense: LayerKind<Of<"dense">> = {
           mag += Math.abs(t);
         }
         if (l.activation === "relu" && Math.abs(acc) < TIE * mag) tie(b);
-        y[b * units + u] = l.activation === "relu" ? Math.max(acc, 0) : acc;
+        y[b * units + u] = activate(l.activation, acc);
         rowMag = Math.max(rowMag, mag);
       }
       // The largest logit decides the correct count: two within a hair may swap in float32.
@@ -213,7 +175,7 @@ const dense: LayerKind<Of<"dense">> = {
   backward(l, x, y, dyOut, { n, params, grads }) {
     const inputs = l.input.c;
     const units = l.output.c;
-    const dy = l.activation === "relu" ? reluBack(y, dyOut) : dyOut;
+    const dy = activationBack(l.activation, y, dyOut);
     const dx = l.backpropInput ? new Float64Array(x.length) : null;
     for (let b = 0; b < n; b++) {
       for (let u = 0; u < units; u++) {
@@ -237,6 +199,7 @@ export const LAYER_KINDS: { [K in PlanLayer["kind"]]: LayerKind<Of<K>> } = {
   dropout,
   flatten,
   dense,
+  activation: activationKind,
 };
 
 /** The kind entry of a plan layer, typed for it. */

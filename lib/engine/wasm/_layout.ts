@@ -55,6 +55,18 @@ export const OP = {
   DENSE: 8,
   DENSE_BWD: 9,
   LOSS: 10,
+  ACT: 11,
+  ACT_BWD: 12,
+} as const;
+
+/** Activation codes of the op words (`ACT_*` in kernels/activation.h). */
+export const ACTIVATION_CODE = {
+  linear: 0,
+  relu: 1,
+  tanh: 2,
+  sigmoid: 3,
+  elu: 4,
+  softmax: 0, // the logits are stored as they are; the loss op applies the softmax
 } as const;
 
 /** int32 words per op record. */

@@ -8,7 +8,15 @@
  */
 import { planTraining, type Shape3, storageLayer, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
-import { CHUNK_FLOATS, chunksFor, f32bits, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
+import {
+  ACTIVATION_CODE,
+  CHUNK_FLOATS,
+  chunksFor,
+  f32bits,
+  OP,
+  OP_WORDS,
+  STACK_BYTES,
+} from "./_layout.ts";
 
 /** Byte offsets of everything the step touches, and the program's words. */
 export interface StepLayout {
@@ -121,9 +129,10 @@ export function layoutStep(
       case "conv2d": {
         const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
         const area = winograd.get(l.index) ?? 0;
-        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area]);
-        // A following max-pool's gradient applies this conv's ReLU′ (see POOL_BWD in step.c).
-        const folded = plan.layers[l.index + 1]?.kind === "maxPool" ? 1 : 0;
+        const act = ACTIVATION_CODE[l.activation];
+        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area, act]);
+        // A following max-pool's gradient applies this conv's activation′ (see POOL_BWD).
+        const folded = plan.layers[l.index + 1]?.kind === "maxPool" && act !== 0 ? 1 : 0;
         bwd.push([
           OP.CONV_BWD,
           inp,
@@ -135,13 +144,15 @@ export function layoutStep(
           l.output.w,
           area,
           folded,
+          act,
         ]);
         break;
       }
       case "maxPool": {
         const index = buffer(`poolIndex:${l.index}`);
         fwd.push([OP.POOL, inp, out, index, h, w, c, l.output.h, l.output.w]);
-        const fold = plan.layers[l.index - 1]?.kind === "conv2d" ? 1 : 0;
+        const prev = plan.layers[l.index - 1];
+        const fold = prev?.kind === "conv2d" ? ACTIVATION_CODE[prev.activation] : 0;
         const shape = [h, w, c, l.output.h, l.output.w];
         if (dIn) bwd.push([OP.POOL_BWD, dOut, dIn, index, ...shape, out, fold]);
         break;
@@ -154,11 +165,23 @@ export function layoutStep(
         if (dIn) bwd.push([OP.DROP_BWD, dOut, dIn, mask, n]);
         break;
       }
+      case "activation": {
+        const n = h * w * c;
+        const act = ACTIVATION_CODE[l.activation];
+        fwd.push([OP.ACT, inp, out, n, act]);
+        if (dIn) bwd.push([OP.ACT_BWD, dOut, dIn, out, n, act]);
+        break;
+      }
       case "flatten":
         break;
       case "dense": {
-        const relu = l.activation === "relu" ? 1 : 0;
-        const shape = [l.kernel.offset, l.bias.offset, c, l.output.c, relu];
+        const shape = [
+          l.kernel.offset,
+          l.bias.offset,
+          c,
+          l.output.c,
+          ACTIVATION_CODE[l.activation],
+        ];
         fwd.push([OP.DENSE, inp, out, ...shape]);
         bwd.push([OP.DENSE_BWD, inp, out, dOut, dIn, ...shape]);
         break;

@@ -1,15 +1,18 @@
 /**
  * WGSL for the backward half of a training step. Every kernel is a gather (one thread per
- * output element, no atomics): input gradients of conv / dense / pool / dropout, with the
- * ReLU′ of the layer that produced the input fused in, and weight + bias gradients written
- * straight into the packed gradient array at the plan's offsets. A stored `grad:<i>` of a
- * ReLU layer is therefore the gradient w.r.t. its pre-activation.
+ * output element, no atomics): input gradients of conv / dense / pool / dropout /
+ * activation, with the activation′ of the layer that produced the input fused in, and weight
+ * + bias gradients written straight into the packed gradient array at the plan's offsets. A
+ * stored `grad:<i>` of a layer with an activation is therefore the gradient w.r.t. its
+ * pre-activation (for an activation layer: w.r.t. its input).
  *
  * @module
  */
-import type { PlanLayer, TrainingPlan } from "../plan.ts";
+import { type PlanLayer, producerActivation, type TrainingPlan } from "../plan.ts";
 import { elements } from "./_cost.ts";
-import { actName, denseTile, producedByRelu } from "./_kernels_forward.ts";
+import { actName, denseTile } from "./_kernels_forward.ts";
+import { gateCost, storeGated } from "./_activation.ts";
+import { activationBackward } from "./_activation_layer.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
 import { splitMatmul } from "./_matmul_split.ts";
@@ -24,7 +27,6 @@ import {
   type Kernel,
   type KernelBinding,
   lit,
-  reluGate,
 } from "./_wgsl.ts";
 
 type Conv = Extract<PlanLayer, { kind: "conv2d" }>;
@@ -49,7 +51,7 @@ function inputGradBindings(
 
 function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
   const { input, output, kernelSize: k } = l;
-  const relu = producedByRelu(plan, l.index - 1);
+  const a = producerActivation(plan, l.index - 1);
   // dx is the convolution of dy with the kernel flipped and its channel axes swapped.
   return convTile({
     label: `conv${l.index}_dx`,
@@ -64,8 +66,8 @@ function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
     flip: true,
     inStride: 1,
     outStride: output.c,
-    store: (o, _oc, acc) => `dx[${o}] = ${reluGate(relu, acc, `x[${o}]`)};`,
-    storeCost: { flops: relu ? 1 : 0, reads: relu ? 1 : 0 },
+    store: (o, _oc, acc) => storeGated(a, `dx[${o}]`, acc, `x[${o}]`),
+    storeCost: gateCost(a),
   }, tuning);
 }
 
@@ -91,7 +93,7 @@ function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
 function denseInputGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel[] {
   const n = l.input.c;
   const m = l.output.c;
-  const relu = producedByRelu(plan, l.index - 1);
+  const a = producerActivation(plan, l.index - 1);
   const spec = {
     label: `dense${l.index}_dx`,
     bindings: inputGradBindings(plan, l),
@@ -101,8 +103,8 @@ function denseInputGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel[] 
     a: { array: "dy", base: (b: string) => `${b} * ${m}u`, stride: 1 },
     b: { array: "params", base: (k: string) => `${l.kernel.offset}u + ${k} * ${m}u`, stride: 1 },
     store: (b: string, k: string, acc: string) =>
-      `dx[${b} * ${n}u + ${k}] = ${reluGate(relu, acc, `x[${b} * ${n}u + ${k}]`)};`,
-    storeCost: { flops: relu ? 1 : 0, reads: relu ? 1 : 0 },
+      storeGated(a, `dx[${b} * ${n}u + ${k}]`, acc, `x[${b} * ${n}u + ${k}]`),
+    storeCost: gateCost(a),
   };
   return tuning === "gpu" ? splitMatmul(spec) : [matmulTile({ ...spec, tile: denseTile(tuning) })];
 }
@@ -150,11 +152,11 @@ function denseWeightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel[]
 
 function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
   const n = elements(plan.batchSize, l.output);
-  const relu = producedByRelu(plan, l.index - 1);
-  const gate = (v: string) => reluGate(relu, v, "x[i]");
+  const a = producerActivation(plan, l.index - 1);
+  const gate = gateCost(a);
   const cost = {
-    flops: (l.rate === 0 ? 0 : n) + (relu ? n : 0),
-    bytes: 4 * (relu ? 3 : 2) * n,
+    flops: (l.rate === 0 ? 0 : n) + gate.flops * n,
+    bytes: 4 * (2 + gate.reads) * n,
     serialLoop: 0,
   };
   if (l.rate === 0) {
@@ -162,7 +164,7 @@ function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout"
       `dropout${l.index}_dx`,
       inputGradBindings(plan, l, null),
       n,
-      `  dx[i] = ${gate("dy[i]")};`,
+      `  ${storeGated(a, "dx[i]", "dy[i]", "x[i]")}`,
       cost,
     );
   }
@@ -173,7 +175,7 @@ function dropoutGrad(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout"
     `  let g = select(0.0, dy[i] * ${lit(1 / (1 - l.rate))}, keep(state[1], state[0], i, ${
       dropoutThreshold(l.rate)
     }u));
-  dx[i] = ${gate("g")};`,
+  ${storeGated(a, "dx[i]", "g", "x[i]")}`,
     cost,
     DROPOUT_HASH,
   );
@@ -193,6 +195,9 @@ export function backwardKernels(plan: TrainingPlan, tuning: Tuning = "gpu"): Ker
     } else if (l.kind === "maxPool" && dx) {
       kernels.push(poolGrad(plan, l, gradName(plan, l.index - 1)));
     } else if (l.kind === "dropout" && dx) kernels.push(dropoutGrad(plan, l));
+    else if (l.kind === "activation" && dx) {
+      kernels.push(activationBackward(plan, l, inputGradBindings(plan, l, null)));
+    }
   }
   return kernels;
 }

@@ -1,12 +1,15 @@
 /**
  * WGSL for the forward half of a training step, generated from a plan with every shape
- * baked in as a constant: the batch gather, conv + bias + ReLU, 2×2 max-pool (recording
- * the argmax), dropout, dense + bias (+ ReLU), and one kernel for softmax + clipped
+ * baked in as a constant: the batch gather, conv + bias + activation, 2×2 max-pool
+ * (recording the argmax), dropout, dense + bias + activation, the activation layer (see
+ * `_activation.ts` for the activations' WGSL), and one kernel for softmax + clipped
  * cross-entropy + its gradient + the loss and correct-count sums.
  *
  * @module
  */
-import { type PlanLayer, storageLayer, type TrainingPlan } from "../plan.ts";
+import { type PlanLayer, producerActivation, storageLayer, type TrainingPlan } from "../plan.ts";
+import { activationFlops, storeActivated } from "./_activation.ts";
+import { activationForward } from "./_activation_layer.ts";
 import { elements } from "./_cost.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
@@ -24,14 +27,6 @@ export function denseTile(tuning: Tuning): number {
 export function actName(plan: TrainingPlan, index: number): string {
   const s = storageLayer(plan, index);
   return s < 0 ? "images" : `act:${s}`;
-}
-
-/** Whether the layer storing layer `index`'s output applied a ReLU. */
-export function producedByRelu(plan: TrainingPlan, index: number): boolean {
-  const s = storageLayer(plan, index);
-  const l = plan.layers[s];
-  return l !== undefined &&
-    (l.kind === "conv2d" || (l.kind === "dense" && l.activation === "relu"));
 }
 
 /** Exact f32 values of byte / 255, as tfjs' `imagesToTensor` computes them. */
@@ -92,8 +87,9 @@ function conv(
     flip: false,
     inStride: output.c,
     outStride: 1,
-    store: (o, oc, acc) => `y[${o}] = max(${acc} + params[${l.bias.offset}u + ${oc}], 0.0);`,
-    storeCost: { flops: 2, reads: 0 },
+    store: (o, oc, acc) =>
+      storeActivated(l.activation, `y[${o}]`, `${acc} + params[${l.bias.offset}u + ${oc}]`),
+    storeCost: { flops: 1 + activationFlops(l.activation), reads: 0 },
   }, tuning);
 }
 
@@ -124,7 +120,6 @@ function dense(
 ): Kernel[] {
   const n = l.input.c;
   const m = l.output.c;
-  const relu = l.activation === "relu";
   const spec = {
     label: `dense${l.index}`,
     bindings: [
@@ -137,11 +132,13 @@ function dense(
     r: n,
     a: { array: "x", base: (b: string) => `${b} * ${n}u`, stride: 1 },
     b: { array: "params", base: (o: string) => `${l.kernel.offset}u + ${o}`, stride: m },
-    store: (b: string, o: string, acc: string) => {
-      const value = `${acc} + params[${l.bias.offset}u + ${o}]`;
-      return `y[${b} * ${m}u + ${o}] = ${relu ? `max(${value}, 0.0)` : value};`;
-    },
-    storeCost: { flops: relu ? 2 : 1, reads: 0 },
+    store: (b: string, o: string, acc: string) =>
+      storeActivated(
+        l.activation,
+        `y[${b} * ${m}u + ${o}]`,
+        `${acc} + params[${l.bias.offset}u + ${o}]`,
+      ),
+    storeCost: { flops: 1 + activationFlops(l.activation), reads: 0 },
   };
   return tuning === "gpu" ? splitMatmul(spec) : [matmulTile({ ...spec, tile: denseTile(tuning) })];
 }
@@ -156,11 +153,13 @@ export function forwardKernels(
   for (const l of plan.layers) {
     if (l.kind === "conv2d") kernels.push(conv(plan, l, tuning));
     else if (l.kind === "maxPool") {
-      kernels.push(
-        maxPool(plan, l, actName(plan, l.index - 1), producedByRelu(plan, l.index - 1)),
-      );
+      const relu = producerActivation(plan, l.index - 1) === "relu";
+      kernels.push(maxPool(plan, l, actName(plan, l.index - 1), relu));
     } else if (l.kind === "dropout") kernels.push(dropout(plan, l));
     else if (l.kind === "dense") kernels.push(...dense(plan, l, tuning));
+    else if (l.kind === "activation") {
+      kernels.push(activationForward(plan, l, actName(plan, l.index - 1)));
+    }
   }
   kernels.push(...softmaxLoss(plan, tuning));
   return kernels;

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import type { PlanLayer, TrainingPlan } from "../plan.ts";
+import { type PlanLayer, producerActivation, type TrainingPlan } from "../plan.ts";
 import { POOL_FLOPS } from "../plan_flops.ts";
 import { elements } from "./_cost.ts";
 import { bind, flatKernel, type Kernel } from "./_wgsl.ts";
+import { storeGated } from "./_activation.ts";
 
 type Pool = Extract<PlanLayer, { kind: "maxPool" }>;
 
@@ -69,18 +70,22 @@ ${
 /**
  * Routes each window's gradient to the input element that was its maximum, one thread per
  * 2×2 block of the input (the blocks past the last window of an odd size get zeros). ReLU′
- * of the max is already in the index (see {@linkcode maxPool}).
+ * of the max is already in the index (see {@linkcode maxPool}); another activation′ of the
+ * pool's producer is taken from the pooled value, which is that producer's output at the max.
  */
 export function poolGrad(plan: TrainingPlan, l: Pool, dxName: string): Kernel {
   const { input: s, output: o } = l;
   const { w, f, u, indices } = width(s.c);
   const bh = Math.ceil(s.h / 2);
   const bw = Math.ceil(s.w / 2);
+  const produced = producerActivation(plan, l.index - 1);
+  const a = produced === "relu" ? "linear" : produced;
   return flatKernel(
     `pool${l.index}_dx`,
     [
       bind(`grad:${l.index}`, "dy", f),
       bind(`poolIndex:${l.index}`, "arg", u),
+      ...(a === "linear" ? [] : [bind(`act:${l.index}`, "y", f)]),
       bind(dxName, "dx", f, true),
     ],
     plan.batchSize * bh * bw * s.c / w,
@@ -94,7 +99,7 @@ export function poolGrad(plan: TrainingPlan, l: Pool, dxName: string): Kernel {
   if (ph < ${o.h}u && pw < ${o.w}u) {
     let j = (((b * ${o.h}u + ph) * ${o.w}u + pw) * ${o.c}u + c) / ${w}u;
     at = arg[j];
-    g = dy[j];
+    ${storeGated(a, "g", "dy[j]", "y[j]", f)}
   }
   let first = ((b * ${s.h}u + ph * 2u) * ${s.w}u + pw * 2u) * ${s.c}u + c;
 ${

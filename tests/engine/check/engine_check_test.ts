@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { getArchitecture } from "../../../lib/models/architectures.ts";
 import { planTraining } from "../../../lib/engine/plan.ts";
 import { runEngineCheck } from "../../../lib/engine/check/engine_check.ts";
-import { checkDevice } from "../../../lib/engine/check/_check_device.ts";
 import {
   checkInputs,
   kerasOptimizer,
@@ -15,36 +14,20 @@ import {
 import { compareStep } from "../../../lib/engine/check/compare_step.ts";
 import { wasmStep } from "../../../lib/engine/check/_wasm_step.ts";
 import { referenceStep } from "../../../lib/engine/reference/reference_step.ts";
-import { HAS_WEBGPU } from "../../backend/webgpu/_gpu_test_utils.ts";
+import { checkEveryEngine } from "../_engine_test_utils.ts";
 
 Deno.test({
   name: "runEngineCheck: mlp (with dropout) on wasm and both WebGPU tunings is within 1e-3",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const gpu = HAS_WEBGPU ? await checkDevice() : null;
-    try {
-      const report = await runEngineCheck({
-        arch: getArchitecture("mlp"),
-        batchSize: 24,
-        tunings: ["gpu", "cpu"],
-        gpu,
-      });
-      assert.equal(report.rows.length, HAS_WEBGPU ? 3 : 1);
-      for (const row of report.rows) {
-        assert.ok(
-          row.ok,
-          `${row.engine} ${row.tuning ?? ""}: ${row.worst.tensor} ${row.worst.error}`,
-        );
-        assert.equal(
-          row.tensors.length,
-          2 + 2 * 4 + 1,
-          "loss, correct, grad and update per variable, β",
-        );
-      }
-      assert.ok(report.ok);
-    } finally {
-      gpu?.device.destroy();
+    const report = await checkEveryEngine(getArchitecture("mlp"), 24);
+    for (const row of report.rows) {
+      assert.equal(
+        row.tensors.length,
+        2 + 2 * 4 + 1,
+        "loss, correct, grad and update per variable, β",
+      );
     }
   },
 });

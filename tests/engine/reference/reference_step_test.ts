@@ -1,7 +1,7 @@
 /**
  * The float64 reference against independent arithmetic: its gradient against central
- * finite differences of its own loss on a tiny model with every layer kind, its optimizer
- * against tfjs' optimizers on the cpu backend, and its tie screening.
+ * finite differences of its own loss on tiny models with every layer kind and activation,
+ * its optimizer against tfjs' optimizers on the cpu backend, and its tie screening.
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
@@ -31,8 +31,27 @@ const TINY: Architecture = {
   expectedParams: 0,
 };
 
-function setup() {
-  const plan = planTraining(TINY, 3);
+/** The activations: each in a conv, a dense or an activation layer, f′ from the output. */
+const TINY_ACTIVATIONS: Architecture = {
+  ...TINY,
+  name: "reference-activations",
+  layers: [
+    { type: "conv2d", filters: 2, kernelSize: 3, padding: "same", activation: "tanh" },
+    { type: "maxPool", poolSize: 2 },
+    { type: "conv2d", filters: 3, kernelSize: 3, activation: "sigmoid" },
+    { type: "activation", activation: "elu" },
+    { type: "maxPool", poolSize: 2 },
+    { type: "flatten" },
+    { type: "dense", units: 5, activation: "elu" },
+    { type: "activation", activation: "tanh" },
+    { type: "dense", units: 4, activation: "linear" },
+    { type: "activation", activation: "sigmoid" },
+    { type: "dense", units: 10, activation: "softmax" },
+  ],
+};
+
+function setup(arch = TINY) {
+  const plan = planTraining(arch, 3);
   const random = mulberry32(11);
   const params = Float64Array.from({ length: plan.paramCount }, () => random() - 0.5);
   const images = Uint8Array.from({ length: 3 * 784 }, () => Math.floor(random() * 256));
@@ -41,34 +60,36 @@ function setup() {
   return { plan, params, images, labels, keep };
 }
 
-Deno.test("referenceStep: every gradient matches central differences of its own loss", () => {
-  const { plan, params, images, labels, keep } = setup();
-  const step = (p: Float64Array) =>
-    referenceStep({
-      plan,
-      optimizer: { kind: "sgd", learningRate: 0 },
-      state: { params: p, slots: [], accBeta: [1, 1] },
-      images,
-      labels,
-      keep,
-    });
-  const { grads, ties } = step(params);
-  assert.deepEqual(ties, [], "the random weights put no decision near a tie");
-  const h = 1e-6;
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < plan.paramCount; i++) {
-    const up = Float64Array.from(params);
-    const down = Float64Array.from(params);
-    up[i]! += h;
-    down[i]! -= h;
-    const numeric = (step(up).lossSum - step(down).lossSum) / 3 / (2 * h);
-    worst = Math.max(worst, Math.abs(numeric - grads[i]!));
-    scale = Math.max(scale, Math.abs(grads[i]!));
-  }
-  assert.ok(scale > 1e-3, "the gradient is not trivially zero");
-  assert.ok(worst / scale < 1e-6, `finite differences differ by ${worst / scale} (relative)`);
-});
+for (const arch of [TINY, TINY_ACTIVATIONS]) {
+  Deno.test(`referenceStep: every gradient of ${arch.name} matches central differences of its own loss`, () => {
+    const { plan, params, images, labels, keep } = setup(arch);
+    const step = (p: Float64Array) =>
+      referenceStep({
+        plan,
+        optimizer: { kind: "sgd", learningRate: 0 },
+        state: { params: p, slots: [], accBeta: [1, 1] },
+        images,
+        labels,
+        keep,
+      });
+    const { grads, ties } = step(params);
+    assert.deepEqual(ties, [], "the random weights put no decision near a tie");
+    const h = 1e-6;
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < plan.paramCount; i++) {
+      const up = Float64Array.from(params);
+      const down = Float64Array.from(params);
+      up[i]! += h;
+      down[i]! -= h;
+      const numeric = (step(up).lossSum - step(down).lossSum) / 3 / (2 * h);
+      worst = Math.max(worst, Math.abs(numeric - grads[i]!));
+      scale = Math.max(scale, Math.abs(grads[i]!));
+    }
+    assert.ok(scale > 1e-3, "the gradient is not trivially zero");
+    assert.ok(worst / scale < 1e-6, `finite differences differ by ${worst / scale} (relative)`);
+  });
+}
 
 Deno.test("referenceStep: the loss is Keras' clipped cross-entropy, the update plain SGD", () => {
   const { plan, params, images, labels } = setup();
@@ -133,4 +154,32 @@ Deno.test("referenceForward: a ReLU input within a hair of zero is reported as a
   assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, [0]);
   params[plan.params[1]!.offset] = -8e-3;
   assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, []);
+});
+
+Deno.test("referenceForward: an activation layer's ReLU screens near-zero inputs, not exact zeros", () => {
+  const arch: Architecture = {
+    ...TINY,
+    layers: [
+      { type: "flatten" },
+      { type: "dense", units: 2, activation: "linear" },
+      { type: "activation", activation: "relu" },
+      { type: "dense", units: 10, activation: "softmax" },
+    ],
+  };
+  const plan = planTraining(arch, 1);
+  const params = new Float64Array(plan.paramCount);
+  const images = new Uint8Array(784).fill(255);
+  const [kernel, bias] = [plan.params[0]!, plan.params[1]!];
+  params[kernel.offset] = 1; // unit 0 = pixel 0 = 1.0: the sample's scale
+  params[bias.offset + 1] = 1e-9; // unit 1 a hair above zero
+  params[plan.params[3]!.offset] = 0.1; // logits apart, so only the ReLU can tie
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, [0]);
+  params[bias.offset + 1] = 0; // an exact zero: every engine agrees
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, []);
+  params[bias.offset + 1] = 1e-9;
+  const tanh = planTraining({
+    ...arch,
+    layers: arch.layers.with(2, { type: "activation", activation: "tanh" }),
+  }, 1);
+  assert.deepEqual(referenceForward({ plan: tanh, images, state: { params } }).ties, []);
 });

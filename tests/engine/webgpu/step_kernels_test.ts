@@ -3,8 +3,19 @@ import { LLVMPIPE_LOOP_LIMIT, nestPasses } from "../../../lib/engine/webgpu/_loo
 import { planTraining } from "../../../lib/engine/plan.ts";
 import { stepFlops } from "../../../lib/engine/plan_flops.ts";
 import { type Kernel, stepKernels } from "../../../lib/engine/webgpu/step_kernels.ts";
+import type { Architecture } from "../../../lib/models/architecture.ts";
+import { parseArchitecture } from "../../../lib/models/arch_file/parse_architecture.ts";
 
-const ARCHS = ["mlp", "cnn-basic", "cnn-wide", "cnn-deep"];
+// The seeds, and the example with every activation in conv, dense and activation layers.
+const ARCHS: (string | Architecture)[] = [
+  "mlp",
+  "cnn-basic",
+  "cnn-wide",
+  "cnn-deep",
+  parseArchitecture(
+    await Deno.readTextFile(new URL("../../../examples/activations.keras.json", import.meta.url)),
+  ),
+];
 const BATCHES = [1, 7, 64, 1024];
 const TUNINGS = ["cpu", "gpu"] as const;
 const RMSPROP = { kind: "rmsprop", learningRate: 1e-3, decay: 0.9, momentum: 0, epsilon: 1e-7 };
@@ -16,7 +27,9 @@ const ADAM = { kind: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsil
  */
 const SPLIT_OVERHEAD = 0.02;
 
-function* steps(): Generator<[string, number, "cpu" | "gpu", Kernel[]]> {
+const name = (arch: string | Architecture) => (typeof arch === "string" ? arch : arch.name);
+
+function* steps(): Generator<[string | Architecture, number, "cpu" | "gpu", Kernel[]]> {
   for (const arch of ARCHS) {
     for (const batch of BATCHES) {
       for (const tuning of TUNINGS) {
@@ -35,7 +48,7 @@ Deno.test("step kernels: FLOPs summed over a step match the plan's arithmetic", 
   for (const [arch, batch, tuning, kernels] of steps()) {
     const expected = stepFlops(planTraining(arch, batch), "rmsprop");
     const actual = kernels.reduce((sum, k) => sum + k.flops, 0);
-    const where = `${arch} b${batch} ${tuning}: ${actual} vs ${expected}`;
+    const where = `${name(arch)} b${batch} ${tuning}: ${actual} vs ${expected}`;
     assert.ok(actual >= expected, where);
     assert.ok(actual <= expected * (1 + SPLIT_OVERHEAD), where);
   }
@@ -53,7 +66,7 @@ Deno.test("step kernels: the optimizer's update FLOPs follow its kind", () => {
 Deno.test("step kernels: launch fields agree with the WGSL and the thread counts", () => {
   for (const [arch, batch, tuning, kernels] of steps()) {
     for (const k of kernels) {
-      const where = `${arch} b${batch} ${tuning} ${k.label}`;
+      const where = `${name(arch)} b${batch} ${tuning} ${k.label}`;
       const size = /@workgroup_size\((\d+)\)/.exec(k.code);
       assert.equal(Number(size?.[1]), k.workgroupSize, where);
       for (const v of [k.flops, k.bytes, k.serialLoop, ...k.groups]) {
@@ -105,8 +118,8 @@ Deno.test("step kernels: serialLoop matches the loops of the GPU-tuned WGSL", ()
       )
     ) {
       const counted = wgslLoopCount(k.code);
-      assert.notEqual(counted, null, `${arch} b${batch} ${k.label}: loops not constant`);
-      assert.equal(k.serialLoop, counted, `${arch} b${batch} ${k.label}`);
+      assert.notEqual(counted, null, `${name(arch)} b${batch} ${k.label}: loops not constant`);
+      assert.equal(k.serialLoop, counted, `${name(arch)} b${batch} ${k.label}`);
       checked++;
     }
   }

@@ -1,7 +1,9 @@
 // Elementwise pieces of the training step (lib/engine/wasm/kernels/step.c): exp / log for
-// the softmax and the loss, im2col / col2im, bias + ReLU and its gradient, the dropout hash.
+// the softmax and the loss, im2col / col2im, bias + activation and its gradient, the dropout
+// hash.
 #pragma once
 #include "gemm.h"
+#include "activation.h"
 
 typedef unsigned int u32;
 
@@ -56,44 +58,28 @@ static void patches(float *in, float *p, int H, int W, int C, int K, int pad, in
       }
 }
 
-// out[r] = act(out[r] + bias) for `rows` rows of `n` columns.
-static void bias_act(float *out, const float *bias, int rows, int n, int relu) {
-  v128_t z = wasm_f32x4_splat(0.f);
+// out[r] = f(out[r] + bias) for `rows` rows of `n` columns (f: an ACT_ code).
+static void bias_act(float *out, const float *bias, int rows, int n, int act) {
   for (int r = 0; r < rows; r++, out += n) {
     int j = 0;
-    for (; j + 4 <= n; j += 4) {
-      v128_t v = wasm_f32x4_add(LD(out + j), LD(bias + j));
-      ST(out + j, relu ? wasm_f32x4_max(v, z) : v);
-    }
-    for (; j < n; j++) {
-      float v = out[j] + bias[j];
-      out[j] = relu ? (v > 0.f ? v : (v != v ? v : 0.f)) : v;
-    }
+    for (; j + 4 <= n; j += 4) ST(out + j, act4(wasm_f32x4_add(LD(out + j), LD(bias + j)), act));
+    for (; j < n; j++) out[j] = act1(out[j] + bias[j], act);
   }
 }
 
-// dz = dout · (out > 0) in place (when relu), and gbias += column sums of dz.
-static void relu_grad_bias(float *dout, const float *out, float *gbias, int rows, int n,
-                           int relu) {
-  if (!relu) {  // only the bias gradient (the ReLU′ was applied upstream, or there is none)
-    for (int r = 0; r < rows; r++, dout += n) {
-      int j = 0;
-      for (; j + 4 <= n; j += 4) ST(gbias + j, wasm_f32x4_add(LD(gbias + j), LD(dout + j)));
-      for (; j < n; j++) gbias[j] += dout[j];
-    }
-    return;
-  }
-  v128_t z = wasm_f32x4_splat(0.f);
+// dz = dout · f′(out) in place (f: an ACT_ code; linear when f′ was applied upstream, or
+// there is none), and gbias += column sums of dz.
+static void act_grad_bias(float *dout, const float *out, float *gbias, int rows, int n,
+                          int act) {
   for (int r = 0; r < rows; r++, dout += n, out += n) {
     int j = 0;
     for (; j + 4 <= n; j += 4) {
-      v128_t d = LD(dout + j);
-      if (relu) d = wasm_v128_and(d, wasm_f32x4_gt(LD(out + j), z));
-      ST(dout + j, d);
+      v128_t d = act ? act_grad4(LD(dout + j), LD(out + j), act) : LD(dout + j);
+      if (act) ST(dout + j, d);
       ST(gbias + j, wasm_f32x4_add(LD(gbias + j), d));
     }
     for (; j < n; j++) {
-      float d = relu && !(out[j] > 0.f) ? 0.f : dout[j];
+      float d = act ? act_grad1(dout[j], out[j], act) : dout[j];
       dout[j] = d;
       gbias[j] += d;
     }

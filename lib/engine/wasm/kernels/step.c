@@ -20,7 +20,7 @@ enum {
   C_NEXT_B, C_WORDS = 32
 };
 enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
-       OP_DENSE, OP_DENSE_BWD, OP_LOSS };
+       OP_DENSE, OP_DENSE_BWD, OP_LOSS, OP_ACT, OP_ACT_BWD };
 #define OP_WORDS 20
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
@@ -110,18 +110,19 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       if (wino && !bwd) {
         for (int s = s0; s < s1; s++)
           wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,
-                    -pad, uf, wv, wm, params + boff);
+                    -pad, uf, wv, wm, params + boff, op[14]);
         break;
       }
       if (wino) {
         for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
         for (int s = s0; s < s1; s++) {
           float *dz = dout + (long)s * m1 * CO;
-          relu_grad_bias(dz, out + (long)s * m1 * CO, grads + boff, m1, CO, !op[16]);
+          act_grad_bias(dz, out + (long)s * m1 * CO, grads + boff, m1, CO, op[16] ? 0 : op[17]);
           wino_filter_grad_acc(in + (long)s * H * W * C, H, W, C, dz, OH, OW, CO, -pad, wv, wm,
                                du, s > s0);
           if (op[4])
-            wino_conv(dz, OH, OW, CO, din + (long)s * H * W * C, H, W, C, pad - 2, ud, wv, wm, 0);
+            wino_conv(dz, OH, OW, CO, din + (long)s * H * W * C, H, W, C, pad - 2, ud, wv, wm, 0,
+                      0);
         }
         wino_filter_grad_out(du, grads + woff, C, CO);
         break;
@@ -140,13 +141,14 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
         float *o = out + (long)s * m1 * CO;
         if (!bwd) {
           gemm_nn(m, CO, kdim, p, kdim, 1, w, o, 0);
-          bias_act(o, params + boff, m, CO, 1);
+          bias_act(o, params + boff, m, CO, op[14]);
           continue;
         }
         float *dz = dout + (long)s * m1 * CO;
         if (s == s0)
           for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
-        relu_grad_bias(dz, o, grads + boff, m, CO, !op[16]);  // op[16]: ReLU′ folded into the pool
+        // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
+        act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
         gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, s > s0);
         if (op[4]) {
           gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
@@ -196,13 +198,14 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
     }
     case OP_POOL_BWD: {
       // Each window's four input gradients are written at once (the max gets dout, the rest
-      // 0), so there is no separate zeroing pass; with op[10] the input conv's ReLU′ is
-      // folded in: at the max, the conv output is the pooled value, so keep where it is > 0.
+      // 0), so there is no separate zeroing pass; op[10], when set, is the input conv's
+      // activation, its derivative folded in: at the max, the conv output is the pooled value.
       const float *dout = F(op[1]), *pooled = op[10] ? F(op[9]) : 0;
+      int act = op[10];
       float *din = F(op[2]);
       const u32 *idx = (const u32 *)I(op[3]);
       int H = op[4], W = op[5], C = op[6], OH = op[7], OW = op[8];
-      v128_t z = wasm_f32x4_splat(0.f), lanes = wasm_i32x4_make(0, 1, 2, 3);
+      v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
       for (int s = s0; s < s1; s++) {
         float *di = din + (long)s * H * W * C;
         for (long j = (long)2 * OH * W * C; j < (long)H * W * C; j++) di[j] = 0.f;  // odd H
@@ -214,14 +217,14 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
             int c = 0;
             for (; c + 4 <= C; c += 4) {
               v128_t v = LD(dout + o + c), bi = LD(idx + o + c);
-              if (pooled) v = wasm_v128_and(v, wasm_f32x4_gt(LD(pooled + o + c), z));
+              if (pooled) v = act_grad4(v, LD(pooled + o + c), act);
               for (int q = 0; q < 4; q++) {
                 v128_t at = wasm_i32x4_add(wasm_i32x4_splat((int)off[q] + c), lanes);
                 ST(din + off[q] + c, wasm_v128_and(v, wasm_i32x4_eq(bi, at)));
               }
             }
             for (; c < C; c++) {
-              float v = pooled && !(pooled[o + c] > 0.f) ? 0.f : dout[o + c];
+              float v = pooled ? act_grad1(dout[o + c], pooled[o + c], act) : dout[o + c];
               for (int q = 0; q < 4; q++) din[off[q] + c] = idx[o + c] == off[q] + c ? v : 0.f;
             }
           }
@@ -262,9 +265,19 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       const float *in = F(op[1]) + (long)s0 * in_n;
       float *dz = F(op[3]) + (long)s0 * out_n;
       for (int c = 0; c < out_n; c++) grads[op[6] + c] = 0.f;
-      relu_grad_bias(dz, F(op[2]) + (long)s0 * out_n, grads + op[6], rows, out_n, op[9]);
+      act_grad_bias(dz, F(op[2]) + (long)s0 * out_n, grads + op[6], rows, out_n, op[9]);
       gemm_nn(in_n, out_n, rows, in, 1, in_n, dz, grads + op[5], 0);
       if (op[4]) gemm_nt(rows, in_n, out_n, dz, params + op[5], F(op[4]) + (long)s0 * in_n, 0);
+      break;
+    }
+    case OP_ACT: {
+      long n = op[3];
+      act_map(F(op[1]) + s0 * n, F(op[2]) + s0 * n, rows * n, op[4]);
+      break;
+    }
+    case OP_ACT_BWD: {
+      long n = op[4];
+      act_grad_map(F(op[1]) + s0 * n, F(op[3]) + s0 * n, F(op[2]) + s0 * n, rows * n, op[5]);
       break;
     }
     case OP_LOSS: {

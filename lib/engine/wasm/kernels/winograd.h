@@ -5,6 +5,7 @@
 // Neural Networks" (2016), with B, G, A as in their F(2×2, 3×3).
 #pragma once
 #include "gemm.h"
+#include "activation.h"
 
 // U[ξ][ci][co] = (G·g·Gᵀ)[ξ] for g = the 3×3 kernel of (ci, co), read from W [3][3][C][CO]
 // either as is (flip = 0) or rotated by 180° with ci and co swapped (flip = 1: the kernel of
@@ -34,7 +35,7 @@ static void wino_filter(const float *w, float *u, int C, int CO, int flip) {
 
 // One sample: out[oh][ow][·] (OH × OW × CO) = Σ in[oh + off + kh][ow + off + kw][·] ⊛ kernel,
 // zero outside the H × W input; u from wino_filter. `v` holds 16 × tiles × C floats, `m`
-// 16 × tiles × CO. Then bias + ReLU when `bias` is set, else a plain store.
+// 16 × tiles × CO. Then bias + activation `act` when `bias` is set, else a plain store.
 // V[ξ][tile][c] = (Bᵀ·d·B)[ξ] for each 2×2-output tile's 4×4 input window d (rows from
 // 2·th + off), zero outside the H × W input.
 static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int off, float *v) {
@@ -67,10 +68,9 @@ static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int
 }
 
 static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, int OW, int CO,
-                      int off, const float *u, float *v, float *m, const float *bias) {
+                      int off, const float *u, float *v, float *m, const float *bias, int act) {
   int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
   long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
-  v128_t z = wasm_f32x4_splat(0.f);
   wino_input(in, H, W, C, TH, TW, off, v);
   for (int x = 0; x < 16; x++)
     gemm_nn(tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
@@ -91,7 +91,7 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
             if (oh >= OH || ow >= OW) continue;
             v128_t y = r == 0 ? wasm_f32x4_add(wasm_f32x4_add(s[0][q], s[1][q]), s[2][q])
                               : wasm_f32x4_sub(wasm_f32x4_sub(s[1][q], s[2][q]), s[3][q]);
-            if (bias) y = wasm_f32x4_max(wasm_f32x4_add(y, LD(bias + o)), z);
+            if (bias) y = act4(wasm_f32x4_add(y, LD(bias + o)), act);
             ST(out + ((long)oh * OW + ow) * CO + o, y);
           }
       }
