@@ -9,79 +9,13 @@
 import type { PlanLayer, Shape3 } from "../plan.ts";
 import { activate, activationBack, activationKind } from "./_activations.ts";
 import { type KindContext, type LayerKind, TIE } from "./_kind_types.ts";
+import { conv2d } from "./_conv_kind.ts";
 
 export type { KindContext, LayerKind };
 export { TIE };
 
 type Of<K extends PlanLayer["kind"]> = Extract<PlanLayer, { kind: K }>;
 const elems = (s: Shape3) => s.h * s.w * s.c;
-
-const conv2d: LayerKind<Of<"conv2d">> = {
-  forward(l, x, ctx) {
-    const { n, params } = ctx;
-    const { input: s, output: o, kernelSize: k, pad } = l;
-    const y = new Float64Array(n * elems(o));
-    for (let b = 0; b < n; b++) {
-      for (let oh = 0; oh < o.h; oh++) {
-        for (let ow = 0; ow < o.w; ow++) {
-          for (let co = 0; co < o.c; co++) {
-            let acc = params[l.bias.offset + co]!;
-            let mag = Math.abs(acc);
-            for (let kh = 0; kh < k; kh++) {
-              const ih = oh + kh - pad;
-              if (ih < 0 || ih >= s.h) continue;
-              for (let kw = 0; kw < k; kw++) {
-                const iw = ow + kw - pad;
-                if (iw < 0 || iw >= s.w) continue;
-                const xi = ((b * s.h + ih) * s.w + iw) * s.c;
-                const wi = l.kernel.offset + ((kh * k + kw) * s.c) * o.c + co;
-                for (let ci = 0; ci < s.c; ci++) {
-                  const t = x[xi + ci]! * params[wi + ci * o.c]!;
-                  acc += t;
-                  mag += Math.abs(t);
-                }
-              }
-            }
-            if (l.activation === "relu" && Math.abs(acc) < TIE * mag) ctx.tie(b);
-            y[((b * o.h + oh) * o.w + ow) * o.c + co] = activate(l.activation, acc);
-          }
-        }
-      }
-    }
-    return y;
-  },
-  backward(l, x, y, dyOut, { n, params, grads }) {
-    const { input: s, output: o, kernelSize: k, pad } = l;
-    const dy = activationBack(l.activation, y, dyOut);
-    const dx = l.backpropInput ? new Float64Array(x.length) : null;
-    for (let b = 0; b < n; b++) {
-      for (let oh = 0; oh < o.h; oh++) {
-        for (let ow = 0; ow < o.w; ow++) {
-          for (let co = 0; co < o.c; co++) {
-            const g = dy[((b * o.h + oh) * o.w + ow) * o.c + co]!;
-            if (g === 0) continue;
-            grads[l.bias.offset + co] = grads[l.bias.offset + co]! + g;
-            for (let kh = 0; kh < k; kh++) {
-              const ih = oh + kh - pad;
-              if (ih < 0 || ih >= s.h) continue;
-              for (let kw = 0; kw < k; kw++) {
-                const iw = ow + kw - pad;
-                if (iw < 0 || iw >= s.w) continue;
-                const xi = ((b * s.h + ih) * s.w + iw) * s.c;
-                const wi = l.kernel.offset + ((kh * k + kw) * s.c) * o.c + co;
-                for (let ci = 0; ci < s.c; ci++) {
-                  grads[wi + ci * o.c] = grads[wi + ci * o.c]! + x[xi + ci]! * g;
-                  if (dx) dx[xi + ci] = dx[xi + ci]! + params[wi + ci * o.c]! * g;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    return dx;
-  },
-};
 
 /** Flat input index of each pooling window's first maximum (row-major scan). */
 function argmaxPool(
