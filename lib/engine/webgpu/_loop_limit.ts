@@ -1,11 +1,13 @@
 /**
  * The loop budget of one shader invocation on llvmpipe, and the generation-time check
- * against it. Mesa's llvmpipe (the software adapter Deno uses on machines without a GPU)
+ * against it. Mesa's llvmpipe (the software adapter Deno uses on machines without a GPU,
+ * over GL; lavapipe, its Vulkan driver, compiles shaders the same way and has the same cut)
  * gives each 8-lane SIMD row one counter of 65,535 loop passes and silently ends the
  * invocation when it runs out: the kernel finishes with partial sums and nothing reports
  * it. Measured here with WGSL probes (2026-12-04, Mesa llvmpipe, LLVM 15, wgpu over GL):
  * - a loop of n iterations costs n + 1 passes (the pass that finds every lane done counts);
- * - nested loops add up: 300 × 217 inner iterations stopped at 64,937 (299 · 219 + 54);
+ * - nested loops add up: of 300 × 217 inner iterations, 64,937 ran (299 outer rounds of
+ *   219 passes each, 217 + 1 inner and 1 outer, then 54 more: 65,535 passes);
  * - loops run one after the other share the counter (40,000 + 40,000 stopped at 65,534);
  * - lanes of one row that diverge into different loops add both loops' passes;
  * - lanes taking one loop different numbers of times cost the longest, and rows of a
