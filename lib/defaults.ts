@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EngineRequest } from "./train/epoch_runner.ts";
+import type { EngineRequest } from "./runner/epoch_runner.ts";
 import type { Recipe } from "./models/architecture.ts";
 
 /** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */

@@ -6,7 +6,7 @@
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import type { Architecture, OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
-import type { EngineRequest } from "../train/epoch_runner.ts";
+import type { EngineRequest } from "../runner/epoch_runner.ts";
 import { defaultModelDir, defaultRecipe, defaultTrainConfig } from "../defaults.ts";
 import { choiceFlag, type FlagSpec, intFlag, numberFlag, type ParsedFlags } from "./args.ts";
 import { ARCH_FILE_FLAG, architectureFromFlags } from "./arch_flags.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { EpochLog } from "../train/types.ts";
+import type { EpochLog } from "../runner/epoch_log.ts";
 
 /** One row of the comparison. */
 export interface ComparisonRow {

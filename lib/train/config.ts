@@ -9,8 +9,8 @@ import { defaultRecipe } from "../defaults.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
 import type { DataEvent } from "../data/fetch_mnist.ts";
-import type { EngineRequest } from "./epoch_runner.ts";
-import type { EpochLog, StepProgress } from "./types.ts";
+import type { EngineRequest } from "../runner/epoch_runner.ts";
+import type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
 
 /** Options of `trainCnn`. Every field is optional; defaults come from `defaultTrainConfig()`. */
 export interface TrainOptions extends Partial<Recipe> {

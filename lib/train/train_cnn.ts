@@ -22,7 +22,7 @@ import { defaultTrainConfig } from "../defaults.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { planRun } from "./plan_run.ts";
 import { trainModel } from "./train_model.ts";
-import { createEpochRunner } from "../engine/create_runner.ts";
+import { createEpochRunner } from "./create_runner.ts";
 import type { TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";
