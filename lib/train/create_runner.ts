@@ -54,18 +54,8 @@ async function compiledRunner(
     return await createWebGpuEngineRunner(input);
   }
   if (options.backend === "wasm") {
-    // Hook for the CPU engine (branch `cpu`): `./wasm/create_wasm_runner.ts` exports
-    // `createWasmEngineRunner(input): Promise<EpochRunner>`. Until that file exists, the
-    // import fails with "Module not found" and wasm trains on the tfjs path.
-    let wasm: { createWasmEngineRunner(input: EpochRunnerInput): Promise<EpochRunner> };
-    try {
-      wasm = await import("../engine/wasm/create_wasm_runner.ts");
-    } catch (error) {
-      const missing = String(error).includes("Module not found");
-      const reason = missing ? "this build has no compiled wasm engine" : (error as Error).message;
-      return { reason, usage: false };
-    }
-    return await wasm.createWasmEngineRunner(input);
+    const { createWasmEngineRunner } = await import("../engine/wasm/create_wasm_runner.ts");
+    return await createWasmEngineRunner(input);
   }
   return { reason: `the ${options.backend} backend has no compiled engine`, usage: false };
 }
