@@ -100,7 +100,8 @@ export async function trainOptionsFromFlags(flags: ParsedFlags): Promise<TrainTa
   const options: TrainTaskOptions = {
     arch,
     backend: backendFlag(flags),
-    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
+    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ??
+      defaultTrainConfig().kernels,
     dataDir: dataDirFlag(flags),
     outDir: outFlag(flags, defaultModelDir(arch.name), defaultModelDir(`${arch.name}-2`)),
     retrain: flags.retrain === true,

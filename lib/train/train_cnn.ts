@@ -121,7 +121,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
       ? (await loadModel(outDir!)).model as tf.Sequential
       : buildModel(architecture, { seed });
     const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
-      fused: (options.kernels ?? "fast") === "fast",
+      fused: (options.kernels ?? defaultTrainConfig().kernels) === "fast",
     });
     try {
       if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
