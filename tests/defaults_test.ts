@@ -33,3 +33,8 @@ Deno.test("the kernel set defaults to fast, written once", () => {
   assert.equal(defaultTrainConfig().kernels, "fast");
   assert.deepEqual(writtenOutsideDefaults(/\?\?\s*["']fast["']/), []);
 });
+
+Deno.test("the verdict file's default location is written once", () => {
+  assert.equal(defaultTrainConfig().engineVerdictFile, "data/engine-verdicts.json");
+  assert.deepEqual(writtenOutsideDefaults(/["']data\/engine-verdicts\.json["']/), []);
+});

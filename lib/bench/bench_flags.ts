@@ -52,12 +52,12 @@ export async function benchOptionsFromFlags(flags: ParsedFlags): Promise<RunBenc
     batchSize: intFlag(flags, "batch", { min: 1, max: 60_000 }),
     steps: intFlag(flags, "steps", { min: 1, max: 100_000 }),
     warmupSteps: intFlag(flags, "warmup", { min: 1, max: 1000 }),
-    engine: engineFlag(flags) ?? "auto",
+    engine: engineFlag(flags) ?? defaultTrainConfig().engine,
     kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ??
       defaultTrainConfig().kernels,
     counters: flags.counters === true,
     profile: flags.profile === true,
-    verdictFile: "data/engine-verdicts.json",
+    verdictFile: defaultTrainConfig().engineVerdictFile,
   };
 }
 

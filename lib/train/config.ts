@@ -36,6 +36,12 @@ export interface TrainOptions extends Partial<Recipe> {
   kernels?: "fast" | "stock";
   /** Compiled training step (`lib/engine/`) or tfjs's kernels one op at a time. @default "auto" */
   engine?: EngineRequest;
+  /**
+   * Where the compiled engine caches its per-adapter WebGPU self-check verdicts (read, and
+   * rewritten after a check); moves it out of the working directory, e.g. for a read-only one.
+   * @default defaultTrainConfig().engineVerdictFile
+   */
+  verdictFile?: string;
   /** Already loaded data; when absent `loadMnist({ dataDir })` is called. */
   data?: MnistData;
   /** Dataset cache folder for `loadMnist`. @default "data/mnist" */

@@ -146,7 +146,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
         createRunner: (input) =>
           createEpochRunner(input, options.engine ?? config.engine, {
             backend,
-            verdictFile: config.engineVerdictFile,
+            verdictFile: options.verdictFile ?? config.engineVerdictFile,
             onNote: options.onNote,
           }),
         progressUpdates: options.progressUpdates ??
