@@ -1,7 +1,8 @@
 /**
  * The import rules of the README's Architecture section, checked on the source: the compiled
  * engines import nothing of the layers above them, the runner contract sits below both train and
- * engine, and `lib/defaults.ts` stays a leaf (type-only imports aside).
+ * engine, compare imports report and not the other way round, and `lib/defaults.ts` stays a leaf
+ * (type-only imports aside).
  */
 import assert from "node:assert/strict";
 
@@ -98,4 +99,10 @@ Deno.test("lib/defaults.ts is a leaf: nothing imported at run time, nothing from
   const imports = importsOf("lib/defaults.ts");
   assert.deepEqual(imports.filter((i) => !i.typeOnly).map((i) => i.specifier), []);
   assert.deepEqual(importsInto(["lib/defaults.ts"], [...ABOVE_ENGINE, "lib/engine"]), []);
+});
+
+Deno.test("compare → report, one way: the report code imports nothing of lib/compare", () => {
+  const files = sourceFiles("lib/report");
+  assert.ok(files.includes("lib/report/write_comparison_report.ts"));
+  assert.deepEqual(importsInto(files, ["lib/compare"]), []);
 });
