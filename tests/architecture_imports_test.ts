@@ -5,8 +5,7 @@
  * (type-only imports aside).
  */
 import assert from "node:assert/strict";
-
-const ROOT = new URL("../", import.meta.url);
+import { codeOf, ROOT, sourceFiles } from "./_source_files.ts";
 
 /** One import of a source file: its specifier, resolved path (for relative ones), and kind. */
 interface Import {
@@ -17,25 +16,9 @@ interface Import {
   typeOnly: boolean;
 }
 
-/** Every `.ts` file under `dir` (repository-relative), recursively. */
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of Deno.readDirSync(new URL(dir, ROOT))) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) files.push(...sourceFiles(path));
-    else if (entry.name.endsWith(".ts")) files.push(path);
-  }
-  return files;
-}
-
-/** Removes comments, so doc examples (`@example` blocks import things) are not counted. */
-function stripComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-}
-
 /** The static, re-export and dynamic (string literal) imports of `file`. */
 function importsOf(file: string): Import[] {
-  const source = stripComments(Deno.readTextFileSync(new URL(file, ROOT)));
+  const source = codeOf(file);
   const found: Import[] = [];
   const patterns = [
     /^\s*(import|export)\s+(type\s+)?[^"';]*?\bfrom\s+["']([^"']+)["']/gm,
