@@ -69,8 +69,9 @@ export {
   type TrainModelOptions,
   type TrainModelResult,
 } from "./lib/train/train_model.ts";
-export type { EngineName, EngineRequest } from "./lib/train/epoch_runner.ts";
-export type { EpochLog, StepProgress, TrainResult } from "./lib/train/types.ts";
+export type { EngineName, EngineRequest } from "./lib/runner/epoch_runner.ts";
+export type { EpochLog, StepProgress } from "./lib/runner/epoch_log.ts";
+export type { TrainResult } from "./lib/train/types.ts";
 export { evaluateModel, type EvaluateOptions } from "./lib/evaluate/evaluate_model.ts";
 export type { Evaluation } from "./lib/evaluate/types.ts";
 export { predict, type Prediction, type PredictOptions } from "./lib/evaluate/predict.ts";

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""PyTorch reference for `deno task bench`: the same four Keras MNIST models, recipes and
-batch sizes, timed in ms per training step after warm-up.
+"""PyTorch reference for `deno task bench`: the same Keras MNIST models, recipes and batch
+sizes, timed in ms per training step after warm-up. The models are built from the project's
+architecture data (`torch_models.py`): the four seeds' by default (`bench/architectures.json`,
+which `deno task summary --arch-json` writes), or any other such file (`--arch-json`).
 
 Each step does what the TypeScript loop does: gather a mini-batch from the dataset tensor on
 the device, forward, the Keras-style loss (softmax, probabilities clipped to [1e-7, 1 - 1e-7],
@@ -11,6 +13,8 @@ Examples:
     python3 bench/pytorch_bench.py --arch cnn-deep --batch 64 --threads 2 --json
     python3 bench/pytorch_bench.py --arch mlp,cnn-deep --device cuda --steps 200
     python3 bench/pytorch_bench.py --arch cnn-deep --data data/mnist
+    deno task summary --arch-file examples/lenet5.keras.json --arch-json > /tmp/lenet.json
+    python3 bench/pytorch_bench.py --arch-json /tmp/lenet.json --arch lenet5
 """
 
 import argparse
@@ -21,51 +25,22 @@ import sys
 import time
 
 import torch
-from torch import nn
+
+from torch_models import build_model, load_architectures
 
 TRAIN_IMAGES = 60_000
+SEED_ARCHITECTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "architectures.json")
 KERAS_EPSILON = 1e-7
 
-# Recipes of lib/models/architectures.ts: optimizer and batch size (learning rate 1e-3).
-RECIPES = {
-    "mlp": ("adam", 32),
-    "cnn-basic": ("rmsprop", 100),
-    "cnn-wide": ("adam", 128),
-    "cnn-deep": ("rmsprop", 64),
-}
-
-
-def build_model(arch: str) -> nn.Module:
-    """The Keras-equivalent layers of each architecture (ReLU after convs and hidden denses)."""
-    if arch == "mlp":
-        return nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10)
-        )
-    if arch == "cnn-basic":
-        return nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding="same"), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
-            nn.Flatten(), nn.Linear(14 * 14 * 32, 10),
-        )
-    if arch == "cnn-wide":
-        return nn.Sequential(
-            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-            nn.Linear(12 * 12 * 32, 128), nn.ReLU(), nn.Linear(128, 10),
-        )
-    if arch == "cnn-deep":
-        return nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(),
-            nn.Linear(3 * 3 * 64, 64), nn.ReLU(), nn.Linear(64, 10),
-        )
-    raise ValueError(f'unknown architecture "{arch}": expected one of {", ".join(RECIPES)}')
-
-
-def make_optimizer(name: str, params) -> torch.optim.Optimizer:
-    """Keras defaults: RMSprop rho 0.9, Adam betas 0.9/0.999; epsilon 1e-7; lr 1e-3."""
+def make_optimizer(recipe, params) -> torch.optim.Optimizer:
+    """The recipe's optimizer with Keras' defaults: RMSprop rho 0.9, Adam betas 0.9/0.999,
+    epsilon 1e-7."""
+    name, lr = recipe["optimizer"], recipe["learningRate"]
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=1e-3, alpha=0.9, eps=KERAS_EPSILON)
-    return torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=KERAS_EPSILON)
+        return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=KERAS_EPSILON)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr)
+    return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=KERAS_EPSILON)
 
 
 def keras_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -106,10 +81,11 @@ def load_dataset(data_dir, device):
 
 def bench(arch, batch, steps, warmup, device, images, labels):
     """Mean wall-clock and CPU (all threads) ms per training step over `steps` steps after
-    `warmup` steps. On a shared machine the CPU time is the steadier of the two."""
+    `warmup` steps, and the model's trainable parameters. On a shared machine the CPU time is
+    the steadier of the two."""
     torch.manual_seed(0)
     model = build_model(arch).to(device).train()
-    optimizer = make_optimizer(RECIPES[arch][0], model.parameters())
+    optimizer = make_optimizer(arch["recipe"], model.parameters())
     count = images.shape[0]
 
     def step():
@@ -134,8 +110,9 @@ def bench(arch, batch, steps, warmup, device, images, labels):
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu_start
     if not torch.isfinite(loss):
-        sys.exit(f"{arch}: the loss diverged ({loss.item()})")
-    return seconds * 1000 / steps, cpu_seconds * 1000 / steps
+        sys.exit(f"{arch['name']}: the loss diverged ({loss.item()})")
+    params = sum(p.numel() for p in model.parameters())
+    return seconds * 1000 / steps, cpu_seconds * 1000 / steps, params
 
 
 def parse_args(argv):
@@ -143,8 +120,8 @@ def parse_args(argv):
     parser.add_argument("--arch", default="cnn-deep",
                         help="comma-separated architectures (default: cnn-deep)")
     parser.add_argument("--batch", type=int, default=None,
-                        help="batch size (default: each recipe's: mlp 32, cnn-basic 100, "
-                             "cnn-wide 128, cnn-deep 64)")
+                        help="batch size (default: each architecture's recipe: mlp 32, "
+                             "cnn-basic 100, cnn-wide 128, cnn-deep 64)")
     parser.add_argument("--steps", type=int, default=50, help="timed steps (default: 50)")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up steps (default: 5)")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
@@ -153,12 +130,20 @@ def parse_args(argv):
                         help="CPU threads for intra-op parallelism (default: torch's choice)")
     parser.add_argument("--data", default=None,
                         help="folder with MNIST IDX files (raw or .gz); default: random data")
+    parser.add_argument("--arch-json", default=SEED_ARCHITECTURES,
+                        help="architecture data as `deno task summary --arch-json` prints it "
+                             "(default: bench/architectures.json, the four seeds)")
     parser.add_argument("--json", action="store_true", help="print JSON rows, one per line")
     args = parser.parse_args(argv)
-    args.arch = [a.strip() for a in args.arch.split(",") if a.strip()]
-    for arch in args.arch:
-        if arch not in RECIPES:
-            parser.error(f'unknown architecture "{arch}": expected one of {", ".join(RECIPES)}')
+    try:
+        known = load_architectures(args.arch_json)
+    except (OSError, ValueError) as error:
+        parser.error(f"--arch-json: {error}")
+    names = [a.strip() for a in args.arch.split(",") if a.strip()]
+    for name in names:
+        if name not in known:
+            parser.error(f'unknown architecture "{name}": expected one of {", ".join(known)}')
+    args.arch = [known[name] for name in names]
     for flag in ("batch", "steps", "warmup", "threads"):
         value = getattr(args, flag)
         if value is not None and value < (0 if flag == "warmup" else 1):
@@ -176,10 +161,11 @@ def main(argv):
     images, labels = load_dataset(args.data, device)
     rows = []
     for arch in args.arch:
-        batch = args.batch or RECIPES[arch][1]
-        ms, cpu_ms = bench(arch, batch, args.steps, args.warmup, device, images, labels)
+        batch = args.batch or arch["recipe"]["batchSize"]
+        ms, cpu_ms, params = bench(arch, batch, args.steps, args.warmup, device, images, labels)
         rows.append({
-            "arch": arch,
+            "arch": arch["name"],
+            "params": params,
             "batch": batch,
             "device": args.device,
             "threads": torch.get_num_threads(),

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { EngineRequest } from "./train/epoch_runner.ts";
+import type { EngineRequest } from "./runner/epoch_runner.ts";
 import type { Recipe } from "./models/architecture.ts";
+import type { WebGpuKernels } from "./backend/webgpu/register_kernels.ts";
 
 /** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
 export interface TrainConfig {
@@ -24,6 +25,11 @@ export interface TrainConfig {
   reportRoot: string;
   /** Progress reports per epoch: each reads the device back once (~12 ms on WebGPU in Deno). */
   progressUpdates: { webgpu: number; other: number };
+  /**
+   * Kernels of the tfjs path: this library's (`fast`: the WebGPU kernel pack, the fused Adam /
+   * RMSprop update and the wasm training kernels) or tfjs' own (`stock`).
+   */
+  kernels: WebGpuKernels;
   /** Engine: `auto` runs the compiled step where it supports the model and backend. */
   engine: EngineRequest;
   /** Where the compiled engine caches its per-adapter self-check verdicts. */
@@ -56,6 +62,7 @@ export function defaultTrainConfig(): TrainConfig {
     modelRoot: "models",
     reportRoot: "reports",
     progressUpdates: { webgpu: 8, other: 20 },
+    kernels: "fast",
     engine: "auto",
     engineVerdictFile: "data/engine-verdicts.json",
     browserCheckDir: "data/engine-check",

@@ -10,6 +10,7 @@
 import { listDevices } from "../lib/backend/list_devices.ts";
 import { runTask } from "../lib/cli/run_task.ts";
 import { JSON_FLAG } from "../lib/cli/common_flags.ts";
+import { defaultTrainConfig } from "../lib/defaults.ts";
 
 const spec = {
   name: "devices",
@@ -18,7 +19,7 @@ const spec = {
 };
 
 await runTask(spec, async (flags) => {
-  const report = await listDevices({ verdictFile: "data/engine-verdicts.json" });
+  const report = await listDevices({ verdictFile: defaultTrainConfig().engineVerdictFile });
   if (flags.json) return console.log(JSON.stringify(report, null, 2));
   const gpu = report.webgpu;
   if ("missing" in gpu) console.log(`WebGPU: none (${gpu.missing})`);

@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { BackendUnavailableError } from "../errors.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 import type { WasmInfo } from "./wasm/init_wasm.ts";
 
 /** Backends the library can run on. */
@@ -39,7 +40,7 @@ export interface SelectBackendOptions {
   /**
    * Use this library's fast training kernels where it has them (WebGPU kernel pack, wasm
    * training kernels); `stock` keeps tfjs's own, for comparison.
-   * @default "fast"
+   * @default defaultTrainConfig().kernels (`fast`)
    */
   kernels?: "fast" | "stock";
 }
@@ -130,7 +131,7 @@ export async function selectBackend(
   request: BackendRequest = "auto",
   options: SelectBackendOptions = {},
 ): Promise<BackendChoice> {
-  const kernels = options.kernels ?? "fast";
+  const kernels = options.kernels ?? defaultTrainConfig().kernels;
   if (request === "webgpu" || request === "auto") {
     const gpu = await probeWebGpu();
     if (request === "webgpu") {

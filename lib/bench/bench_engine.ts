@@ -9,13 +9,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { limitSplit } from "../data/tensors.ts";
 import type { MnistSplit } from "../data/types.ts";
-import { createEpochRunner } from "../engine/create_runner.ts";
+import { createEpochRunner } from "../train/create_runner.ts";
 import type { Architecture } from "../models/architecture.ts";
 import { resolveArchitecture } from "../models/resolve_architecture.ts";
 import { defaultRecipe } from "../defaults.ts";
 import { buildModel } from "../models/build_model.ts";
 import { mulberry32 } from "../random.ts";
-import type { EngineName, EngineRequest } from "../train/epoch_runner.ts";
+import type { EngineName, EngineRequest } from "../runner/epoch_runner.ts";
 import { createOptimizer } from "../train/optimizer.ts";
 import type { BenchRow } from "./bench_training.ts";
 

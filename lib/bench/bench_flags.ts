@@ -9,6 +9,7 @@ import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG } from "../cli/common_flags.ts";
 import type { RunBenchOptions } from "./run_bench.ts";
+import { defaultTrainConfig } from "../defaults.ts";
 
 const n = (help: string): FlagSpec => ({ type: "string", value: "N", help });
 const on = (help: string): FlagSpec => ({ type: "boolean", help });
@@ -51,11 +52,12 @@ export async function benchOptionsFromFlags(flags: ParsedFlags): Promise<RunBenc
     batchSize: intFlag(flags, "batch", { min: 1, max: 60_000 }),
     steps: intFlag(flags, "steps", { min: 1, max: 100_000 }),
     warmupSteps: intFlag(flags, "warmup", { min: 1, max: 1000 }),
-    engine: engineFlag(flags) ?? "auto",
-    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
+    engine: engineFlag(flags) ?? defaultTrainConfig().engine,
+    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ??
+      defaultTrainConfig().kernels,
     counters: flags.counters === true,
     profile: flags.profile === true,
-    verdictFile: "data/engine-verdicts.json",
+    verdictFile: defaultTrainConfig().engineVerdictFile,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { MnistSplit } from "../data/types.ts";
 import type { Architecture } from "../models/architecture.ts";
-import type { EngineRequest } from "../train/epoch_runner.ts";
+import type { EngineRequest } from "../runner/epoch_runner.ts";
 import { benchEngine, type EngineBenchRow } from "./bench_engine.ts";
 import { type BenchRow, benchTraining } from "./bench_training.ts";
 

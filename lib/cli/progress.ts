@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { EpochLog, StepProgress } from "../train/types.ts";
+import type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
 
 const BAR_WIDTH = 30;
 

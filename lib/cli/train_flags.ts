@@ -6,7 +6,7 @@
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import type { Architecture, OptimizerName } from "../models/architecture.ts";
 import type { TrainOptions } from "../train/config.ts";
-import type { EngineRequest } from "../train/epoch_runner.ts";
+import type { EngineRequest } from "../runner/epoch_runner.ts";
 import { defaultModelDir, defaultRecipe, defaultTrainConfig } from "../defaults.ts";
 import { choiceFlag, type FlagSpec, intFlag, numberFlag, type ParsedFlags } from "./args.ts";
 import { ARCH_FILE_FLAG, architectureFromFlags } from "./arch_flags.ts";
@@ -100,7 +100,8 @@ export async function trainOptionsFromFlags(flags: ParsedFlags): Promise<TrainTa
   const options: TrainTaskOptions = {
     arch,
     backend: backendFlag(flags),
-    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ?? "fast",
+    kernels: choiceFlag(flags, "kernels", ["fast", "stock"] as const) ??
+      defaultTrainConfig().kernels,
     dataDir: dataDirFlag(flags),
     outDir: outFlag(flags, defaultModelDir(arch.name), defaultModelDir(`${arch.name}-2`)),
     retrain: flags.retrain === true,

@@ -11,11 +11,11 @@ import { trainCnn } from "../train/train_cnn.ts";
 import type { TrainOptions } from "../train/config.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 import type { TrainResult } from "../train/types.ts";
-import type { ComparisonRow } from "./types.ts";
+import type { ComparisonRow } from "../report/comparison_row.ts";
 import { renderMarkdownTable, renderTextTable } from "./render_table.ts";
 import { withJupyterDisplay } from "../report/_jupyter.ts";
 
-export type { ComparisonRow } from "./types.ts";
+export type { ComparisonRow } from "../report/comparison_row.ts";
 
 /** Options for {@linkcode compareModels}: `TrainOptions` shared by every architecture. */
 export interface CompareOptions extends Omit<TrainOptions, "arch" | "outDir" | "resume"> {

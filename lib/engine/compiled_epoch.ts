@@ -7,8 +7,8 @@
  * @module
  */
 import { permutation } from "../random.ts";
-import type { EpochArgs, EpochResult } from "../train/epoch_runner.ts";
-import { progressPoint } from "../train/_progress_point.ts";
+import type { EpochArgs, EpochResult } from "../runner/epoch_runner.ts";
+import { progressPoint } from "../runner/progress_point.ts";
 import { type ErrorScopes, openErrorScopes } from "../backend/webgpu/gpu_errors.ts";
 
 /** What an executor offers the epoch loop. */

@@ -64,7 +64,7 @@ async function engineCell(
   [arch, batch]: readonly [string, number],
   readbackMs: number,
 ): Promise<EngineSpeedRow> {
-  const { engineParity } = await import("../engine/webgpu/engine_parity.ts");
+  const { engineParity } = await import("./engine_parity.ts");
   const parity = await engineParity({
     arch,
     batchSize: batch,

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createEpochRunner } from "../engine/create_runner.ts";
+import { createEpochRunner } from "../train/create_runner.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { ARCHITECTURE_NAMES, getArchitecture } from "../models/architectures.ts";
 import { buildModel } from "../models/build_model.ts";

@@ -6,7 +6,7 @@
  */
 import type { Architecture, Recipe } from "./architecture.ts";
 import { getArchitecture } from "./architectures.ts";
-import type { EpochLog } from "../train/types.ts";
+import type { EpochLog } from "../runner/epoch_log.ts";
 
 /** File name of the metadata beside `model.json`. */
 export const METADATA_FILE = "metadata.json";

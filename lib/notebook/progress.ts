@@ -6,7 +6,7 @@
  * @module
  */
 import { epochLine, progressLine } from "../cli/progress.ts";
-import type { EpochLog, StepProgress } from "../train/types.ts";
+import type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
 import { type DisplayFunction, settle } from "./show.ts";
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { EpochLog } from "../train/types.ts";
+import type { EpochLog } from "../runner/epoch_log.ts";
 import { withJupyterDisplay } from "./_jupyter.ts";
 import { type TopLevelSpec, vegaLiteToSvg } from "./_vega.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ComparisonRow } from "../compare/types.ts";
+import type { ComparisonRow } from "./comparison_row.ts";
 import type { FileWriter } from "../fs/replace_dir.ts";
 import type { FontFile } from "../image/svg_to_png.ts";
 import { htmlPage, htmlTable } from "./_html.ts";

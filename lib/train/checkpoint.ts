@@ -10,7 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Architecture, Recipe } from "../models/architecture.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
 import { saveModel } from "../models/save_model.ts";
-import type { EpochLog } from "./types.ts";
+import type { EpochLog } from "../runner/epoch_log.ts";
 
 /** What the metadata of every save of one run shares. */
 export interface RunDescription {

@@ -9,8 +9,8 @@ import { defaultRecipe } from "../defaults.ts";
 import type { BackendChoice, BackendRequest } from "../backend/select_backend.ts";
 import type { MnistData } from "../data/types.ts";
 import type { DataEvent } from "../data/fetch_mnist.ts";
-import type { EngineRequest } from "./epoch_runner.ts";
-import type { EpochLog, StepProgress } from "./types.ts";
+import type { EngineRequest } from "../runner/epoch_runner.ts";
+import type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
 
 /** Options of `trainCnn`. Every field is optional; defaults come from `defaultTrainConfig()`. */
 export interface TrainOptions extends Partial<Recipe> {
@@ -32,10 +32,16 @@ export interface TrainOptions extends Partial<Recipe> {
    * @default the active backend, or `auto` when none is active
    */
   backend?: BackendRequest;
-  /** This library's fast kernels or tfjs's stock ones. @default "fast" */
+  /** This library's fast kernels or tfjs's stock ones. @default defaultTrainConfig().kernels */
   kernels?: "fast" | "stock";
   /** Compiled training step (`lib/engine/`) or tfjs's kernels one op at a time. @default "auto" */
   engine?: EngineRequest;
+  /**
+   * Where the compiled engine caches its per-adapter WebGPU self-check verdicts (read, and
+   * rewritten after a check); moves it out of the working directory, e.g. for a read-only one.
+   * @default defaultTrainConfig().engineVerdictFile
+   */
+  verdictFile?: string;
   /** Already loaded data; when absent `loadMnist({ dataDir })` is called. */
   data?: MnistData;
   /** Dataset cache folder for `loadMnist`. @default "data/mnist" */

@@ -17,8 +17,8 @@ import {
 import type { DeviceImages } from "./device_images.ts";
 import { countCorrect, KERAS_EPSILON, sparseCrossEntropy } from "../models/loss.ts";
 import { permutation } from "../random.ts";
-import type { EpochArgs, EpochResult } from "./epoch_runner.ts";
-import { progressPoint } from "./_progress_point.ts";
+import type { EpochArgs, EpochResult } from "../runner/epoch_runner.ts";
+import { progressPoint } from "../runner/progress_point.ts";
 
 /** What one epoch needs: the epoch's arguments, plus the model, optimizer and data. */
 export interface FitEpochInput extends EpochArgs {

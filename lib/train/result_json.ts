@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { EpochLog, TrainResult } from "./types.ts";
+import type { TrainResult } from "./types.ts";
+import type { EpochLog } from "../runner/epoch_log.ts";
 import type { Recipe } from "../models/architecture.ts";
-import type { EngineName } from "./epoch_runner.ts";
+import type { EngineName } from "../runner/epoch_runner.ts";
 
 /** A training result as plain JSON. */
 export interface TrainResultJson {

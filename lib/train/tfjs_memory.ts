@@ -14,7 +14,7 @@ import {
   TFJS_MEMORY_LIMIT,
   TFJS_STEP_FACTOR,
 } from "../engine/plan_memory.ts";
-import type { EpochRunnerInput } from "./epoch_runner.ts";
+import type { EpochRunnerInput } from "../runner/epoch_runner.ts";
 
 /** The bound of one backend: bytes needed at a batch size, the limit and its name. */
 function bound(input: EpochRunnerInput, backend: string) {

@@ -8,7 +8,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { labelsToTensor } from "../data/tensors.ts";
 import { imagesToDevice } from "./device_images.ts";
-import type { EpochRunner, EpochRunnerInput } from "./epoch_runner.ts";
+import type { EpochRunner, EpochRunnerInput } from "../runner/epoch_runner.ts";
 import { fitEpoch } from "./fit_epoch.ts";
 import { checkTfjsMemory } from "./tfjs_memory.ts";
 

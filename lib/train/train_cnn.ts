@@ -22,7 +22,7 @@ import { defaultTrainConfig } from "../defaults.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { planRun } from "./plan_run.ts";
 import { trainModel } from "./train_model.ts";
-import { createEpochRunner } from "../engine/create_runner.ts";
+import { createEpochRunner } from "./create_runner.ts";
 import type { TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";
@@ -121,7 +121,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
       ? (await loadModel(outDir!)).model as tf.Sequential
       : buildModel(architecture, { seed });
     const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
-      fused: (options.kernels ?? "fast") === "fast",
+      fused: (options.kernels ?? defaultTrainConfig().kernels) === "fast",
     });
     try {
       if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
@@ -146,7 +146,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
         createRunner: (input) =>
           createEpochRunner(input, options.engine ?? config.engine, {
             backend,
-            verdictFile: config.engineVerdictFile,
+            verdictFile: options.verdictFile ?? config.engineVerdictFile,
             onNote: options.onNote,
           }),
         progressUpdates: options.progressUpdates ??

@@ -11,9 +11,9 @@ import type { Architecture, Recipe } from "../models/architecture.ts";
 import type { MnistSplit } from "../data/types.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
 import { mulberry32 } from "../random.ts";
-import type { EngineName, EpochRunner, EpochRunnerInput } from "./epoch_runner.ts";
+import type { EngineName, EpochRunner, EpochRunnerInput } from "../runner/epoch_runner.ts";
 import { createTfjsRunner } from "./tfjs_runner.ts";
-import type { EpochLog, StepProgress } from "./types.ts";
+import type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
 
 /** The data of a run: what it trains on, and what it validates on after each epoch. */
 export interface TrainingData {

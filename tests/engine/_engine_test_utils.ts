@@ -9,7 +9,7 @@ import type { Architecture } from "../../lib/models/architecture.ts";
 import { getArchitecture } from "../../lib/models/architectures.ts";
 import { buildModel } from "../../lib/models/build_model.ts";
 import { createOptimizer } from "../../lib/train/optimizer.ts";
-import type { EpochResult, EpochRunner, EpochRunnerInput } from "../../lib/train/epoch_runner.ts";
+import type { EpochResult, EpochRunner, EpochRunnerInput } from "../../lib/runner/epoch_runner.ts";
 import type { MnistSplit } from "../../lib/data/types.ts";
 import { mulberry32 } from "../../lib/random.ts";
 import { type EngineCheckReport, runEngineCheck } from "../../lib/engine/check/engine_check.ts";

@@ -17,7 +17,7 @@ import { usesWinograd } from "../../lib/engine/wasm/_program.ts";
 import { createTfjsRunner } from "../../lib/train/tfjs_runner.ts";
 import { createWasmEngineRunner } from "../../lib/engine/wasm/create_wasm_runner.ts";
 import { createWebGpuEngineRunner } from "../../lib/engine/webgpu/create_webgpu_runner.ts";
-import type { EpochRunner } from "../../lib/train/epoch_runner.ts";
+import type { EpochRunner } from "../../lib/runner/epoch_runner.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit, useCpu } from "../_synthetic.ts";
 import {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { engineSupports } from "../../lib/engine/plan.ts";
 import { ENGINE_ACTIVATIONS } from "../../lib/engine/engine_vocabulary.ts";
-import { createEpochRunner } from "../../lib/engine/create_runner.ts";
+import { createEpochRunner } from "../../lib/train/create_runner.ts";
 import type { Architecture, LayerSpec } from "../../lib/models/architecture.ts";
 import { getArchitecture } from "../../lib/models/architectures.ts";
 import { UsageError } from "../../lib/errors.ts";

@@ -5,7 +5,7 @@ import { createTfjsRunner } from "../../lib/train/tfjs_runner.ts";
 import { createWebGpuEngineRunner } from "../../lib/engine/webgpu/create_webgpu_runner.ts";
 import type { Architecture } from "../../lib/models/architecture.ts";
 import type { MnistSplit } from "../../lib/data/types.ts";
-import type { EpochResult } from "../../lib/train/epoch_runner.ts";
+import type { EpochResult } from "../../lib/runner/epoch_runner.ts";
 import {
   assertStatesClose,
   runEpochs,

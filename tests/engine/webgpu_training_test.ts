@@ -9,7 +9,7 @@ import { getArchitecture } from "../../lib/models/architectures.ts";
 import { createOptimizer } from "../../lib/train/optimizer.ts";
 import { createTfjsRunner } from "../../lib/train/tfjs_runner.ts";
 import { mulberry32 } from "../../lib/random.ts";
-import type { EpochResult } from "../../lib/train/epoch_runner.ts";
+import type { EpochResult } from "../../lib/runner/epoch_runner.ts";
 import { assertStatesClose, runEpochs, runnerInput, stateOf } from "./_engine_test_utils.ts";
 
 const gpuTest = (name: string, fn: () => Promise<void>) =>

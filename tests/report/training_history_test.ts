@@ -4,7 +4,7 @@ import {
   renderTrainingHistorySvg,
   trainingHistory,
 } from "../../lib/report/training_history.ts";
-import type { EpochLog } from "../../lib/train/types.ts";
+import type { EpochLog } from "../../lib/runner/epoch_log.ts";
 import { svgToPng } from "../../lib/image/svg_to_png.ts";
 import { inkedPixels } from "./_fixtures.ts";
 

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { activeWebGpuKernels, setWebGpuKernels, type WebGpuKernels } from "./register_kernels.ts";
 import { ARCHITECTURE_NAMES } from "../../models/architectures.ts";
 import { planTraining } from "../../engine/plan.ts";
+import { defaultTrainConfig } from "../../defaults.ts";
 
 /** One conv layer's geometry (NHWC, stride 1). */
 export interface ConvLayerShape {
@@ -48,7 +49,7 @@ export interface FilterGradBenchOptions {
   layer?: string;
   /** Batch size. @default 64 */
   batch?: number;
-  /** Kernel set to time. @default "fast" */
+  /** Kernel set to time. @default defaultTrainConfig().kernels */
   kernels?: WebGpuKernels;
   /**
    * Timed calls, all submitted before the single readback that ends the timing. A readback
@@ -98,7 +99,7 @@ export async function benchConv2DBackpropFilter(
   if (!Number.isInteger(batch) || batch < 1) {
     throw new RangeError(`Batch size must be a positive integer, got ${batch}`);
   }
-  const kernels = options.kernels ?? "fast";
+  const kernels = options.kernels ?? defaultTrainConfig().kernels;
   const before = activeWebGpuKernels();
   setWebGpuKernels(kernels);
   const xShape: [number, number, number, number] = [batch, ...shape.inShape];

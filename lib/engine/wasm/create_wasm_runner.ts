@@ -4,13 +4,13 @@
  * copied there once, as bytes), trains epochs with one wasm call per step, and writes both
  * back into the tfjs model and optimizer on `sync()`.
  *
- * Loaded only by dynamic `import()` (from `lib/engine/create_runner.ts` when the active
+ * Loaded only by dynamic `import()` (from `lib/train/create_runner.ts` when the active
  * backend is `wasm`), so nothing of it runs when the training loop is imported.
  *
  * @module
  */
 import type { Architecture } from "../../models/architecture.ts";
-import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
+import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
 import { compiledOptimizerSpec, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";

@@ -3,13 +3,13 @@
  * optimizer's state into the executor's buffers when created, trains epochs there, and
  * writes both back into the tfjs model and optimizer on `sync()`.
  *
- * Loaded only by dynamic `import()` (from `create_runner.ts`), so nothing WebGPU-specific
+ * Loaded only by dynamic `import()` (from `lib/train/create_runner.ts`), so nothing WebGPU-specific
  * runs when the training loop is imported.
  *
  * @module
  */
 import type { Architecture } from "../../models/architecture.ts";
-import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
+import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
 import { compiledOptimizerSpec, loadTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { engineDevice } from "./engine_device.ts";

@@ -9,12 +9,15 @@
  * it trains; `sync()` writes them back into the tfjs model and optimizer, so saving,
  * evaluation and `--resume` see exactly what a tfjs run would leave.
  *
+ * The contract lives below both `lib/train/` and `lib/engine/` so that imports run one way:
+ * train picks a runner (`lib/train/create_runner.ts`), the engines implement it.
+ *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { MnistSplit } from "../data/types.ts";
 import type { Architecture } from "../models/architecture.ts";
-import type { StepProgress } from "./types.ts";
+import type { StepProgress } from "./epoch_log.ts";
 
 /** Which implementation runs the training steps. */
 export type EngineName = "compiled" | "tfjs";

@@ -1,10 +1,10 @@
 /**
- * The row type of a model comparison, on its own so that the report code can use it
- * without importing the training code.
+ * The row type of a model comparison: what `compareModels` returns and the comparison report
+ * draws. It lives in `lib/report/` so that imports run one way, compare → report.
  *
  * @module
  */
-import type { EpochLog } from "../train/types.ts";
+import type { EpochLog } from "../runner/epoch_log.ts";
 
 /** One row of the comparison. */
 export interface ComparisonRow {

@@ -1,21 +1,22 @@
 /**
  * The compiled engine against the tfjs path on the active backend: the same model (same
  * seeded weights, dropout off), the same samples in the same order, a few steps each;
- * returns the worst relative difference over the loss and every weight. The self-check
- * runs it on a tiny model; the GPU verification kit runs it at real sizes.
+ * returns the worst relative difference over the loss and every weight. The GPU verification
+ * kit runs it at real sizes. It lives here, above `lib/train/`, because it needs the tfjs
+ * runner; `lib/engine/` imports nothing of training.
  *
  * @module
  */
-import type { MnistSplit } from "../../data/types.ts";
-import type { Architecture } from "../../models/architecture.ts";
-import { getArchitecture } from "../../models/architectures.ts";
-import { defaultRecipe } from "../../defaults.ts";
-import { buildModel } from "../../models/build_model.ts";
-import { mulberry32 } from "../../random.ts";
-import type { EpochRunner, EpochRunnerInput } from "../../train/epoch_runner.ts";
-import { createOptimizer } from "../../train/optimizer.ts";
-import { createTfjsRunner } from "../../train/tfjs_runner.ts";
-import { createWebGpuEngineRunner } from "./create_webgpu_runner.ts";
+import type { MnistSplit } from "../data/types.ts";
+import type { Architecture } from "../models/architecture.ts";
+import { getArchitecture } from "../models/architectures.ts";
+import { defaultRecipe } from "../defaults.ts";
+import { buildModel } from "../models/build_model.ts";
+import { mulberry32 } from "../random.ts";
+import type { EpochRunner, EpochRunnerInput } from "../runner/epoch_runner.ts";
+import { createOptimizer } from "../train/optimizer.ts";
+import { createTfjsRunner } from "../train/tfjs_runner.ts";
+import { createWebGpuEngineRunner } from "../engine/webgpu/create_webgpu_runner.ts";
 
 /** What to compare. */
 export interface EngineParityOptions {

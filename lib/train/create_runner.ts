@@ -1,16 +1,16 @@
 /**
  * Picks and creates the `EpochRunner` of a training run: the tfjs path, or the compiled
- * engine of the active backend (WebGPU: `webgpu/`, wasm: `wasm/`). Compiled engines are
+ * engine of the active backend (WebGPU: `lib/engine/webgpu/`, wasm: `lib/engine/wasm/`). Compiled engines are
  * loaded with dynamic `import()`, so importing this module loads no WebGPU or wasm code.
  *
  * @module
  */
 import { BackendUnavailableError, UsageError } from "../errors.ts";
-import { createTfjsRunner } from "../train/tfjs_runner.ts";
-import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../train/epoch_runner.ts";
-import { engineSupports } from "./plan.ts";
-import { MemoryLimitError } from "./plan_memory.ts";
-import { compiledOptimizerSpec, optimizerSpecOf } from "./tfjs_state.ts";
+import { createTfjsRunner } from "./tfjs_runner.ts";
+import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../runner/epoch_runner.ts";
+import { engineSupports } from "../engine/plan.ts";
+import { MemoryLimitError } from "../engine/plan_memory.ts";
+import { compiledOptimizerSpec, optimizerSpecOf } from "../engine/tfjs_state.ts";
 
 /** Options of {@linkcode createEpochRunner}. */
 export interface CreateRunnerOptions {
@@ -38,7 +38,7 @@ async function compiledRunner(
   const why = modelReason(input);
   if (why) return { reason: why, usage: true };
   if (options.backend === "webgpu") {
-    const { engineVerdict } = await import("./engine_verdict.ts");
+    const { engineVerdict } = await import("../engine/engine_verdict.ts");
     const verdict = await engineVerdict({
       verdictFile: options.verdictFile,
       plan: {
@@ -50,22 +50,12 @@ async function compiledRunner(
     if (!verdict.ok) {
       return { reason: `the WebGPU self-check failed: ${verdict.reason}`, usage: false };
     }
-    const { createWebGpuEngineRunner } = await import("./webgpu/create_webgpu_runner.ts");
+    const { createWebGpuEngineRunner } = await import("../engine/webgpu/create_webgpu_runner.ts");
     return await createWebGpuEngineRunner(input);
   }
   if (options.backend === "wasm") {
-    // Hook for the CPU engine (branch `cpu`): `./wasm/create_wasm_runner.ts` exports
-    // `createWasmEngineRunner(input): Promise<EpochRunner>`. Until that file exists, the
-    // import fails with "Module not found" and wasm trains on the tfjs path.
-    let wasm: { createWasmEngineRunner(input: EpochRunnerInput): Promise<EpochRunner> };
-    try {
-      wasm = await import("./wasm/create_wasm_runner.ts");
-    } catch (error) {
-      const missing = String(error).includes("Module not found");
-      const reason = missing ? "this build has no compiled wasm engine" : (error as Error).message;
-      return { reason, usage: false };
-    }
-    return await wasm.createWasmEngineRunner(input);
+    const { createWasmEngineRunner } = await import("../engine/wasm/create_wasm_runner.ts");
+    return await createWasmEngineRunner(input);
   }
   return { reason: `the ${options.backend} backend has no compiled engine`, usage: false };
 }

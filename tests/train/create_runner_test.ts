@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit, useCpu } from "../_synthetic.ts";
-import { createEpochRunner } from "../../lib/engine/create_runner.ts";
+import { createEpochRunner } from "../../lib/train/create_runner.ts";
 import { engineVerdict } from "../../lib/engine/engine_verdict.ts";
 import { BackendUnavailableError, UsageError } from "../../lib/errors.ts";
 import { getArchitecture } from "../../lib/models/architectures.ts";
-import { runnerInput } from "./_engine_test_utils.ts";
+import { runnerInput } from "../engine/_engine_test_utils.ts";
 
 Deno.test("createEpochRunner: tfjs on request; auto on cpu falls back with one note", async () => {
   await useCpu();
