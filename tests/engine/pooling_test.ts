@@ -75,3 +75,15 @@ Deno.test({
     console.log("without", await checkFirstEpochParity(UNPADDED));
   },
 });
+
+Deno.test({
+  name:
+    "LeNet-5 (tanh convs, 2×2 average pools): a first epoch on wasm and WebGPU is within 1 % of the tfjs path",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const lenet = new URL("../../examples/lenet5.keras.json", import.meta.url);
+    const arch = { ...parseArchitecture(await Deno.readTextFile(lenet)), recipe: defaultRecipe() };
+    console.log(await checkFirstEpochParity(arch));
+  },
+});
