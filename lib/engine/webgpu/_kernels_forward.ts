@@ -1,7 +1,8 @@
 /**
  * WGSL for the forward half of a training step, generated from a plan with every shape
- * baked in as a constant: the batch gather, conv + bias + activation, 2×2 max-pool
- * (recording the argmax), dropout, dense + bias + activation, the activation layer (see
+ * baked in as a constant: the batch gather, conv + bias + activation, max-pools (recording
+ * the argmax; `_pool.ts` for 2×2 stride 2, `_pool_general.ts` for the rest) and average pools,
+ * dropout, dense + bias + activation, the activation layer (see
  * `_activation.ts` for the activations' WGSL), and one kernel for softmax + clipped
  * cross-entropy + its gradient + the loss and correct-count sums.
  *
