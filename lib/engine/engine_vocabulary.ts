@@ -58,17 +58,10 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
       if (layer.useBias === false) return `"useBias" is false (the engine has a bias)`;
       return undefined;
     }
-    case "maxPool": {
-      if (layer.poolSize !== 2) return `"poolSize" is ${show(layer.poolSize)} (the engine has 2)`;
-      const strides = layer.strides;
-      if (strides !== undefined && strides !== 2 && show(strides) !== "[2,2]") {
-        return `"strides" is ${show(strides)} (the engine has the pool size)`;
-      }
-      if ((layer.padding ?? "valid") !== "valid") {
-        return `"padding" is ${show(layer.padding)} (the engine has valid)`;
-      }
+    case "maxPool":
+    case "avgPool":
+      // Any window, strides and padding (lib/engine/_plan_pool.ts).
       return undefined;
-    }
     case "dense":
       if (!isEngineActivation(layer.activation) && layer.activation !== "softmax") {
         return `"activation" is ${show(layer.activation)} (${HAS}, softmax)`;
@@ -85,6 +78,6 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
     default:
       return `"type" is ${
         show(layer.type)
-      } (the engine has conv2d, maxPool, dropout, flatten, dense, activation)`;
+      } (the engine has conv2d, maxPool, avgPool, dropout, flatten, dense, activation)`;
   }
 }

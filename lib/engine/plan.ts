@@ -26,7 +26,8 @@
  *
  * ## Semantics (what every executor computes, as tfjs does)
  * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), bias, then its
- * activation; maxPool: p×p windows with stride p, floor of the size (Keras' `valid`);
+ * activation; maxPool / avgPool: any window, strides and `valid` / `same` padding (see
+ * `_plan_pool.ts`; a max ignores padded cells, an average divides by the valid cells);
  * dropout: inverted dropout (kept values scaled by 1 / (1 − rate)); dense: `x·W + b`, then its
  * activation or softmax; activation: elementwise. Activations as tfjs computes them: linear,
  * relu, tanh, sigmoid, elu (α = 1: x > 0 ? x : eˣ − 1), each derivative taken from the
@@ -41,8 +42,10 @@ import { type Architecture, KERAS_EPSILON, type LayerSpec } from "../models/arch
 import { getArchitecture } from "../models/architectures.ts";
 import { type EngineActivation, unsupportedField } from "./engine_vocabulary.ts";
 import { stepBuffers } from "./_plan_storage.ts";
+import { planPool, type PoolGeometry } from "./_plan_pool.ts";
 
-export type { EngineActivation };
+export type { EngineActivation, PoolGeometry };
+export { isPool2x2 } from "./_plan_pool.ts";
 export { producerActivation, storageLayer } from "./_plan_storage.ts";
 
 /** Height, width, channels of one sample's tensor (a flat vector is `[1, 1, n]`). */
@@ -80,7 +83,8 @@ export type PlanLayer =
       kernel: ParamSlice;
       bias: ParamSlice;
     }
-    | { kind: "maxPool"; poolSize: number }
+    | ({ kind: "maxPool" } & PoolGeometry)
+    | ({ kind: "avgPool" } & PoolGeometry)
     | { kind: "dropout"; rate: number }
     | { kind: "flatten"; aliasOf: number }
     | {
@@ -254,11 +258,13 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
         shape = output;
         break;
       }
-      case "maxPool": {
-        const p = layer.poolSize as number;
-        const output = { h: Math.floor(shape.h / p), w: Math.floor(shape.w / p), c: shape.c };
-        if (output.h < 1) fail("input smaller than the pool");
-        layers.push({ ...base, kind: "maxPool", output, poolSize: p });
+      case "maxPool":
+      case "avgPool": {
+        const g = planPool(layer, shape.h, shape.w);
+        if (!g) fail("input smaller than the pool");
+        const { h, w, ...geometry } = g!;
+        const output = { h, w, c: shape.c };
+        layers.push({ ...base, kind: layer.type, output, ...geometry });
         shape = output;
         break;
       }

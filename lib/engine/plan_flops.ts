@@ -34,6 +34,9 @@ export function softmaxRowFlops(c: number): number {
 /** FLOPs per output element of a 2×2 max-pool (three compares). */
 export const POOL_FLOPS = 3;
 
+/** FLOPs per output element of a pool window of `cells` (compares or adds, and a divide). */
+export const poolFlops = (pool: readonly number[]): number => pool[0]! * pool[1]! - 1;
+
 /**
  * Multiply-adds of a stride-1 convolution per (batch element, input channel, output
  * channel): every (output pixel, tap) pair whose input pixel is inside the image, counted
@@ -77,7 +80,10 @@ export function layerFlops(plan: TrainingPlan, l: PlanLayer): number {
       return products + outs + act + (l.backpropInput ? products + gate : 0) + products + outs;
     }
     case "maxPool":
-      return POOL_FLOPS * outs;
+      return poolFlops(l.pool) * outs;
+    case "avgPool":
+      // The sum's adds and a divide forward; a divide per window and its adds backward.
+      return poolFlops(l.pool) * outs + outs + (l.backpropInput ? 2 * outs + gate : 0);
     case "dropout": {
       const scale = l.rate > 0 ? outs : 0;
       return scale + (l.backpropInput ? scale + gate : 0);

@@ -4,7 +4,7 @@
  * before any data is loaded or anything trained.
  */
 import assert from "node:assert/strict";
-import { ROOT, task } from "./_deno_task.ts";
+import { HAS_DATASET, ROOT, task } from "./_deno_task.ts";
 
 const LENET = "examples/lenet5.keras.json";
 
@@ -73,14 +73,23 @@ Deno.test("--arch-file: a bad file or flag is one line and exit 2 on every task"
   }
 });
 
-Deno.test("train --engine compiled on an average-pooling model is an error naming the layer and field", async () => {
+Deno.test("train --engine compiled on a batch-normalization model is an error naming the layer and field", async () => {
+  const hadArchs = await Deno.stat(`${ROOT}archs`).then(() => true, () => false);
+  const dir = `archs/.test-${crypto.randomUUID().slice(0, 8)}`;
   const out = `models/.test-${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.mkdir(`${ROOT}${dir}`, { recursive: true });
   try {
+    // LeNet-5 with a BatchNormalization after its first conv (a kind the engines refuse).
+    const bn = await variant(dir, "bn.json", (l) =>
+      l.splice(2, 0, {
+        class_name: "BatchNormalization",
+        config: { name: "batch_normalization", momentum: 0.99, epsilon: 0.001 },
+      }));
     const args = ["--epochs", "1", "--limit", "64", "--backend", "wasm", "--out", out];
     const { code, stderr } = await task(
       "train",
       "--arch-file",
-      LENET,
+      bn,
       "--engine",
       "compiled",
       ...args,
@@ -88,11 +97,39 @@ Deno.test("train --engine compiled on an average-pooling model is an error namin
     assert.equal(code, 2, stderr);
     assert.match(
       stderr,
-      /^error: --engine compiled is unavailable: .*lenet5's layer 1 \(avgPool\): "type" is "avgPool"/m,
+      /^error: --engine compiled is unavailable: .*'s layer 1 \(batchNorm\): "type" is "batchNorm"/m,
     );
   } finally {
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true }).catch(() => {});
+    if (!hadArchs) await Deno.remove(`${ROOT}archs`).catch(() => {});
     await Deno.remove(`${ROOT}${out}`, { recursive: true }).catch(() => {});
   }
+});
+
+Deno.test({
+  name: "train --engine compiled trains LeNet-5 (tanh convs, average pools) on the wasm engine",
+  ignore: !HAS_DATASET,
+  async fn() {
+    const out = `models/.test-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      const args = ["--epochs", "1", "--limit", "64", "--backend", "wasm", "--out", out];
+      const { code, stdout, stderr } = await task(
+        "train",
+        "--arch-file",
+        LENET,
+        "--engine",
+        "compiled",
+        ...args,
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(
+        stdout + stderr,
+        /Engine: compiled \(the whole step as one fused plan on wasm\)/,
+      );
+    } finally {
+      await Deno.remove(`${ROOT}${out}`, { recursive: true }).catch(() => {});
+    }
+  },
 });
 
 Deno.test("train --help states the recipe of a file: adam, 0.001, batch 32, 5 epochs", async () => {

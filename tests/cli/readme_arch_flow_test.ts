@@ -26,7 +26,7 @@ async function run(words: string[]): Promise<{ code: number; out: string }> {
 const EXPECT: Record<string, RegExp[]> = {
   summary: [/^Total params: 61,706$/m],
   train: [
-    /Engine: tfjs \(the compiled engine is off: .*lenet5's layer 1 \(avgPool\): "type" is "avgPool"/,
+    /Engine: compiled \(the whole step as one fused plan on \w+\)/,
     /Saved to models\/lenet5/,
   ],
   "compare-models": [/^cnn-deep .* 99\.16 % /m, /^lenet5 .*61,706.* — +— *$/m],

@@ -14,19 +14,8 @@ import type { Architecture } from "../../lib/models/architecture.ts";
 import { defaultRecipe } from "../../lib/defaults.ts";
 import { planTraining } from "../../lib/engine/plan.ts";
 import { usesWinograd } from "../../lib/engine/wasm/_program.ts";
-import { createTfjsRunner } from "../../lib/train/tfjs_runner.ts";
-import { createWasmEngineRunner } from "../../lib/engine/wasm/create_wasm_runner.ts";
-import { createWebGpuEngineRunner } from "../../lib/engine/webgpu/create_webgpu_runner.ts";
-import type { EpochRunner } from "../../lib/runner/epoch_runner.ts";
-import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
-import { syntheticSplit, useCpu } from "../_synthetic.ts";
-import {
-  assertStatesClose,
-  checkEveryEngine,
-  runEpochs,
-  runnerInput,
-  stateOf,
-} from "./_engine_test_utils.ts";
+import { checkEveryEngine } from "./_engine_test_utils.ts";
+import { checkFirstEpochParity } from "./_first_epoch_parity.ts";
 
 const FILE = new URL("../../examples/activations.keras.json", import.meta.url);
 const ARCH: Architecture = {
@@ -66,30 +55,6 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await useCpu();
-    const train = syntheticSplit(40, 3);
-    const batch = 8;
-    const tfjsInput = runnerInput(ARCH, train, batch);
-    const [expected] = await runEpochs(createTfjsRunner(tfjsInput), 1);
-    const state = await stateOf(tfjsInput);
-    tfjsInput.model.dispose();
-    const engines: [string, (i: ReturnType<typeof runnerInput>) => Promise<EpochRunner>][] = [
-      ["wasm", (i) => createWasmEngineRunner(i, { architecture: ARCH, threads: 2 })],
-    ];
-    if (HAS_WEBGPU) {
-      engines.push(["webgpu", (i) => createWebGpuEngineRunner(i, { architecture: ARCH })]);
-    }
-    for (const [name, create] of engines) {
-      const input = runnerInput(ARCH, train, batch);
-      const runner = await create(input);
-      const [actual] = await runEpochs(runner, 1);
-      await runner.sync();
-      runner.dispose();
-      assertStatesClose(await stateOf(input), state, 1e-3);
-      input.model.dispose();
-      assert.ok(!expected!.aborted && !actual!.aborted);
-      const error = Math.abs(actual!.loss / expected!.loss - 1);
-      assert.ok(error <= 0.01, `${name}: loss ${actual!.loss} vs tfjs ${expected!.loss}`);
-    }
+    await checkFirstEpochParity(ARCH);
   },
 });

@@ -56,26 +56,6 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
       /layer 0 \(conv2d\): "kernelSize" is \[3,1\]/,
     ],
     [
-      "pool 3",
-      withLayer(DEEP, 1, { type: "maxPool", poolSize: 3 }),
-      /layer 1 \(maxPool\): "poolSize" is 3/,
-    ],
-    [
-      "pool stride 1",
-      withLayer(DEEP, 1, { type: "maxPool", poolSize: 2, strides: 1 }),
-      /layer 1 \(maxPool\): "strides" is 1/,
-    ],
-    [
-      "pool same",
-      withLayer(DEEP, 1, { type: "maxPool", poolSize: 2, padding: "same" }),
-      /layer 1 \(maxPool\): "padding" is "same"/,
-    ],
-    [
-      "average pool",
-      withLayer(DEEP, 1, { type: "avgPool", poolSize: 2 }),
-      /layer 1 \(avgPool\): "type" is "avgPool"/,
-    ],
-    [
       "batch norm",
       withLayer(DEEP, 1, { type: "batchNorm" }),
       /layer 1 \(batchNorm\): "type" is "batchNorm"/,
@@ -109,10 +89,24 @@ Deno.test("engineSupports() accepts each activation in a conv, a dense and an ac
   assert.deepEqual(ENGINE_ACTIVATIONS, ["linear", "relu", "tanh", "sigmoid", "elu"]);
 });
 
-Deno.test("createEpochRunner: an average pool falls back to tfjs on auto (one line) and is refused on compiled", async () => {
+Deno.test("engineSupports() accepts max and average pools of any window, strides and padding", () => {
+  const pools = [
+    { poolSize: 3, strides: 2, padding: "same" },
+    { poolSize: 3, strides: 2, padding: "valid" },
+    { poolSize: [3, 2], strides: 1, padding: "same" },
+    { poolSize: 2 },
+  ] as const;
+  for (const pool of pools) {
+    for (const type of ["maxPool", "avgPool"] as const) {
+      assert.deepEqual(engineSupports(withLayer(DEEP, 1, { type, ...pool })), { ok: true });
+    }
+  }
+});
+
+Deno.test("createEpochRunner: a batch normalization falls back to tfjs on auto (one line) and is refused on compiled", async () => {
   await selectBackend("wasm");
-  const avgPool = withLayer(DEEP, 1, { type: "avgPool", poolSize: 2 });
-  const input = runnerInput(avgPool, syntheticSplit(20), 10);
+  const batchNorm = withLayer(DEEP, 1, { type: "batchNorm" });
+  const input = runnerInput(batchNorm, syntheticSplit(20), 10);
   const notes: string[] = [];
   const runner = await createEpochRunner(input, "auto", {
     backend: "wasm",
@@ -121,13 +115,13 @@ Deno.test("createEpochRunner: an average pool falls back to tfjs on auto (one li
   assert.equal(runner.engine, "tfjs");
   runner.dispose();
   assert.deepEqual(notes, [
-    'Engine: tfjs (the compiled engine is off: The compiled engine does not support cnn-deep\'s layer 1 (avgPool): "type" is "avgPool" (the engine has conv2d, maxPool, dropout, flatten, dense, activation))',
+    'Engine: tfjs (the compiled engine is off: The compiled engine does not support cnn-deep\'s layer 1 (batchNorm): "type" is "batchNorm" (the engine has conv2d, maxPool, avgPool, dropout, flatten, dense, activation))',
   ]);
   await assert.rejects(
     createEpochRunner(input, "compiled", { backend: "wasm" }),
     (e: Error) =>
       e instanceof UsageError &&
-      /--engine compiled is unavailable: .*layer 1 \(avgPool\): "type" is "avgPool"/.test(
+      /--engine compiled is unavailable: .*layer 1 \(batchNorm\): "type" is "batchNorm"/.test(
         e.message,
       ),
   );

@@ -38,11 +38,40 @@ Deno.test("plan: same padding keeps the size and pads (k - 1) / 2 before", () =>
 
 Deno.test("plan: layers outside the vocabulary are refused with a reason", () => {
   const base = ARCHITECTURES["mlp"]!;
-  const odd: Architecture = { ...base, layers: [{ type: "maxPool", poolSize: 3 }, ...base.layers] };
+  const odd: Architecture = { ...base, layers: [{ type: "batchNorm" }, ...base.layers] };
   const verdict = engineSupports(odd);
   assert.equal(verdict.ok, false);
-  if (!verdict.ok) assert.match(verdict.reason, /layer 0 \(maxPool\): "poolSize" is 3/);
+  if (!verdict.ok) assert.match(verdict.reason, /layer 0 \(batchNorm\): "type" is "batchNorm"/);
+  const tooBig: Architecture = {
+    ...base,
+    layers: [{ type: "maxPool", poolSize: 29 }, ...base.layers],
+  };
+  const big = engineSupports(tooBig);
+  assert.equal(big.ok, false);
+  if (!big.ok) assert.match(big.reason, /layer 0 \(maxPool\): input smaller than the pool/);
   const noSoftmax: Architecture = { ...base, layers: base.layers.slice(0, 2) };
   assert.equal(engineSupports(noSoftmax).ok, false);
   assert.throws(() => planTraining("mlp", 0), RangeError);
+});
+
+Deno.test("plan: a pool's window, strides and padding resolve as Keras' (same: ⌈in / stride⌉, the odd pad after)", () => {
+  const base = ARCHITECTURES["mlp"]!;
+  const pooled = (layer: Architecture["layers"][number]) => {
+    const l = planTraining({ ...base, layers: [layer, ...base.layers] }, 1).layers[0]!;
+    assert.ok(l.kind === "maxPool" || l.kind === "avgPool");
+    return [l.output.h, l.output.w, l.pool, l.strides, l.pad];
+  };
+  assert.deepEqual(pooled({ type: "maxPool", poolSize: 2 }), [14, 14, [2, 2], [2, 2], [0, 0]]);
+  assert.deepEqual(
+    pooled({ type: "maxPool", poolSize: 3, strides: 2, padding: "same" }),
+    [14, 14, [3, 3], [2, 2], [0, 0]],
+  );
+  assert.deepEqual(
+    pooled({ type: "avgPool", poolSize: [3, 4], strides: 1, padding: "same" }),
+    [28, 28, [3, 4], [1, 1], [1, 1]],
+  );
+  assert.deepEqual(
+    pooled({ type: "avgPool", poolSize: [3, 2], strides: [2, 3] }),
+    [13, 9, [3, 2], [2, 3], [0, 0]],
+  );
 });

@@ -6,61 +6,16 @@
  *
  * @module
  */
-import type { PlanLayer, Shape3 } from "../plan.ts";
+import type { PlanLayer } from "../plan.ts";
 import { activate, activationBack, activationKind } from "./_activations.ts";
 import { type KindContext, type LayerKind, TIE } from "./_kind_types.ts";
 import { conv2d } from "./_conv_kind.ts";
+import { avgPool, maxPool } from "./_pooling.ts";
 
 export type { KindContext, LayerKind };
 export { TIE };
 
 type Of<K extends PlanLayer["kind"]> = Extract<PlanLayer, { kind: K }>;
-const elems = (s: Shape3) => s.h * s.w * s.c;
-
-/** Flat input index of each pooling window's first maximum (row-major scan). */
-function argmaxPool(
-  l: Of<"maxPool">,
-  x: Float64Array,
-  n: number,
-  onTie: (sample: number) => void = () => {},
-): Int32Array {
-  const { input: s, output: o, poolSize: p } = l;
-  const index = new Int32Array(n * elems(o));
-  for (let b = 0; b < n; b++) {
-    for (let oh = 0; oh < o.h; oh++) {
-      for (let ow = 0; ow < o.w; ow++) {
-        for (let c = 0; c < o.c; c++) {
-          let best = -1;
-          for (let ph = 0; ph < p; ph++) {
-            for (let pw = 0; pw < p; pw++) {
-              const i = ((b * s.h + oh * p + ph) * s.w + ow * p + pw) * s.c + c;
-              // |·|: after a linear, tanh or elu activation the window's values may be negative.
-              if (best < 0 || x[i]! > x[best]!) {
-                if (best >= 0 && x[i]! - x[best]! < TIE * Math.abs(x[i]!)) onTie(b);
-                best = i;
-              } else if (x[i]! !== x[best]! && x[best]! - x[i]! < TIE * Math.abs(x[best]!)) {
-                onTie(b);
-              }
-            }
-          }
-          index[((b * o.h + oh) * o.w + ow) * o.c + c] = best;
-        }
-      }
-    }
-  }
-  return index;
-}
-
-const maxPool: LayerKind<Of<"maxPool">> = {
-  forward(l, x, { n, tie }) {
-    return Float64Array.from(argmaxPool(l, x, n, tie), (i) => x[i]!);
-  },
-  backward(l, x, _y, dy, { n }) {
-    const dx = new Float64Array(x.length);
-    argmaxPool(l, x, n).forEach((i, o) => (dx[i] = dx[i]! + dy[o]!));
-    return dx;
-  },
-};
 
 const dropout: LayerKind<Of<"dropout">> = {
   forward(l, x, { keep }) {
@@ -130,6 +85,7 @@ const dense: LayerKind<Of<"dense">> = {
 export const LAYER_KINDS: { [K in PlanLayer["kind"]]: LayerKind<Of<K>> } = {
   conv2d,
   maxPool,
+  avgPool,
   dropout,
   flatten,
   dense,

@@ -57,6 +57,9 @@ export const OP = {
   LOSS: 10,
   ACT: 11,
   ACT_BWD: 12,
+  /** Pooling of any window, strides and padding, max or average (kernels/pool.h). */
+  GPOOL: 13,
+  GPOOL_BWD: 14,
 } as const;
 
 /** Activation codes of the op words (`ACT_*` in kernels/activation.h). */

@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { planTraining, type Shape3, storageLayer, type TrainingPlan } from "../plan.ts";
+import {
+  isPool2x2,
+  type PlanLayer,
+  planTraining,
+  type Shape3,
+  storageLayer,
+  type TrainingPlan,
+} from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
 import {
   ACTIVATION_CODE,
@@ -66,6 +73,9 @@ export function usesWinograd(l: { kernelSize: number; input: Shape3; output: Sha
   return l.kernelSize === 3 && input.c % 4 === 0 && output.c % 4 === 0 && input.c >= 16 &&
     output.c >= 16 && output.h * output.w >= 64;
 }
+/** Whether a layer is the 2×2 stride-2 max-pool of OP_POOL (the rest run as OP_GPOOL). */
+const isFastPool = (l: PlanLayer | undefined) => l?.kind === "maxPool" && isPool2x2(l);
+
 /**
  * Computes the layout for an architecture at a batch size (tail batches reuse it with a
  * smaller `n`), `threads` threads and a dataset of `samples` images.
@@ -131,8 +141,8 @@ export function layoutStep(
         const area = winograd.get(l.index) ?? 0;
         const act = ACTIVATION_CODE[l.activation];
         fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area, act]);
-        // A following max-pool's gradient applies this conv's activation′ (see POOL_BWD).
-        const folded = plan.layers[l.index + 1]?.kind === "maxPool" && act !== 0 ? 1 : 0;
+        // A following 2×2 max-pool's gradient applies this conv's activation′ (see POOL_BWD).
+        const folded = isFastPool(plan.layers[l.index + 1]) && act !== 0 ? 1 : 0;
         bwd.push([
           OP.CONV_BWD,
           inp,
@@ -148,7 +158,16 @@ export function layoutStep(
         ]);
         break;
       }
-      case "maxPool": {
+      case "maxPool":
+      case "avgPool": {
+        if (!isFastPool(l)) {
+          const index = l.kind === "maxPool" ? buffer(`poolIndex:${l.index}`) : 0;
+          const shape = [index, h, w, c, l.output.h, l.output.w, ...l.pool, ...l.strides];
+          const tail = [...l.pad, l.kind === "avgPool" ? 1 : 0];
+          fwd.push([OP.GPOOL, inp, out, ...shape, ...tail]);
+          if (dIn) bwd.push([OP.GPOOL_BWD, dOut, dIn, ...shape, ...tail]);
+          break;
+        }
         const index = buffer(`poolIndex:${l.index}`);
         fwd.push([OP.POOL, inp, out, index, h, w, c, l.output.h, l.output.w]);
         const prev = plan.layers[l.index - 1];

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type PlanLayer, producerActivation, type TrainingPlan } from "../plan.ts";
+import { isPool2x2, type PlanLayer, producerActivation, type TrainingPlan } from "../plan.ts";
 import { elements } from "./_cost.ts";
 import { actName, denseTile } from "./_kernels_forward.ts";
 import { gateCost, storeGated } from "./_activation.ts";
@@ -17,6 +17,7 @@ import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
 import { splitMatmul } from "./_matmul_split.ts";
 import { poolGrad } from "./_pool.ts";
+import { generalPoolGrad } from "./_pool_general.ts";
 import { filterGradRows } from "./_filter_grad.ts";
 import { filterGradTile } from "./_filter_grad_gpu.ts";
 import {
@@ -192,8 +193,13 @@ export function backwardKernels(plan: TrainingPlan, tuning: Tuning = "gpu"): Ker
     } else if (l.kind === "dense") {
       if (dx) kernels.push(...denseInputGrad(plan, l, tuning));
       kernels.push(...denseWeightGrad(plan, l, tuning));
-    } else if (l.kind === "maxPool" && dx) {
-      kernels.push(poolGrad(plan, l, gradName(plan, l.index - 1)));
+    } else if ((l.kind === "maxPool" || l.kind === "avgPool") && dx) {
+      const into = gradName(plan, l.index - 1);
+      kernels.push(
+        l.kind === "maxPool" && isPool2x2(l)
+          ? poolGrad(plan, l, into)
+          : generalPoolGrad(plan, l, actName(plan, l.index - 1), into),
+      );
     } else if (l.kind === "dropout" && dx) kernels.push(dropoutGrad(plan, l));
     else if (l.kind === "activation" && dx) {
       kernels.push(activationBackward(plan, l, inputGradBindings(plan, l, null)));

@@ -1,13 +1,20 @@
 /**
  * WGSL for the forward half of a training step, generated from a plan with every shape
- * baked in as a constant: the batch gather, conv + bias + activation, 2×2 max-pool
- * (recording the argmax), dropout, dense + bias + activation, the activation layer (see
+ * baked in as a constant: the batch gather, conv + bias + activation, max-pools (recording
+ * the argmax; `_pool.ts` for 2×2 stride 2, `_pool_general.ts` for the rest) and average pools,
+ * dropout, dense + bias + activation, the activation layer (see
  * `_activation.ts` for the activations' WGSL), and one kernel for softmax + clipped
  * cross-entropy + its gradient + the loss and correct-count sums.
  *
  * @module
  */
-import { type PlanLayer, producerActivation, storageLayer, type TrainingPlan } from "../plan.ts";
+import {
+  isPool2x2,
+  type PlanLayer,
+  producerActivation,
+  storageLayer,
+  type TrainingPlan,
+} from "../plan.ts";
 import { activationFlops, storeActivated } from "./_activation.ts";
 import { activationForward } from "./_activation_layer.ts";
 import { elements } from "./_cost.ts";
@@ -15,6 +22,7 @@ import { convTile, type Tuning } from "./_tiles.ts";
 import { matmulTile } from "./_matmul_tile.ts";
 import { splitMatmul } from "./_matmul_split.ts";
 import { maxPool } from "./_pool.ts";
+import { generalPool } from "./_pool_general.ts";
 import { softmaxLoss } from "./_softmax_loss.ts";
 import { bind, DROPOUT_HASH, dropoutThreshold, flatKernel, type Kernel, lit } from "./_wgsl.ts";
 
@@ -152,9 +160,14 @@ export function forwardKernels(
   const kernels = [gather(plan, stride)];
   for (const l of plan.layers) {
     if (l.kind === "conv2d") kernels.push(conv(plan, l, tuning));
-    else if (l.kind === "maxPool") {
+    else if (l.kind === "maxPool" || l.kind === "avgPool") {
       const relu = producerActivation(plan, l.index - 1) === "relu";
-      kernels.push(maxPool(plan, l, actName(plan, l.index - 1), relu));
+      const input = actName(plan, l.index - 1);
+      kernels.push(
+        l.kind === "maxPool" && isPool2x2(l)
+          ? maxPool(plan, l, input, relu)
+          : generalPool(plan, l, input, relu),
+      );
     } else if (l.kind === "dropout") kernels.push(dropout(plan, l));
     else if (l.kind === "dense") kernels.push(...dense(plan, l, tuning));
     else if (l.kind === "activation") {

@@ -1,5 +1,6 @@
 /**
- * WGSL for 2×2 max-pooling and its gradient. Each thread takes four channels when the
+ * WGSL for 2×2 stride-2 max-pooling (every seed's pool; any other window runs in
+ * `_pool_general.ts`) and its gradient. Each thread takes four channels when the
  * channel count allows (vec4 loads and stores): on llvmpipe every storage access is a loop
  * over the 8 lanes, ~9 ns a scalar and ~19 ns a vec4, so four channels cost about half.
  *
@@ -14,7 +15,7 @@ import { storeGated } from "./_activation.ts";
 type Pool = Extract<PlanLayer, { kind: "maxPool" }>;
 
 /** Channels per thread and the WGSL types and helpers of that width. */
-function width(channels: number) {
+export function width(channels: number) {
   const w = channels % 4 === 0 ? 4 : 1;
   return {
     w,

@@ -50,6 +50,22 @@ const TINY_ACTIVATIONS: Architecture = {
   ],
 };
 
+/** Pools of any window, strides and padding, max and average, square and not. */
+const TINY_POOLING: Architecture = {
+  ...TINY,
+  name: "reference-pooling",
+  layers: [
+    { type: "conv2d", filters: 2, kernelSize: 3, padding: "same", activation: "tanh" },
+    { type: "maxPool", poolSize: 3, strides: 2, padding: "same" },
+    { type: "avgPool", poolSize: [3, 2], strides: 1, padding: "same" },
+    { type: "conv2d", filters: 3, kernelSize: 3, activation: "elu" },
+    { type: "avgPool", poolSize: 2 },
+    { type: "maxPool", poolSize: [2, 3], strides: [2, 3] },
+    { type: "flatten" },
+    { type: "dense", units: 10, activation: "softmax" },
+  ],
+};
+
 function setup(arch = TINY) {
   const plan = planTraining(arch, 3);
   const random = mulberry32(11);
@@ -60,7 +76,7 @@ function setup(arch = TINY) {
   return { plan, params, images, labels, keep };
 }
 
-for (const arch of [TINY, TINY_ACTIVATIONS]) {
+for (const arch of [TINY, TINY_ACTIVATIONS, TINY_POOLING]) {
   Deno.test(`referenceStep: every gradient of ${arch.name} matches central differences of its own loss`, () => {
     const { plan, params, images, labels, keep } = setup(arch);
     const step = (p: Float64Array) =>
@@ -182,4 +198,28 @@ Deno.test("referenceForward: an activation layer's ReLU screens near-zero inputs
     layers: arch.layers.with(2, { type: "activation", activation: "tanh" }),
   }, 1);
   assert.deepEqual(referenceForward({ plan: tanh, images, state: { params } }).ties, []);
+});
+
+Deno.test("referenceForward: a padded 3×3 stride-2 max-pool reports a near-tie, not an exact one", () => {
+  const arch: Architecture = {
+    ...TINY,
+    layers: [
+      { type: "conv2d", filters: 1, kernelSize: 1, activation: "linear" },
+      { type: "maxPool", poolSize: 3, strides: 2, padding: "same" },
+      { type: "flatten" },
+      { type: "dense", units: 10, activation: "softmax" },
+    ],
+  };
+  const plan = planTraining(arch, 1);
+  const params = new Float64Array(plan.paramCount);
+  const images = new Uint8Array(784);
+  images[0] = 255; // the first window's cell 0 is 1.0, the rest 0
+  params[plan.params[1]!.offset] = 1; // conv bias: y = w·x + 1
+  params[plan.params[2]!.offset] = 0.1; // logits apart, so only the pool can tie
+  params[plan.params[0]!.offset] = 1e-9; // 1 + 1e-9 against 1: a near-tie
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, [0]);
+  params[plan.params[0]!.offset] = 1; // 2 against 1: none
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, []);
+  params[plan.params[0]!.offset] = 0; // every cell exactly 1: every engine agrees
+  assert.deepEqual(referenceForward({ plan, images, state: { params } }).ties, []);
 });

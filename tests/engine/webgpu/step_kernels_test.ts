@@ -6,15 +6,20 @@ import { type Kernel, stepKernels } from "../../../lib/engine/webgpu/step_kernel
 import type { Architecture } from "../../../lib/models/architecture.ts";
 import { parseArchitecture } from "../../../lib/models/arch_file/parse_architecture.ts";
 
-// The seeds, and the example with every activation in conv, dense and activation layers.
+// The seeds, the example with every activation in conv, dense and activation layers, the one
+// with every kind of pool, and LeNet-5.
+const example = async (file: string) =>
+  parseArchitecture(
+    await Deno.readTextFile(new URL(`../../../examples/${file}`, import.meta.url)),
+  );
 const ARCHS: (string | Architecture)[] = [
   "mlp",
   "cnn-basic",
   "cnn-wide",
   "cnn-deep",
-  parseArchitecture(
-    await Deno.readTextFile(new URL("../../../examples/activations.keras.json", import.meta.url)),
-  ),
+  await example("activations.keras.json"),
+  await example("pooling.keras.json"),
+  await example("lenet5.keras.json"),
 ];
 const BATCHES = [1, 7, 64, 1024];
 const TUNINGS = ["cpu", "gpu"] as const;

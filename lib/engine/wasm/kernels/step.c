@@ -5,6 +5,7 @@
 // apply the optimizer). Two parallel regions per step; no allocation, no libc.
 // Build: tools/build_wasm.ts (clang-19, wasm32, shared memory, SIMD [+ relaxed SIMD]).
 #include "gemm.h"
+#include "pool.h"
 #include "small_ops.h"
 #include "winograd.h"
 
@@ -20,7 +21,7 @@ enum {
   C_NEXT_B, C_WORDS = 32
 };
 enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
-       OP_DENSE, OP_DENSE_BWD, OP_LOSS, OP_ACT, OP_ACT_BWD };
+       OP_DENSE, OP_DENSE_BWD, OP_LOSS, OP_ACT, OP_ACT_BWD, OP_GPOOL, OP_GPOOL_BWD };
 #define OP_WORDS 20
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
@@ -273,6 +274,18 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
     case OP_ACT: {
       long n = op[3];
       act_map(F(op[1]) + s0 * n, F(op[2]) + s0 * n, rows * n, op[4]);
+      break;
+    }
+    case OP_GPOOL:
+    case OP_GPOOL_BWD: {
+      // op: [code, in | dout, out | din, index (max) or 0, H, W, C, OH, OW, PH, PW, SH, SW,
+      // PT, PL, average]
+      const pool_geom g = {op[4], op[5], op[6], op[7], op[8], op[9], op[10], op[11], op[12],
+                           op[13], op[14]};
+      if (op[0] == OP_GPOOL)
+        pool_forward(F(op[1]), F(op[2]), (unsigned *)I(op[3]), &g, op[15], s0, s1);
+      else
+        pool_backward(F(op[1]), F(op[2]), (const unsigned *)I(op[3]), &g, op[15], s0, s1);
       break;
     }
     case OP_ACT_BWD: {
