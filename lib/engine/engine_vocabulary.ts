@@ -55,7 +55,6 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
       if (layer.strides !== undefined && layer.strides !== 1 && show(layer.strides) !== "[1,1]") {
         return `"strides" is ${show(layer.strides)} (the engine has 1)`;
       }
-      if (layer.useBias === false) return `"useBias" is false (the engine has a bias)`;
       return undefined;
     }
     case "maxPool":

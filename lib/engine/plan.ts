@@ -25,8 +25,8 @@
  *   does, need not allocate it).
  *
  * ## Semantics (what every executor computes, as tfjs does)
- * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), bias, then its
- * activation; maxPool / avgPool: any window, strides and `valid` / `same` padding (see
+ * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), a bias or none,
+ * then its activation; maxPool / avgPool: any window, strides and `valid` / `same` padding (see
  * `_plan_pool.ts`; a max ignores padded cells, an average divides by the valid cells);
  * dropout: inverted dropout (kept values scaled by 1 / (1 − rate)); dense: `x·W + b`, then its
  * activation or softmax; activation: elementwise. Activations as tfjs computes them: linear,
@@ -81,7 +81,13 @@ export type PlanLayer =
       pad: number;
       activation: EngineActivation;
       kernel: ParamSlice;
+      /**
+       * With `useBias` false (Keras' `useBias: false`) not a trainable variable: a block of
+       * zeros past the parameters (see `storedParams`), read as the bias and whose gradient
+       * an executor may write but never applies.
+       */
       bias: ParamSlice;
+      useBias: boolean;
     }
     | ({ kind: "maxPool" } & PoolGeometry)
     | ({ kind: "avgPool" } & PoolGeometry)
@@ -123,6 +129,12 @@ export interface TrainingPlan {
   params: ParamSlice[];
   /** Total packed parameter elements (= the model's parameter count). */
   paramCount: number;
+  /**
+   * Elements an executor's parameter and gradient arrays hold: `paramCount`, then (from the
+   * next multiple of 4, which an optimizer updating 4 lanes at a time never reaches) the zero
+   * biases of bias-free convs. Executors update only the first `paramCount`.
+   */
+  storedParams: number;
   /** Step buffers (x, labels, activations, gradients, pool indices, dropout masks). */
   buffers: BufferSpec[];
 }
@@ -208,6 +220,8 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
   let shape = INPUT;
   let offset = 0;
   let seenParams = false;
+  /** Zero biases of bias-free convs, placed past the parameters once their count is known. */
+  const zeroBiases: ParamSlice[] = [];
   const slice = (layer: number, kind: string, dims: number[]): ParamSlice => {
     const length = dims.reduce((a, b) => a * b, 1);
     const p = { name: `${layer}/${kind}`, layer, shape: dims, offset, length };
@@ -243,7 +257,15 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
           fail(`kernel ${k} larger than its ${shape.h}×${shape.w} input`);
         }
         const kernel = slice(index, "kernel", [k, k, shape.c, layer.filters]);
-        const bias = slice(index, "bias", [layer.filters]);
+        const useBias = layer.useBias !== false;
+        const bias = useBias ? slice(index, "bias", [layer.filters]) : {
+          name: `${index}/bias`,
+          layer: index,
+          shape: [layer.filters],
+          offset: 0,
+          length: layer.filters,
+        };
+        if (!useBias) zeroBiases.push(bias);
         layers.push({
           ...base,
           kind: "conv2d",
@@ -254,6 +276,7 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
           activation: (layer.activation ?? "relu") as EngineActivation,
           kernel,
           bias,
+          useBias,
         });
         shape = output;
         break;
@@ -306,6 +329,11 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
   if (last?.kind !== "dense" || last.activation !== "softmax") {
     throw new RangeError(`The compiled engine needs ${spec.name} to end in a softmax dense layer`);
   }
+  let storedParams = offset + (zeroBiases.length > 0 ? (4 - offset % 4) % 4 : 0);
+  for (const bias of zeroBiases) {
+    bias.offset = storedParams;
+    storedParams += bias.length;
+  }
   return {
     arch: spec.name,
     batchSize,
@@ -314,6 +342,7 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
     layers,
     params,
     paramCount: offset,
+    storedParams,
     buffers: stepBuffers(layers, INPUT, batchSize),
   };
 }

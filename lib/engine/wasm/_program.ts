@@ -95,6 +95,9 @@ export function layoutStep(
     return at;
   };
   const paramFloats = align(plan.paramCount, 4);
+  // Past them, bias-free convs' zero biases: read as zeros, their gradients written to each
+  // chunk's array but never summed nor applied (phase B stops at paramFloats).
+  const storedFloats = align(plan.storedParams, 4);
   const pixels = plan.input.h * plan.input.w * plan.input.c;
   const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
   const buffer = (name: string) => {
@@ -211,10 +214,10 @@ export function layoutStep(
   const layout = {
     plan,
     paramFloats,
-    params: take(paramFloats * 4),
+    params: take(storedFloats * 4),
     slot1: take(paramFloats * 4),
     slot2: take(paramFloats * 4),
-    grads: Array.from({ length: chunksFor(threads) }, () => take(paramFloats * 4)),
+    grads: Array.from({ length: chunksFor(threads) }, () => take(storedFloats * 4)),
     scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
     stacks: Array.from({ length: threads - 1 }, () => take(STACK_BYTES) + STACK_BYTES),
     ctl: take(32 * 4),
