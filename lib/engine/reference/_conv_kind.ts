@@ -1,6 +1,6 @@
 /**
- * The float64 reference of a conv2d layer (stride 1, `valid` or `same` padding, with or
- * without a bias, any activation of `_activations.ts`): forward with tie screening of ReLU
+ * The float64 reference of a conv2d layer (any kernel rows × columns and strides, `valid` or
+ * `same` padding, with or without a bias, any activation of `_activations.ts`): forward with tie screening of ReLU
  * inputs, backward into the kernel, the bias (if any) and (where needed) the input.
  *
  * @module
@@ -16,15 +16,15 @@ type Conv = Extract<PlanLayer, { kind: "conv2d" }>;
  * pixel's first element and the kernel tap's first weight (for output channel 0).
  */
 function taps(l: Conv, b: number, oh: number, ow: number): [number, number][] {
-  const { input: s, output: o, kernelSize: k, pad } = l;
+  const { input: s, output: o, window: [rows, cols], strides, pads } = l;
   const out: [number, number][] = [];
-  for (let kh = 0; kh < k; kh++) {
-    const ih = oh + kh - pad;
+  for (let kh = 0; kh < rows; kh++) {
+    const ih = oh * strides[0] + kh - pads[0];
     if (ih < 0 || ih >= s.h) continue;
-    for (let kw = 0; kw < k; kw++) {
-      const iw = ow + kw - pad;
+    for (let kw = 0; kw < cols; kw++) {
+      const iw = ow * strides[1] + kw - pads[1];
       if (iw < 0 || iw >= s.w) continue;
-      out.push([((b * s.h + ih) * s.w + iw) * s.c, l.kernel.offset + (kh * k + kw) * s.c * o.c]);
+      out.push([((b * s.h + ih) * s.w + iw) * s.c, l.kernel.offset + (kh * cols + kw) * s.c * o.c]);
     }
   }
   return out;

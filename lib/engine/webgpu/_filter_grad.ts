@@ -222,8 +222,12 @@ function target(spec: FilterGradSpec, s: Split, index: string): string {
  * bias-free conv's zero bias, which lies past the parameters (see `TrainingPlan`).
  */
 export function gradAddress(spec: FilterGradSpec, e: string): string {
-  const { kernelOffset: k0, biasOffset: b0 } = spec;
   const taps = spec.k * spec.k * spec.input.c * spec.output.c;
+  return kernelBiasAddress(spec.kernelOffset, spec.biasOffset, taps, e);
+}
+
+/** {@linkcode gradAddress} for a kernel of `taps` elements at `k0` and its bias at `b0`. */
+export function kernelBiasAddress(k0: number, b0: number, taps: number, e: string): string {
   if (b0 === k0 + taps) return `grads[${k0}u + ${e}]`;
   return `grads[select(${k0}u + ${e}, ${b0}u + ${e} - ${taps}u, ${e} >= ${taps}u)]`;
 }
