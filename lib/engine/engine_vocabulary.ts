@@ -39,25 +39,18 @@ const HAS = `the engine has ${ENGINE_ACTIVATIONS.join(", ")}`;
  *
  * assert.equal(unsupportedField({ type: "dense", units: 10, activation: "softmax" }), undefined);
  * assert.equal(unsupportedField({ type: "dense", units: 8, activation: "tanh" }), undefined);
- * assert.match(unsupportedField({ type: "conv2d", filters: 8, kernelSize: 3, strides: 2 })!, /"strides"/);
+ * assert.equal(unsupportedField({ type: "conv2d", filters: 8, kernelSize: 3, strides: 2 }), undefined);
+ * assert.match(unsupportedField({ type: "dense", units: 8, activation: "tanh", useBias: false })!, /"useBias"/);
  * ```
  */
 export function unsupportedField(layer: LayerSpec): string | undefined {
   switch (layer.type) {
-    case "conv2d": {
-      const k = layer.kernelSize;
-      if (typeof k !== "number") {
-        return `"kernelSize" is ${show(k)} (the engine has square kernels)`;
-      }
+    case "conv2d":
+      // Any kernel rows × columns, strides and padding, with or without a bias (plan.ts).
       if (!isEngineActivation(layer.activation ?? "relu")) {
         return `"activation" is ${show(layer.activation)} (${HAS})`;
       }
-      if (layer.strides !== undefined && layer.strides !== 1 && show(layer.strides) !== "[1,1]") {
-        return `"strides" is ${show(layer.strides)} (the engine has 1)`;
-      }
-      if (layer.useBias === false) return `"useBias" is false (the engine has a bias)`;
       return undefined;
-    }
     case "maxPool":
     case "avgPool":
       // Any window, strides and padding (lib/engine/_plan_pool.ts).

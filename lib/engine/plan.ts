@@ -25,8 +25,8 @@
  *   does, need not allocate it).
  *
  * ## Semantics (what every executor computes, as tfjs does)
- * conv2d: stride 1, `valid` or `same` (pad (k − 1) / 2 before, rest after), bias, then its
- * activation; maxPool / avgPool: any window, strides and `valid` / `same` padding (see
+ * conv2d: any kernel rows × columns and strides, `valid` or `same` padding resolved as a pool's
+ * (`_plan_pool.ts`: the odd padded cell after), a bias or none, then its activation; maxPool / avgPool: any window, strides and `valid` / `same` padding (see
  * `_plan_pool.ts`; a max ignores padded cells, an average divides by the valid cells);
  * dropout: inverted dropout (kept values scaled by 1 / (1 − rate)); dense: `x·W + b`, then its
  * activation or softmax; activation: elementwise. Activations as tfjs computes them: linear,
@@ -75,13 +75,26 @@ export type PlanLayer =
   & (
     | {
       kind: "conv2d";
+      /** Kernel rows (the fast paths' square size, see {@linkcode isPlainConv}). */
       kernelSize: number;
       padding: "same" | "valid";
-      /** Rows / columns of zero padding before the input (after = k − 1 − pad for same). */
+      /** Rows of zero padding before the input (the fast paths' `pads[0] = pads[1]`). */
       pad: number;
+      /** Kernel rows and columns. */
+      window: [number, number];
+      /** Stride in rows and columns. */
+      strides: [number, number];
+      /** Padded rows before the input (top) and columns before it (left), as a pool's. */
+      pads: [number, number];
       activation: EngineActivation;
       kernel: ParamSlice;
+      /**
+       * With `useBias` false (Keras' `useBias: false`) not a trainable variable: a block of
+       * zeros past the parameters (see `storedParams`), read as the bias and whose gradient
+       * an executor may write but never applies.
+       */
       bias: ParamSlice;
+      useBias: boolean;
     }
     | ({ kind: "maxPool" } & PoolGeometry)
     | ({ kind: "avgPool" } & PoolGeometry)
@@ -123,6 +136,12 @@ export interface TrainingPlan {
   params: ParamSlice[];
   /** Total packed parameter elements (= the model's parameter count). */
   paramCount: number;
+  /**
+   * Elements an executor's parameter and gradient arrays hold: `paramCount`, then (from the
+   * next multiple of 4, which an optimizer updating 4 lanes at a time never reaches) the zero
+   * biases of bias-free convs. Executors update only the first `paramCount`.
+   */
+  storedParams: number;
   /** Step buffers (x, labels, activations, gradients, pool indices, dropout masks). */
   buffers: BufferSpec[];
 }
@@ -154,6 +173,16 @@ export interface PackedTrainingState {
 export const LOSS_EPSILON: number = KERAS_EPSILON;
 
 const INPUT: Shape3 = { h: 28, w: 28, c: 1 };
+const show = (v: unknown) => JSON.stringify(v);
+
+/**
+ * Whether a conv is the square, stride-1 kind the engines' fast kernels take (wasm's
+ * Winograd and im2col, the WebGPU tiles): `kernelSize` and `pad` then say all.
+ */
+export function isPlainConv(l: Extract<PlanLayer, { kind: "conv2d" }>): boolean {
+  return l.window[0] === l.window[1] && l.strides[0] === 1 && l.strides[1] === 1 &&
+    l.pads[0] === l.pads[1];
+}
 const size = (s: Shape3) => s.h * s.w * s.c;
 
 /**
@@ -208,6 +237,8 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
   let shape = INPUT;
   let offset = 0;
   let seenParams = false;
+  /** Zero biases of bias-free convs, placed past the parameters once their count is known. */
+  const zeroBiases: ParamSlice[] = [];
   const slice = (layer: number, kind: string, dims: number[]): ParamSlice => {
     const length = dims.reduce((a, b) => a * b, 1);
     const p = { name: `${layer}/${kind}`, layer, shape: dims, offset, length };
@@ -232,28 +263,44 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
     if (unsupported) fail(unsupported);
     switch (layer.type) {
       case "conv2d": {
-        const k = layer.kernelSize as number;
         const padding = layer.padding ?? "valid";
         if (shape.h === 1 && shape.w === 1 && index > 0) fail("conv2d after flatten");
-        const pad = padding === "same" ? Math.floor((k - 1) / 2) : 0;
-        const output = padding === "same"
-          ? { h: shape.h, w: shape.w, c: layer.filters }
-          : { h: shape.h - k + 1, w: shape.w - k + 1, c: layer.filters };
-        if (output.h < 1 || output.w < 1) {
-          fail(`kernel ${k} larger than its ${shape.h}×${shape.w} input`);
+        // Keras' conv output sizes and `same` padding are a pool's (see _plan_pool.ts).
+        const g = planPool(
+          { ...layer, poolSize: layer.kernelSize, strides: layer.strides ?? 1 },
+          shape.h,
+          shape.w,
+        );
+        if (!g) {
+          fail(`kernel ${show(layer.kernelSize)} larger than its ${shape.h}×${shape.w} input`);
         }
-        const kernel = slice(index, "kernel", [k, k, shape.c, layer.filters]);
-        const bias = slice(index, "bias", [layer.filters]);
+        const { h, w, pool: window, strides, pad: pads } = g!;
+        const output = { h, w, c: layer.filters };
+        const k = window[0];
+        const kernel = slice(index, "kernel", [...window, shape.c, layer.filters]);
+        const useBias = layer.useBias !== false;
+        const bias = useBias ? slice(index, "bias", [layer.filters]) : {
+          name: `${index}/bias`,
+          layer: index,
+          shape: [layer.filters],
+          offset: 0,
+          length: layer.filters,
+        };
+        if (!useBias) zeroBiases.push(bias);
         layers.push({
           ...base,
           kind: "conv2d",
           output,
           kernelSize: k,
           padding,
-          pad,
+          pad: pads[0],
+          window,
+          strides,
+          pads,
           activation: (layer.activation ?? "relu") as EngineActivation,
           kernel,
           bias,
+          useBias,
         });
         shape = output;
         break;
@@ -306,6 +353,11 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
   if (last?.kind !== "dense" || last.activation !== "softmax") {
     throw new RangeError(`The compiled engine needs ${spec.name} to end in a softmax dense layer`);
   }
+  let storedParams = offset + (zeroBiases.length > 0 ? (4 - offset % 4) % 4 : 0);
+  for (const bias of zeroBiases) {
+    bias.offset = storedParams;
+    storedParams += bias.length;
+  }
   return {
     arch: spec.name,
     batchSize,
@@ -314,6 +366,7 @@ export function planTraining(arch: string | Architecture, batchSize: number): Tr
     layers,
     params,
     paramCount: offset,
+    storedParams,
     buffers: stepBuffers(layers, INPUT, batchSize),
   };
 }

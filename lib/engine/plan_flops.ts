@@ -38,22 +38,22 @@ export const POOL_FLOPS = 3;
 export const poolFlops = (pool: readonly number[]): number => pool[0]! * pool[1]! - 1;
 
 /**
- * Multiply-adds of a stride-1 convolution per (batch element, input channel, output
- * channel): every (output pixel, tap) pair whose input pixel is inside the image, counted
- * one by one.
+ * Multiply-adds of a convolution (any window and strides) per (batch element, input
+ * channel, output channel): every (output pixel, tap) pair whose input pixel is inside the
+ * image, counted one by one.
  */
 export function convTapCount(layer: Extract<PlanLayer, { kind: "conv2d" }>): number {
-  const along = (inSize: number, outSize: number) => {
+  const along = (axis: 0 | 1, inSize: number, outSize: number) => {
     let n = 0;
     for (let o = 0; o < outSize; o++) {
-      for (let t = 0; t < layer.kernelSize; t++) {
-        const at = o + t - layer.pad;
+      for (let t = 0; t < layer.window[axis]; t++) {
+        const at = o * layer.strides[axis] + t - layer.pads[axis];
         if (at >= 0 && at < inSize) n++;
       }
     }
     return n;
   };
-  return along(layer.input.h, layer.output.h) * along(layer.input.w, layer.output.w);
+  return along(0, layer.input.h, layer.output.h) * along(1, layer.input.w, layer.output.w);
 }
 
 const size = (s: { h: number; w: number; c: number }) => s.h * s.w * s.c;

@@ -57,7 +57,9 @@ export function planMemory(plan: TrainingPlan, slots = 2): PlanMemory {
     stepBytes += bytes;
     if (bytes > largest.bytes) largest = { name: buffer.name, bytes };
   }
-  return { stepBytes, largest, paramBytes: (2 + slots) * plan.paramCount * 4 };
+  // Parameters and gradients also hold bias-free convs' zero biases (plan.storedParams).
+  const paramBytes = (2 * plan.storedParams + slots * plan.paramCount) * 4;
+  return { stepBytes, largest, paramBytes };
 }
 
 /**

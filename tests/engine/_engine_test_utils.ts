@@ -100,7 +100,7 @@ export function assertStatesClose(actual: RunState, expected: RunState, toleranc
 
 /**
  * The engine check on wasm and both WebGPU tunings (WebGPU where this runtime has it): every
- * row within tolerance. Returns the report for further assertions.
+ * row within tolerance, each row's worst error printed. Returns the report.
  */
 export async function checkEveryEngine(
   arch: Architecture,
@@ -111,6 +111,9 @@ export async function checkEveryEngine(
     const report = await runEngineCheck({ arch, batchSize, tunings: ["gpu", "cpu"], gpu });
     assert.equal(report.rows.length, HAS_WEBGPU ? 3 : 1);
     for (const row of report.rows) {
+      console.log(
+        `${row.engine} ${row.tuning ?? ""}: worst ${row.worst.tensor} ${row.worst.error}`,
+      );
       assert.ok(
         row.ok,
         `${row.engine} ${row.tuning ?? ""}: ${row.worst.tensor} ${row.worst.error}`,

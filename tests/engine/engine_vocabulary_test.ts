@@ -41,21 +41,6 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
       /layer 0 \(conv2d\): "activation" is "softmax"/,
     ],
     [
-      "conv strides",
-      withLayer(DEEP, 0, { ...conv, strides: 2 }),
-      /layer 0 \(conv2d\): "strides" is 2/,
-    ],
-    [
-      "conv no bias",
-      withLayer(DEEP, 0, { ...conv, useBias: false }),
-      /layer 0 \(conv2d\): "useBias" is false/,
-    ],
-    [
-      "conv 3×1",
-      withLayer(DEEP, 0, { ...conv, kernelSize: [3, 1] }),
-      /layer 0 \(conv2d\): "kernelSize" is \[3,1\]/,
-    ],
-    [
       "batch norm",
       withLayer(DEEP, 1, { type: "batchNorm" }),
       /layer 1 \(batchNorm\): "type" is "batchNorm"/,
@@ -77,6 +62,12 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
     });
   }
   assert.deepEqual(engineSupports(DEEP), { ok: true });
+  // A bias-free, a strided and a 3×1 conv are in it (tests/engine/conv_options_test.ts).
+  const basic = getArchitecture("cnn-basic");
+  for (const option of [{ useBias: false }, { strides: 2 }, { kernelSize: [3, 1] }]) {
+    const layer = { ...conv, ...option } as LayerSpec;
+    assert.deepEqual(engineSupports(withLayer(basic, 0, layer)), { ok: true });
+  }
 });
 
 Deno.test("engineSupports() accepts each activation in a conv, a dense and an activation layer", () => {

@@ -1,7 +1,7 @@
 /**
- * The float64 reference of a conv2d layer (stride 1, `valid` or `same` padding, bias, any
- * activation of `_activations.ts`): forward with tie screening of ReLU inputs, backward into
- * the kernel, the bias and (where needed) the input.
+ * The float64 reference of a conv2d layer (any kernel rows × columns and strides, `valid` or
+ * `same` padding, with or without a bias, any activation of `_activations.ts`): forward with tie screening of ReLU
+ * inputs, backward into the kernel, the bias (if any) and (where needed) the input.
  *
  * @module
  */
@@ -16,15 +16,15 @@ type Conv = Extract<PlanLayer, { kind: "conv2d" }>;
  * pixel's first element and the kernel tap's first weight (for output channel 0).
  */
 function taps(l: Conv, b: number, oh: number, ow: number): [number, number][] {
-  const { input: s, output: o, kernelSize: k, pad } = l;
+  const { input: s, output: o, window: [rows, cols], strides, pads } = l;
   const out: [number, number][] = [];
-  for (let kh = 0; kh < k; kh++) {
-    const ih = oh + kh - pad;
+  for (let kh = 0; kh < rows; kh++) {
+    const ih = oh * strides[0] + kh - pads[0];
     if (ih < 0 || ih >= s.h) continue;
-    for (let kw = 0; kw < k; kw++) {
-      const iw = ow + kw - pad;
+    for (let kw = 0; kw < cols; kw++) {
+      const iw = ow * strides[1] + kw - pads[1];
       if (iw < 0 || iw >= s.w) continue;
-      out.push([((b * s.h + ih) * s.w + iw) * s.c, l.kernel.offset + (kh * k + kw) * s.c * o.c]);
+      out.push([((b * s.h + ih) * s.w + iw) * s.c, l.kernel.offset + (kh * cols + kw) * s.c * o.c]);
     }
   }
   return out;
@@ -52,7 +52,7 @@ export const conv2d: LayerKind<Conv> = {
     const y = new Float64Array(n * o.h * o.w * o.c);
     forPixels(l, n, (pixel, b, inside) => {
       for (let co = 0; co < o.c; co++) {
-        let acc = params[l.bias.offset + co]!;
+        let acc = l.useBias ? params[l.bias.offset + co]! : 0;
         let mag = Math.abs(acc);
         for (const [xi, w0] of inside) {
           for (let ci = 0; ci < s.c; ci++) {
@@ -75,7 +75,7 @@ export const conv2d: LayerKind<Conv> = {
       for (let co = 0; co < o.c; co++) {
         const g = dy[pixel * o.c + co]!;
         if (g === 0) continue;
-        grads[l.bias.offset + co] = grads[l.bias.offset + co]! + g;
+        if (l.useBias) grads[l.bias.offset + co] = grads[l.bias.offset + co]! + g;
         for (const [xi, w0] of inside) {
           for (let ci = 0; ci < s.c; ci++) {
             const wi = w0 + ci * o.c + co;

@@ -73,7 +73,7 @@ export const ACTIVATION_CODE = {
 } as const;
 
 /** int32 words per op record. */
-export const OP_WORDS = 20;
+export const OP_WORDS = 24;
 /** Floats of im2col patches a conv builds at once (`CHUNK_FLOATS` in step.c). */
 export const CHUNK_FLOATS = 72_000;
 /** Optimizer codes of the control block's OPT word. */

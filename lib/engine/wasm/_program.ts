@@ -7,10 +7,10 @@
  * @module
  */
 import {
+  isPlainConv,
   isPool2x2,
   type PlanLayer,
   planTraining,
-  type Shape3,
   storageLayer,
   type TrainingPlan,
 } from "../plan.ts";
@@ -68,9 +68,10 @@ const align = (n: number, to = 64) => Math.ceil(n / to) * to;
  * enough channels and pixels that 16 channel-GEMMs per 2×2 tile beat im2col (cnn-deep conv2:
  * 32 → 64 channels, 11×11 output). Forward, input gradient and filter gradient all use it.
  */
-export function usesWinograd(l: { kernelSize: number; input: Shape3; output: Shape3 }): boolean {
+export function usesWinograd(l: Extract<PlanLayer, { kind: "conv2d" }>): boolean {
   const { input, output } = l;
-  return l.kernelSize === 3 && input.c % 4 === 0 && output.c % 4 === 0 && input.c >= 16 &&
+  return isPlainConv(l) && l.kernelSize === 3 && input.c % 4 === 0 && output.c % 4 === 0 &&
+    input.c >= 16 &&
     output.c >= 16 && output.h * output.w >= 64;
 }
 /** Whether a layer is the 2×2 stride-2 max-pool of OP_POOL (the rest run as OP_GPOOL). */
@@ -95,6 +96,9 @@ export function layoutStep(
     return at;
   };
   const paramFloats = align(plan.paramCount, 4);
+  // Past them, bias-free convs' zero biases: read as zeros, their gradients written to each
+  // chunk's array but never summed nor applied (phase B stops at paramFloats).
+  const storedFloats = align(plan.storedParams, 4);
   const pixels = plan.input.h * plan.input.w * plan.input.c;
   const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
   const buffer = (name: string) => {
@@ -113,8 +117,9 @@ export function layoutStep(
   let scratchFloats = 4;
   for (const l of plan.layers) {
     if (l.kind !== "conv2d") continue;
-    const patch = l.output.h * l.output.w * l.kernelSize ** 2 * l.input.c;
-    const transposed = l.kernelSize ** 2 * l.input.c * l.output.c;
+    const taps = l.window[0] * l.window[1];
+    const patch = l.output.h * l.output.w * taps * l.input.c;
+    const transposed = taps * l.input.c * l.output.c;
     scratchFloats = Math.max(scratchFloats, 2 * Math.max(patch, CHUNK_FLOATS) + transposed);
   }
   // Each Winograd layer's area after that: its two filter transforms (kept across a
@@ -140,7 +145,9 @@ export function layoutStep(
         const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
         const area = winograd.get(l.index) ?? 0;
         const act = ACTIVATION_CODE[l.activation];
-        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area, act]);
+        // After the op's words: kernel columns, strides, left padding (kernels/step.c).
+        const window = [l.window[1], ...l.strides, l.pads[1]];
+        fwd.push([OP.CONV, inp, out, ...shape, l.output.h, l.output.w, area, act, ...window]);
         // A following 2×2 max-pool's gradient applies this conv's activation′ (see POOL_BWD).
         const folded = isFastPool(plan.layers[l.index + 1]) && act !== 0 ? 1 : 0;
         bwd.push([
@@ -155,6 +162,7 @@ export function layoutStep(
           area,
           folded,
           act,
+          ...window,
         ]);
         break;
       }
@@ -211,10 +219,10 @@ export function layoutStep(
   const layout = {
     plan,
     paramFloats,
-    params: take(paramFloats * 4),
+    params: take(storedFloats * 4),
     slot1: take(paramFloats * 4),
     slot2: take(paramFloats * 4),
-    grads: Array.from({ length: chunksFor(threads) }, () => take(paramFloats * 4)),
+    grads: Array.from({ length: chunksFor(threads) }, () => take(storedFloats * 4)),
     scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
     stacks: Array.from({ length: threads - 1 }, () => take(STACK_BYTES) + STACK_BYTES),
     ctl: take(32 * 4),

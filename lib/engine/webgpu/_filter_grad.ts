@@ -27,6 +27,7 @@ export interface FilterGradSpec {
   k: number;
   pad: number;
   kernelOffset: number;
+  /** After the kernel, or a bias-free conv's zero bias past the parameters. */
   biasOffset: number;
 }
 
@@ -191,7 +192,7 @@ ${
 interface Split {
   split: number;
   per: number;
-  /** Kernel and bias elements (the bias follows the kernel in the packed layout). */
+  /** Kernel and bias elements (addressed in `grads` by `gradAddress`). */
   size: number;
 }
 
@@ -207,17 +208,28 @@ function splitFor(
   const wanted = Math.max(Math.ceil(minThreads / baseThreads), Math.ceil(spec.batch / maxPer));
   const split = Math.min(spec.batch, Math.max(1, wanted));
   const size = spec.k * spec.k * spec.input.c * spec.output.c + spec.output.c;
-  if (spec.biasOffset !== spec.kernelOffset + size - spec.output.c) {
-    throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
-  }
   return { split, per: Math.ceil(spec.batch / split), size };
 }
 
 /** WGSL address of element `index` of the kernel + bias gradient, for split group `sp`. */
 function target(spec: FilterGradSpec, s: Split, index: string): string {
-  return s.split === 1
-    ? `grads[${spec.kernelOffset}u + ${index}]`
-    : `scratch[sp * ${s.size}u + ${index}]`;
+  return s.split === 1 ? gradAddress(spec, index) : `scratch[sp * ${s.size}u + ${index}]`;
+}
+
+/**
+ * WGSL address in `grads` of element `e` of a conv's kernel + bias gradient (the kernel's
+ * elements, then the bias'). The bias follows the kernel in the packed layout, except a
+ * bias-free conv's zero bias, which lies past the parameters (see `TrainingPlan`).
+ */
+export function gradAddress(spec: FilterGradSpec, e: string): string {
+  const taps = spec.k * spec.k * spec.input.c * spec.output.c;
+  return kernelBiasAddress(spec.kernelOffset, spec.biasOffset, taps, e);
+}
+
+/** {@linkcode gradAddress} for a kernel of `taps` elements at `k0` and its bias at `b0`. */
+export function kernelBiasAddress(k0: number, b0: number, taps: number, e: string): string {
+  if (b0 === k0 + taps) return `grads[${k0}u + ${e}]`;
+  return `grads[select(${k0}u + ${e}, ${b0}u + ${e} - ${taps}u, ${e} >= ${taps}u)]`;
 }
 
 /**
@@ -283,7 +295,7 @@ function finish(
     s.size,
     `  var sum = 0.0;
   for (var p = 0u; p < ${s.split}u; p++) { sum += scratch[p * ${s.size}u + i]; }
-  grads[${spec.kernelOffset}u + i] = sum;`,
+  ${gradAddress(spec, "i")} = sum;`,
     {
       flops: s.split * s.size,
       bytes: 4 * (s.split + 1) * s.size,

@@ -12,7 +12,7 @@
  * @module
  */
 import { convProducts, elements } from "./_cost.ts";
-import type { FilterGradSpec } from "./_filter_grad.ts";
+import { type FilterGradSpec, gradAddress } from "./_filter_grad.ts";
 import { GPU_WORKGROUP, MIN_THREADS, splitParts } from "./_gpu_sizing.ts";
 import { splitReduce } from "./_split_reduce.ts";
 import { bind, flatKernel, type Kernel } from "./_wgsl.ts";
@@ -31,7 +31,7 @@ interface Layout {
   tco: number;
   /** Threads of one part that compute kernel taps (the bias threads come after all parts). */
   base: number;
-  /** Kernel and bias elements (the bias follows the kernel in the packed layout). */
+  /** Kernel and bias elements (addressed in `grads` by `gradAddress`). */
   size: number;
   parts: number;
   /** Output rows (image, row) per part. */
@@ -48,9 +48,6 @@ function layout(spec: FilterGradSpec): Layout {
   const tco = o.c % 8 === 0 && tci === 1 ? 8 : o.c % 4 === 0 ? 4 : 1;
   const base = k * k * (s.c / tci) * (o.c / tco);
   const size = k * k * s.c * o.c + o.c;
-  if (spec.biasOffset !== spec.kernelOffset + size - o.c) {
-    throw new Error("engine bug: a conv's bias must follow its kernel in the packed layout");
-  }
   const rows = batch * o.h;
   const { parts, per } = splitParts(rows, base, FILTER_THREADS, size, 1 + o.w);
   return {
@@ -60,8 +57,7 @@ function layout(spec: FilterGradSpec): Layout {
     size,
     parts,
     per,
-    target: (index) =>
-      parts > 1 ? `scratch[sp * ${size}u + ${index}]` : `grads[${spec.kernelOffset}u + ${index}]`,
+    target: (index) => parts > 1 ? `scratch[sp * ${size}u + ${index}]` : gradAddress(spec, index),
     // The last part's rows past the end are skipped.
     overRows: (body) =>
       `  for (var q = 0u; q < ${per}u; q++) {
@@ -157,7 +153,7 @@ export function filterGradTile(spec: FilterGradSpec): Kernel[] {
     label: `${spec.label}_sum`,
     parts: l.parts,
     size: l.size,
-    store: (e, sum) => `grads[${spec.kernelOffset}u + ${e}] = ${sum};`,
+    store: (e, sum) => `${gradAddress(spec, e)} = ${sum};`,
     storeFlops: 0,
     bindings: [spec.bindings[2]!],
   });

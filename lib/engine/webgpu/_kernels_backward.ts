@@ -8,7 +8,13 @@
  *
  * @module
  */
-import { isPool2x2, type PlanLayer, producerActivation, type TrainingPlan } from "../plan.ts";
+import {
+  isPlainConv,
+  isPool2x2,
+  type PlanLayer,
+  producerActivation,
+  type TrainingPlan,
+} from "../plan.ts";
 import { elements } from "./_cost.ts";
 import { actName, denseTile } from "./_kernels_forward.ts";
 import { gateCost, storeGated } from "./_activation.ts";
@@ -19,6 +25,7 @@ import { splitMatmul } from "./_matmul_split.ts";
 import { poolGrad } from "./_pool.ts";
 import { generalPoolGrad } from "./_pool_general.ts";
 import { filterGradRows } from "./_filter_grad.ts";
+import { generalConvFilterGrad, generalConvInputGrad } from "./_conv_general.ts";
 import { filterGradTile } from "./_filter_grad_gpu.ts";
 import {
   bind,
@@ -53,6 +60,18 @@ function inputGradBindings(
 function convInputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
   const { input, output, kernelSize: k } = l;
   const a = producerActivation(plan, l.index - 1);
+  if (!isPlainConv(l)) {
+    return generalConvInputGrad(
+      l,
+      `conv${l.index}_dx`,
+      plan.batchSize,
+      inputGradBindings(plan, l),
+      {
+        code: (acc) => storeGated(a, "dx[i]", acc, "x[i]"),
+        ...gateCost(a),
+      },
+    );
+  }
   // dx is the convolution of dy with the kernel flipped and its channel axes swapped.
   return convTile({
     label: `conv${l.index}_dx`,
@@ -88,6 +107,7 @@ function convWeightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
     kernelOffset: l.kernel.offset,
     biasOffset: l.bias.offset,
   };
+  if (!isPlainConv(l)) return generalConvFilterGrad(l, spec.label, plan.batchSize, spec.bindings);
   return tuning === "cpu" ? filterGradRows(spec) : filterGradTile(spec);
 }
 

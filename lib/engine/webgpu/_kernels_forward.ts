@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  isPlainConv,
   isPool2x2,
   type PlanLayer,
   producerActivation,
@@ -16,6 +17,7 @@ import {
   type TrainingPlan,
 } from "../plan.ts";
 import { activationFlops, storeActivated } from "./_activation.ts";
+import { generalConv } from "./_conv_general.ts";
 import { activationForward } from "./_activation_layer.ts";
 import { elements } from "./_cost.ts";
 import { convTile, type Tuning } from "./_tiles.ts";
@@ -78,13 +80,21 @@ function conv(
   tuning: Tuning,
 ): Kernel {
   const { input, output, kernelSize: k } = l;
+  const bindings = [
+    bind(actName(plan, l.index - 1), "x", "f32"),
+    bind("params", "params", "f32"),
+    bind(`act:${l.index}`, "y", "f32", true),
+  ];
+  if (!isPlainConv(l)) {
+    return generalConv(l, `conv${l.index}`, plan.batchSize, bindings, {
+      code: (acc, co) =>
+        storeActivated(l.activation, "y[i]", `${acc} + params[${l.bias.offset}u + ${co}]`),
+      flops: 1 + activationFlops(l.activation),
+    });
+  }
   return convTile({
     label: `conv${l.index}`,
-    bindings: [
-      bind(actName(plan, l.index - 1), "x", "f32"),
-      bind("params", "params", "f32"),
-      bind(`act:${l.index}`, "y", "f32", true),
-    ],
+    bindings,
     batch: plan.batchSize,
     src: "x",
     srcShape: input,

@@ -121,8 +121,9 @@ export class WebGpuExecutor {
       ["state", 16],
       ["scalars", 16],
       // Padded so a kernel's 16-byte uniform window over the last weights stays inside.
-      ["params", this.plan.paramCount * 4 + 16],
-      ["grads", this.plan.paramCount * 4],
+      // storedParams: bias-free convs' zero biases follow the parameters (see plan.ts).
+      ["params", this.plan.storedParams * 4 + 16],
+      ["grads", this.plan.storedParams * 4],
       ...Array.from(
         { length: slotCount(input.optimizer) },
         (_, k) => [`slot${k}`, this.plan.paramCount * 4] as [string, number],

@@ -7,7 +7,7 @@ import type { Architecture } from "../../../lib/models/architecture.ts";
 import { parseArchitecture } from "../../../lib/models/arch_file/parse_architecture.ts";
 
 // The seeds, the example with every activation in conv, dense and activation layers, the one
-// with every kind of pool, and LeNet-5.
+// with every kind of pool, LeNet-5, and the one with bias-free convs.
 const example = async (file: string) =>
   parseArchitecture(
     await Deno.readTextFile(new URL(`../../../examples/${file}`, import.meta.url)),
@@ -20,6 +20,7 @@ const ARCHS: (string | Architecture)[] = [
   await example("activations.keras.json"),
   await example("pooling.keras.json"),
   await example("lenet5.keras.json"),
+  await example("conv.keras.json"),
 ];
 const BATCHES = [1, 7, 64, 1024];
 const TUNINGS = ["cpu", "gpu"] as const;

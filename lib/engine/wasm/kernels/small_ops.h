@@ -31,16 +31,19 @@ static double log_d(double x) {
   return 2 * s + e * 0.6931471805599453;
 }
 
-// im2col (gather = 1): patches p[m][(kh·K + kw)·C + c] of `in`, zero outside; col2im
+// A conv's window: kernel rows × columns, strides, padded rows / columns before the input.
+typedef struct { int kh, kw, sh, sw, ph, pw; } Window;
+
+// im2col (gather = 1): patches p[m][(kh·KW + kw)·C + c] of `in`, zero outside; col2im
 // (gather = 0): the reverse, adding each patch entry into `in` (the input gradient).
-static void patches(float *in, float *p, int H, int W, int C, int K, int pad, int OH, int OW,
+static void patches(float *in, float *p, int H, int W, int C, Window g, int OH, int OW,
                     int gather) {
   for (int oh = 0; oh < OH; oh++)
     for (int ow = 0; ow < OW; ow++)
-      for (int kh = 0; kh < K; kh++) {
-        int ih = oh + kh - pad;
-        for (int kw = 0; kw < K; kw++, p += C) {
-          int iw = ow + kw - pad;
+      for (int kh = 0; kh < g.kh; kh++) {
+        int ih = oh * g.sh + kh - g.ph;
+        for (int kw = 0; kw < g.kw; kw++, p += C) {
+          int iw = ow * g.sw + kw - g.pw;
           int inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
           float *x = in + ((long)ih * W + iw) * C;
           int c = 0;

@@ -22,7 +22,7 @@ enum {
 };
 enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
        OP_DENSE, OP_DENSE_BWD, OP_LOSS, OP_ACT, OP_ACT_BWD, OP_GPOOL, OP_GPOOL_BWD };
-#define OP_WORDS 20
+#define OP_WORDS 24
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
 #define CHUNK_FLOATS 72000
@@ -71,7 +71,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
   if (rows <= 0 && (op[0] == OP_CONV_BWD || op[0] == OP_DENSE_BWD)) {
     int conv = op[0] == OP_CONV_BWD;
     int w0 = op[5], b0 = op[6];
-    int wn = conv ? op[10] * op[10] * op[9] * op[11] : op[7] * op[8], bn = conv ? op[11] : op[8];
+    int wn = conv ? op[10] * op[18] * op[9] * op[11] : op[7] * op[8], bn = conv ? op[11] : op[8];
     for (int i = 0; i < wn; i++) grads[w0 + i] = 0.f;
     for (int i = 0; i < bn; i++) grads[b0 + i] = 0.f;
     return;
@@ -98,7 +98,10 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       float *out = F(op[2]), *dout = bwd ? F(op[3]) : 0, *din = bwd ? F(op[4]) : 0;
       int woff = op[a + 1], boff = op[a + 2], H = op[a + 3], W = op[a + 4], C = op[a + 5];
       int K = op[a + 6], CO = op[a + 7], pad = op[a + 8], OH = op[a + 9], OW = op[a + 10];
-      int kdim = K * K * C, m1 = OH * OW, patch = m1 * kdim;
+      // The window's columns, strides and left padding follow the op's other words.
+      const int *more = op + (bwd ? 18 : 15);
+      Window g = {K, more[0], more[1], more[2], pad, more[3]};
+      int kdim = K * g.kw * C, m1 = OH * OW, patch = m1 * kdim;
       int chunk = CHUNK_FLOATS / patch < 1 ? 1 : CHUNK_FLOATS / patch;
       const float *w = params + woff;
       float *p = scratch, *dp = scratch + (long)chunk * patch, *wt = dp + (long)chunk * patch;
@@ -137,8 +140,8 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
       for (int s = s0; s < s1; s += chunk) {
         int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
         for (int t = 0; t < cs; t++)
-          patches((float *)in + (long)(s + t) * H * W * C, p + (long)t * patch, H, W, C, K, pad,
-                  OH, OW, 1);
+          patches((float *)in + (long)(s + t) * H * W * C, p + (long)t * patch, H, W, C, g, OH,
+                  OW, 1);
         float *o = out + (long)s * m1 * CO;
         if (!bwd) {
           gemm_nn(m, CO, kdim, p, kdim, 1, w, o, 0);
@@ -156,7 +159,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           float *di = din + (long)s * H * W * C;
           for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;
           for (int t = 0; t < cs; t++)
-            patches(di + (long)t * H * W * C, dp + (long)t * patch, H, W, C, K, pad, OH, OW, 0);
+            patches(di + (long)t * H * W * C, dp + (long)t * patch, H, W, C, g, OH, OW, 0);
         }
       }
       break;
