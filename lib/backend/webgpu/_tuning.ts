@@ -26,13 +26,15 @@ export function forceKernelTuning(tuning: KernelTuning | undefined): void {
 /** What {@linkcode isSoftwareAdapter} reads of a `GPUAdapterInfo`. */
 export interface AdapterIdentity {
   description?: string;
+  architecture?: string;
   isFallbackAdapter?: boolean;
 }
 
 /**
  * True for a CPU-backed adapter: one flagged as a fallback, or Mesa's llvmpipe (GL) and
  * lavapipe (Vulkan, which also calls itself "llvmpipe") or SwiftShader by name, since not
- * every runtime sets the flag (Chromium leaves it false for SwiftShader).
+ * every runtime sets the flag (Chromium leaves it false for SwiftShader, and names it in
+ * `architecture` with an empty `description`).
  *
  * @param info The adapter's info (`device.adapterInfo`); `undefined` counts as a GPU.
  * @returns Whether the kernels should use their software-adapter tuning.
@@ -41,12 +43,13 @@ export interface AdapterIdentity {
  * import assert from "node:assert/strict";
  * import { isSoftwareAdapter } from "./_tuning.ts";
  * assert.equal(isSoftwareAdapter({ description: "llvmpipe (LLVM 15.0.6, 256 bits)" }), true);
+ * assert.equal(isSoftwareAdapter({ description: "", architecture: "swiftshader" }), true);
  * assert.equal(isSoftwareAdapter({ description: "NVIDIA H200", isFallbackAdapter: false }), false);
  * ```
  */
 export function isSoftwareAdapter(info: AdapterIdentity | undefined): boolean {
   return info?.isFallbackAdapter === true ||
-    /llvmpipe|lavapipe|swiftshader/i.test(info?.description ?? "");
+    /llvmpipe|lavapipe|swiftshader/i.test(`${info?.description ?? ""} ${info?.architecture ?? ""}`);
 }
 
 /** `cpu` for a software (fallback) adapter, `gpu` otherwise; cached per device. */
