@@ -8,7 +8,7 @@
  * @module
  */
 import { atomicWrite } from "../fs/atomic_write.ts";
-import type { Architecture, OptimizerName } from "../models/architecture.ts";
+import { type Architecture, layersHash, type OptimizerName } from "../models/architecture.ts";
 import { defaultRecipe } from "../defaults.ts";
 import { getArchitecture } from "../models/architectures.ts";
 import { readFileCapped } from "../fs/read_capped.ts";
@@ -71,12 +71,9 @@ function adapterKey(info: GPUAdapterInfo): string {
     .map((s) => s || "?").join(" | ");
 }
 
-/** A plan's part of the key: name, batch, optimizer, tuning and a hash of the layers (FNV-1a). */
+/** A plan's part of the key: name, batch, optimizer, tuning and a hash of the layers. */
 function planKey(arch: Architecture, batchSize: number, optimizer: string, tuning: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of JSON.stringify(arch.layers)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  const hash = (h >>> 0).toString(16).padStart(8, "0");
-  return `${arch.name} b${batchSize} ${optimizer} ${tuning} #${hash}`;
+  return `${arch.name} b${batchSize} ${optimizer} ${tuning} #${layersHash(arch)}`;
 }
 
 /**

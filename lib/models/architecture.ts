@@ -111,3 +111,25 @@ export interface SeedArchitecture extends Architecture {
   /** The seed notebook's training recipe. */
   recipe: Recipe;
 }
+
+/**
+ * A short hash of an architecture's layers (FNV-1a over their JSON, 8 hex digits), so two
+ * architectures that share a name never share a cache entry.
+ *
+ * @param arch The architecture.
+ * @returns 8 hex digits.
+ * @example
+ * ```ts
+ * import { layersHash } from "./architecture.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const a = { layers: [{ type: "flatten" as const }] };
+ * assert.match(layersHash(a), /^[0-9a-f]{8}$/);
+ * assert.notEqual(layersHash(a), layersHash({ layers: [] }));
+ * ```
+ */
+export function layersHash(arch: Pick<Architecture, "layers">): string {
+  let h = 0x811c9dc5;
+  for (const ch of JSON.stringify(arch.layers)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Architecture, OptimizerName } from "../../models/architecture.ts";
+import { type Architecture, layersHash, type OptimizerName } from "../../models/architecture.ts";
 import { defaultRecipe } from "../../defaults.ts";
 import { planTraining } from "../plan.ts";
 import { referenceStep } from "../reference/reference_step.ts";
@@ -79,13 +79,6 @@ export interface EngineCheckReport {
   /** Engines asked for but absent here, with why. */
   skipped: string[];
   ok: boolean;
-}
-
-/** A hash of the layers (FNV-1a), so two architectures with one name never share a cache entry. */
-function layersHash(arch: Architecture): string {
-  let h = 0x811c9dc5;
-  for (const ch of JSON.stringify(arch.layers)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 function row(engine: EngineCheckRow["engine"], tensors: TensorError[]): EngineCheckRow {
