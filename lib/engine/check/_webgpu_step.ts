@@ -7,6 +7,7 @@
  * @module
  */
 import { GpuError } from "../../errors.ts";
+import type { TrainingPlan } from "../plan.ts";
 import { WebGpuExecutor } from "../webgpu/executor.ts";
 import { dropoutThreshold } from "../webgpu/_wgsl.ts";
 import type { Tuning } from "../webgpu/_tiles.ts";
@@ -21,6 +22,17 @@ function pcg(x: number): number {
 /** The WebGPU engine's keep decision for element `i` in step `step` of an epoch with `seed`. */
 export function webgpuKeep(seed: number, step: number, rate: number, i: number): boolean {
   return pcg((pcg((pcg(seed) ^ step) >>> 0) ^ i) >>> 0) >= dropoutThreshold(rate);
+}
+
+/**
+ * The WebGPU engine's dropout decisions in the first step of an epoch with `seed`, per layer
+ * (a layer without dropout keeps everything), wherever the engine ran: Deno or a browser.
+ */
+export function webgpuKeepOf(plan: TrainingPlan, seed: number): EngineStep["keep"] {
+  const rates = new Map(
+    plan.layers.flatMap((l) => l.kind === "dropout" ? [[l.index, l.rate]] : []),
+  );
+  return (layer, i) => webgpuKeep(seed, 0, rates.get(layer) ?? 0, i);
 }
 
 /**
@@ -76,15 +88,12 @@ async function stepOn(
     const [lossSum, correct] = await executor.readSums();
     const grads = await executor.read("grads", plan.paramCount * 4);
     const after = await executor.readState();
-    const rates = new Map(
-      plan.layers.flatMap((l) => l.kind === "dropout" ? [[l.index, l.rate]] : []),
-    );
     return {
       lossSum,
       correct,
       grads,
       after,
-      keep: (layer, i) => webgpuKeep(input.seed, 0, rates.get(layer) ?? 0, i),
+      keep: webgpuKeepOf(plan, input.seed),
     };
   } finally {
     executor.dispose();

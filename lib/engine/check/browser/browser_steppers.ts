@@ -7,10 +7,11 @@
  *
  * @module
  */
+import { isSoftwareAdapter } from "../../../backend/webgpu/_tuning.ts";
 import type { Tuning } from "../../webgpu/_tiles.ts";
 import type { EngineStep } from "../_engine_step.ts";
 import type { Stepper } from "../engine_check.ts";
-import { webgpuKeep } from "../_webgpu_step.ts";
+import { webgpuKeepOf } from "../_webgpu_step.ts";
 import { BackendUnavailableError } from "../../../errors.ts";
 import { serveJobs } from "./_browser_server.ts";
 import { type BrowserJob, decodeStep, encodeInputs } from "./_wire.ts";
@@ -108,8 +109,9 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
   } finally {
     clearTimeout(timer);
   }
-  // Chromium names a software adapter in its architecture ("swiftshader"), not its description.
-  const autoTuning: Tuning = /swiftshader|llvmpipe|lavapipe/i.test(info) ? "cpu" : "gpu";
+  // The page reports vendor, architecture, device and description in one line; Chromium names
+  // SwiftShader in its architecture.
+  const autoTuning: Tuning = isSoftwareAdapter({ description: info }) ? "cpu" : "gpu";
   let nextId = 0;
   const stepper = (tuning: Tuning): Stepper => ({
     engine: "webgpu",
@@ -130,15 +132,12 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
       const inputBytes = encodeInputs(inputs.images, inputs.labels, inputs.params, inputs.slots);
       const bytes = await jobs.submit(job, inputBytes, STEP_TIMEOUT_MS);
       const step = decodeStep(bytes, job);
-      const rates = new Map(
-        plan.layers.flatMap((l) => l.kind === "dropout" ? [[l.index, l.rate]] : []),
-      );
       return {
         lossSum: step.lossSum,
         correct: step.correct,
         grads: step.grads,
         after: { params: step.params, slots: step.slots, accBeta: step.accBeta },
-        keep: (layer, i) => webgpuKeep(seed, 0, rates.get(layer) ?? 0, i),
+        keep: webgpuKeepOf(plan, seed),
       };
     },
   });
