@@ -13,8 +13,11 @@ enum { ACT_LINEAR, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_ELU };
 
 // e^v − 1 (plus_one = 0) or e^v (plus_one = 1), for v ≤ 0.
 static inline v128_t exp_neg4(v128_t v, int plus_one) {
-  v = wasm_f32x4_max(v, F4(-87.f));
-  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(v, F4(1.44269504f)));
+  // pmax and the 1.5·2²³ rounding constant are single x64 instructions; max (NaN and −0
+  // rules), nearest and trunc_sat are sequences in V8. Same n, same result (NaN passes).
+  v = wasm_f32x4_pmax(v, F4(-87.f));
+  v128_t big = wasm_f32x4_add(wasm_f32x4_mul(v, F4(1.44269504f)), F4(12582912.f));
+  v128_t n = wasm_f32x4_sub(big, F4(12582912.f));
   v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(v, wasm_f32x4_mul(n, F4(0.693145751953125f))),
                             wasm_f32x4_mul(n, F4(1.428606765330187e-6f)));
   v128_t p = F4(1.f / 5040.f);
@@ -24,7 +27,7 @@ static inline v128_t exp_neg4(v128_t v, int plus_one) {
   p = MADD(p, r, F4(1.f / 6.f));
   p = MADD(p, r, F4(0.5f));
   p = MADD(wasm_f32x4_mul(p, r), r, r);  // e^r − 1 = r + r²·(…)
-  v128_t bits = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
+  v128_t bits = wasm_i32x4_sub(big, wasm_i32x4_splat(0x4B400000 - 127));
   v128_t scale = wasm_i32x4_shl(bits, 23);
   if (plus_one) return wasm_f32x4_mul(scale, wasm_f32x4_add(p, F4(1.f)));
   return wasm_f32x4_add(wasm_f32x4_mul(scale, p), wasm_f32x4_sub(scale, F4(1.f)));

@@ -19,9 +19,35 @@ static inline void pool_clip(const pool_geom *g, int oh, int ow, int *h0, int *h
   *w1 = iw + g->PW > g->W ? g->W : iw + g->PW;
 }
 
+// An average window over C ≥ 4 channels, 4 at a time (the last 4 overlap the previous ones
+// when C is not a multiple of 4: LeNet-5's 6), summed in the same cell order as the scalar
+// form and divided the same way, so the result is the same.
+static void avg_window(const float *in, float *out, const pool_geom *g, int s, int oh,
+                       int ow) {
+  int h0, h1, w0, w1, C = g->C;
+  pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
+  v128_t cells = wasm_f32x4_splat((float)((h1 - h0) * (w1 - w0)));
+  float *o = out + (((long)s * g->OH + oh) * g->OW + ow) * C;
+  for (int c = 0; c < C; c += 4) {
+    if (c > C - 4) c = C - 4;
+    const float *i = in + (((long)s * g->H + h0) * g->W + w0) * C + c;
+    v128_t sum = LD(i);
+    for (int ih = h0; ih < h1; ih++)
+      for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
+        sum = wasm_f32x4_add(sum, LD(i + ((long)(ih - h0) * g->W + iw - w0) * C));
+    ST(o + c, wasm_f32x4_div(sum, cells));
+  }
+}
+
 static void pool_forward(const float *in, float *out, unsigned *idx, const pool_geom *g,
                          int avg, int s0, int s1) {
   int C = g->C;
+  if (avg && C >= 4) {
+    for (int s = s0; s < s1; s++)
+      for (int oh = 0; oh < g->OH; oh++)
+        for (int ow = 0; ow < g->OW; ow++) avg_window(in, out, g, s, oh, ow);
+    return;
+  }
   for (int s = s0; s < s1; s++)
     for (int oh = 0; oh < g->OH; oh++)
       for (int ow = 0; ow < g->OW; ow++) {
@@ -61,7 +87,30 @@ static void pool_backward(const float *dout, float *din, const unsigned *idx,
                           const pool_geom *g, int avg, int s0, int s1) {
   int C = g->C;
   long plane = (long)g->H * g->W * C;
-  for (long j = s0 * plane; j < s1 * plane; j++) din[j] = 0.f;
+  // Windows that tile the input exactly (LeNet-5's 2×2 pools) write every cell below.
+  int tiled = avg && C >= 4 && g->SH == g->PH && g->SW == g->PW && g->PT == 0 && g->PL == 0 &&
+              g->OH * g->SH == g->H && g->OW * g->SW == g->W;
+  for (long j = s0 * plane; j < s1 * plane && !tiled; j++) din[j] = 0.f;
+  if (avg && C >= 4 && g->SH >= g->PH && g->SW >= g->PW) {
+    // Windows that do not overlap: each input cell gets one window's share (0 + share), so
+    // it is stored, 4 channels at a time (the last 4 overlapping: plain stores repeat).
+    for (int s = s0; s < s1; s++)
+      for (int oh = 0; oh < g->OH; oh++)
+        for (int ow = 0; ow < g->OW; ow++) {
+          int h0, h1, w0, w1;
+          pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
+          v128_t cells = wasm_f32x4_splat((float)((h1 - h0) * (w1 - w0)));
+          const float *d = dout + (((long)s * g->OH + oh) * g->OW + ow) * C;
+          for (int c = 0; c < C; c += 4) {
+            if (c > C - 4) c = C - 4;
+            v128_t share = wasm_f32x4_div(LD(d + c), cells);
+            for (int ih = h0; ih < h1; ih++)
+              for (int iw = w0; iw < w1; iw++)
+                ST(din + (((long)s * g->H + ih) * g->W + iw) * C + c, share);
+          }
+        }
+    return;
+  }
   for (int s = s0; s < s1; s++)
     for (int oh = 0; oh < g->OH; oh++)
       for (int ow = 0; ow < g->OW; ow++) {
