@@ -19,6 +19,13 @@ static inline void pool_clip(const pool_geom *g, int oh, int ow, int *h0, int *h
   *w1 = iw + g->PW > g->W ? g->W : iw + g->PW;
 }
 
+// x / cells, as a product when cells is a power of two (then x · (1 / cells) is the same
+// float: LeNet-5's 2×2 windows), which spares a vector division per 4 channels.
+static inline v128_t div_cells(v128_t x, int cells) {
+  if ((cells & (cells - 1)) == 0) return wasm_f32x4_mul(x, wasm_f32x4_splat(1.f / (float)cells));
+  return wasm_f32x4_div(x, wasm_f32x4_splat((float)cells));
+}
+
 // An average window over C ≥ 4 channels, 4 at a time (the last 4 overlap the previous ones
 // when C is not a multiple of 4: LeNet-5's 6), summed in the same cell order as the scalar
 // form and divided the same way, so the result is the same.
@@ -26,7 +33,7 @@ static void avg_window(const float *in, float *out, const pool_geom *g, int s, i
                        int ow) {
   int h0, h1, w0, w1, C = g->C;
   pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
-  v128_t cells = wasm_f32x4_splat((float)((h1 - h0) * (w1 - w0)));
+  int cells = (h1 - h0) * (w1 - w0);
   float *o = out + (((long)s * g->OH + oh) * g->OW + ow) * C;
   for (int c = 0; c < C; c += 4) {
     if (c > C - 4) c = C - 4;
@@ -35,7 +42,7 @@ static void avg_window(const float *in, float *out, const pool_geom *g, int s, i
     for (int ih = h0; ih < h1; ih++)
       for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
         sum = wasm_f32x4_add(sum, LD(i + ((long)(ih - h0) * g->W + iw - w0) * C));
-    ST(o + c, wasm_f32x4_div(sum, cells));
+    ST(o + c, div_cells(sum, cells));
   }
 }
 
@@ -99,11 +106,11 @@ static void pool_backward(const float *dout, float *din, const unsigned *idx,
         for (int ow = 0; ow < g->OW; ow++) {
           int h0, h1, w0, w1;
           pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
-          v128_t cells = wasm_f32x4_splat((float)((h1 - h0) * (w1 - w0)));
+          int cells = (h1 - h0) * (w1 - w0);
           const float *d = dout + (((long)s * g->OH + oh) * g->OW + ow) * C;
           for (int c = 0; c < C; c += 4) {
             if (c > C - 4) c = C - 4;
-            v128_t share = wasm_f32x4_div(LD(d + c), cells);
+            v128_t share = div_cells(LD(d + c), cells);
             for (int ih = h0; ih < h1; ih++)
               for (int iw = w0; iw < w1; iw++)
                 ST(din + (((long)s * g->H + ih) * g->W + iw) * C + c, share);

@@ -123,6 +123,22 @@ static void conv_patches(const float *in, float *p, int cs, int H, int W, int C,
   *sa = 1, *sk = (int)ld;
 }
 
+// The filter gradient dW[kdim × CO] (+)= Pᵀ·dZ of a chunk's m = cs·OH·OW output pixels, P
+// the patches as conv_patches left them (view strides sa, sk). Transposed patches (rows of
+// Pᵀ contiguous) with few filters (LeNet-5's conv1: 25 × 6) run as dot products along m
+// against dZᵀ, built in `tmp` (m·CO floats, used only when kdim ≥ CO: the caller's patch
+// gradient area, free until the input gradient): no padded columns, ~1.5× faster.
+static void conv_filter_grad(int kdim, int CO, int m, const float *p, int sa, int sk,
+                             const float *dz, float *dw, int acc, float *tmp) {
+  if (sa != 1 || CO > 8 || kdim < CO) {
+    gemm_nn(kdim, CO, m, p, sk, sa, dz, dw, acc);
+    return;
+  }
+  for (int r = 0; r < m; r++)
+    for (int c = 0; c < CO; c++) tmp[(long)c * m + r] = dz[(long)r * CO + c];
+  gemm_nt(kdim, CO, m, p, tmp, dw, acc);
+}
+
 // Rows of n floats that are not a whole number of vectors (a conv's 6 channels: LeNet-5)
 // go 4 at a time as one flat run of 4n, against the bias (or the bias-gradient sums) laid
 // out 4 times over, so no lane runs the activation's scalar form.

@@ -152,7 +152,7 @@ static void run_op(int *ctl, const int *op, int s0, int s1, float *grads, float 
           for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
         // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
         act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
-        gemm_nn(kdim, CO, m, p, sk, sa, dz, grads + woff, s > s0);
+        conv_filter_grad(kdim, CO, m, p, sa, sk, dz, grads + woff, s > s0, dp);
         if (op[4]) {
           gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
           float *di = din + (long)s * H * W * C;
