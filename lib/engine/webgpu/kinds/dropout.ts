@@ -33,7 +33,7 @@ function forward(plan: TrainingPlan, l: Dropout, mode: ForwardMode): Kernel {
   if (copy) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];", cost);
   return flatKernel(
     `dropout${l.index}`,
-    [...bindings, bind("state", "state", "u32")],
+    [...bindings, bind("counters", "state", "u32")],
     n,
     `  y[i] = select(0.0, x[i] * ${lit(1 / (1 - l.rate))}, ${keep(l.rate)});`,
     cost,
@@ -61,7 +61,7 @@ function backward(plan: TrainingPlan, l: Dropout): Kernel {
   }
   return flatKernel(
     `dropout${l.index}_dx`,
-    inputGradBindings(plan, l, bind("state", "state", "u32")),
+    inputGradBindings(plan, l, bind("counters", "state", "u32")),
     n,
     `  let g = select(0.0, dy[i] * ${lit(1 / (1 - l.rate))}, ${keep(l.rate)});
   ${storeGated(a, "dx[i]", "g", "x[i]")}`,
