@@ -275,7 +275,9 @@ export class WebGpuExecutor {
       slots.push(await this.read(`slot${k}`, bytes));
     }
     const scalars = await this.read("scalars", 16);
-    return { params: await this.read("params", bytes), slots, accBeta: [scalars[2]!, scalars[3]!] };
+    const params = await this.read("params", bytes);
+    // No batchNorm in the engine yet (engine_vocabulary refuses it): no state to keep.
+    return { params, slots, accBeta: [scalars[2]!, scalars[3]!], state: new Float32Array(0) };
   }
 
   /** Frees every buffer (pipelines and bind groups go with the executor). */
