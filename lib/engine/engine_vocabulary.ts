@@ -37,7 +37,7 @@ const HAS = `the engine has ${ENGINE_ACTIVATIONS.join(", ")}`;
  * Why a compiled engine cannot run this layer, naming the field, or undefined when it can.
  *
  * @param layer A layer of a (validated) architecture.
- * @returns E.g. `"useBias" is false (the engine has a bias)`.
+ * @returns E.g. `"activation" is "softmax" (the engine has …)`.
  *
  * @example
  * ```ts
@@ -47,7 +47,8 @@ const HAS = `the engine has ${ENGINE_ACTIVATIONS.join(", ")}`;
  * assert.equal(unsupportedField({ type: "dense", units: 10, activation: "softmax" }), undefined);
  * assert.equal(unsupportedField({ type: "dense", units: 8, activation: "tanh" }), undefined);
  * assert.equal(unsupportedField({ type: "conv2d", filters: 8, kernelSize: 3, strides: 2 }), undefined);
- * assert.match(unsupportedField({ type: "dense", units: 8, activation: "tanh", useBias: false })!, /"useBias"/);
+ * assert.equal(unsupportedField({ type: "dense", units: 8, activation: "tanh", useBias: false }), undefined);
+ * assert.match(unsupportedField({ type: "activation", activation: "softmax" })!, /"activation"/);
  * ```
  */
 export function unsupportedField(layer: LayerSpec): string | undefined {
@@ -63,10 +64,10 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
       // Any window, strides and padding (lib/engine/_plan_pool.ts).
       return undefined;
     case "dense":
+      // With or without a bias (a bias-free dense reads zeros, as a conv: plan.ts).
       if (!isEngineActivation(layer.activation) && layer.activation !== "softmax") {
         return `"activation" is ${show(layer.activation)} (${HAS}, softmax)`;
       }
-      if (layer.useBias === false) return `"useBias" is false (the engine has a bias)`;
       return undefined;
     case "activation":
       return isEngineActivation(layer.activation)

@@ -31,11 +31,6 @@ Deno.test("engineSupports() refuses each layer and option outside the engines, n
       /layer 1 \(dense\): "activation" is "selu" \(the engine has linear, relu, tanh, sigmoid, elu, softmax\)/,
     ],
     [
-      "dense without bias",
-      withLayer(MLP, 1, { type: "dense", units: 128, activation: "relu", useBias: false }),
-      /layer 1 \(dense\): "useBias" is false/,
-    ],
-    [
       "conv softmax",
       withLayer(DEEP, 0, { ...conv, activation: "softmax" }),
       /layer 0 \(conv2d\): "activation" is "softmax"/,
