@@ -23,7 +23,12 @@ Deno.test({
       train,
     });
     const plan = planTraining("mlp", 4);
-    executor.writeState({ params: new Float32Array(plan.paramCount), slots: [], accBeta: [1, 1] });
+    executor.writeState({
+      params: new Float32Array(plan.paramCount),
+      slots: [],
+      accBeta: [1, 1],
+      state: new Float32Array(0),
+    });
     const counter = countGpuCalls(device);
     executor.beginEpoch(Int32Array.from({ length: 10 }, (_, i) => i), 1);
     assert.equal(counter.counts.writeBuffers, 3, "an epoch starts with three uploads");

@@ -82,7 +82,8 @@ async function stepOn(
     tuning,
   });
   try {
-    executor.writeState({ params: inputs.params, slots: inputs.slots, accBeta: inputs.accBeta });
+    const { params, slots, accBeta, state } = inputs;
+    executor.writeState({ params, slots, accBeta, state });
     executor.beginEpoch(identityOrder(n), input.seed);
     executor.step(n, true);
     const [lossSum, correct] = await executor.readSums();

@@ -37,7 +37,7 @@ async function step(name: string, batch: number, tuning: "cpu" | "gpu") {
     { length: executor.plan.paramCount },
     () => (random() - 0.5) * 0.2,
   );
-  executor.writeState({ params, slots: [], accBeta: [1, 1] });
+  executor.writeState({ params, slots: [], accBeta: [1, 1], state: new Float32Array(0) });
   executor.beginEpoch(Int32Array.from({ length: batch }, (_, i) => i), 3);
   executor.step(batch, true);
   const sums = await executor.readSums();

@@ -26,6 +26,14 @@ export const KIND_TABLE: { readonly [K in PlanLayer["kind"]]: KindKernels<LayerO
   flatten: flattenKernels,
   dense: denseKernels,
   activation: activationKernels,
+  // Not trained by this engine yet (engine_vocabulary's PENDING_KINDS keeps it off the
+  // engine); a plan that reaches here anyway fails with the layer named.
+  batchNorm: {
+    forward: (_plan, l) => {
+      throw new RangeError(`The WebGPU engine does not train batchNorm yet (layer ${l.index})`);
+    },
+    backward: () => [],
+  },
 };
 
 /** The kernels of a layer's kind (the table's entry, typed for that layer). */
