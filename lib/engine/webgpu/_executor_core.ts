@@ -9,7 +9,7 @@ import type { PackedTrainingState, TrainingPlan } from "../plan.ts";
 import { slotCount } from "./_kernels_update.ts";
 import { readBuffer, upload } from "./_gpu_io.ts";
 import type { Tuning } from "./_tiles.ts";
-import { type ExecutorInput, stateFloats } from "./_executor_buffers.ts";
+import type { ExecutorInput } from "./_executor_buffers.ts";
 import { type Dispatch, encodeProgram } from "./_executor_program.ts";
 import { Inference } from "./_executor_infer.ts";
 
@@ -123,8 +123,12 @@ export class WebGpuExecutor {
     upload(q, this.buffer("params"), 0, state.params);
     state.slots.forEach((slot, k) => upload(q, this.buffer(`slot${k}`), 0, slot));
     upload(q, this.buffer("scalars"), 8, new Float32Array(state.accBeta));
-    const moving = (state as { state?: Float32Array }).state;
-    if (moving && moving.length > 0) upload(q, this.buffer("state"), 0, moving);
+    if (state.state.length !== this.plan.stateCount) {
+      throw new RangeError(
+        `engine bug: ${state.state.length} state floats for a plan of ${this.plan.stateCount}`,
+      );
+    }
+    if (state.state.length > 0) upload(q, this.buffer("state"), 0, state.state);
   }
 
   /** Reads a named buffer back (e.g. `params`, `grads`, `act:3`, `state`), for sync and tests. */
@@ -138,10 +142,10 @@ export class WebGpuExecutor {
     const slots = [];
     for (let k = 0; k < this.#slots; k++) slots.push(await this.read(`slot${k}`, bytes));
     const scalars = await this.read("scalars", 16);
-    const floats = stateFloats(this.plan);
+    const floats = this.plan.stateCount;
     const state = floats > 0 ? await this.read("state", floats * 4) : new Float32Array(0);
     const params = await this.read("params", bytes);
-    return { params, slots, accBeta: [scalars[2]!, scalars[3]!], state } as PackedTrainingState;
+    return { params, slots, accBeta: [scalars[2]!, scalars[3]!], state };
   }
 
   /** Frees every buffer (pipelines and bind groups go with the executor). */
