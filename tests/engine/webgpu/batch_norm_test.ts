@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../../lib/models/architecture.ts";
-import { planTraining, type TrainingPlan } from "../../../lib/engine/plan.ts";
+import { initialState, planTraining, type TrainingPlan } from "../../../lib/engine/plan.ts";
 import { checkInputs, referenceInput } from "../../../lib/engine/check/_check_inputs.ts";
 import { runEngineCheck } from "../../../lib/engine/check/engine_check.ts";
 import { referenceStep } from "../../../lib/engine/reference/reference_step.ts";
@@ -97,6 +97,112 @@ gpuTest("batchNorm (webgpu): the moving statistics move as the reference's", asy
         Float32Array.from({ length: p.length }, (_, k) => g[p.offset + k]!);
       const e = relativeError(slice(grads), slice(ref.grads), p.name);
       assert.ok(e <= 1e-3, `${tuning} ${p.name}: relative error ${e}`);
+    }
+  }
+});
+
+/** A conv's 28 × 28 output normalised: 300 · 784 = 235,200 values a channel. */
+const WIDE: Architecture = {
+  ...BN,
+  name: "webgpu-batch-norm-wide",
+  layers: [
+    { type: "conv2d", filters: 4, kernelSize: 3, padding: "same", activation: "linear" },
+    { type: "batchNorm" },
+    { type: "activation", activation: "relu" },
+    { type: "flatten" },
+    { type: "dense", units: 10, activation: "softmax" },
+  ],
+};
+
+gpuTest(
+  "batchNorm (webgpu): batch statistics of 235,200 values a channel are float64's",
+  async () => {
+    const batch = 300;
+    const train = syntheticSplit(batch, 5);
+    const executor = await createWebGpuExecutor({
+      device: await engineDevice(),
+      arch: WIDE,
+      batchSize: batch,
+      optimizer: { kind: "sgd", learningRate: 0 },
+      train,
+      tuning: "gpu",
+    });
+    const plan = executor.plan;
+    const random = mulberry32(4);
+    const params = Float32Array.from({ length: plan.paramCount }, () => random() - 0.3);
+    executor.writeState({ params, slots: [], accBeta: [1, 1], state: initialState(plan) });
+    executor.beginEpoch(Int32Array.from({ length: batch }, (_, i) => i), 1);
+    executor.step(batch);
+    const x = await executor.read("act:0", batch * 784 * 4 * 4);
+    const [stats, state] = [await executor.read("bnStats:1", 32), await executor.read("state", 32)];
+    executor.dispose();
+    for (let c = 0; c < 4; c++) {
+      let sum = 0;
+      for (let k = c; k < x.length; k += 4) sum += x[k]!;
+      const mean = sum / (x.length / 4);
+      let squares = 0;
+      for (let k = c; k < x.length; k += 4) squares += (x[k]! - mean) ** 2;
+      const variance = squares / (x.length / 4);
+      const std = Math.sqrt(variance);
+      assert.ok(Math.abs(stats[c]! - mean) <= 1e-5 * (Math.abs(mean) + std), `mean ${c}`);
+      const inv = 1 / Math.sqrt(variance + 1e-3);
+      assert.ok(
+        Math.abs(stats[4 + c]! / inv - 1) <= 1e-5,
+        `invStd ${c}: ${stats[4 + c]} vs ${inv}`,
+      );
+      // Keras' momentum 0.99 from the initial 0 and 1.
+      assert.ok(Math.abs(state[c]! - 0.01 * mean) <= 1e-6 * (Math.abs(mean) + std), `moving mean`);
+      assert.ok(Math.abs(state[4 + c]! / (0.99 + 0.01 * variance) - 1) <= 1e-6, `moving var`);
+    }
+  },
+);
+
+gpuTest(
+  "batchNorm (webgpu): infer() uses the moving statistics as tfjs' predict does",
+  async () => {
+    await useCpu();
+    const plan = planTraining(BN, 8);
+    const inputs = checkInputs(plan, { kind: "sgd", learningRate: 0.1 }, 5);
+    const model = buildModel(BN, { seed: 2 });
+    const optimizer = tf.train.sgd(0.1);
+    writeTrainingState(model, optimizer, inputs.optimizer, plan, inputs, 0);
+    const executor = await createWebGpuExecutor({
+      device: await engineDevice(),
+      arch: BN,
+      batchSize: 8,
+      optimizer: inputs.optimizer,
+      train: syntheticSplit(8),
+    });
+    executor.writeState(inputs);
+    const test = syntheticSplit(11, 6);
+    const probs = await executor.infer(test.images, test.count);
+    executor.dispose();
+    const expected = tf.tidy(() =>
+      (model.predict(imagesToTensor(test)) as tf.Tensor).dataSync() as Float32Array
+    );
+    model.dispose();
+    let worst = 0;
+    expected.forEach((e, i) => (worst = Math.max(worst, Math.abs(probs[i]! - e))));
+    assert.ok(worst <= 1e-4, `worst difference ${worst}`);
+  },
+);
+
+Deno.test("batchNorm (webgpu): every kernel of both tunings fits the loop budget to batch 4,096", () => {
+  for (const arch of [BN, WIDE]) {
+    for (const batch of [1, 64, 1024, 4096]) {
+      for (const tuning of ["cpu", "gpu"] as const) {
+        const kernels = stepKernels(
+          planTraining(arch, batch),
+          { kind: "sgd", learningRate: 1 },
+          tuning,
+        );
+        assert.doesNotThrow(() => checkLoopLimit(kernels), `${arch.name} b${batch} ${tuning}`);
+        // The batchNorm kernels loop at most MAX_LOOP (4,096) times a thread on any tuning.
+        const norm = kernels.filter((k) => k.label.startsWith("batchNorm"));
+        assert.ok(norm.length >= 8, `${arch.name}: ${norm.length} batchNorm kernels`);
+        const longest = Math.max(...norm.map((k) => k.serialLoop));
+        assert.ok(longest <= 4096, `${arch.name} b${batch} ${tuning}: ${longest}`);
+      }
     }
   }
 });
