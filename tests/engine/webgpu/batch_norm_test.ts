@@ -4,7 +4,8 @@
  * (loss, every gradient, the update, and the moving statistics written into `state`); the
  * batch statistics of a 28 × 28 conv output at batch 300 (235,200 values a channel, split
  * reductions) against float64 sums of the conv's own output; inference against the tfjs
- * model's `predict` with moving statistics written in; and the loop budget up to batch 4,096.
+ * model's `predict` with moving statistics written in; the loop budget up to batch 4,096; and a
+ * first epoch through the runner against the tfjs path (weights, slots, moving statistics).
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
@@ -23,7 +24,15 @@ import { imagesToTensor } from "../../../lib/data/tensors.ts";
 import { mulberry32 } from "../../../lib/random.ts";
 import { HAS_WEBGPU } from "../../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit, useCpu } from "../../_synthetic.ts";
-import { relativeError } from "../_engine_test_utils.ts";
+import {
+  assertStatesClose,
+  relativeError,
+  runEpochs,
+  runnerInput,
+  stateOf,
+} from "../_engine_test_utils.ts";
+import { createTfjsRunner } from "../../../lib/train/tfjs_runner.ts";
+import { createWebGpuEngineRunner } from "../../../lib/engine/webgpu/create_webgpu_runner.ts";
 
 /** batchNorm on a conv's channels (after a bias-free conv, before a ReLU) and on features. */
 const BN: Architecture = {
@@ -205,4 +214,29 @@ Deno.test("batchNorm (webgpu): every kernel of both tunings fits the loop budget
       }
     }
   }
+});
+
+gpuTest("batchNorm (webgpu): a first epoch through the runner matches the tfjs path", async () => {
+  await useCpu();
+  const train = syntheticSplit(40, 3);
+  const moving = (input: ReturnType<typeof runnerInput>) =>
+    Float32Array.from(input.model.nonTrainableWeights.flatMap((w) => [...w.read().dataSync()]));
+  const tfjsInput = runnerInput(BN, train, 8);
+  const [expected] = await runEpochs(createTfjsRunner(tfjsInput), 1);
+  const [state, stats] = [await stateOf(tfjsInput), moving(tfjsInput)];
+  tfjsInput.model.dispose();
+  const input = runnerInput(BN, train, 8);
+  const runner = await createWebGpuEngineRunner(input, { architecture: BN });
+  const [actual] = await runEpochs(runner, 1);
+  await runner.sync();
+  runner.dispose();
+  assertStatesClose(await stateOf(input), state, 1e-3);
+  const e = relativeError(moving(input), stats, "moving statistics");
+  assert.ok(e <= 1e-4, `moving statistics: relative error ${e}`);
+  input.model.dispose();
+  assert.ok(!expected!.aborted && !actual!.aborted);
+  assert.ok(
+    Math.abs(actual!.loss / expected!.loss - 1) <= 0.01,
+    `${actual!.loss} vs tfjs ${expected!.loss}`,
+  );
 });

@@ -10,6 +10,8 @@
  * - backward: dγ = Σ dy · x̂ and dβ = Σ dy (one split sum of both, into the gradients), then
  *   dx = γ · invStd / m · (m · dy − dβ − x̂ · dγ), computed as γ · invStd · (dy − (dβ + x̂ · dγ) / m)
  *   (no m · dy of 800,000 times dy's size), with the producer's activation′ applied.
+ * FLOPs are counted as `plan_flops.ts` counts them (3 a value for the statistics, 4 to
+ * normalise, 3 for the two sums, 5 for dx), the split reductions' adds on top.
  *
  * @module
  */
