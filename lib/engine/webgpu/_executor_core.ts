@@ -104,14 +104,28 @@ export class WebGpuExecutor {
   }
 
   /**
-   * Class probabilities of `count` images under the current parameters and state, from a
-   * forward-only inference program (dropout passes everything, batch normalisation uses its
-   * moving statistics; nothing of the training state changes). See {@linkcode Inference.run}.
+   * Class probabilities of `count` images under the current parameters and state (whatever
+   * the last `step` or `writeState` left), from a forward-only inference program: dropout
+   * passes everything, batch normalisation uses its moving statistics, the softmax gives
+   * probabilities; no loss, gradient, optimizer or moving-average update runs, so training
+   * can go on after it unchanged. The images go through in pieces of `plan.batchSize` (a
+   * partial last piece costs a whole batch), one submit each and one readback in all; the
+   * program's pipelines are built on the first call. For test accuracy, take each row's
+   * argmax; for one drawn digit, pass its 784 bytes with `count` 1.
    *
-   * @param images `count` images of `plan.input` bytes each (28 × 28, row-major, 0–255).
-   * @param count Number of images.
-   * @returns `count × plan.classes` probabilities, row-major.
-   * @throws {RangeError} when `images` does not hold `count` images.
+   * @param images `count` images of 28 × 28 bytes each (row-major, 0 = black, 255 = white,
+   *   as MNIST stores them), one after another.
+   * @param count Number of images (0 gives an empty array).
+   * @returns `count × plan.classes` probabilities, row-major (row `i` sums to 1).
+   * @throws {RangeError} when `images` does not hold exactly `count` images.
+   * @example
+   * ```ts ignore
+   * const probs = await executor.infer(test.images, test.count);
+   * const predicted = (i: number) => {
+   *   const row = probs.subarray(i * 10, i * 10 + 10);
+   *   return row.indexOf(Math.max(...row));
+   * };
+   * ```
    */
   infer(images: Uint8Array, count: number): Promise<Float32Array<ArrayBuffer>> {
     return this.#inference.run(images, count);
