@@ -26,6 +26,14 @@ export const LAYER_KINDS: {
   flatten,
   dense,
   activation,
+  // Not trained by this engine yet (engine_vocabulary's PENDING_KINDS keeps it off the
+  // engine); a plan that reaches here anyway fails with the layer named.
+  batchNorm: {
+    scratch: () => ({ shared: 0, own: 0 }),
+    ops: (l) => {
+      throw new RangeError(`The wasm engine does not train batchNorm yet (layer ${l.index})`);
+    },
+  },
 };
 
 /** The module of a layer's kind. */
