@@ -22,6 +22,12 @@ export interface CpuEngine {
   readonly simd: "relaxed" | "plain";
   /** Packed parameters (plan layout), live view of the engine's memory. */
   readonly params: Float32Array;
+  /**
+   * Non-trainable state (`plan.stateCount` floats, plan layout: each batchNorm layer's moving
+   * mean and variance), live view of the engine's memory; starts as a fresh tfjs model's
+   * (means 0, variances 1). Training steps move it, `infer` reads it.
+   */
+  readonly state: Float32Array;
   /** Optimizer slots: RMSprop rms, momentum; Adam m, v (unused for SGD). */
   readonly slots: readonly [Float32Array, Float32Array];
   /** The last step's summed gradient (plan layout). */
@@ -41,7 +47,8 @@ export interface CpuEngine {
   /**
    * The class probabilities of `count` images with the current parameters, as a tfjs
    * model's `predict` gives them: the forward pass alone in inference mode (dropout is the
-   * identity), in batches of `plan.batchSize` on the engine's threads. Touches no parameter,
+   * identity, batchNorm normalises with the moving statistics of `state`), in batches of
+   * `plan.batchSize` on the engine's threads. Touches no parameter,
    * slot, gradient, loss or dataset entry (it reuses the step's activation buffers).
    *
    * @param images `count × 784` bytes, pixel values 0–255 as the dataset holds them.
@@ -125,6 +132,7 @@ export function bindEngine(parts: EngineParts): CpuEngine {
     threads: parts.threads,
     simd: parts.simd,
     params: new Float32Array(buf, layout.params, n),
+    state: new Float32Array(buf, layout.state, layout.plan.stateCount),
     slots: [new Float32Array(buf, layout.slot1, n), new Float32Array(buf, layout.slot2, n)],
     gradient: new Float32Array(buf, layout.grads[0]!, n),
     images: new Uint8Array(buf, layout.images, samples * 784),

@@ -76,6 +76,7 @@ export function layerOps(
   buffers: Map<string, number>,
   take: (bytes: number) => number,
   own: number[],
+  chunks: number,
 ): { ops: LayerOps[]; dropouts: number } {
   let dropouts = 0;
   const ops = plan.layers.map((l) => {
@@ -85,6 +86,7 @@ export function layerOps(
       out: at.act(l.index),
       dOut: at.grad(l.index),
       dIn: l.backpropInput ? at.grad(l.index - 1) : 0,
+      chunks,
       area: own[l.index]!,
       buffer: at.buffer,
       bufferOr: (name, bytes) => buffers.get(name) ?? take(bytes),

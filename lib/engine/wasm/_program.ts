@@ -38,6 +38,8 @@ export interface StepLayout {
   /** Packed parameters rounded up to a multiple of 4 (the optimizer runs 4 at a time). */
   paramFloats: number;
   params: number;
+  /** The non-trainable state (`plan.stateCount` floats: batchNorm moving statistics). */
+  state: number;
   slot1: number;
   slot2: number;
   /** One gradient array per batch chunk (chunk 0's ends up holding the batch's gradient). */
@@ -97,6 +99,7 @@ function regions(
     plan,
     paramFloats,
     params: take(storedFloats * 4),
+    state: take(Math.max(1, plan.stateCount) * 4),
     slot1: take(paramFloats * 4),
     slot2: take(paramFloats * 4),
     grads: Array.from({ length: chunks }, () => take(storedFloats * 4)),
@@ -168,7 +171,7 @@ export function layoutStep(
   const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
   const at = addressing(plan, buffers);
   const scratch = scratchAreas(plan);
-  const { ops, dropouts } = layerOps(plan, at, buffers, take, scratch.own);
+  const { ops, dropouts } = layerOps(plan, at, buffers, take, scratch.own, chunksFor(threads));
   const r = regions(plan, take, threads, samples, scratch.floats, dropouts);
   return { ...r, ...programs(r, at, ops, take), end: mem.top };
 }

@@ -64,7 +64,7 @@ export function defaultCpuThreads(): number {
  * Lays out memory for a plan, instantiates the kernels and starts the workers.
  *
  * @param options Architecture, batch, optimizer, dataset capacity, threads.
- * @returns The engine (parameters and slots zero, dataset empty).
+ * @returns The engine (parameters and slots zero, the state a fresh model's, dataset empty).
  * @throws {RangeError} for a bad thread count or an architecture the plan does not support.
  * @throws {MemoryLimitError} when the batch needs more than the 2 GiB memory maximum.
  * @example
