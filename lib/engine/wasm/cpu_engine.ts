@@ -3,10 +3,13 @@
  * (`lib/engine/plan.ts`) as one call into our own wasm kernels (`kernels/step.c`, SIMD with
  * relaxed-SIMD FMA where the runtime validates it), over buffers laid out once in one shared
  * `WebAssembly.Memory`, on `threads` threads (the caller's plus workers). The threads take
- * chunks of the batch in turn (three per thread), each chunk into its own gradient array;
- * after one barrier they take slices of the packed parameters, sum the chunks' gradients in
- * chunk order and apply the optimizer. So a step's result does not depend on which thread
- * ran what, and a thread the OS descheduled does less of the work instead of stalling it.
+ * chunks of the batch in turn (three per thread), each chunk into its own gradient array
+ * (a batchNorm's forward and backward each add a barrier: its sums over the whole batch are
+ * per-chunk partial sums, added in chunk order after it); after one barrier they take slices
+ * of the packed parameters, sum the chunks' gradients in chunk order and apply the optimizer.
+ * So a step's result does not depend on which thread ran what, and a thread the OS
+ * descheduled does less of the work instead of stalling it. The same memory holds a
+ * forward-only inference program (`CpuEngine.infer`).
  *
  * @module
  */
