@@ -41,7 +41,8 @@ export interface CpuEngine {
   /**
    * Runs one step on samples `order[offset … offset + n)`.
    * @param seeds One 32-bit seed per dropout layer.
-   * @param update Apply the optimizer (false: only compute `gradient`).
+   * @param update Apply the optimizer and move the batchNorm moving statistics (false: only
+   *   compute `gradient`).
    */
   step(n: number, offset: number, seeds: readonly number[], update?: boolean): void;
   /**
@@ -114,6 +115,18 @@ function step(
   ];
 }
 
+/** The least CPU milliseconds (all threads of the process) of `repeats` runs of `run`. */
+function bestCpuMs(run: () => void, repeats: number): number {
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const start = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
 /** The engine object over laid-out, initialised memory and started workers. */
 export function bindEngine(parts: EngineParts): CpuEngine {
   const { memory, layout, optimizer: opt } = parts;
@@ -151,13 +164,7 @@ export function bindEngine(parts: EngineParts): CpuEngine {
     },
     profile(count, repeats) {
       return profileOps(layout, i32, () => {
-        let best = Infinity;
-        for (let r = 0; r < repeats; r++) {
-          const start = process.cpuUsage();
-          this.step(count, 0, [1], false);
-          const used = process.cpuUsage(start);
-          best = Math.min(best, (used.user + used.system) / 1000);
-        }
+        const best = bestCpuMs(() => this.step(count, 0, [1], false), repeats);
         this.takeSums();
         return best;
       });
