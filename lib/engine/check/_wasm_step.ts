@@ -42,6 +42,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     engine.labels.set(inputs.labels);
     engine.order.set(identityOrder(n));
     engine.params.set(inputs.params);
+    engine.state.set(inputs.state);
     inputs.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
     engine.accBeta = [...inputs.accBeta];
     const dropouts = plan.layers.filter((l) => l.kind === "dropout");
