@@ -89,11 +89,15 @@ async function stepOn(
     const [lossSum, correct] = await executor.readSums();
     const grads = await executor.read("grads", plan.paramCount * 4);
     const after = await executor.readState();
+    // BatchNorm's moving statistics: the executor's "state" buffer (read only when there is one).
+    const moved = plan.stateCount > 0
+      ? { state: await executor.read("state", plan.stateCount * 4) }
+      : {};
     return {
       lossSum,
       correct,
       grads,
-      after,
+      after: { ...after, ...moved },
       keep: webgpuKeepOf(plan, input.seed),
     };
   } finally {
