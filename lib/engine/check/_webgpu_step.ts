@@ -88,16 +88,13 @@ async function stepOn(
     executor.step(n, true);
     const [lossSum, correct] = await executor.readSums();
     const grads = await executor.read("grads", plan.paramCount * 4);
+    // With the moving statistics (the executor's "state" buffer; empty without a batchNorm).
     const after = await executor.readState();
-    // BatchNorm's moving statistics: the executor's "state" buffer (read only when there is one).
-    const moved = plan.stateCount > 0
-      ? { state: await executor.read("state", plan.stateCount * 4) }
-      : {};
     return {
       lossSum,
       correct,
       grads,
-      after: { ...after, ...moved },
+      after,
       keep: webgpuKeepOf(plan, input.seed),
     };
   } finally {
