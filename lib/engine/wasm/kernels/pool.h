@@ -51,13 +51,43 @@ static void avg_window(const float *in, float *out, const pool_geom *g, int s, i
   }
 }
 
+// A max window over C ≥ 4 channels, 4 at a time (the last 4 overlapping when C is not a
+// multiple of 4): the running maximum and its flat index stay in registers, in the scalar
+// form's cell order and rule (strictly greater takes it, a NaN replaces it), so the same
+// values and indices come out. The scalar form kept both in memory: ~1.5 ns per element.
+static void max_window(const float *in, float *out, unsigned *idx, const pool_geom *g, int s,
+                       int oh, int ow) {
+  int h0, h1, w0, w1, C = g->C;
+  pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
+  long o = (((long)s * g->OH + oh) * g->OW + ow) * C;
+  v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  for (int c = 0; c < C; c += 4) {
+    if (c > C - 4) c = C - 4;
+    long i0 = (((long)s * g->H + h0) * g->W + w0) * C + c;
+    v128_t best = LD(in + i0), bi = wasm_i32x4_add(wasm_i32x4_splat((int)i0), lanes);
+    for (int ih = h0; ih < h1; ih++)
+      for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++) {
+        long i = (((long)s * g->H + ih) * g->W + iw) * C + c;
+        v128_t v = LD(in + i);
+        v128_t take = wasm_v128_or(wasm_f32x4_gt(v, best), wasm_f32x4_ne(v, v));
+        best = wasm_v128_bitselect(v, best, take);
+        bi = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat((int)i), lanes), bi, take);
+      }
+    ST(out + o + c, best);
+    ST(idx + o + c, bi);
+  }
+}
+
 static void pool_forward(const float *in, float *out, unsigned *idx, const pool_geom *g,
                          int avg, int s0, int s1) {
   int C = g->C;
-  if (avg && C >= 4) {
+  if (C >= 4) {
     for (int s = s0; s < s1; s++)
       for (int oh = 0; oh < g->OH; oh++)
-        for (int ow = 0; ow < g->OW; ow++) avg_window(in, out, g, s, oh, ow);
+        for (int ow = 0; ow < g->OW; ow++) {
+          if (avg) avg_window(in, out, g, s, oh, ow);
+          else max_window(in, out, idx, g, s, oh, ow);
+        }
     return;
   }
   for (int s = s0; s < s1; s++)
