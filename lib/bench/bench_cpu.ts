@@ -66,6 +66,13 @@ export interface CpuBenchRow {
   gflops: number;
   /** `gflops` ÷ cnn-deep's at the same thread count, when cnn-deep is in the run. */
   vsReference?: number;
+  /**
+   * `flops` over the best CPU ms/step per thread (GFLOP per CPU-second of one thread): what
+   * the cores did while the process ran, not slowed by other processes taking them.
+   */
+  cpuGflops: number;
+  /** `cpuGflops` ÷ cnn-deep's, when cnn-deep is in the run. */
+  cpuVsReference?: number;
   /** PyTorch's best wall-clock and CPU ms/step, and every round's (absent without PyTorch). */
   torchMs?: number;
   torchCpuMs?: number;
@@ -190,16 +197,17 @@ async function benchThreads(
     }
   }
   const rows = options.archs.map((arch, i): CpuBenchRow => {
-    const oursMs = best(ours[i]!, "ms");
+    const [oursMs, oursCpuMs] = [best(ours[i]!, "ms"), best(ours[i]!, "cpuMs")];
     const row: CpuBenchRow = {
       arch: arch.name,
       batch: recipeOf(arch).batchSize,
       threads,
       oursMs,
-      oursCpuMs: best(ours[i]!, "cpuMs"),
+      oursCpuMs,
       oursRounds: ours[i]!.map((m) => m.ms),
       flops: flops[i]!,
       gflops: flops[i]! / oursMs / 1e6,
+      cpuGflops: flops[i]! * threads / oursCpuMs / 1e6,
       simd,
     };
     if (torch[i]!.length === 0) return row;
@@ -213,7 +221,10 @@ async function benchThreads(
     };
   });
   const reference = rows.find((r) => r.arch === REFERENCE_ARCH);
-  if (reference) { for (const r of rows) r.vsReference = r.gflops / reference.gflops; }
+  for (const r of reference ? rows : []) {
+    r.vsReference = r.gflops / reference!.gflops;
+    r.cpuVsReference = r.cpuGflops / reference!.cpuGflops;
+  }
   return rows;
 }
 

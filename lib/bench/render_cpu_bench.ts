@@ -1,6 +1,8 @@
 /**
  * `bench-cpu`'s table (as BENCHMARKS.md shows it): our engine's ms/step and GFLOP/s, its
- * share of cnn-deep's GFLOP/s, and, when PyTorch ran, PyTorch's times and the ratios.
+ * share of cnn-deep's GFLOP/s, the same per CPU-second of a thread (steadier on a shared
+ * machine: another process taking the cores lengthens the wall clock, not the CPU time),
+ * and, when PyTorch ran, PyTorch's times and the ratios.
  *
  * @module
  */
@@ -20,13 +22,14 @@ const times = (v: number | undefined) => v === undefined ? "–" : `${v.toFixed(
  * import assert from "node:assert/strict";
  *
  * const table = renderCpuBench([{ arch: "mlp", batch: 32, threads: 2, oursMs: 1, oursCpuMs: 1,
- *   oursRounds: [1], flops: 2e7, gflops: 20, simd: "relaxed" }]);
- * assert.match(table, /\| mlp \(32\) \| 2 \| 1\.0 \| 20\.0 \| – \|$/m);
+ *   oursRounds: [1], flops: 2e7, gflops: 20, cpuGflops: 10, simd: "relaxed" }]);
+ * assert.match(table, /\| mlp \(32\) \| 2 \| 1\.0 \| 20\.0 \| – \| 10\.0 \| – \|$/m);
  * ```
  */
 export function renderCpuBench(rows: readonly CpuBenchRow[]): string {
   const torch = rows.some((r) => r.torchMs !== undefined);
   const head = ["arch (batch)", "threads", "ours ms/step", "GFLOP/s", `÷ ${REFERENCE_ARCH}`];
+  head.push("GFLOP/CPU-s per thread", `÷ ${REFERENCE_ARCH} (CPU)`);
   if (torch) {
     head.push("PyTorch ms/step", "ours / PyTorch", "ours CPU ms/step", "PyTorch CPU ms/step");
     head.push("CPU ratio");
@@ -37,7 +40,7 @@ export function renderCpuBench(rows: readonly CpuBenchRow[]): string {
   ];
   for (const r of rows) {
     const cells = [`${r.arch} (${r.batch})`, String(r.threads), ms(r.oursMs), r.gflops.toFixed(1)];
-    cells.push(times(r.vsReference));
+    cells.push(times(r.vsReference), r.cpuGflops.toFixed(1), times(r.cpuVsReference));
     if (torch) {
       const cpuRatio = r.torchCpuMs === undefined ? undefined : r.oursCpuMs / r.torchCpuMs;
       cells.push(ms(r.torchMs), times(r.ratio), ms(r.oursCpuMs), ms(r.torchCpuMs));

@@ -42,21 +42,23 @@ Deno.test("bench-cpu: GFLOP/s = the plan's FLOPs over the best round, as a share
     assert.equal(r.oursRounds.length, 2);
     assert.equal(r.oursMs, Math.min(...r.oursRounds));
     assert.ok(Math.abs(r.gflops - r.flops / r.oursMs / 1e6) < 1e-9 * r.gflops);
+    assert.ok(Math.abs(r.cpuGflops - r.flops / r.oursCpuMs / 1e6) < 1e-9 * r.cpuGflops);
     assert.equal(r.torchMs, undefined);
   }
   assert.equal(deep.vsReference, 1);
   assert.equal(le.vsReference, le.gflops / deep.gflops);
+  assert.equal(le.cpuVsReference, le.cpuGflops / deep.cpuGflops);
   const table = renderCpuBench(rows);
   assert.match(
     table,
-    /^\| arch \(batch\) \| threads \| ours ms\/step \| GFLOP\/s \| ÷ cnn-deep \|$/m,
+    /^\| arch \(batch\) \| threads \| ours ms\/step \| GFLOP\/s \| ÷ cnn-deep \| GFLOP\/CPU-s per thread \| ÷ cnn-deep \(CPU\) \|$/m,
   );
   assert.match(
     table,
     new RegExp(
       `^\\| lenet5 \\(32\\) \\| 1 \\| [0-9.]+ \\| ${le.gflops.toFixed(1)} \\| ${
         le.vsReference!.toFixed(2)
-      }× \\|$`,
+      }× \\| ${le.cpuGflops.toFixed(1)} \\| ${le.cpuVsReference!.toFixed(2)}× \\|$`,
       "m",
     ),
   );
@@ -82,7 +84,7 @@ Deno.test({
     assert.equal(row.vsReference, undefined);
     assert.match(
       renderCpuBench(rows),
-      /\| lenet5 \(32\) \| 1 \| .* \| – \| [0-9.]+ \| [0-9.]+× \|/,
+      /\| lenet5 \(32\) \| 1 \| [0-9.]+ \| [0-9.]+ \| – \| [0-9.]+ \| – \| [0-9.]+ \| [0-9.]+× \|/,
     );
   },
 });
