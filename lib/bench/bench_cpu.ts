@@ -207,7 +207,7 @@ async function benchThreads(
       oursRounds: ours[i]!.map((m) => m.ms),
       flops: flops[i]!,
       gflops: flops[i]! / oursMs / 1e6,
-      cpuGflops: flops[i]! * threads / oursCpuMs / 1e6,
+      cpuGflops: flops[i]! / oursCpuMs / 1e6,
       simd,
     };
     if (torch[i]!.length === 0) return row;

@@ -22,7 +22,7 @@ Deno.test("bench-cpu: GFLOP/s = the plan's FLOPs over the best round, as a share
   const seen: CpuBenchRow[] = [];
   const { rows } = await benchCpu({
     archs: [getArchitecture("cnn-deep"), lenet],
-    threads: [1],
+    threads: [2],
     steps: 2,
     warmup: 1,
     rounds: 2,
@@ -32,8 +32,8 @@ Deno.test("bench-cpu: GFLOP/s = the plan's FLOPs over the best round, as a share
   });
   assert.deepEqual(seen, rows);
   assert.deepEqual(rows.map((r) => [r.arch, r.batch, r.threads]), [
-    ["cnn-deep", 64, 1],
-    ["lenet5", 32, 1],
+    ["cnn-deep", 64, 2],
+    ["lenet5", 32, 2],
   ]);
   const [deep, le] = rows as [CpuBenchRow, CpuBenchRow];
   assert.equal(deep.flops, stepFlops(planTraining(getArchitecture("cnn-deep"), 64), "rmsprop"));
@@ -56,7 +56,7 @@ Deno.test("bench-cpu: GFLOP/s = the plan's FLOPs over the best round, as a share
   assert.match(
     table,
     new RegExp(
-      `^\\| lenet5 \\(32\\) \\| 1 \\| [0-9.]+ \\| ${le.gflops.toFixed(1)} \\| ${
+      `^\\| lenet5 \\(32\\) \\| 2 \\| [0-9.]+ \\| ${le.gflops.toFixed(1)} \\| ${
         le.vsReference!.toFixed(2)
       }× \\| ${le.cpuGflops.toFixed(1)} \\| ${le.cpuVsReference!.toFixed(2)}× \\|$`,
       "m",
