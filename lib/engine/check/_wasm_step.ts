@@ -53,6 +53,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     engine.labels.set(inputs.labels);
     engine.order.set(identityOrder(n));
     engine.params.set(inputs.params);
+    engine.state.set(inputs.state);
     inputs.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
     engine.accBeta = [...inputs.accBeta];
     const state = liveState(engine, plan.stateCount);
