@@ -52,6 +52,9 @@ const HAS = `the engine has ${ENGINE_ACTIVATIONS.join(", ")}`;
  * ```
  */
 export function unsupportedField(layer: LayerSpec): string | undefined {
+  if (PENDING_KINDS.includes(layer.type)) {
+    return `"type" is ${show(layer.type)} (planned, but the compiled engines do not train it yet)`;
+  }
   switch (layer.type) {
     case "conv2d":
       // Any kernel rows × columns, strides and padding, with or without a bias (plan.ts).
@@ -77,7 +80,7 @@ export function unsupportedField(layer: LayerSpec): string | undefined {
     case "flatten":
       return undefined;
     case "batchNorm":
-      return `"type" is "batchNorm" (planned, but the compiled engines do not train it yet)`;
+      return undefined;
     default:
       return `"type" is ${
         show((layer as { type: unknown }).type)

@@ -38,7 +38,6 @@ Deno.test("the batchnorm example: three batchNorms (conv channels and dense feat
     "flatten",
     "dense",
     "batchNorm",
-    "activation",
     "dense",
   ]);
   assert.deepEqual(plan.state.map((s) => s.length), [16, 16, 32, 32, 64, 64]);
