@@ -25,9 +25,9 @@ export const ENGINE_ACTIVATIONS: readonly EngineActivation[] = Object.freeze([
 /**
  * Layer kinds the plan and the float64 reference have but the engines do not train yet:
  * `planTraining` plans them, {@linkcode unsupportedField} (hence `engineSupports`, so `auto`
- * keeps the tfjs path) refuses them.
+ * keeps the tfjs path) refuses them. None now: batchNorm was one until both engines had it.
  */
-export const PENDING_KINDS: readonly LayerType[] = Object.freeze(["batchNorm"]);
+export const PENDING_KINDS: readonly LayerType[] = Object.freeze([]);
 
 const isEngineActivation = (a: unknown): a is EngineActivation =>
   ENGINE_ACTIVATIONS.includes(a as EngineActivation);
