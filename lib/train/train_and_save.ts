@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { TrainConfig } from "../defaults.ts";
 import { TrainingInterruptedError } from "../errors.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
