@@ -9,6 +9,12 @@ import { UsageError } from "../errors.ts";
 import type { ParsedFlags } from "./flag_spec.ts";
 import { shown } from "./shown.ts";
 
+/** The allowed range of a numeric flag, both ends included. @default unbounded */
+export interface FlagRange {
+  min?: number;
+  max?: number;
+}
+
 /**
  * Reads an integer flag, checking its range.
  *
@@ -17,7 +23,7 @@ import { shown } from "./shown.ts";
 export function intFlag(
   flags: ParsedFlags,
   name: string,
-  range: { min?: number; max?: number } = {},
+  range: FlagRange = {},
 ): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
@@ -38,7 +44,7 @@ export function intFlag(
 export function numberFlag(
   flags: ParsedFlags,
   name: string,
-  range: { min?: number; max?: number } = {},
+  range: FlagRange = {},
 ): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
