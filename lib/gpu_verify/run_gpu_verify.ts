@@ -14,8 +14,6 @@ import {
   openErrorScopes,
   takeWebGpuErrors,
 } from "../backend/webgpu/gpu_errors.ts";
-import { forceKernelTuning } from "../backend/webgpu/kernel_plans.ts";
-import { setWebGpuKernels } from "../backend/webgpu/register_kernels.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import type { MnistData } from "../data/types.ts";
 import { UsageError } from "../errors.ts";
@@ -91,9 +89,7 @@ async function runPhase(
   } catch (error) {
     result.errors.push(message(error));
   } finally {
-    // Back to the defaults, whatever the phase switched.
-    forceKernelTuning(undefined);
-    setWebGpuKernels("fast");
+    // Back to webgpu, whatever backend the phase switched to.
     if (tf.getBackend() !== "webgpu") await tf.setBackend("webgpu");
   }
   await scopes.close(`phase ${spec.id}`).catch((error) => result.errors.push(message(error)));

@@ -120,9 +120,7 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
     const model = plan.kind === "resume"
       ? (await loadModel(outDir!)).model as tf.Sequential
       : buildModel(architecture, { seed });
-    const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
-      fused: (options.kernels ?? defaultTrainConfig().kernels) === "fast",
-    });
+    const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate);
     try {
       if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
       const run = {
