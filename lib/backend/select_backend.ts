@@ -5,9 +5,9 @@
  * replaced by another.
  *
  * Nothing here runs at import time: the webgpu and wasm backends and this library's wasm
- * training kernels are loaded with `import()` when first selected. Importing a backend package registers
- * it as tfjs's highest-priority backend, so a static import would make anything that touches
- * tfjs before `selectBackend` fail with "backend 'webgpu' has not yet been initialized".
+ * training kernels are loaded with `import()` when first selected. Importing a backend package
+ * registers it as tfjs's highest-priority backend, so a static import would make anything that
+ * touches tfjs before `selectBackend` fail with "backend 'webgpu' has not yet been initialized".
  *
  * @module
  */

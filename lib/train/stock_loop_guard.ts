@@ -17,28 +17,25 @@ import { isSoftwareAdapter } from "../engine/webgpu/_adapter_tuning.ts";
 
 /**
  * Throws when the tfjs path would train `model` at `batch` on a software adapter with a
- * filter gradient past llvmpipe's loop budget; does nothing on a GPU or another backend.
+ * filter gradient past llvmpipe's loop budget; does nothing on a GPU.
  *
  * @param model The model the tfjs path trains.
  * @param batch Its batch size.
- * @param backendName The active tfjs backend's name.
- * @param backend The active tfjs backend (`tf.backend()`), read only when it is `webgpu`.
+ * @param backend The active tfjs `webgpu` backend (`tf.backend()`).
  * @throws {BackendUnavailableError} naming the layer and the largest batch that fits.
  * @example
  * ```ts
  * import { refuseStockLoops } from "./stock_loop_guard.ts";
  * import { buildModel } from "../models/build_model.ts";
  * const llvmpipe = { device: { adapterInfo: { description: "llvmpipe (LLVM 15.0.6, 256 bits)" } } };
- * refuseStockLoops(buildModel("cnn-deep"), 64, "webgpu", llvmpipe); // fits: no error
+ * refuseStockLoops(buildModel("cnn-deep"), 64, llvmpipe); // fits: no error
  * ```
  */
 export function refuseStockLoops(
   model: tf.LayersModel,
   batch: number,
-  backendName: string,
   backend: unknown,
 ): void {
-  if (backendName !== "webgpu") return;
   const info = (backend as { device?: GPUDevice }).device?.adapterInfo;
   if (!isSoftwareAdapter(info)) return;
   for (const layer of model.layers) {
