@@ -92,6 +92,11 @@ export function layerFlops(plan: TrainingPlan, l: PlanLayer): number {
       return (active(l.activation) ? outs : 0) + gate;
     case "flatten":
       return 0;
+    case "batchNorm":
+      // Forward: mean, variance (3 a value), normalise, scale and shift (4); moving
+      // statistics (per channel, negligible). Backward: the two sums (3) and dx (5), with
+      // the producer's activation′ as every layer's input gradient applies it.
+      return 7 * outs + 3 * outs + (l.backpropInput ? 5 * outs + gate : 0);
   }
 }
 

@@ -21,6 +21,8 @@ export interface CheckInputs {
   slots: Float32Array<ArrayBuffer>[];
   /** Adam's β powers after four steps (β₁⁴, β₂⁴ in tfjs' convention); 1 otherwise. */
   accBeta: [number, number];
+  /** BatchNorm moving statistics as after a few steps (empty without a batchNorm). */
+  state: Float32Array<ArrayBuffer>;
   optimizer: OptimizerSpec;
 }
 
@@ -63,11 +65,15 @@ export function checkInputs(
   const labels = Uint8Array.from({ length: n }, () => Math.floor(random() * plan.classes));
   const params = new Float32Array(plan.paramCount);
   for (const p of plan.params) {
-    // Glorot-uniform for kernels (fans are receptive field × channels); biases small, not zero.
+    // Glorot-uniform for kernels (fans are receptive field × channels); biases small, not zero;
+    // batchNorm's gammas around 1 (its betas are biases).
     const receptive = p.shape.slice(0, -2).reduce((a, b) => a * b, 1);
     const fans = receptive * (p.shape.at(-2)! + p.shape.at(-1)!);
     const limit = p.shape.length === 1 ? 0.05 : Math.sqrt(6 / fans);
-    for (let k = 0; k < p.length; k++) params[p.offset + k] = (random() * 2 - 1) * limit;
+    const gamma = p.name.endsWith("/gamma") ? 1 : 0;
+    for (let k = 0; k < p.length; k++) {
+      params[p.offset + k] = gamma + (random() * 2 - 1) * (gamma ? 0.2 : limit);
+    }
   }
   // A state some steps into training, not a fresh one: with zero slots every `β·m`, `ρ·ms`
   // is zero, and an engine that lost or swapped its state would pass.
@@ -87,7 +93,24 @@ export function checkInputs(
   // come from the stream before screening, so they are the same either way.
   if (screened?.length === images.length) images.set(screened);
   else avoidTies(plan, images, Float64Array.from(params), draw);
-  return { images, labels, params, slots, accBeta, optimizer };
+  return { images, labels, params, slots, accBeta, state: movingStats(plan, random), optimizer };
+}
+
+/**
+ * BatchNorm's moving means near 0 and variances near 1, not the initial 0 and 1 exactly, so
+ * an engine that dropped or swapped them would fail. Drawn last: a plan without batchNorm
+ * draws nothing and keeps the inputs it had before batchNorm existed.
+ */
+function movingStats(plan: TrainingPlan, random: () => number): Float32Array<ArrayBuffer> {
+  const state = new Float32Array(plan.stateCount);
+  for (const l of plan.layers) {
+    if (l.kind !== "batchNorm") continue;
+    for (let k = 0; k < l.input.c; k++) {
+      state[l.movingMean.offset + k] = (random() * 2 - 1) * 0.1;
+      state[l.movingVariance.offset + k] = 0.5 + random();
+    }
+  }
+  return state;
 }
 
 /**
@@ -95,7 +118,8 @@ export function checkInputs(
  * `TIE` in the reference), where a float32 engine may rightly decide the other way and
  * move a whole output channel's gradient by one sample's share (measured: cnn-deep's conv2
  * kernel 2.8e-3 off at batch 1024 for one such ReLU). Dropout is not applied here, so a
- * decision after a dropout layer is not screened.
+ * decision after a dropout layer is not screened. With a batchNorm a sample's decisions
+ * depend on the whole batch's statistics, so every round screens the whole batch.
  */
 function avoidTies(
   plan: TrainingPlan,
@@ -103,12 +127,15 @@ function avoidTies(
   params: Float64Array,
   draw: (sample: number) => void,
 ): void {
-  let suspects = Array.from({ length: plan.batchSize }, (_, b) => b);
+  const all = Array.from({ length: plan.batchSize }, (_, b) => b);
+  const whole = plan.layers.some((l) => l.kind === "batchNorm");
+  let suspects = all;
   for (let round = 0; round < 20; round++) {
-    const batch = new Uint8Array(suspects.length * 784);
-    suspects.forEach((b, k) => batch.set(images.subarray(b * 784, (b + 1) * 784), k * 784));
+    const screened = whole ? all : suspects;
+    const batch = new Uint8Array(screened.length * 784);
+    screened.forEach((b, k) => batch.set(images.subarray(b * 784, (b + 1) * 784), k * 784));
     const { ties } = referenceForward({ plan, images: batch, state: { params } });
-    suspects = ties.map((k) => suspects[k]!);
+    suspects = ties.map((k) => screened[k]!);
     if (suspects.length === 0) return;
     suspects.forEach(draw);
   }
@@ -136,6 +163,7 @@ export function referenceInput(
       params: Float64Array.from(inputs.params),
       slots: inputs.slots.map((s) => Float64Array.from(s)),
       accBeta: inputs.accBeta,
+      state: Float64Array.from(inputs.state),
     },
     images: inputs.images,
     labels: inputs.labels,

@@ -1,8 +1,8 @@
 /**
- * The compiled engine on the CPU as an `EpochRunner`: packs the model's weights and the
- * optimizer's state into the CPU engine's memory when created (the whole training split is
- * copied there once, as bytes), trains epochs with one wasm call per step, and writes both
- * back into the tfjs model and optimizer on `sync()`.
+ * The compiled engine on the CPU as an `EpochRunner`: packs the model's weights (and its
+ * batchNorm moving statistics) and the optimizer's state into the CPU engine's memory when
+ * created (the whole training split is copied there once, as bytes), trains epochs with one
+ * wasm call per step, and writes them back into the tfjs model and optimizer on `sync()`.
  *
  * Loaded only by dynamic `import()` (from `lib/train/create_runner.ts` when the active
  * backend is `wasm`), so nothing of it runs when the training loop is imported.
@@ -11,7 +11,8 @@
  */
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts";
-import { runCompiledEpoch } from "../compiled_epoch.ts";
+import { runCompiledEpoch, type Stepper } from "../compiled_epoch.ts";
+import type { OptimizerSpec } from "../plan.ts";
 import { compiledOptimizerSpec, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";
 
@@ -30,6 +31,48 @@ function stepSeeds(epochSeed: number, step: number, layers: number): number[] {
     x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
     return (x ^ (x >>> 15)) >>> 0;
   });
+}
+
+/** Copies the model's weights and state, the optimizer's slots and the split into the engine. */
+function loadEngine(engine: CpuEngine, input: EpochRunnerInput, spec: OptimizerSpec): void {
+  const state = readTrainingState(input.model, input.optimizer, spec, engine.plan);
+  engine.params.set(state.params);
+  engine.state.set(state.state);
+  state.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
+  engine.accBeta = state.accBeta;
+  engine.images.set(input.train.images.subarray(0, input.train.count * 784));
+  engine.labels.set(input.train.labels.subarray(0, input.train.count));
+}
+
+/** The epoch loop's view of the engine: a step at a time through the epoch's order. */
+function epochStepper(engine: CpuEngine, count: number): Stepper {
+  const dropouts = engine.plan.layers.filter((l) => l.kind === "dropout").length;
+  let epochSeed = 0;
+  let offset = 0;
+  let step = 0;
+  let sums: [number, number] = [0, 0];
+  return {
+    count,
+    batchSize: engine.plan.batchSize,
+    beginEpoch(order: Int32Array, seed: number) {
+      engine.order.set(order);
+      engine.takeSums();
+      epochSeed = seed;
+      offset = 0;
+      step = 0;
+      sums = [0, 0];
+    },
+    step(size: number, readback: boolean) {
+      engine.step(size, offset, stepSeeds(epochSeed, step++, dropouts));
+      offset += size;
+      if (readback) {
+        const { loss, correct } = engine.takeSums();
+        sums = [sums[0] + loss, sums[1] + correct];
+      }
+    },
+    // A macrotask, so an abort signalled meanwhile is seen before the next step.
+    readSums: () => new Promise<[number, number]>((resolve) => setTimeout(() => resolve(sums), 0)),
+  };
 }
 
 /**
@@ -62,44 +105,13 @@ export async function createWasmEngineRunner(
     ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
   try {
-    const state = readTrainingState(input.model, input.optimizer, spec, engine.plan);
-    engine.params.set(state.params);
-    state.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
-    engine.accBeta = state.accBeta;
-    engine.images.set(input.train.images.subarray(0, input.train.count * 784));
-    engine.labels.set(input.train.labels.subarray(0, input.train.count));
+    loadEngine(engine, input, spec);
   } catch (error) {
     engine.dispose();
     throw error;
   }
-  const dropouts = engine.plan.layers.filter((l) => l.kind === "dropout").length;
   let pending = 0;
-  let epochSeed = 0;
-  let offset = 0;
-  let step = 0;
-  let sums: [number, number] = [0, 0];
-  const stepper = {
-    count: input.train.count,
-    batchSize: engine.plan.batchSize,
-    beginEpoch(order: Int32Array, seed: number) {
-      engine.order.set(order);
-      engine.takeSums();
-      epochSeed = seed;
-      offset = 0;
-      step = 0;
-      sums = [0, 0];
-    },
-    step(size: number, readback: boolean) {
-      engine.step(size, offset, stepSeeds(epochSeed, step++, dropouts));
-      offset += size;
-      if (readback) {
-        const { loss, correct } = engine.takeSums();
-        sums = [sums[0] + loss, sums[1] + correct];
-      }
-    },
-    // A macrotask, so an abort signalled meanwhile is seen before the next step.
-    readSums: () => new Promise<[number, number]>((resolve) => setTimeout(() => resolve(sums), 0)),
-  };
+  const stepper = epochStepper(engine, input.train.count);
   return {
     engine: "compiled",
     runEpoch: (args) => runCompiledEpoch(stepper, args, () => pending++),
@@ -108,6 +120,7 @@ export async function createWasmEngineRunner(
         params: engine.params.slice(),
         slots: spec.kind === "sgd" ? [] : engine.slots.map((s) => s.slice()),
         accBeta: engine.accBeta,
+        state: engine.state.slice(),
       };
       writeTrainingState(input.model, input.optimizer, spec, engine.plan, state, pending);
       pending = 0;
