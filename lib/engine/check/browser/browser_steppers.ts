@@ -28,7 +28,7 @@ export interface BrowserSession {
 }
 
 /** Chromium's flags for a headless run with WebGPU and no network chatter. */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS: readonly string[] = [
   "--headless=new",
   "--no-sandbox",
   "--enable-unsafe-webgpu",
