@@ -7,7 +7,8 @@
  * @module
  */
 import { NUM_CLASSES } from "../data/types.ts";
-import type { TrainingPlan } from "../engine/plan.ts";
+import type { Architecture } from "../models/architecture.ts";
+import { planTraining, type TrainingPlan } from "../engine/plan.ts";
 import { referenceForward } from "../engine/reference/reference_step.ts";
 
 const CHUNK = 100;
@@ -24,9 +25,21 @@ function softmaxRows(logits: Float64Array, out: Float32Array, at: number): void 
 }
 
 /**
+ * The plan inference runs: the architecture with every dropout rate 0 (the reference scales
+ * what a dropout keeps by 1 / (1 − rate), as training does; inference keeps all, unscaled).
+ *
+ * @param arch The architecture.
+ * @returns A batch-1 plan (the reference takes any number of images).
+ */
+export function inferencePlan(arch: Architecture): TrainingPlan {
+  const layers = arch.layers.map((l) => (l.type === "dropout" ? { ...l, rate: 0 } : l));
+  return planTraining({ ...arch, layers }, 1);
+}
+
+/**
  * The probabilities of `count` images.
  *
- * @param plan Any plan of the architecture (only its layers and parameter layout are read).
+ * @param plan {@linkcode inferencePlan} of the architecture.
  * @param params The packed parameters.
  * @param images `count × 784` bytes.
  * @param count Images to run.

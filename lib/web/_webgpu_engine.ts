@@ -15,7 +15,7 @@ import type { MnistSplit } from "../data/types.ts";
 import type { OptimizerSpec, PackedTrainingState, TrainingPlan } from "../engine/plan.ts";
 import type { Stepper } from "../engine/compiled_epoch.ts";
 import { type ExecutorInput, WebGpuExecutor } from "../engine/webgpu/executor.ts";
-import { referenceProbabilities } from "./_reference_infer.ts";
+import { inferencePlan, referenceProbabilities } from "./_reference_infer.ts";
 
 /** Pipelines built so far, for a progress line. */
 export interface PipelineProgress {
@@ -117,6 +117,7 @@ export async function openWebGpuEngine(input: WebGpuEngineInput): Promise<Traini
   const plan = executor.plan;
   const readParams = () => executor.read("params", plan.paramCount * 4);
   const inferring = executor as unknown as Inferring;
+  const forward = inferencePlan(input.arch);
   return {
     name: "webgpu",
     description: input.gpu.description,
@@ -133,7 +134,7 @@ export async function openWebGpuEngine(input: WebGpuEngineInput): Promise<Traini
     infer: async (images, count) =>
       inferring.infer
         ? await inferring.infer(images, count)
-        : referenceProbabilities(plan, await readParams(), images, count),
+        : referenceProbabilities(forward, await readParams(), images, count),
     dispose: () => executor.dispose(),
   };
 }
