@@ -1,6 +1,6 @@
 /**
  * The check's step on the wasm engine, and a TypeScript copy of its dropout hash
- * (`mix32` in `kernels/small_ops.h`, the mask in `step.c`'s OP_DROP) so the reference can
+ * (`mix32` and the mask of OP_DROP in `kernels/dropout.h`) so the reference can
  * drop the same elements.
  *
  * @module

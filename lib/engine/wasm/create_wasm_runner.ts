@@ -108,6 +108,8 @@ export async function createWasmEngineRunner(
         params: engine.params.slice(),
         slots: spec.kind === "sgd" ? [] : engine.slots.map((s) => s.slice()),
         accBeta: engine.accBeta,
+        // No batchNorm in the engine yet (engine_vocabulary refuses it): no state to keep.
+        state: new Float32Array(0),
       };
       writeTrainingState(input.model, input.optimizer, spec, engine.plan, state, pending);
       pending = 0;

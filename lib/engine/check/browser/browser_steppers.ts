@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isSoftwareAdapter } from "../../../backend/webgpu/_tuning.ts";
+import { isSoftwareAdapter } from "../../webgpu/_adapter_tuning.ts";
 import type { Tuning } from "../../webgpu/_tiles.ts";
 import type { EngineStep } from "../_engine_step.ts";
 import type { Stepper } from "../engine_check.ts";
