@@ -30,8 +30,15 @@ function softmaxRows(logits: Float64Array, out: Float32Array, at: number): void 
  *
  * @param arch The architecture.
  * @returns A batch-1 plan (the reference takes any number of images).
+ * @throws {RangeError} for an architecture with a batchNorm layer.
  */
 export function inferencePlan(arch: Architecture): TrainingPlan {
+  if (arch.layers.some((l) => l.type === "batchNorm")) {
+    // The reference normalises by the batch's statistics (training mode), not the moving ones.
+    throw new RangeError(
+      `CPU inference of ${arch.name} is not available (it has a batchNorm layer); use the engine's`,
+    );
+  }
   const layers = arch.layers.map((l) => (l.type === "dropout" ? { ...l, rate: 0 } : l));
   return planTraining({ ...arch, layers }, 1);
 }
@@ -41,6 +48,7 @@ export function inferencePlan(arch: Architecture): TrainingPlan {
  *
  * @param plan {@linkcode inferencePlan} of the architecture.
  * @param params The packed parameters.
+ * @param moving The packed non-trainable state.
  * @param images `count × 784` bytes.
  * @param count Images to run.
  * @returns `count × 10` probabilities.
@@ -48,10 +56,11 @@ export function inferencePlan(arch: Architecture): TrainingPlan {
 export function referenceProbabilities(
   plan: TrainingPlan,
   params: Float32Array,
+  moving: Float32Array,
   images: Uint8Array,
   count: number,
 ): Float32Array {
-  const state = { params: Float64Array.from(params) };
+  const state = { params: Float64Array.from(params), state: Float64Array.from(moving) };
   const out = new Float32Array(count * NUM_CLASSES);
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);

@@ -24,11 +24,13 @@ export type Infer = (images: Uint8Array, count: number) => Promise<Float32Array>
  *
  * @param model The model.
  * @returns Its inference function.
+ * @throws {RangeError} for a model with a batchNorm layer (the reference runs it in training
+ *   mode only).
  */
 export function modelInference(model: WebModel): Infer {
   const plan = inferencePlan(model.architecture);
   return (images, count) =>
-    Promise.resolve(referenceProbabilities(plan, model.params, images, count));
+    Promise.resolve(referenceProbabilities(plan, model.params, model.state, images, count));
 }
 
 /**

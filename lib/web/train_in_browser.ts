@@ -174,10 +174,12 @@ async function runEpochs(
     seconds += result.seconds;
     log(epochLine(entry, steps));
   }
+  const { params, state } = await engine.readState();
   const model: WebModel = {
     architecture: arch,
     recipe,
-    params: await engine.readParams(),
+    params,
+    state,
     history,
     trainCount: train.count,
     datasetSha256: options.data.sha256,

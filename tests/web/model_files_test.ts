@@ -16,14 +16,17 @@ import { syntheticSplit, useCpu } from "../_synthetic.ts";
 /** A model with seeded weights and biases that are not zero (so bias order is checked). */
 function webModel(arch: Architecture): WebModel {
   const plan = planTraining(arch, 1);
-  const { params } = freshState(plan, kerasOptimizer("adam", 1e-3), 7);
+  const { params, state } = freshState(plan, kerasOptimizer("adam", 1e-3), 7);
   for (const p of plan.params) {
     if (p.shape.length === 1) params.fill(0.01 * (p.layer + 1), p.offset, p.offset + p.length);
   }
+  // Moving statistics away from tfjs' initial ones, so their order and use are checked.
+  state.forEach((_, i) => (state[i] = 0.5 + 0.01 * i));
   return {
     architecture: arch,
     recipe: { optimizer: "adam", learningRate: 1e-3, batchSize: 32, epochs: 1 },
     params,
+    state,
     history: [{ epoch: 1, loss: 0.5, acc: 0.9, seconds: 2, imagesPerSecond: 1000 }],
     trainCount: 2000,
     datasetSha256: { "t10k-labels-idx1-ubyte": "a".repeat(64) },
@@ -35,8 +38,24 @@ function webModel(arch: Architecture): WebModel {
 
 const LENET = await Deno.readTextFile(new URL("../../examples/lenet5.keras.json", import.meta.url));
 
+/** cnn-basic with a batchNorm after its conv (moving statistics saved after the weights). */
+const basicNorm: Architecture = {
+  ...getArchitecture("cnn-basic"),
+  name: "cnn-basic-bn",
+  layers: [
+    getArchitecture("cnn-basic").layers[0]!,
+    { type: "batchNorm" },
+    ...getArchitecture("cnn-basic").layers.slice(1),
+  ],
+};
+
 for (
-  const arch of [getArchitecture("cnn-basic"), getArchitecture("mlp"), parseArchitecture(LENET)]
+  const arch of [
+    getArchitecture("cnn-basic"),
+    getArchitecture("mlp"),
+    parseArchitecture(LENET),
+    basicNorm,
+  ]
 ) {
   Deno.test(`exportModelFiles(${arch.name}): loadModel reads it, and tfjs predicts what the browser does`, async () => {
     await useCpu();
@@ -53,6 +72,12 @@ for (
       const { model: loaded, metadata } = await loadModel(dir);
       assert.equal(metadata.arch, arch.name);
       assert.deepEqual(metadata.test, model.test);
+      const moving = loaded.nonTrainableWeights.flatMap((w) => [...w.read().dataSync()]);
+      assert.deepEqual(moving, [...model.state]);
+      if (arch === basicNorm) {
+        assert.throws(() => modelInference(model), /CPU inference of cnn-basic-bn/);
+        return;
+      }
       const split = syntheticSplit(8);
       const x = tf.tensor4d(Float32Array.from(split.images, (v) => v / 255), [8, 28, 28, 1]);
       const expected = (loaded.predict(x) as tf.Tensor).dataSync() as Float32Array;

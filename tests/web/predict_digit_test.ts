@@ -25,10 +25,8 @@ Deno.test("predictDigit on canvas pixels sees the sample predict --image makes o
   const png = encodePng({ ...image, channels: 4, data: new Uint8Array(image.data) });
   const fromFile = preprocessDigitImage(png, "seven.png");
   const arch = getArchitecture("cnn-basic");
-  const model = {
-    architecture: arch,
-    params: freshState(planTraining(arch, 1), kerasOptimizer("adam", 1e-3), 3).params,
-  };
+  const { params, state } = freshState(planTraining(arch, 1), kerasOptimizer("adam", 1e-3), 3);
+  const model = { architecture: arch, params, state };
   const infer = modelInference(model as Parameters<typeof modelInference>[0]);
   const drawn = await predictDigit(infer, image);
   assert.deepEqual(drawn.preprocessed.pixels, fromFile.pixels);

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { trainInBrowser } from "../../lib/web/train_in_browser.ts";
 import { evaluateInBrowser, modelInference } from "../../lib/web/evaluate_in_browser.ts";
-import { requestBrowserGpu } from "../../lib/web/_webgpu_engine.ts";
+import { openWebGpuInference, requestBrowserGpu } from "../../lib/web/_webgpu_engine.ts";
+import { exportModelFiles, modelFromFiles } from "../../lib/web/model_files.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticMnist } from "../_synthetic.ts";
 
@@ -52,6 +53,16 @@ Deno.test({
       assert.ok(onEngine.accuracy > 0.5, `accuracy ${onEngine.accuracy}`);
       assert.deepEqual(onEngine.predictions, onCpu.predictions);
       assert.ok(Math.abs(onEngine.loss - onCpu.loss) < 1e-4);
+      // The model saved and loaded again, on a GPU inference program of its own.
+      const loaded = await modelFromFiles(await exportModelFiles(run.model));
+      const gpuInference = await openWebGpuInference(loaded, gpu!, 64);
+      try {
+        const reloaded = await evaluateInBrowser(gpuInference.infer, data.test);
+        assert.deepEqual(reloaded.predictions, onEngine.predictions);
+        assert.ok(Math.abs(reloaded.loss - onEngine.loss) < 1e-5);
+      } finally {
+        gpuInference.dispose();
+      }
     } finally {
       run.engine.dispose();
     }
