@@ -10,6 +10,7 @@ import { openWebGpuInference, requestBrowserGpu } from "../../lib/web/_webgpu_en
 import { exportModelFiles, modelFromFiles } from "../../lib/web/model_files.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticMnist } from "../_synthetic.ts";
+import { parseArchitecture } from "../../lib/models/arch_file/parse_architecture.ts";
 
 const options = { ignore: !HAS_WEBGPU, sanitizeResources: false, sanitizeOps: false };
 const gpu = HAS_WEBGPU ? await requestBrowserGpu() : undefined;
@@ -87,5 +88,33 @@ Deno.test({
     run.engine.dispose();
     assert.equal(run.aborted, true);
     assert.equal(run.model.history.length, 1);
+  },
+});
+
+Deno.test({
+  sanitizeResources: false,
+  sanitizeOps: false,
+  name: "trainInBrowser on the CPU engine: learns, and its first step's loss is WebGPU's",
+  fn: async () => {
+    const lenet = parseArchitecture(
+      await Deno.readTextFile(new URL("../../examples/lenet5.keras.json", import.meta.url)),
+    );
+    const data = syntheticMnist(96, 40);
+    const common = { arch: lenet, data, epochs: 2, batchSize: 32, learningRate: 0.01 };
+    const lines: string[] = [];
+    const run = await trainInBrowser({ ...common, engine: "wasm", onLog: (l) => lines.push(l) });
+    try {
+      assert.match(lines[0]!, /^Engine: compiled wasm on CPU, (relaxed|plain) SIMD, \d+ threads?$/);
+      assert.ok(run.model.history[1]!.loss < run.model.history[0]!.loss);
+      const evaluation = await evaluateInBrowser(run.engine.infer, data.test);
+      const onCpu = await evaluateInBrowser(modelInference(run.model), data.test);
+      assert.deepEqual(evaluation.predictions, onCpu.predictions);
+      if (!HAS_WEBGPU) return;
+      const onGpu = await trainInBrowser({ ...common, epochs: 1, gpu });
+      onGpu.engine.dispose();
+      assert.ok(Math.abs(onGpu.firstStepLoss! - run.firstStepLoss!) < 1e-5);
+    } finally {
+      run.engine.dispose();
+    }
   },
 });

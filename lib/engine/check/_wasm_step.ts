@@ -6,6 +6,7 @@
  * @module
  */
 import { createCpuEngine } from "../wasm/cpu_engine.ts";
+import { defaultCpuThreads } from "../wasm/cpu_host.ts";
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
 
 function mix32(x: number): number {
@@ -36,6 +37,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     batchSize: n,
     optimizer: inputs.optimizer,
     samples: n,
+    threads: defaultCpuThreads(),
   });
   try {
     engine.images.set(inputs.images);
