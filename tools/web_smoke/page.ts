@@ -11,9 +11,10 @@ addEventListener("error", (e) => void post("/log", `uncaught: ${e.message}`));
 addEventListener("unhandledrejection", (e) => void post("/log", `unhandled: ${String(e.reason)}`));
 
 try {
+  const engine = new URL(location.href).searchParams.get("engine") === "wasm" ? "wasm" : "webgpu";
   const { summary, files } = await smoke(new URL("/mnist/", location.href), (line) => {
     void post("/log", line);
-  });
+  }, engine);
   for (const [name, bytes] of Object.entries(files)) await post(`/file/${name}`, bytes);
   await post("/done", JSON.stringify(summary));
 } catch (error) {
