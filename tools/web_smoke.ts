@@ -5,7 +5,8 @@
  * page exported with the Deno loader (`loadModel`, what `deno task evaluate` uses). With
  * `--deno` it runs the same body in Deno on Deno's WebGPU instead, for comparison.
  *
- *   deno run -A tools/web_smoke.ts [--deno] [--engine webgpu|wasm] [--isolated] [--keep DIR]
+ *   deno run -A tools/web_smoke.ts [--deno] [--engine webgpu|wasm] [--isolated] [--self-check]
+ *     [--batch N] [--keep DIR]
  *
  * `--isolated` serves the page cross-origin isolated (COOP + COEP), where the CPU engine
  * starts threads; without it the page trains on one.
@@ -27,9 +28,15 @@ const { values } = parseArgs({
     keep: { type: "string" },
     engine: { type: "string", default: "webgpu" },
     isolated: { type: "boolean" },
+    "self-check": { type: "boolean" },
+    batch: { type: "string" },
   },
 });
 const engine = values.engine === "wasm" ? "wasm" : "webgpu";
+const extra = { selfCheck: values["self-check"], batchSize: Number(values.batch) || undefined };
+const query = `${extra.selfCheck ? "&selfcheck" : ""}${
+  extra.batchSize ? `&batch=${extra.batchSize}` : ""
+}`;
 /** Cross-origin isolation headers (what a page needs for the CPU engine's threads). */
 const ISOLATION: Record<string, string> = values.isolated
   ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
@@ -78,7 +85,7 @@ async function inChromium(): Promise<Record<string, unknown>> {
     args: [
       ...CHROMIUM_FLAGS,
       `--user-data-dir=${dir}/profile`,
-      `http://127.0.0.1:${server.addr.port}/?engine=${engine}`,
+      `http://127.0.0.1:${server.addr.port}/?engine=${engine}${query}`,
     ],
     stdout: "null",
     stderr: "null",
@@ -95,7 +102,12 @@ async function inChromium(): Promise<Record<string, unknown>> {
 }
 
 async function inDeno(): Promise<Record<string, unknown>> {
-  const { summary, files } = await smoke(DATA, (line) => console.log(`deno: ${line}`), engine);
+  const { summary, files } = await smoke(
+    DATA,
+    (line) => console.log(`deno: ${line}`),
+    engine,
+    extra,
+  );
   for (const [name, bytes] of Object.entries(files)) {
     await Deno.writeFile(`${dir}/model/${name}`, bytes);
   }

@@ -10,6 +10,7 @@ import {
   evaluateInBrowser,
   exportModelFiles,
   loadMnistFromUrls,
+  localStorageVerdictCache,
   misclassified,
   mnistUrls,
   type ModelFiles,
@@ -51,12 +52,14 @@ function drawnOne(): { width: number; height: number; data: Uint8ClampedArray } 
  * @param dataBase Where the raw MNIST files are.
  * @param log Where the lines go.
  * @param engine The compiled engine to train on.
+ * @param extra A self-check first (verdict in `localStorage`), another batch size.
  * @returns The summary and the exported files.
  */
 export async function smoke(
   dataBase: string | URL,
   log: (line: string) => void,
   engine: "webgpu" | "wasm" = "webgpu",
+  extra: { selfCheck?: boolean; batchSize?: number } = {},
 ): Promise<{ summary: SmokeSummary; files: ModelFiles }> {
   const data = await loadMnistFromUrls({
     urls: mnistUrls(dataBase),
@@ -68,6 +71,8 @@ export async function smoke(
     arch: "cnn-basic",
     data,
     engine,
+    ...(extra.selfCheck ? { selfCheck: { cache: localStorageVerdictCache() } } : {}),
+    ...(extra.batchSize ? { batchSize: extra.batchSize } : {}),
     epochs: 1,
     limit: 2000,
     onLog: log,
