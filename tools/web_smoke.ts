@@ -14,7 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CHROMIUM_FLAGS } from "../lib/engine/check/browser/browser_steppers.ts";
+import { CHROMIUM_FLAGS } from "../lib/engine/check/browser/_browser_launch.ts";
 import { loadModel } from "../lib/models/save_model.ts";
 import { smoke } from "./web_smoke/smoke_body.ts";
 

@@ -1,6 +1,6 @@
 /**
  * A folder that keeps what the engine check computes on the CPU — the batch after tie
- * screening, and the float64 reference's loss and gradient — for the next run with the same
+ * screening, and the float64 reference's loss, gradient and batchNorm state after the step — for the next run with the same
  * architecture, batch, optimizer, seed and dropout masks. CI's matrix runs the check once per
  * WebGPU implementation; cnn-deep at batch 1024 costs ~25 s of CPU in the reference alone, so
  * the second and third runs read it instead (`engine-check --reference-cache DIR`). Only a
@@ -23,17 +23,35 @@ export const NO_REFERENCE_CACHE: ReferenceCache = Object.freeze({
   write: () => Promise.resolve(),
 });
 
-/** The loss sum, correct count and gradient of a reference step, as bytes. */
-export function encodeReference(ref: { lossSum: number; correct: number; grads: Float64Array }) {
-  const out = new Float64Array(2 + ref.grads.length);
+/** What the check keeps of a reference step. */
+export interface CachedReference {
+  lossSum: number;
+  correct: number;
+  grads: Float64Array;
+  /** The state after the step (batchNorm's moving statistics; empty without one). */
+  after: { state: Float64Array };
+}
+
+/** The loss sum, correct count, gradient and state after a reference step, as bytes. */
+export function encodeReference(ref: CachedReference): Uint8Array<ArrayBuffer> {
+  const out = new Float64Array(2 + ref.grads.length + ref.after.state.length);
   out.set([ref.lossSum, ref.correct]);
   out.set(ref.grads, 2);
+  out.set(ref.after.state, 2 + ref.grads.length);
   return new Uint8Array(out.buffer);
 }
 
-/** Decodes {@linkcode encodeReference}'s bytes; null when they do not hold `params` values. */
-export function decodeReference(bytes: Uint8Array, params: number) {
-  if (bytes.byteLength !== 8 * (2 + params)) return null;
+/**
+ * Decodes {@linkcode encodeReference}'s bytes; null when they do not hold `params` gradient
+ * and `state` state values.
+ */
+export function decodeReference(
+  bytes: Uint8Array,
+  params: number,
+  state: number,
+): CachedReference | null {
+  if (bytes.byteLength !== 8 * (2 + params + state)) return null;
   const all = new Float64Array(bytes.slice().buffer);
-  return { lossSum: all[0]!, correct: all[1]!, grads: all.subarray(2) };
+  const grads = all.subarray(2, 2 + params);
+  return { lossSum: all[0]!, correct: all[1]!, grads, after: { state: all.subarray(2 + params) } };
 }

@@ -124,7 +124,7 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   const reference = async (engine: string, step: EngineStep) => {
     const refKey = `${key}-reference-${hasDropout ? engine : "all"}`;
     const cached = await cache.read(refKey);
-    const hit = cached && decodeReference(cached, plan.paramCount);
+    const hit = cached && decodeReference(cached, plan.paramCount, plan.stateCount);
     if (hit) return hit;
     const ref = referenceStep(referenceInput(plan, inputs, step.keep));
     await cache.write(refKey, encodeReference(ref));
