@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createCpuEngine } from "../wasm/cpu_engine.ts";
+import { createCpuEngine, hardwareCpuThreads } from "../wasm/cpu_engine.ts";
+
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
 
 function mix32(x: number): number {
@@ -37,9 +38,13 @@ function liveState(engine: object, count: number): Float32Array | undefined {
  * Runs one step of the wasm engine.
  *
  * @param input Architecture, plan, inputs and seed.
+ * @param threads The engine's threads. @default `hardwareCpuThreads()`
  * @returns What the step produced.
  */
-export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
+export async function wasmStep(
+  input: EngineStepInput,
+  threads: number = hardwareCpuThreads(),
+): Promise<EngineStep> {
   const { plan, inputs } = input;
   const n = plan.batchSize;
   const engine = await createCpuEngine({
@@ -47,6 +52,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     batchSize: n,
     optimizer: inputs.optimizer,
     samples: n,
+    threads,
   });
   try {
     engine.images.set(inputs.images);

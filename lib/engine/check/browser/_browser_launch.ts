@@ -9,7 +9,7 @@ import { BackendUnavailableError } from "../../../errors.ts";
 import type { JobServer } from "./_browser_server.ts";
 
 /** Chromium's flags for a headless run with WebGPU and no network chatter. */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS: readonly string[] = [
   "--headless=new",
   "--no-sandbox",
   "--enable-unsafe-webgpu",
