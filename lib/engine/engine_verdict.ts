@@ -7,57 +7,27 @@
  *
  * @module
  */
-import { atomicWrite } from "../fs/atomic_write.ts";
 import { type Architecture, layersHash, type OptimizerName } from "../models/architecture.ts";
 import { defaultRecipe } from "../defaults.ts";
 import { getArchitecture } from "../models/architectures.ts";
-import { readFileCapped } from "../fs/read_capped.ts";
-import denoJson from "../../deno.json" with { type: "json" };
+import type { EngineVerdict, VerdictCache } from "./verdict_cache.ts";
 
-/** A verdict as cached and as `deno task devices` shows it. */
-export interface EngineVerdict {
-  /** The cache key: adapter identity and package version. */
-  key: string;
-  /** Adapter description, for people. */
-  adapter: string;
-  /** True when the engine matched the tfjs path. */
-  ok: boolean;
-  /** Worst relative difference measured (when the check ran to completion). */
-  maxRelativeError?: number;
-  /** Why the engine is not used here (when `ok` is false). */
-  reason?: string;
-  /** ISO time of the check. */
-  checkedAt: string;
-  /** True when read from the cache file rather than measured now. */
-  cached: boolean;
-}
+export type { EngineVerdict };
+import { fileVerdictCache } from "./verdict_file_cache.ts";
+import denoJson from "../../deno.json" with { type: "json" };
 
 /** Options of {@linkcode engineVerdict}. */
 export interface EngineVerdictOptions {
   /** JSON cache file (e.g. `data/engine-verdicts.json`); none: check every time. */
   verdictFile?: string;
+  /** Another verdict store (e.g. `localStorage` in a browser); wins over `verdictFile`. */
+  cache?: VerdictCache;
   /** The device to check (default: tfjs' own on `webgpu`, else the process's shared one). */
   device?: GPUDevice;
   /** Re-run the check even when a verdict is cached. */
   recheck?: boolean;
   /** The run's architecture, batch size and optimizer. @default cnn-deep's recipe at batch 64 */
   plan?: { arch: Architecture; batchSize: number; optimizer?: OptimizerName };
-}
-
-/** Whether `name` access to `path` is already granted (never prompts). */
-function granted(name: "read" | "write", path: string): boolean {
-  return Deno.permissions.querySync({ name, path }).state === "granted";
-}
-
-async function readCache(file: string | undefined): Promise<Record<string, EngineVerdict>> {
-  if (!file || !granted("read", file)) return {};
-  try {
-    return JSON.parse(new TextDecoder().decode(await readFileCapped(file, 1 << 20)));
-  } catch {
-    // A missing, unreadable, corrupt or oversized cache (or a FIFO, refused unopened) only
-    // means the check runs again.
-    return {};
-  }
 }
 
 function adapterKey(info: GPUAdapterInfo): string {
@@ -112,8 +82,9 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
     )
   }`;
   const adapter = info?.description || info?.vendor || "unknown adapter";
-  const cache = await readCache(options.verdictFile);
-  const hit = cache[key];
+  const store = options.cache ??
+    (options.verdictFile ? fileVerdictCache(options.verdictFile) : undefined);
+  const hit = (await store?.read())?.[key];
   if (hit && !options.recheck) return { ...hit, cached: true };
   const { runSelfCheck } = await import("./webgpu/self_check.ts");
   let verdict: EngineVerdict;
@@ -143,13 +114,9 @@ export async function engineVerdict(options: EngineVerdictOptions = {}): Promise
       cached: false,
     };
   }
-  if (options.verdictFile && cacheable && granted("write", options.verdictFile)) {
+  if (store && cacheable) {
     const { cached: _, ...stored } = verdict;
-    await atomicWrite(
-      options.verdictFile,
-      JSON.stringify({ ...cache, [key]: stored }, null, 2) + "\n",
-    )
-      .catch(() => {});
+    await store.write(key, stored);
   }
   return verdict;
 }

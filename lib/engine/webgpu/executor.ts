@@ -11,7 +11,7 @@
 import type { MnistSplit } from "../../data/types.ts";
 import { type PackedTrainingState, planTraining, type TrainingPlan } from "../plan.ts";
 import { checkBatchMemory, MemoryLimitError, planMemory } from "../plan_memory.ts";
-import { formatBytes } from "../../fs/read_capped.ts";
+import { formatBytes } from "../../fs/byte_size.ts";
 import { type OptimizerSpec, slotCount } from "./_kernels_update.ts";
 import { stepKernels } from "./step_kernels.ts";
 import type { Kernel } from "./_wgsl.ts";
