@@ -67,11 +67,15 @@ async function train(session: Session, stop: AbortController): Promise<void> {
     seed: defaultWebConfig().seed,
     signal: stop.signal,
     onProgress: (p) => view.progress(p),
-    onEpoch: (log, steps) => view.epoch(log, steps),
+    onLog: (line) => view.log(line),
   });
   current = run.model;
-  view.finish(run.summary, run.misclassifiedSvg, run.confusionSvg);
-  byId("download", HTMLButtonElement).disabled = false;
+  if (run.report) {
+    view.finish(run.report.summary, run.report.misclassifiedSvg, run.report.confusionSvg);
+    byId("download", HTMLButtonElement).disabled = false;
+  } else {
+    view.log("Stopped: the pad uses the weights as they were.");
+  }
   redraw();
 }
 
@@ -104,13 +108,23 @@ function wirePad(session: Session): void {
   const output = byId("prediction", HTMLOutputElement);
   let canvas: HTMLCanvasElement | null = null;
   let busy = false;
+  let again = false;
+  // One prediction at a time; a change during one is predicted right after it.
   redraw = () => {
-    if (!canvas || !current || busy) return;
+    if (!canvas || !current) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
+    again = false;
     session.predict(current, canvas)
       .then((p) => showProbabilities(list, output, p))
-      .catch((error) => showError(`prediction failed: ${messageOf(error)}`))
-      .finally(() => (busy = false));
+      .catch((error) => showError(messageOf(error)))
+      .finally(() => {
+        busy = false;
+        if (again) redraw();
+      });
   };
   const pad = createPad(byId("pad", HTMLCanvasElement), (c) => {
     canvas = c;

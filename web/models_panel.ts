@@ -2,7 +2,7 @@
 /**
  * The models panel: the saved models the server lists (`GET /models/`; a static host has no
  * list, and the panel says so), loading one for the pad, and downloading the model trained in
- * this tab as a tfjs layers model (`model.json` and `weights.bin`).
+ * this tab as a tfjs layers model (`model.json`, `weights.bin` and our `metadata.json`).
  *
  * @module
  */

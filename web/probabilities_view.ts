@@ -16,14 +16,14 @@
 export function showProbabilities(
   list: HTMLOListElement,
   output: HTMLOutputElement,
-  probabilities: ArrayLike<number> | null,
+  probabilities: readonly number[] | null,
 ): void {
   if (probabilities === null) {
     list.replaceChildren();
     output.value = "–";
     return;
   }
-  const values = Array.from(probabilities);
+  const values = [...probabilities];
   const top = values.indexOf(Math.max(...values));
   list.replaceChildren(...values.map((p, digit) => {
     const item = document.createElement("li");

@@ -1,14 +1,13 @@
 /// <reference lib="dom" />
 /**
- * What the page shows of a training run: the Keras-style progress line (the CLI's own
- * `progressLine` / `epochLine`), the live curves, and at the end the misclassified digits, the
+ * What the page shows of a training run: the Keras-style progress lines (the library's, which
+ * are the CLI's own), the live curves, and at the end the misclassified digits, the
  * confusion matrix and the run's summary as JSON in `data-testid="result"` (what the browser
  * test reads).
  *
  * @module
  */
-import { epochLine, progressLine } from "../lib/cli/progress.ts";
-import type { EpochLog, StepProgress } from "../lib/runner/epoch_log.ts";
+import type { StepProgress } from "../lib/runner/epoch_log.ts";
 import { type CurvePoint, curvesSvg } from "./curves.ts";
 import { byId } from "./dom.ts";
 
@@ -29,8 +28,10 @@ export interface RunSummary {
 
 /** The view of one run. */
 export interface TrainView {
-  progress(p: StepProgress): void;
-  epoch(log: EpochLog, steps: number): void;
+  /** A progress report with its live line. */
+  progress(p: StepProgress & { line: string }): void;
+  /** A line that stays (the engine, the first step, each epoch's summary). */
+  log(line: string): void;
   /** Shows the final report and the result line. */
   finish(summary: RunSummary, misclassifiedSvg: string, confusionSvg: string): void;
 }
@@ -54,17 +55,18 @@ export function startTrainView(epochs: number): TrainView {
   let done = "";
   return {
     progress(p) {
-      text.textContent = `${done}Epoch ${p.epoch}/${p.epochs}\n${progressLine(p)}`;
+      text.textContent = `${done}${p.line}`;
       points.push({ epoch: p.epoch - 1 + p.step / p.steps, loss: p.loss, acc: p.acc });
       curves.innerHTML = curvesSvg(points, epochs);
     },
-    epoch(log, steps) {
-      done += `Epoch ${log.epoch}/${epochs}\n${epochLine(log, steps)}\n`;
+    log(line) {
+      done += `${line}\n`;
       text.textContent = done;
     },
     finish(summary, misclassifiedSvg, confusionSvg) {
-      text.textContent = `${done}Test accuracy: ${(summary.testAccuracy * 100).toFixed(2)}% ` +
-        `(${summary.backend}, ${summary.msPerStep.toFixed(1)} ms/step)`;
+      done += `Test accuracy: ${(summary.testAccuracy * 100).toFixed(2)}% ` +
+        `(${summary.backend}, ${summary.msPerStep.toFixed(1)} ms/step)\n`;
+      text.textContent = done;
       byId("misclassified", HTMLDivElement).innerHTML = misclassifiedSvg;
       byId("confusion", HTMLDivElement).innerHTML = confusionSvg;
       byId("results-panel", HTMLElement).hidden = false;

@@ -42,14 +42,10 @@ export interface Page {
   goto(url: string, options?: { timeout?: number }): Promise<unknown>;
   $(selector: string): Promise<ElementHandle | null>;
   waitForSelector(selector: string, options?: { timeout?: number }): Promise<unknown>;
-  waitForFunction(
-    // deno-lint-ignore no-explicit-any
-    fn: (...args: any[]) => unknown,
-    options?: { timeout?: number; polling?: number },
-    ...args: unknown[]
-  ): Promise<unknown>;
-  // deno-lint-ignore no-explicit-any
-  evaluate<T>(fn: (...args: any[]) => T | Promise<T>, ...args: unknown[]): Promise<T>;
+  /** Waits until the expression, evaluated in the page, is truthy. */
+  waitForFunction(expression: string, options?: { timeout?: number }): Promise<unknown>;
+  /** The value of the expression, evaluated in the page. */
+  evaluate<T>(expression: string): Promise<T>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
 }
 
