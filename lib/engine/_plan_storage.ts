@@ -34,6 +34,8 @@ export function stepBuffers(layers: PlanLayer[], input: Shape3, batch: number): 
     }
     if (l.kind === "maxPool") add("poolIndex", l.index, "u32", out);
     if (l.kind === "dropout" && l.rate > 0) add("dropoutMask", l.index, "f32", out);
+    // The batch's mean and 1 / √(var + ε) per channel, from the forward for the backward.
+    if (l.kind === "batchNorm") add("bnStats", l.index, "f32", 2 * l.output.c);
   }
   return buffers;
 }

@@ -92,6 +92,10 @@ export function layerFlops(plan: TrainingPlan, l: PlanLayer): number {
       return (active(l.activation) ? outs : 0) + gate;
     case "flatten":
       return 0;
+    case "batchNorm":
+      // Forward: mean, variance (3 a value), normalise, scale and shift (4); moving
+      // statistics (per channel, negligible). Backward: the two sums (3) and dx (5).
+      return 7 * outs + 3 * outs + (l.backpropInput ? 5 * outs : 0);
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * Moves a training run's state between tfjs and a compiled engine's packed arrays (the
- * layout of `plan.ts`): the model's trainable weights and the optimizer's slots, with the
+ * layout of `plan.ts`): the model's trainable weights, its non-trainable weights (batchNorm's
+ * moving mean and variance, which tfjs' inference mode reads, so a model trained on an engine
+ * evaluates, predicts and saves with them) and the optimizer's slots, with the
  * slot variables named and ordered exactly as tfjs' own RMSprop / Adam create them, so
  * `optimizer.getWeights()` (the checkpoint format) round-trips. Shared by every executor.
  *
@@ -11,6 +13,7 @@ import {
   OPTIMIZER_SLOTS,
   type OptimizerSpec,
   type PackedTrainingState,
+  type ParamSlice,
   type TrainingPlan,
 } from "./plan.ts";
 
@@ -101,15 +104,20 @@ function slotLists(optimizer: tf.Optimizer, kind: OptimizerSpec["kind"]): Slot[]
   return [];
 }
 
-function checkShapes(model: tf.LayersModel, plan: TrainingPlan): tf.Variable[] {
-  const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const ok = weights.length === plan.params.length &&
-    weights.every((w, i) => w.shape.join() === plan.params[i]!.shape.join());
-  if (!ok) {
-    throw new RangeError(`The model's trainable weights do not match the ${plan.arch} plan`);
-  }
-  return weights;
+function matching(weights: tf.LayerVariable[], slices: ParamSlice[], what: string, arch: string) {
+  const variables = weights.map((w) => w.read() as tf.Variable);
+  const ok = variables.length === slices.length &&
+    variables.every((w, i) => w.shape.join() === slices[i]!.shape.join());
+  if (!ok) throw new RangeError(`The model's ${what} weights do not match the ${arch} plan`);
+  return variables;
 }
+
+const checkShapes = (model: tf.LayersModel, plan: TrainingPlan): tf.Variable[] =>
+  matching(model.trainableWeights, plan.params, "trainable", plan.arch);
+
+/** The model's non-trainable variables in `plan.state` order (batchNorm's moving stats). */
+const stateVariables = (model: tf.LayersModel, plan: TrainingPlan): tf.Variable[] =>
+  matching(model.nonTrainableWeights, plan.state, "non-trainable", plan.arch);
 
 /**
  * Packs the model's weights and the optimizer's state (zeros for slots tfjs has not made
@@ -160,6 +168,7 @@ export async function loadTrainingState(
   const o = optimizer as unknown as OptimizerInternals;
   const tensors: tf.Tensor[] = [
     ...checkShapes(model, plan),
+    ...stateVariables(model, plan),
     ...slotLists(optimizer, spec.kind).flatMap((list) => list.map((slot) => slot.variable)),
     ...(spec.kind === "adam" ? [o.accBeta1!, o.accBeta2!] : []),
   ];
@@ -176,12 +185,17 @@ function packState(
   read: (t: tf.Tensor) => Float32Array,
 ): PackedTrainingState {
   const weights = checkShapes(model, plan);
-  const pack = (values: (tf.Tensor | undefined)[]) => {
-    const out = new Float32Array(plan.paramCount);
-    values.forEach((t, i) => t && out.set(read(t), plan.params[i]!.offset));
+  const pack = (
+    values: (tf.Tensor | undefined)[],
+    slices = plan.params,
+    count = plan.paramCount,
+  ) => {
+    const out = new Float32Array(count);
+    values.forEach((t, i) => t && out.set(read(t), slices[i]!.offset));
     return out;
   };
   const params = pack(weights);
+  const state = pack(stateVariables(model, plan), plan.state, plan.stateCount);
   const slots = slotLists(optimizer, spec.kind).map((list) =>
     pack(weights.map((_, i) => list[i]?.variable))
   );
@@ -189,11 +203,12 @@ function packState(
   const accBeta: [number, number] = spec.kind === "adam"
     ? [read(o.accBeta1!)[0]!, read(o.accBeta2!)[0]!]
     : [1, 1];
-  return { params, slots, accBeta };
+  return { params, slots, accBeta, state };
 }
 
 /**
- * Writes packed state back: assigns the model's weights, creates or assigns the optimizer's
+ * Writes packed state back: assigns the model's weights (trainable and not), creates or
+ * assigns the optimizer's
  * slots (named `<variable>/rms`, `/momentum`, `/m`, `/v` as tfjs does) and Adam's β powers,
  * and advances the optimizer's iteration count by `steps`.
  *
@@ -203,7 +218,7 @@ function packState(
  * @param plan The plan the state is laid out by.
  * @param state The packed state (from an executor).
  * @param steps Steps run since the state was last written back.
- * @throws {RangeError} when the model's weights do not match the plan.
+ * @throws {RangeError} when the model's weights or the packed state do not match the plan.
  * @example
  * ```ts ignore
  * writeTrainingState(model, optimizer, spec, plan, await executor.readState(), stepsSinceSync);
@@ -218,12 +233,19 @@ export function writeTrainingState(
   steps: number,
 ): void {
   const weights = checkShapes(model, plan);
-  const view = (values: Float32Array, i: number) => {
-    const p = plan.params[i]!;
+  const moving = stateVariables(model, plan);
+  if (state.state.length !== plan.stateCount) {
+    throw new RangeError(
+      `The packed state holds ${state.state.length} values, the ${plan.arch} plan ${plan.stateCount}`,
+    );
+  }
+  const view = (values: Float32Array, i: number, slices = plan.params) => {
+    const p = slices[i]!;
     return tf.tensor(values.subarray(p.offset, p.offset + p.length), p.shape, "float32");
   };
   tf.tidy(() => {
     weights.forEach((w, i) => w.assign(view(state.params, i)));
+    moving.forEach((w, i) => w.assign(view(state.state, i, plan.state)));
     const suffixes = spec.kind === "sgd" ? [] : OPTIMIZER_SLOTS[spec.kind];
     slotLists(optimizer, spec.kind).forEach((list, k) => {
       weights.forEach((w, i) => {

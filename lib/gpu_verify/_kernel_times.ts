@@ -14,7 +14,7 @@
 import { limitSplit } from "../data/tensors.ts";
 import type { MnistSplit } from "../data/types.ts";
 import { compiledOptimizerSpec, loadTrainingState } from "../engine/tfjs_state.ts";
-import { WebGpuExecutor } from "../engine/webgpu/executor.ts";
+import { createWebGpuExecutor, type WebGpuExecutor } from "../engine/webgpu/executor.ts";
 import { getArchitecture } from "../models/architectures.ts";
 import { buildModel } from "../models/build_model.ts";
 import { createOptimizer } from "../train/optimizer.ts";
@@ -82,7 +82,7 @@ export async function kernelTimes(
   const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate);
   const spec = compiledOptimizerSpec(optimizer);
   const samples = limitSplit(train, batch);
-  const executor = new WebGpuExecutor({
+  const executor = await createWebGpuExecutor({
     device,
     arch,
     batchSize: batch,

@@ -6,65 +6,41 @@
  * @module
  */
 import type { Architecture, LayerSpec } from "../models/architecture.ts";
-import { KERAS_BATCH_NORM, pair } from "../models/architecture.ts";
+import { CLASS_NAMES, expectedConfig } from "../models/_model_json.ts";
 
-const CLASS: Record<LayerSpec["type"], [string, string]> = {
-  conv2d: ["Conv2D", "conv2d"],
-  maxPool: ["MaxPooling2D", "max_pooling2d"],
-  avgPool: ["AveragePooling2D", "average_pooling2d"],
-  dropout: ["Dropout", "dropout"],
-  flatten: ["Flatten", "flatten"],
-  dense: ["Dense", "dense"],
-  activation: ["Activation", "activation"],
-  batchNorm: ["BatchNormalization", "batch_normalization"],
+/** Keras' snake-case layer name stems. */
+const STEM: Record<LayerSpec["type"], string> = {
+  conv2d: "conv2d",
+  maxPool: "max_pooling2d",
+  avgPool: "average_pooling2d",
+  dropout: "dropout",
+  flatten: "flatten",
+  dense: "dense",
+  activation: "activation",
+  batchNorm: "batch_normalization",
 };
 
-const GLOROT = { class_name: "GlorotUniform", config: { seed: null } };
-const ZEROS = { class_name: "Zeros", config: {} };
+const INITIALIZERS = {
+  kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } },
+  bias_initializer: { class_name: "Zeros", config: {} },
+};
 
+/** The settings `checkModelJson` compares, plus the defaults Keras writes beside them. */
 function layerConfig(layer: LayerSpec): Record<string, unknown> {
+  const config = expectedConfig(layer);
   switch (layer.type) {
     case "conv2d":
-      return {
-        filters: layer.filters,
-        kernel_size: pair(layer.kernelSize),
-        strides: pair(layer.strides ?? 1),
-        padding: layer.padding ?? "valid",
-        data_format: "channels_last",
-        dilation_rate: [1, 1],
-        activation: layer.activation ?? "relu",
-        use_bias: layer.useBias ?? true,
-        kernel_initializer: GLOROT,
-        bias_initializer: ZEROS,
-      };
+      return { ...config, data_format: "channels_last", dilation_rate: [1, 1], ...INITIALIZERS };
+    case "dense":
+      return { ...config, ...INITIALIZERS };
     case "maxPool":
     case "avgPool":
-      return {
-        pool_size: pair(layer.poolSize),
-        strides: pair(layer.strides ?? layer.poolSize),
-        padding: layer.padding ?? "valid",
-        data_format: "channels_last",
-      };
-    case "dropout":
-      return { rate: layer.rate };
     case "flatten":
-      return { data_format: "channels_last" };
-    case "dense":
-      return {
-        units: layer.units,
-        activation: layer.activation,
-        use_bias: layer.useBias ?? true,
-        kernel_initializer: GLOROT,
-        bias_initializer: ZEROS,
-      };
-    case "activation":
-      return { activation: layer.activation };
+      return { ...config, data_format: "channels_last" };
     case "batchNorm":
-      return {
-        momentum: layer.momentum ?? KERAS_BATCH_NORM.momentum,
-        epsilon: layer.epsilon ?? KERAS_BATCH_NORM.epsilon,
-        axis: -1,
-      };
+      return { ...config, axis: -1 };
+    default:
+      return config;
   }
 }
 
@@ -72,7 +48,7 @@ function layerConfig(layer: LayerSpec): Record<string, unknown> {
 export function kerasLayerNames(arch: Architecture): string[] {
   const seen = new Map<string, number>();
   return arch.layers.map((layer) => {
-    const base = CLASS[layer.type][1];
+    const base = STEM[layer.type];
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return `${base}_${n}`;
@@ -88,7 +64,7 @@ export function kerasLayerNames(arch: Architecture): string[] {
 export function kerasTopology(arch: Architecture): Record<string, unknown> {
   const names = kerasLayerNames(arch);
   const layers = arch.layers.map((layer, i) => ({
-    class_name: CLASS[layer.type][0],
+    class_name: CLASS_NAMES[layer.type],
     config: {
       name: names[i],
       trainable: true,

@@ -7,7 +7,8 @@
  * @module
  */
 import { NUM_CLASSES } from "../data/types.ts";
-import type { TrainingPlan } from "../engine/plan.ts";
+import type { Architecture } from "../models/architecture.ts";
+import { planTraining, type TrainingPlan } from "../engine/plan.ts";
 import { referenceForward } from "../engine/reference/reference_step.ts";
 
 const CHUNK = 100;
@@ -24,10 +25,30 @@ function softmaxRows(logits: Float64Array, out: Float32Array, at: number): void 
 }
 
 /**
+ * The plan inference runs: the architecture with every dropout rate 0 (the reference scales
+ * what a dropout keeps by 1 / (1 − rate), as training does; inference keeps all, unscaled).
+ *
+ * @param arch The architecture.
+ * @returns A batch-1 plan (the reference takes any number of images).
+ * @throws {RangeError} for an architecture with a batchNorm layer.
+ */
+export function inferencePlan(arch: Architecture): TrainingPlan {
+  if (arch.layers.some((l) => l.type === "batchNorm")) {
+    // The reference normalises by the batch's statistics (training mode), not the moving ones.
+    throw new RangeError(
+      `CPU inference of ${arch.name} is not available (it has a batchNorm layer); use the engine's`,
+    );
+  }
+  const layers = arch.layers.map((l) => (l.type === "dropout" ? { ...l, rate: 0 } : l));
+  return planTraining({ ...arch, layers }, 1);
+}
+
+/**
  * The probabilities of `count` images.
  *
- * @param plan Any plan of the architecture (only its layers and parameter layout are read).
+ * @param plan {@linkcode inferencePlan} of the architecture.
  * @param params The packed parameters.
+ * @param moving The packed non-trainable state.
  * @param images `count × 784` bytes.
  * @param count Images to run.
  * @returns `count × 10` probabilities.
@@ -35,10 +56,11 @@ function softmaxRows(logits: Float64Array, out: Float32Array, at: number): void 
 export function referenceProbabilities(
   plan: TrainingPlan,
   params: Float32Array,
+  moving: Float32Array,
   images: Uint8Array,
   count: number,
 ): Float32Array {
-  const state = { params: Float64Array.from(params) };
+  const state = { params: Float64Array.from(params), state: Float64Array.from(moving) };
   const out = new Float32Array(count * NUM_CLASSES);
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);

@@ -3,9 +3,9 @@
  * `navigator.gpu` (no tfjs), an executor whose pipelines are built with a progress report,
  * and class probabilities for evaluation and the canvas.
  *
- * This is the one module that knows the executor's construction and inference entry points;
- * it adapts to whichever the executor offers (the asynchronous factory and the forward-only
- * `infer` program, or the constructor and the reference forward pass).
+ * Pipelines are built with `createComputePipelineAsync` (`createWebGpuExecutor`), so a page
+ * stays responsive and can show a progress line; inference is the executor's forward-only
+ * program (dropout passes everything), on the same buffers as training.
  *
  * @module
  */
@@ -14,8 +14,8 @@ import type { Architecture } from "../models/architecture.ts";
 import type { MnistSplit } from "../data/types.ts";
 import type { OptimizerSpec, PackedTrainingState, TrainingPlan } from "../engine/plan.ts";
 import type { Stepper } from "../engine/compiled_epoch.ts";
-import { type ExecutorInput, WebGpuExecutor } from "../engine/webgpu/executor.ts";
-import { referenceProbabilities } from "./_reference_infer.ts";
+import { createWebGpuExecutor } from "../engine/webgpu/executor.ts";
+import type { WebModel } from "./web_model.ts";
 
 /** Pipelines built so far, for a progress line. */
 export interface PipelineProgress {
@@ -59,32 +59,11 @@ export interface TrainingEngine {
   readonly description: string;
   readonly plan: TrainingPlan;
   readonly stepper: Stepper;
-  /** The current parameters (`paramCount`, packed). */
-  readParams(): Promise<Float32Array<ArrayBuffer>>;
+  /** The current parameters, optimizer slots and non-trainable state, packed. */
+  readState(): Promise<PackedTrainingState>;
   /** Class probabilities of `count` images under the current parameters. */
   infer(images: Uint8Array, count: number): Promise<Float32Array>;
   dispose(): void;
-}
-
-/** The executor's optional entry points (see the module doc). */
-type ExecutorFactory = {
-  create?: (
-    input: ExecutorInput,
-    options: { onProgress?: (p: PipelineProgress) => void },
-  ) => Promise<WebGpuExecutor>;
-};
-type Inferring = { infer?: (images: Uint8Array, count: number) => Promise<Float32Array> };
-
-async function createExecutor(
-  input: ExecutorInput,
-  onProgress?: (p: PipelineProgress) => void,
-): Promise<WebGpuExecutor> {
-  const factory = (WebGpuExecutor as unknown as ExecutorFactory).create;
-  if (factory) return await factory.call(WebGpuExecutor, input, { onProgress });
-  onProgress?.({ done: 0, total: 1 });
-  const executor = new WebGpuExecutor(input);
-  onProgress?.({ done: 1, total: 1 });
-  return executor;
 }
 
 /** Everything {@linkcode openWebGpuEngine} builds an engine from. */
@@ -106,17 +85,15 @@ export interface WebGpuEngineInput {
  */
 export async function openWebGpuEngine(input: WebGpuEngineInput): Promise<TrainingEngine> {
   const { device } = input.gpu;
-  const executor = await createExecutor({
+  const executor = await createWebGpuExecutor({
     device,
     arch: input.arch,
     batchSize: input.batchSize,
     optimizer: input.optimizer,
     train: input.train,
-  }, input.onPipelines);
+  }, { onProgress: (done, total) => input.onPipelines?.({ done, total }) });
   executor.writeState(input.state);
   const plan = executor.plan;
-  const readParams = () => executor.read("params", plan.paramCount * 4);
-  const inferring = executor as unknown as Inferring;
   return {
     name: "webgpu",
     description: input.gpu.description,
@@ -129,11 +106,47 @@ export async function openWebGpuEngine(input: WebGpuEngineInput): Promise<Traini
       step: (size, readback) => executor.step(size, readback),
       readSums: () => executor.readSums(),
     },
-    readParams,
-    infer: async (images, count) =>
-      inferring.infer
-        ? await inferring.infer(images, count)
-        : referenceProbabilities(plan, await readParams(), images, count),
+    readState: () => executor.readState(),
+    infer: (images, count) => executor.infer(images, count),
+    dispose: () => executor.dispose(),
+  };
+}
+
+/** An inference program on the GPU, for a model the page loaded. */
+export interface GpuInference {
+  infer(images: Uint8Array, count: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/**
+ * The engine's forward-only program for a loaded model, `batchSize` images a dispatch. The
+ * executor it runs on also builds its (unused) training step: one batch of blank images and
+ * plain SGD, the smallest it takes.
+ *
+ * @param model The model's architecture, parameters and moving statistics.
+ * @param gpu The device.
+ * @param batchSize Images per dispatch. @default 256
+ * @returns The inference function and its disposer.
+ */
+export async function openWebGpuInference(
+  model: Pick<WebModel, "architecture" | "params" | "state">,
+  gpu: BrowserGpu,
+  batchSize = 256,
+): Promise<GpuInference> {
+  const executor = await createWebGpuExecutor({
+    device: gpu.device,
+    arch: model.architecture,
+    batchSize,
+    optimizer: { kind: "sgd", learningRate: 0 },
+    train: {
+      images: new Uint8Array(batchSize * 784),
+      labels: new Uint8Array(batchSize),
+      count: batchSize,
+    },
+  });
+  executor.writeState({ params: model.params, slots: [], accBeta: [1, 1], state: model.state });
+  return {
+    infer: (images, count) => executor.infer(images, count),
     dispose: () => executor.dispose(),
   };
 }

@@ -9,10 +9,10 @@
  */
 import { type MnistSplit, NUM_CLASSES } from "../data/types.ts";
 import type { Evaluation } from "../evaluate/types.ts";
-import { LOSS_EPSILON, planTraining } from "../engine/plan.ts";
+import { LOSS_EPSILON } from "../engine/plan.ts";
 import { preprocessDigit, type PreprocessedDigit } from "../image/preprocess_digit.ts";
 import type { Raster } from "../image/raster.ts";
-import { referenceProbabilities } from "./_reference_infer.ts";
+import { inferencePlan, referenceProbabilities } from "./_reference_infer.ts";
 import type { WebModel } from "./web_model.ts";
 
 /** Class probabilities (`count × 10`) of `count` images (`count × 784` bytes). */
@@ -24,11 +24,13 @@ export type Infer = (images: Uint8Array, count: number) => Promise<Float32Array>
  *
  * @param model The model.
  * @returns Its inference function.
+ * @throws {RangeError} for a model with a batchNorm layer (the reference runs it in training
+ *   mode only).
  */
 export function modelInference(model: WebModel): Infer {
-  const plan = planTraining(model.architecture, 1);
+  const plan = inferencePlan(model.architecture);
   return (images, count) =>
-    Promise.resolve(referenceProbabilities(plan, model.params, images, count));
+    Promise.resolve(referenceProbabilities(plan, model.params, model.state, images, count));
 }
 
 /**

@@ -1,14 +1,19 @@
 /**
  * A fresh training state in the compiled engines' packed layout, as Keras would start it:
  * Glorot-uniform kernels (limit √(6 / (fan in + fan out)), fans being the receptive field
- * times the channels), zero biases, zero optimizer slots, and Adam's β powers at β₁, β₂ as a
- * fresh tfjs Adam holds them. Drawn from one seeded PRNG, so a seed gives the same start in
+ * times the channels), zero biases, zero optimizer slots, Adam's β powers at β₁, β₂ as a
+ * fresh tfjs Adam holds them, and batchNorm's moving statistics at tfjs' initial values. Drawn from one seeded PRNG, so a seed gives the same start in
  * Deno and in every browser.
  *
  * @module
  */
 import { mulberry32 } from "../random.ts";
-import type { OptimizerSpec, PackedTrainingState, TrainingPlan } from "../engine/plan.ts";
+import {
+  initialState,
+  type OptimizerSpec,
+  type PackedTrainingState,
+  type TrainingPlan,
+} from "../engine/plan.ts";
 import { slotCount } from "../engine/webgpu/_kernels_update.ts";
 
 /**
@@ -50,5 +55,5 @@ export function freshState(
   const accBeta: [number, number] = optimizer.kind === "adam"
     ? [Math.fround(optimizer.beta1), Math.fround(optimizer.beta2)]
     : [1, 1];
-  return { params, slots, accBeta };
+  return { params, slots, accBeta, state: initialState(plan) };
 }

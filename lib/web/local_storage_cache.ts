@@ -14,7 +14,16 @@ export const VERDICT_STORAGE_KEY = "mnist-cnn.engine-verdicts";
 /** What the cache needs of a `Storage`. */
 export type VerdictStorage = Pick<Storage, "getItem" | "setItem">;
 
-function readAll(storage: VerdictStorage | undefined, key: string): Record<string, StoredVerdict> {
+/** The page's `localStorage`, or null where reading it throws (sandboxed frames, no cookies). */
+function pageStorage(): VerdictStorage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function readAll(storage: VerdictStorage | null, key: string): Record<string, StoredVerdict> {
   try {
     const value = JSON.parse(storage?.getItem(key) ?? "{}");
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
@@ -26,7 +35,7 @@ function readAll(storage: VerdictStorage | undefined, key: string): Record<strin
 /**
  * A verdict cache in `localStorage` (or another `Storage`).
  *
- * @param storage The storage. @default {globalThis.localStorage}
+ * @param storage The storage; null: none (nothing is kept). @default {globalThis.localStorage}
  * @param key The entry's key. @default {VERDICT_STORAGE_KEY}
  * @returns The cache.
  * @example
@@ -41,7 +50,7 @@ function readAll(storage: VerdictStorage | undefined, key: string): Record<strin
  * ```
  */
 export function localStorageVerdictCache(
-  storage: VerdictStorage | undefined = globalThis.localStorage,
+  storage: VerdictStorage | null = pageStorage(),
   key: string = VERDICT_STORAGE_KEY,
 ): VerdictCache {
   return {

@@ -19,8 +19,13 @@ export { loadMnistFromUrls, mnistUrls } from "./load_mnist_urls.ts";
 export type { LoadMnistUrlsOptions } from "./load_mnist_urls.ts";
 export { trainInBrowser } from "./train_in_browser.ts";
 export type { BrowserTrainResult, TrainInBrowserOptions } from "./train_in_browser.ts";
-export { requestBrowserGpu } from "./_webgpu_engine.ts";
-export type { BrowserGpu, PipelineProgress, TrainingEngine } from "./_webgpu_engine.ts";
+export { openWebGpuInference, requestBrowserGpu } from "./_webgpu_engine.ts";
+export type {
+  BrowserGpu,
+  GpuInference,
+  PipelineProgress,
+  TrainingEngine,
+} from "./_webgpu_engine.ts";
 export type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
 export type { WebModel } from "./web_model.ts";
 export { evaluateInBrowser, modelInference, predictDigit } from "./evaluate_in_browser.ts";

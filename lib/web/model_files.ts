@@ -40,14 +40,20 @@ export async function exportModelFiles(model: WebModel, date = new Date()): Prom
   const arch = model.architecture;
   const plan = planTraining(arch, 1);
   const names = kerasLayerNames(arch);
-  const weights = new Float32Array(plan.paramCount);
+  // tfjs' save order: the trainable weights in layer order, then the non-trainable ones.
+  const slices = [
+    ...plan.params.map((p) => [p, model.params] as const),
+    ...plan.state.map((p) => [p, model.state] as const),
+  ];
+  const weights = new Float32Array(plan.paramCount + plan.stateCount);
   let at = 0;
-  const specs = plan.params.map((p) => {
-    weights.set(model.params.subarray(p.offset, p.offset + p.length), at);
+  const specs = slices.map(([p, values]) => {
+    weights.set(values.subarray(p.offset, p.offset + p.length), at);
     at += p.length;
-    const kind = p.shape.length === 1 ? "bias" : "kernel";
+    // A slice is named `<layer index>/<weight>`, e.g. `2/kernel`, `4/moving_mean`.
+    const weight = p.name.slice(p.name.indexOf("/") + 1);
     return {
-      name: `${names[plan.layers[p.layer]!.index]}/${kind}`,
+      name: `${names[plan.layers[p.layer]!.index]}/${weight}`,
       shape: p.shape,
       dtype: "float32",
     };
@@ -138,15 +144,22 @@ export async function modelFromFiles(files: ModelFiles): Promise<WebModel> {
   if (bad >= 0) throw new ModelFileError(`${WEIGHTS_FILE} holds ${weights[bad]} at value ${bad}`);
   const plan = planTraining(arch, 1);
   const params = new Float32Array(plan.paramCount);
+  const state = new Float32Array(plan.stateCount);
   let at = 0;
-  for (const p of plan.params) {
-    params.set(weights.subarray(at, at + p.length), p.offset);
+  for (
+    const [p, values] of [
+      ...plan.params.map((p) => [p, params] as const),
+      ...plan.state.map((p) => [p, state] as const),
+    ]
+  ) {
+    values.set(weights.subarray(at, at + p.length), p.offset);
     at += p.length;
   }
   return {
     architecture: arch,
     recipe: meta.recipe,
     params,
+    state,
     history: meta.history,
     trainCount: meta.trainCount,
     datasetSha256: meta.datasetSha256,

@@ -1,7 +1,8 @@
 /**
  * Training in a browser on the compiled engines, with Keras-style progress: the same epoch
  * loop (`runCompiledEpoch`), progress and epoch lines (`lib/cli/progress.ts`) and fresh
- * Keras-default state as the Deno tasks, on a WebGPU device of the page's own. The first step's loss is read back on its own (≈ ln 10 =
+ * Keras-default state as the Deno tasks, on a WebGPU device of the page's own or on the CPU
+ * engine (`_wasm_engine.ts`). The first step's loss is read back on its own (≈ ln 10 =
  * 2.30 from a fresh start), and ms/step is measured over each epoch's steps.
  *
  * @module
@@ -24,6 +25,7 @@ import {
   requestBrowserGpu,
   type TrainingEngine,
 } from "./_webgpu_engine.ts";
+import { openWasmEngine } from "./_wasm_engine.ts";
 import type { WebModel } from "./web_model.ts";
 
 /** Options of {@linkcode trainInBrowser}. */
@@ -40,8 +42,11 @@ export interface TrainInBrowserOptions {
   batchSize?: number;
   optimizer?: OptimizerName;
   learningRate?: number;
-  /** The compiled engine (the CPU engine is not in the browser yet). @default "webgpu" */
-  engine?: "webgpu";
+  /**
+   * The compiled engine: WebGPU, or the CPU engine (threads when the page is cross-origin
+   * isolated, else one). @default "webgpu"
+   */
+  engine?: "webgpu" | "wasm";
   /** Initial weights, shuffles and dropout. @default 1 */
   seed?: number;
   /** Progress reports per epoch. @default 20 */
@@ -113,7 +118,7 @@ export async function trainInBrowser(options: TrainInBrowserOptions): Promise<Br
   const state = freshState(planTraining(arch, batchSize), spec, seed);
   const log = options.onLog ?? (() => {});
   const input = { arch, batchSize, optimizer: spec, train, state };
-  const engine = await openWebGpuEngine({
+  const engine = options.engine === "wasm" ? await openWasmEngine(input) : await openWebGpuEngine({
     ...input,
     gpu: options.gpu ?? await requestBrowserGpu(),
     onPipelines: options.onPipelines,
@@ -174,10 +179,12 @@ async function runEpochs(
     seconds += result.seconds;
     log(epochLine(entry, steps));
   }
+  const { params, state } = await engine.readState();
   const model: WebModel = {
     architecture: arch,
     recipe,
-    params: await engine.readParams(),
+    params,
+    state,
     history,
     trainCount: train.count,
     datasetSha256: options.data.sha256,

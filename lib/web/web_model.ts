@@ -14,6 +14,8 @@ export interface WebModel {
   recipe: Recipe;
   /** Packed parameters, `planTraining(architecture, …).paramCount` of them. */
   params: Float32Array<ArrayBuffer>;
+  /** Packed non-trainable state (batchNorm's moving statistics; empty without one). */
+  state: Float32Array<ArrayBuffer>;
   /** Per-epoch history. */
   history: EpochLog[];
   /** Training samples per epoch. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { requestEngineDevice } from "../../lib/engine/webgpu/engine_device.ts";
 import { syntheticSplit } from "../_synthetic.ts";
-import { WebGpuExecutor } from "../../lib/engine/webgpu/executor.ts";
+import { createWebGpuExecutor } from "../../lib/engine/webgpu/executor.ts";
 import { countGpuCalls } from "../../lib/engine/webgpu/gpu_counters.ts";
 import { planTraining } from "../../lib/engine/plan.ts";
 
@@ -15,9 +15,20 @@ Deno.test({
     const device = await requestEngineDevice();
     const train = syntheticSplit(10);
     const optimizer = { kind: "sgd", learningRate: 0.1 } as const;
-    const executor = new WebGpuExecutor({ device, arch: "mlp", batchSize: 4, optimizer, train });
+    const executor = await createWebGpuExecutor({
+      device,
+      arch: "mlp",
+      batchSize: 4,
+      optimizer,
+      train,
+    });
     const plan = planTraining("mlp", 4);
-    executor.writeState({ params: new Float32Array(plan.paramCount), slots: [], accBeta: [1, 1] });
+    executor.writeState({
+      params: new Float32Array(plan.paramCount),
+      slots: [],
+      accBeta: [1, 1],
+      state: new Float32Array(0),
+    });
     const counter = countGpuCalls(device);
     executor.beginEpoch(Int32Array.from({ length: 10 }, (_, i) => i), 1);
     assert.equal(counter.counts.writeBuffers, 3, "an epoch starts with three uploads");

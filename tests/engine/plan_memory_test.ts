@@ -11,7 +11,7 @@ import { createCpuEngine } from "../../lib/engine/wasm/cpu_engine.ts";
 import { WASM_MAX_MEMORY_BYTES, WASM_PAGE_BYTES } from "../../lib/engine/wasm/_memory.ts";
 import { PLAIN_WASM_BASE64 } from "../../lib/engine/wasm/_wasm_binary.ts";
 import { engineDevice } from "../../lib/engine/webgpu/engine_device.ts";
-import { WebGpuExecutor } from "../../lib/engine/webgpu/executor.ts";
+import { createWebGpuExecutor } from "../../lib/engine/webgpu/executor.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit } from "../_synthetic.ts";
 
@@ -97,8 +97,8 @@ Deno.test({
     // A batch whose first activation (28×28×32 floats per image) is past the limit.
     const batchSize = Math.ceil(limit / (28 * 28 * 32 * 4)) + 1;
     const train = syntheticSplit(batchSize, 1);
-    assert.throws(
-      () => new WebGpuExecutor({ device, arch: "cnn-basic", batchSize, optimizer: ADAM, train }),
+    await assert.rejects(
+      () => createWebGpuExecutor({ device, arch: "cnn-basic", batchSize, optimizer: ADAM, train }),
       refusal(
         new RegExp(
           `^Batch size ${batchSize} needs .* on the compiled WebGPU engine \\(cnn-basic\\), more than this GPU's largest storage buffer \\(act:0\\) of .*; the largest batch that fits is \\d+$`,

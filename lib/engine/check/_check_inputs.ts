@@ -21,6 +21,8 @@ export interface CheckInputs {
   slots: Float32Array<ArrayBuffer>[];
   /** Adam's β powers after four steps (β₁⁴, β₂⁴ in tfjs' convention); 1 otherwise. */
   accBeta: [number, number];
+  /** BatchNorm moving statistics as after a few steps (empty without a batchNorm). */
+  state: Float32Array<ArrayBuffer>;
   optimizer: OptimizerSpec;
 }
 
@@ -87,7 +89,24 @@ export function checkInputs(
   // come from the stream before screening, so they are the same either way.
   if (screened?.length === images.length) images.set(screened);
   else avoidTies(plan, images, Float64Array.from(params), draw);
-  return { images, labels, params, slots, accBeta, optimizer };
+  return { images, labels, params, slots, accBeta, state: movingStats(plan, random), optimizer };
+}
+
+/**
+ * BatchNorm's moving means near 0 and variances near 1, not the initial 0 and 1 exactly, so
+ * an engine that dropped or swapped them would fail. Drawn last: a plan without batchNorm
+ * draws nothing and keeps the inputs it had before batchNorm existed.
+ */
+function movingStats(plan: TrainingPlan, random: () => number): Float32Array<ArrayBuffer> {
+  const state = new Float32Array(plan.stateCount);
+  for (const l of plan.layers) {
+    if (l.kind !== "batchNorm") continue;
+    for (let k = 0; k < l.input.c; k++) {
+      state[l.movingMean.offset + k] = (random() * 2 - 1) * 0.1;
+      state[l.movingVariance.offset + k] = 0.5 + random();
+    }
+  }
+  return state;
 }
 
 /**
@@ -136,6 +155,7 @@ export function referenceInput(
       params: Float64Array.from(inputs.params),
       slots: inputs.slots.map((s) => Float64Array.from(s)),
       accBeta: inputs.accBeta,
+      state: Float64Array.from(inputs.state),
     },
     images: inputs.images,
     labels: inputs.labels,

@@ -1,11 +1,12 @@
 /**
  * The check's step on the wasm engine, and a TypeScript copy of its dropout hash
- * (`mix32` in `kernels/small_ops.h`, the mask in `step.c`'s OP_DROP) so the reference can
+ * (`mix32` and the mask of OP_DROP in `kernels/dropout.h`) so the reference can
  * drop the same elements.
  *
  * @module
  */
 import { createCpuEngine } from "../wasm/cpu_engine.ts";
+import { defaultCpuThreads } from "../wasm/cpu_host.ts";
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
 
 function mix32(x: number): number {
@@ -36,6 +37,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     batchSize: n,
     optimizer: inputs.optimizer,
     samples: n,
+    threads: defaultCpuThreads(),
   });
   try {
     engine.images.set(inputs.images);

@@ -8,7 +8,7 @@
  */
 import { GpuError } from "../../errors.ts";
 import type { TrainingPlan } from "../plan.ts";
-import { WebGpuExecutor } from "../webgpu/executor.ts";
+import { createWebGpuExecutor } from "../webgpu/executor.ts";
 import { dropoutThreshold } from "../webgpu/_wgsl.ts";
 import type { Tuning } from "../webgpu/_tiles.ts";
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
@@ -73,7 +73,7 @@ async function stepOn(
 ): Promise<EngineStep> {
   const { plan, inputs } = input;
   const n = plan.batchSize;
-  const executor = new WebGpuExecutor({
+  const executor = await createWebGpuExecutor({
     device,
     arch: input.arch,
     batchSize: n,
@@ -82,7 +82,8 @@ async function stepOn(
     tuning,
   });
   try {
-    executor.writeState({ params: inputs.params, slots: inputs.slots, accBeta: inputs.accBeta });
+    const { params, slots, accBeta, state } = inputs;
+    executor.writeState({ params, slots, accBeta, state });
     executor.beginEpoch(identityOrder(n), input.seed);
     executor.step(n, true);
     const [lossSum, correct] = await executor.readSums();

@@ -14,6 +14,10 @@ export interface KindContext {
   params: Float64Array;
   /** Packed gradient (plan layout), accumulated into. */
   grads: Float64Array;
+  /** Packed non-trainable state before the step (plan layout: `plan.state`). */
+  state: Float64Array;
+  /** The state after the step: a copy of `state` the training forward updates. */
+  nextState: Float64Array;
   /** Dropout's keep decision for element `i` of layer `layer`'s output. */
   keep: (layer: number, i: number) => boolean;
   /**

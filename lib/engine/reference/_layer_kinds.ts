@@ -11,6 +11,7 @@ import { activate, activationBack, activationKind } from "./_activations.ts";
 import { type KindContext, type LayerKind, TIE } from "./_kind_types.ts";
 import { conv2d } from "./_conv_kind.ts";
 import { avgPool, maxPool } from "./_pooling.ts";
+import { batchNorm } from "./_batch_norm.ts";
 
 export type { KindContext, LayerKind };
 export { TIE };
@@ -43,7 +44,7 @@ const dense: LayerKind<Of<"dense">> = {
     for (let b = 0; b < n; b++) {
       let rowMag = 0;
       for (let u = 0; u < units; u++) {
-        let acc = params[l.bias.offset + u]!;
+        let acc = l.useBias ? params[l.bias.offset + u]! : 0;
         let mag = Math.abs(acc);
         for (let i = 0; i < inputs; i++) {
           const t = x[b * inputs + i]! * params[l.kernel.offset + i * units + u]!;
@@ -69,7 +70,7 @@ const dense: LayerKind<Of<"dense">> = {
     for (let b = 0; b < n; b++) {
       for (let u = 0; u < units; u++) {
         const g = dy[b * units + u]!;
-        grads[l.bias.offset + u] = grads[l.bias.offset + u]! + g;
+        if (l.useBias) grads[l.bias.offset + u] = grads[l.bias.offset + u]! + g;
         for (let i = 0; i < inputs; i++) {
           const wi = l.kernel.offset + i * units + u;
           grads[wi] = grads[wi]! + x[b * inputs + i]! * g;
@@ -90,6 +91,7 @@ export const LAYER_KINDS: { [K in PlanLayer["kind"]]: LayerKind<Of<K>> } = {
   flatten,
   dense,
   activation: activationKind,
+  batchNorm,
 };
 
 /** The kind entry of a plan layer, typed for it. */

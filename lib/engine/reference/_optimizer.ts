@@ -7,11 +7,16 @@
  */
 import type { OptimizerSpec } from "../plan.ts";
 
-/** Optimizer state in the packed layout: two slot arrays (none for SGD) and Adam's β powers. */
+/**
+ * Training state in the packed layout: parameters, two slot arrays (none for SGD), Adam's β
+ * powers, and the non-trainable state (batchNorm's moving statistics; when absent, the
+ * plan's initial state: see `initialState`).
+ */
 export interface ReferenceState {
   params: Float64Array;
   slots: Float64Array[];
   accBeta: [number, number];
+  state?: Float64Array;
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { LOSS_EPSILON, type TrainingPlan } from "../plan.ts";
+import { initialState, LOSS_EPSILON, type TrainingPlan } from "../plan.ts";
 import type { OptimizerSpec } from "../plan.ts";
 import { type KindContext, kindOf } from "./_layer_kinds.ts";
 import { type ReferenceState, referenceUpdate } from "./_optimizer.ts";
@@ -38,8 +38,8 @@ export interface ReferenceStepResult {
   activations: Float64Array[];
   /** Samples with a ReLU or max-pool decision within `TIE` of a tie (see `_layer_kinds.ts`). */
   ties: number[];
-  /** The state after the optimizer update. */
-  after: ReferenceState;
+  /** The state after the optimizer update, with the moving statistics after the step. */
+  after: ReferenceState & { state: Float64Array };
 }
 
 /**
@@ -77,7 +77,7 @@ export function referenceStep(input: ReferenceStepInput): ReferenceStepResult {
   for (let i = plan.layers.length - 1; i >= 0 && dy; i--) {
     const l = plan.layers[i]!;
     // Below the first layer with parameters no gradient is needed.
-    if (!l.backpropInput && l.kind !== "conv2d" && l.kind !== "dense") break;
+    if (!l.backpropInput && !plan.params.some((p) => p.layer === i)) break;
     dy = kindOf(l).backward(l, acts[i - 1] ?? x0, acts[i]!, dy, ctx);
   }
   return {
@@ -86,7 +86,7 @@ export function referenceStep(input: ReferenceStepInput): ReferenceStepResult {
     grads: ctx.grads,
     activations: acts,
     ties: [...ties],
-    after: referenceUpdate(input.optimizer, input.state, ctx.grads),
+    after: { ...referenceUpdate(input.optimizer, input.state, ctx.grads), state: ctx.nextState },
   };
 }
 
@@ -98,22 +98,31 @@ export function referenceStep(input: ReferenceStepInput): ReferenceStepResult {
  * @returns Every layer's output and the samples near a tie.
  */
 export function referenceForward(
-  input: Pick<ReferenceStepInput, "plan" | "images" | "keep"> & { state: { params: Float64Array } },
+  input: Pick<ReferenceStepInput, "plan" | "images" | "keep"> & { state: ForwardState },
 ): { activations: Float64Array[]; ties: number[] } {
   const { activations, ties } = forward(input);
   return { activations, ties: [...ties] };
 }
 
+/** What the forward reads of the state (the moving statistics default to the initial ones). */
+type ForwardState = { params: Float64Array; state?: Float64Array };
+
 function forward(
-  input: Pick<ReferenceStepInput, "plan" | "images" | "keep"> & { state: { params: Float64Array } },
+  input: Pick<ReferenceStepInput, "plan" | "images" | "keep"> & { state: ForwardState },
 ) {
   const { plan, images } = input;
   if (images.length % 784 !== 0) throw new RangeError("images must hold 784 bytes a sample");
   const ties = new Set<number>();
+  const state = input.state.state ?? Float64Array.from(initialState(plan));
+  if (state.length !== plan.stateCount) {
+    throw new RangeError(`state holds ${state.length} values, the plan ${plan.stateCount}`);
+  }
   const ctx: KindContext = {
     n: images.length / 784,
     params: input.state.params,
     grads: new Float64Array(plan.paramCount),
+    state,
+    nextState: Float64Array.from(state),
     keep: input.keep ?? (() => true),
     tie: (sample) => ties.add(sample),
   };

@@ -9,7 +9,7 @@ import { WASM_MAX_MEMORY_BYTES } from "./_memory.ts";
 
 /** The compiler (Debian's clang-19 with lld-19 for wasm-ld). */
 export const CLANG = "clang-19";
-/** The kernel source (it includes gemm.h, pool.h, small_ops.h and winograd.h). */
+/** The kernel source (it includes the other files of kernels/: step.h, each kind's header). */
 export const SOURCE = "lib/engine/wasm/kernels/step.c";
 /** The generated module holding both builds as base64. */
 export const OUTPUT = "lib/engine/wasm/_wasm_binary.ts";

@@ -28,8 +28,9 @@ export function writeControl(
   const set = (word: number, value: number) => (i32[ctl + word] = value);
   set(C.THREADS, threads);
   set(C.CHUNKS, layout.grads.length);
-  set(C.NOPS, layout.ops.length / OP_WORDS);
-  set(C.PROG, layout.program);
+  set(C.NOPS, layout.train.ops.length / OP_WORDS);
+  set(C.PROG, layout.train.at);
+  set(C.NEXT, layout.next);
   set(C.PARAMS, layout.params);
   set(C.NPARAMS, layout.paramFloats);
   set(C.GRADS, layout.gradTable);
@@ -49,7 +50,10 @@ export function writeControl(
   set(C.SEEDS, layout.seeds);
   i32.set(layout.grads, layout.gradTable / 4);
   i32.set(layout.scratch, layout.scratchTable / 4);
-  i32.set(layout.ops, layout.program / 4);
+  i32.set(layout.train.ops, layout.train.at / 4);
+  i32.set(layout.infer.ops, layout.infer.at / 4);
+  const batch = layout.plan.batchSize;
+  i32.set(Array.from({ length: batch }, (_, i) => i), layout.infer.order / 4);
   // tfjs normalises pixels as pixel / 255 in float64, then stores float32.
   new Float32Array(memory.buffer, layout.lut, 256).set(
     Array.from({ length: 256 }, (_, v) => v / 255),
@@ -67,20 +71,21 @@ export function profileOps(
   time: () => number,
 ): { op: string; ms: number }[] {
   const ctl = layout.ctl / 4;
-  const total = layout.ops.length / OP_WORDS;
-  const run = (first: number, ops: number) => {
-    i32[ctl + C.PROG] = layout.program + first * OP_WORDS * 4;
-    i32[ctl + C.NOPS] = ops;
+  const { ops, at } = layout.train;
+  const total = ops.length / OP_WORDS;
+  const run = (first: number, count: number) => {
+    i32[ctl + C.PROG] = at + first * OP_WORDS * 4;
+    i32[ctl + C.NOPS] = count;
     return time();
   };
   run(0, total);
   const empty = run(0, 0);
   const names = Object.fromEntries(Object.entries(OP).map(([k, v]) => [v, k]));
   const rows = Array.from({ length: total }, (_, k) => ({
-    op: names[layout.ops[k * OP_WORDS]!]!.toLowerCase(),
+    op: names[ops[k * OP_WORDS]!]!.toLowerCase(),
     ms: run(k, 1) - empty,
   }));
-  i32[ctl + C.PROG] = layout.program;
+  i32[ctl + C.PROG] = at;
   i32[ctl + C.NOPS] = total;
   return [...rows, { op: "reduce+optimizer", ms: empty }];
 }

@@ -1,6 +1,6 @@
 /**
  * Word indices of the control block and op codes of the CPU engine's program; they mirror
- * the enums at the top of `kernels/step.c` (change both together).
+ * the enums of `kernels/step.h` (change both together).
  *
  * @module
  */
@@ -38,9 +38,14 @@ export const C = {
   SEEDS: 27,
   UPDATE: 28,
   CHUNKS: 29,
-  NEXT_A: 30,
+  /** Address of phase A's chunk counters, one per phase. */
+  NEXT: 30,
   NEXT_B: 31,
-  WORDS: 32,
+  /** 1: the inference program runs (phase A alone). */
+  INFER: 32,
+  /** Address of the non-trainable state (batch-norm moving statistics). */
+  STATE: 33,
+  WORDS: 40,
 } as const;
 
 /** Op codes of the step program. */
@@ -60,6 +65,10 @@ export const OP = {
   /** Pooling of any window, strides and padding, max or average (kernels/pool.h). */
   GPOOL: 13,
   GPOOL_BWD: 14,
+  /** The softmax probabilities of the logits (the inference program's last op). */
+  PROBS: 15,
+  /** Ends a phase: every chunk runs the ops before it before any runs those after. */
+  SYNC: 16,
 } as const;
 
 /** Activation codes of the op words (`ACT_*` in kernels/activation.h). */
@@ -74,8 +83,6 @@ export const ACTIVATION_CODE = {
 
 /** int32 words per op record. */
 export const OP_WORDS = 24;
-/** Floats of im2col patches a conv builds at once (`CHUNK_FLOATS` in step.c). */
-export const CHUNK_FLOATS = 72_000;
 /** Optimizer codes of the control block's OPT word. */
 export const OPTIMIZER_CODE = { rmsprop: 1, adam: 2, sgd: 3 } as const;
 /**

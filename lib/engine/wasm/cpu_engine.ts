@@ -10,7 +10,6 @@
  *
  * @module
  */
-import process from "node:process";
 import type { Architecture } from "../../models/architecture.ts";
 import type { OptimizerSpec, TrainingPlan } from "../plan.ts";
 import { C, f32bits } from "./_layout.ts";
@@ -20,10 +19,19 @@ import { startWorkers } from "./_threads.ts";
 import { allocateMemory, checkWasmMemory, memoryPages } from "./_memory.ts";
 import { PLAIN_WASM_BASE64, RELAXED_WASM_BASE64 } from "./_wasm_binary.ts";
 
-/** Environment variable that sets the default thread count (shared with the tfjs wasm path). */
-export const CPU_THREADS_ENV = "MNIST_WASM_THREADS";
 /** Most threads the engine starts by default. */
 export const MAX_CPU_THREADS = 8;
+
+/**
+ * The thread count this machine suggests: `navigator.hardwareConcurrency`, capped at
+ * {@linkcode MAX_CPU_THREADS} (Deno's `defaultCpuThreads` in `cpu_host.ts` also reads the
+ * environment).
+ *
+ * @returns A thread count ≥ 1.
+ */
+export function hardwareCpuThreads(): number {
+  return Math.max(1, Math.min(MAX_CPU_THREADS, navigator.hardwareConcurrency ?? 1));
+}
 
 /** Options for {@linkcode createCpuEngine}. */
 export interface CpuEngineOptions {
@@ -35,10 +43,15 @@ export interface CpuEngineOptions {
   optimizer: OptimizerSpec;
   /** Images the dataset region holds. */
   samples: number;
-  /** Threads, 1 to 64. @default {@linkcode defaultCpuThreads} */
+  /** Threads, 1 to 64. @default {@linkcode hardwareCpuThreads} */
   threads?: number;
   /** Force the plain-SIMD build (tests, comparison). @default false */
   plainSimd?: boolean;
+  /**
+   * Whether the calling thread may block (`memory.atomic.wait32`) at the step's barriers;
+   * a browser's main thread may not, and spins instead. @default true
+   */
+  mayWait?: boolean;
 }
 
 /** A running engine; see the module doc. */
@@ -74,28 +87,11 @@ export interface CpuEngine {
    * gather, forward, loss, backward ops, then the reduction + optimizer phase. Each op runs
    * alone on the buffers a full step left, `repeats` times (best of); CPU time, not wall
    * clock, so that other processes on a shared machine do not count. Updates no parameters.
+   * @param cpuTimeMs The process's CPU time so far, in ms (Deno: `processCpuMs`).
    */
-  profile(n: number, repeats: number): { op: string; ms: number }[];
+  profile(n: number, repeats: number, cpuTimeMs: () => number): { op: string; ms: number }[];
   /** Stops the workers. */
   dispose(): void;
-}
-
-/**
- * The default thread count: `MNIST_WASM_THREADS` when `--allow-env` grants it, else
- * `navigator.hardwareConcurrency` capped at {@linkcode MAX_CPU_THREADS}.
- *
- * @returns A thread count ≥ 1.
- * @example
- * ```ts
- * import { defaultCpuThreads } from "./cpu_engine.ts";
- * console.assert(defaultCpuThreads() >= 1);
- * ```
- */
-export function defaultCpuThreads(): number {
-  const env = Deno.permissions.querySync({ name: "env", variable: CPU_THREADS_ENV });
-  const value = env.state === "granted" ? Deno.env.get(CPU_THREADS_ENV) : undefined;
-  if (value !== undefined && value !== "") return Number(value);
-  return Math.max(1, Math.min(MAX_CPU_THREADS, navigator.hardwareConcurrency ?? 1));
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -131,7 +127,7 @@ interface KernelExports {
  * ```
  */
 export async function createCpuEngine(options: CpuEngineOptions): Promise<CpuEngine> {
-  const threads = options.threads ?? defaultCpuThreads();
+  const threads = options.threads ?? hardwareCpuThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`CPU engine threads must be an integer 1 to 64, got ${threads}`);
   }
@@ -149,7 +145,8 @@ export async function createCpuEngine(options: CpuEngineOptions): Promise<CpuEng
     .exports as unknown as KernelExports;
   writeControl(memory, layout, threads, options.optimizer);
   const workers = await startWorkers(bytes, memory, layout.ctl, layout.stacks);
-  return wrap(memory, layout, threads, simd, kernels, workers, options.optimizer);
+  const mayWait = options.mayWait === false ? 0 : 1;
+  return wrap(memory, layout, threads, simd, kernels, workers, options.optimizer, mayWait);
 }
 
 function wrap(
@@ -160,6 +157,7 @@ function wrap(
   kernels: KernelExports,
   workers: Worker[],
   opt: OptimizerSpec,
+  mayWait: number,
 ): CpuEngine {
   const buf = memory.buffer;
   const i32 = new Int32Array(buf);
@@ -195,7 +193,7 @@ function wrap(
         i32[ctl + C.C1] = f32bits(1 - this.accBeta[0]);
         i32[ctl + C.C2] = f32bits(1 - this.accBeta[1]);
       }
-      kernels.step(layout.ctl, 1);
+      kernels.step(layout.ctl, mayWait);
       if (update && opt.kind === "adam") {
         // tfjs multiplies its float32 accumulators after each update.
         this.accBeta = [
@@ -204,14 +202,13 @@ function wrap(
         ];
       }
     },
-    profile(count, repeats) {
+    profile(count, repeats, cpuTimeMs) {
       return profileOps(layout, i32, () => {
         let best = Infinity;
         for (let r = 0; r < repeats; r++) {
-          const start = process.cpuUsage();
+          const start = cpuTimeMs();
           this.step(count, 0, [1], false);
-          const used = process.cpuUsage(start);
-          best = Math.min(best, (used.user + used.system) / 1000);
+          best = Math.min(best, cpuTimeMs() - start);
         }
         this.takeSums();
         return best;

@@ -14,6 +14,8 @@ import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts
 import { runCompiledEpoch } from "../compiled_epoch.ts";
 import { compiledOptimizerSpec, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";
+import { defaultCpuThreads } from "./cpu_host.ts";
+import { cpuStepper } from "./cpu_stepper.ts";
 
 /** Options of {@linkcode createWasmEngineRunner}. */
 export interface WasmRunnerOptions {
@@ -21,15 +23,6 @@ export interface WasmRunnerOptions {
   threads?: number;
   /** The architecture to compile, when it is not the registered `input.arch` (tests). */
   architecture?: Architecture;
-}
-
-/** One 32-bit dropout seed per dropout layer and step, from the epoch's seed. */
-function stepSeeds(epochSeed: number, step: number, layers: number): number[] {
-  return Array.from({ length: layers }, (_, i) => {
-    let x = (epochSeed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca77)) >>> 0;
-    x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-    return (x ^ (x >>> 15)) >>> 0;
-  });
 }
 
 /**
@@ -59,7 +52,7 @@ export async function createWasmEngineRunner(
     batchSize: Math.min(input.batchSize, input.train.count),
     optimizer: spec,
     samples: input.train.count,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    threads: options.threads ?? defaultCpuThreads(),
   });
   try {
     const state = readTrainingState(input.model, input.optimizer, spec, engine.plan);
@@ -72,34 +65,8 @@ export async function createWasmEngineRunner(
     engine.dispose();
     throw error;
   }
-  const dropouts = engine.plan.layers.filter((l) => l.kind === "dropout").length;
   let pending = 0;
-  let epochSeed = 0;
-  let offset = 0;
-  let step = 0;
-  let sums: [number, number] = [0, 0];
-  const stepper = {
-    count: input.train.count,
-    batchSize: engine.plan.batchSize,
-    beginEpoch(order: Int32Array, seed: number) {
-      engine.order.set(order);
-      engine.takeSums();
-      epochSeed = seed;
-      offset = 0;
-      step = 0;
-      sums = [0, 0];
-    },
-    step(size: number, readback: boolean) {
-      engine.step(size, offset, stepSeeds(epochSeed, step++, dropouts));
-      offset += size;
-      if (readback) {
-        const { loss, correct } = engine.takeSums();
-        sums = [sums[0] + loss, sums[1] + correct];
-      }
-    },
-    // A macrotask, so an abort signalled meanwhile is seen before the next step.
-    readSums: () => new Promise<[number, number]>((resolve) => setTimeout(() => resolve(sums), 0)),
-  };
+  const stepper = cpuStepper(engine, input.train.count);
   return {
     engine: "compiled",
     runEpoch: (args) => runCompiledEpoch(stepper, args, () => pending++),
@@ -108,6 +75,8 @@ export async function createWasmEngineRunner(
         params: engine.params.slice(),
         slots: spec.kind === "sgd" ? [] : engine.slots.map((s) => s.slice()),
         accBeta: engine.accBeta,
+        // No batchNorm in the engine yet (engine_vocabulary refuses it): no state to keep.
+        state: new Float32Array(0),
       };
       writeTrainingState(input.model, input.optimizer, spec, engine.plan, state, pending);
       pending = 0;

@@ -1,21 +1,30 @@
 /**
- * Device plumbing the executor shares: pipelines compiled once per device and WGSL source
- * (with an explicit layout, so bindings a kernel happens not to use stay valid), and a
- * buffer readback.
+ * Device plumbing the executor shares: pipelines built once per device and WGSL source with
+ * `createComputePipelineAsync` (with an explicit layout, so bindings a kernel happens not to
+ * use stay valid), and a buffer readback. Nothing here touches a WebGPU global at import, so
+ * a page without WebGPU can import the engine and report that it has none.
  *
  * @module
  */
+import { GpuError } from "../../errors.ts";
 import type { Kernel } from "./_wgsl.ts";
 
 /** Pipelines per device and WGSL source: a second runner on one device compiles nothing. */
-const PIPELINES = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+const PIPELINES = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
-/** The compute pipeline of a kernel on a device, compiled on first use. */
-export function pipelineFor(device: GPUDevice, kernel: Kernel): GPUComputePipeline {
+/**
+ * The compute pipeline of a kernel on a device, built on first use without blocking (a
+ * browser compiles the pipelines of one program in parallel; Chromium's SwiftShader takes
+ * tens of seconds for cnn-deep's). A failed build is not cached.
+ *
+ * @throws {GpuError} when WebGPU refuses the pipeline (the shader module's own error, if
+ *   any, is also raised in the device's validation error scope).
+ */
+export function pipelineFor(device: GPUDevice, kernel: Kernel): Promise<GPUComputePipeline> {
   let cache = PIPELINES.get(device);
   if (!cache) PIPELINES.set(device, cache = new Map());
-  let pipeline = cache.get(kernel.code);
-  if (pipeline) return pipeline;
+  const hit = cache.get(kernel.code);
+  if (hit) return hit;
   const layout = device.createBindGroupLayout({
     entries: kernel.bindings.map((b, binding) => ({
       binding,
@@ -23,16 +32,23 @@ export function pipelineFor(device: GPUDevice, kernel: Kernel): GPUComputePipeli
       buffer: { type: b.uniform ? "uniform" : b.write ? "storage" : "read-only-storage" } as const,
     })),
   });
-  pipeline = device.createComputePipeline({
+  const built = device.createComputePipelineAsync({
     label: kernel.label,
     layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
     compute: {
       module: device.createShaderModule({ code: kernel.code, label: kernel.label }),
       entryPoint: "main",
     },
+  }).catch((error: unknown) => {
+    cache.delete(kernel.code);
+    const reason = (error as { reason?: string }).reason ?? "pipeline";
+    const line = String((error as Error).message ?? error).split("\n")[0];
+    throw new GpuError(`WebGPU ${reason} error building kernel ${kernel.label}: ${line}`, {
+      cause: error,
+    });
   });
-  cache.set(kernel.code, pipeline);
-  return pipeline;
+  cache.set(kernel.code, built);
+  return built;
 }
 
 /** Copies `bytes` (default: all) of a buffer to the CPU as float32. */
@@ -54,40 +70,12 @@ export async function readBuffer(
   return values;
 }
 
-/**
- * Runs one step of `size` samples kernel by kernel, each in its own submit awaited to
- * completion, and returns each kernel's wall time (for profiling; slow). With `repeat`,
- * each kernel runs that many times and the submit-and-wait latency (~10 ms on llvmpipe)
- * cancels out; the extra runs change the training state.
- */
-export async function profileDispatches(
-  device: GPUDevice,
-  program: readonly {
-    label: string;
-    pipeline: GPUComputePipeline;
-    group: GPUBindGroup;
-    groups: [number, number];
-  }[],
-  repeat = 1,
-): Promise<{ kernel: string; ms: number }[]> {
-  const times = [];
-  for (const d of program) {
-    const run = async (count: number) => {
-      const start = performance.now();
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      for (let r = 0; r < count; r++) {
-        pass.setPipeline(d.pipeline);
-        pass.setBindGroup(0, d.group);
-        pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
-      }
-      pass.end();
-      device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      return performance.now() - start;
-    };
-    const ms = repeat > 1 ? ((await run(repeat)) - (await run(1))) / (repeat - 1) : await run(1);
-    times.push({ kernel: d.label, ms });
-  }
-  return times;
+/** Writes a typed array (of any backing buffer) into a GPU buffer at a byte offset. */
+export function upload(
+  queue: GPUQueue,
+  buffer: GPUBuffer,
+  offset: number,
+  view: ArrayBufferView,
+): void {
+  queue.writeBuffer(buffer, offset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
 }

@@ -1,46 +1,21 @@
 /**
  * WGSL for the forward half of a training step, generated from a plan with every shape
- * baked in as a constant: the batch gather, conv + bias + activation, max-pools (recording
- * the argmax; `_pool.ts` for 2×2 stride 2, `_pool_general.ts` for the rest) and average pools,
- * dropout, dense + bias + activation, the activation layer (see
- * `_activation.ts` for the activations' WGSL), and one kernel for softmax + clipped
- * cross-entropy + its gradient + the loss and correct-count sums.
+ * baked in as a constant: the batch gather, each layer's forward from its kind's module
+ * (`kinds/kind_table.ts`), and the softmax + clipped cross-entropy + gradient + loss and
+ * correct-count sums (`_softmax_loss.ts`). And the forward-only inference program: a gather of
+ * uploaded images, each layer's inference forward, softmax probabilities.
  *
  * @module
  */
-import {
-  isPlainConv,
-  isPool2x2,
-  type PlanLayer,
-  producerActivation,
-  storageLayer,
-  type TrainingPlan,
-} from "../plan.ts";
-import { activationFlops, storeActivated } from "./_activation.ts";
-import { generalConv } from "./_conv_general.ts";
-import { activationForward } from "./_activation_layer.ts";
-import { elements } from "./_cost.ts";
-import { convTile, type Tuning } from "./_tiles.ts";
-import { matmulTile } from "./_matmul_tile.ts";
-import { splitMatmul } from "./_matmul_split.ts";
-import { maxPool } from "./_pool.ts";
-import { generalPool } from "./_pool_general.ts";
-import { softmaxLoss } from "./_softmax_loss.ts";
-import { bind, DROPOUT_HASH, dropoutThreshold, flatKernel, type Kernel, lit } from "./_wgsl.ts";
-
-/** Block size of the dense layers' matrix products (see `MatmulTile.tile`). */
-export function denseTile(tuning: Tuning): number {
-  return tuning === "cpu" ? 8 : 4;
-}
-
-/** The buffer holding the output of layer `index` (−1: the batch's images). */
-export function actName(plan: TrainingPlan, index: number): string {
-  const s = storageLayer(plan, index);
-  return s < 0 ? "images" : `act:${s}`;
-}
+import type { TrainingPlan } from "../plan.ts";
+import { kindOf } from "./kinds/kind_table.ts";
+import type { ForwardMode } from "./kinds/_kind.ts";
+import type { Tuning } from "./_tiles.ts";
+import { softmaxLoss, softmaxProbabilities } from "./_softmax_loss.ts";
+import { bind, flatKernel, type Kernel, lit } from "./_wgsl.ts";
 
 /** Exact f32 values of byte / 255, as tfjs' `imagesToTensor` computes them. */
-function pixelTable(): string {
+export function pixelTable(): string {
   const values = Array.from({ length: 256 }, (_, b) => lit(b / 255));
   return `var<private> PIXEL: array<f32, 256> = array<f32, 256>(${values.join(", ")});`;
 }
@@ -57,7 +32,7 @@ function gather(plan: TrainingPlan, stride: number): Kernel {
       bind("perm", "perm", "u32"),
       bind("dataset", "dataset", "u32"),
       bind("datasetLabels", "labelsAll", "u32"),
-      bind("state", "state", "u32"),
+      bind("counters", "state", "u32"),
       bind("images", "x", "f32", true),
       bind("labels", "y", "u32", true),
     ],
@@ -74,91 +49,9 @@ function gather(plan: TrainingPlan, stride: number): Kernel {
   );
 }
 
-function conv(
-  plan: TrainingPlan,
-  l: Extract<PlanLayer, { kind: "conv2d" }>,
-  tuning: Tuning,
-): Kernel {
-  const { input, output, kernelSize: k } = l;
-  const bindings = [
-    bind(actName(plan, l.index - 1), "x", "f32"),
-    bind("params", "params", "f32"),
-    bind(`act:${l.index}`, "y", "f32", true),
-  ];
-  if (!isPlainConv(l)) {
-    return generalConv(l, `conv${l.index}`, plan.batchSize, bindings, {
-      code: (acc, co) =>
-        storeActivated(l.activation, "y[i]", `${acc} + params[${l.bias.offset}u + ${co}]`),
-      flops: 1 + activationFlops(l.activation),
-    });
-  }
-  return convTile({
-    label: `conv${l.index}`,
-    bindings,
-    batch: plan.batchSize,
-    src: "x",
-    srcShape: input,
-    dstShape: output,
-    k,
-    pad: l.pad,
-    kernelOffset: l.kernel.offset,
-    flip: false,
-    inStride: output.c,
-    outStride: 1,
-    store: (o, oc, acc) =>
-      storeActivated(l.activation, `y[${o}]`, `${acc} + params[${l.bias.offset}u + ${oc}]`),
-    storeCost: { flops: 1 + activationFlops(l.activation), reads: 0 },
-  }, tuning);
-}
-
-function dropout(plan: TrainingPlan, l: Extract<PlanLayer, { kind: "dropout" }>): Kernel {
-  const n = elements(plan.batchSize, l.output);
-  const bindings = [
-    bind(actName(plan, l.index - 1), "x", "f32"),
-    bind(`act:${l.index}`, "y", "f32", true),
-  ];
-  const cost = { flops: l.rate === 0 ? 0 : n, bytes: 8 * n, serialLoop: 0 };
-  if (l.rate === 0) return flatKernel(`dropout${l.index}`, bindings, n, "  y[i] = x[i];", cost);
-  return flatKernel(
-    `dropout${l.index}`,
-    [...bindings, bind("state", "state", "u32")],
-    n,
-    `  y[i] = select(0.0, x[i] * ${lit(1 / (1 - l.rate))}, keep(state[1], state[0], i, ${
-      dropoutThreshold(l.rate)
-    }u));`,
-    cost,
-    DROPOUT_HASH,
-  );
-}
-
-function dense(
-  plan: TrainingPlan,
-  l: Extract<PlanLayer, { kind: "dense" }>,
-  tuning: Tuning,
-): Kernel[] {
-  const n = l.input.c;
-  const m = l.output.c;
-  const spec = {
-    label: `dense${l.index}`,
-    bindings: [
-      bind(actName(plan, l.index - 1), "x", "f32"),
-      bind("params", "params", "f32"),
-      bind(`act:${l.index}`, "y", "f32", true),
-    ],
-    m: plan.batchSize,
-    n: m,
-    r: n,
-    a: { array: "x", base: (b: string) => `${b} * ${n}u`, stride: 1 },
-    b: { array: "params", base: (o: string) => `${l.kernel.offset}u + ${o}`, stride: m },
-    store: (b: string, o: string, acc: string) =>
-      storeActivated(
-        l.activation,
-        `y[${b} * ${m}u + ${o}]`,
-        `${acc} + params[${l.bias.offset}u + ${o}]`,
-      ),
-    storeCost: { flops: 1 + activationFlops(l.activation), reads: 0 },
-  };
-  return tuning === "gpu" ? splitMatmul(spec) : [matmulTile({ ...spec, tile: denseTile(tuning) })];
+/** Every layer's forward kernels in layer order, from the kind table. */
+export function layerForwards(plan: TrainingPlan, tuning: Tuning, mode: ForwardMode): Kernel[] {
+  return plan.layers.flatMap((l) => kindOf(l).forward(plan, l, tuning, mode));
 }
 
 /** The forward kernels of one step, in dispatch order (loss kernel last). */
@@ -167,23 +60,46 @@ export function forwardKernels(
   stride: number,
   tuning: Tuning = "gpu",
 ): Kernel[] {
-  const kernels = [gather(plan, stride)];
-  for (const l of plan.layers) {
-    if (l.kind === "conv2d") kernels.push(conv(plan, l, tuning));
-    else if (l.kind === "maxPool" || l.kind === "avgPool") {
-      const relu = producerActivation(plan, l.index - 1) === "relu";
-      const input = actName(plan, l.index - 1);
-      kernels.push(
-        l.kind === "maxPool" && isPool2x2(l)
-          ? maxPool(plan, l, input, relu)
-          : generalPool(plan, l, input, relu),
-      );
-    } else if (l.kind === "dropout") kernels.push(dropout(plan, l));
-    else if (l.kind === "dense") kernels.push(...dense(plan, l, tuning));
-    else if (l.kind === "activation") {
-      kernels.push(activationForward(plan, l, actName(plan, l.index - 1)));
-    }
-  }
-  kernels.push(...softmaxLoss(plan, tuning));
-  return kernels;
+  return [
+    gather(plan, stride),
+    ...layerForwards(plan, tuning, "train"),
+    ...softmaxLoss(plan, tuning),
+  ];
+}
+
+/** Normalises a batch of uploaded images (`inferImages`, bytes packed four per u32). */
+function inferGather(plan: TrainingPlan): Kernel {
+  const n = plan.batchSize * plan.input.h * plan.input.w * plan.input.c;
+  return flatKernel(
+    "infer_gather",
+    [bind("inferImages", "bytes", "u32"), bind("images", "x", "f32", true)],
+    n,
+    "  x[i] = PIXEL[(bytes[i / 4u] >> ((i % 4u) * 8u)) & 255u];",
+    { flops: 0, bytes: 5 * n, serialLoop: 0 },
+    pixelTable(),
+  );
+}
+
+/**
+ * The kernels of a forward-only inference pass over one batch of `plan.batchSize` uploaded
+ * images, in dispatch order: the gather, each layer's forward in inference mode (dropout
+ * passes everything, batch normalisation uses its moving statistics), and the softmax, whose
+ * probabilities replace the last layer's logits in its `act:<i>`. No loss, no backward, no
+ * optimizer: nothing the training state holds is written.
+ *
+ * @param plan The plan (its batch size is the inference batch).
+ * @param tuning Kernel shapes for a software adapter or a GPU.
+ * @returns The kernels.
+ * @example
+ * ```ts
+ * import { planTraining } from "../plan.ts";
+ * import { inferenceKernels } from "./_kernels_forward.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const labels = inferenceKernels(planTraining("cnn-basic", 8), "gpu").map((k) => k.label);
+ * assert.deepEqual([labels[0], labels.at(-1)], ["infer_gather", "softmax"]);
+ * ```
+ */
+export function inferenceKernels(plan: TrainingPlan, tuning: Tuning = "gpu"): Kernel[] {
+  return [inferGather(plan), ...layerForwards(plan, tuning, "infer"), softmaxProbabilities(plan)];
 }

@@ -69,7 +69,7 @@ export function updateKernels(spec: OptimizerSpec, paramCount: number): Kernel[]
     }),
     flatKernel(
       "finish",
-      [bind("state", "state", "u32", true), bind("scalars", "scalars", "f32", true)],
+      [bind("counters", "state", "u32", true), bind("scalars", "scalars", "f32", true)],
       1,
       `  state[0] = state[0] + 1u;${betas}`,
       { flops: 0, bytes: 32, serialLoop: 0 },

@@ -4,7 +4,8 @@
  * a row whose label probability the clip cut — and the batch's loss and correct sums added
  * to `scalars[0]` and `scalars[1]`. On llvmpipe one workgroup of 64 takes every 64th row;
  * on GPUs each row is one thread, each workgroup sums its 64 rows in a tree, and with more
- * than one workgroup a second dispatch adds the workgroups' sums (`_split_reduce.ts`).
+ * than one workgroup a second dispatch adds the workgroups' sums (`_split_reduce.ts`). The
+ * inference program's softmax (probabilities only, one thread a row) is here too.
  *
  * @module
  */
@@ -13,7 +14,7 @@ import { softmaxRowFlops } from "../plan_flops.ts";
 import { GPU_WORKGROUP } from "./_gpu_sizing.ts";
 import { splitReduce } from "./_split_reduce.ts";
 import type { Tuning } from "./_tiles.ts";
-import { bind, groupKernel, type Kernel, lit } from "./_wgsl.ts";
+import { bind, flatKernel, groupKernel, type Kernel, lit } from "./_wgsl.ts";
 
 /** WGSL for row `r` (indented for a loop body): probabilities, gradient, loss and hits. */
 function row(c: number, batch: number): string {
@@ -148,4 +149,25 @@ ${tree.join("\n")}
     bindings: [bindings[3]!],
   });
   return [{ ...main, scratch: 2 * groups }, reduce];
+}
+
+/**
+ * Inference's softmax: each row of the last layer's logits replaced by its probabilities,
+ * computed as the training step computes them (`exp(z − max) / Σ`), one thread per row.
+ */
+export function softmaxProbabilities(plan: TrainingPlan): Kernel {
+  const c = plan.classes;
+  return flatKernel(
+    "softmax",
+    [bind(`act:${plan.layers.at(-1)!.index}`, "z", "f32", true)],
+    plan.batchSize,
+    `  let base = i * ${c}u;
+  var m = z[base];
+  for (var j = 1u; j < ${c}u; j++) { m = max(m, z[base + j]); }
+  var sum = 0.0;
+  for (var j = 0u; j < ${c}u; j++) { sum += exp(z[base + j] - m); }
+  for (var j = 0u; j < ${c}u; j++) { z[base + j] = exp(z[base + j] - m) / sum; }`,
+    // The max, the exps (twice), the sum and the division of each class.
+    { flops: 6 * c * plan.batchSize, bytes: 8 * c * plan.batchSize, serialLoop: 3 * c },
+  );
 }

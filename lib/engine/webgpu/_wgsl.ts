@@ -1,30 +1,26 @@
 /**
  * The shape of one compiled kernel and the WGSL boilerplate every kernel shares: binding
- * declarations, the flat thread index, exact f32 literals and the dropout hash.
+ * declarations and the flat thread index. The values kernels splice in (exact f32 literals,
+ * the dropout hash, uniform windows) are in `_wgsl_snippets.ts`, re-exported here.
  *
  * @module
  */
+import type { KernelBinding } from "./_kernel_binding.ts";
+
+export type { KernelBinding };
+export {
+  DROPOUT_HASH,
+  dropoutThreshold,
+  lit,
+  range,
+  reluGate,
+  uniformWindow,
+} from "./_wgsl_snippets.ts";
 
 /** Threads per workgroup of the flat kernels (llvmpipe runs 8 lanes × 8 of them well). */
 export const WORKGROUP = 64;
 /** WebGPU's per-dimension workgroup limit; larger dispatches fold into y. */
 export const MAX_GROUPS = 65_535;
-
-/** One buffer a kernel binds, by its executor name (`params`, `act:3`, …). */
-export interface KernelBinding {
-  buffer: string;
-  /** Name of the array in the WGSL source. */
-  as: string;
-  type: "f32" | "u32" | "vec4<f32>" | "vec4<u32>";
-  write: boolean;
-  /**
-   * Bind a byte window of the buffer as a uniform `array<vec4<f32>, size / 16>` instead
-   * (`offset` a multiple of 256, `size` ≤ 64 KiB): on llvmpipe a uniform-buffer load is a
-   * scalar load or one vector gather, while every storage-buffer load is a loop over the 8
-   * lanes (measured: ~7 ns per storage load of 8 lanes, ≤ 3 ns per uniform one).
-   */
-  uniform?: { offset: number; size: number };
-}
 
 /**
  * What one dispatch costs, as its generator computes it from the shapes (see
@@ -92,32 +88,6 @@ function declarations(bindings: KernelBinding[]): string {
         b.write ? "read_write" : "read"
       }> ${b.as}: array<${b.type}>;`
   ).join("\n");
-}
-
-/** Largest uniform window (WebGPU's default `maxUniformBufferBindingSize`). */
-const UNIFORM_BYTES = 65_536;
-/** The largest `minUniformBufferOffsetAlignment` WebGPU allows, so any adapter accepts it. */
-const UNIFORM_ALIGN = 256;
-
-/**
- * A uniform window over `count` f32 elements of `buffer` from element `first`, read in
- * WGSL through the returned `at(index)` (an element index relative to `first`); null when
- * the window would exceed 64 KiB.
- */
-export function uniformWindow(
-  buffer: string,
-  as: string,
-  first: number,
-  count: number,
-): { binding: KernelBinding; at: (index: string) => string } | null {
-  const offset = Math.floor((first * 4) / UNIFORM_ALIGN) * UNIFORM_ALIGN;
-  const skip = first - offset / 4;
-  const size = Math.ceil((skip + count) / 4) * 16;
-  if (size > UNIFORM_BYTES) return null;
-  return {
-    binding: { buffer, as, type: "f32", write: false, uniform: { offset, size } },
-    at: (index) => `${as}[(${index} + ${skip}u) / 4u][(${index} + ${skip}u) % 4u]`,
-  };
 }
 
 /** Workgroups for `threads` flat threads, folded into 2-D past the per-dimension limit. */
@@ -209,36 +179,4 @@ export function groupKernel(
     workgroupSize: launch.workgroupSize,
     ...cost,
   };
-}
-
-/**
- * A WGSL `f32` literal equal to `Math.fround(x)` bit for bit (nine significant digits name
- * one f32 exactly; a literal, unlike `bitcast`, is also valid in constant expressions).
- */
-export function lit(x: number): string {
-  return `${Math.fround(x).toPrecision(9)}f`;
-}
-
-/**
- * Dropout's keep test for element `i` of the current step: a PCG hash of (seed, step, i)
- * compared with the rate, so the backward pass recomputes the forward mask instead of
- * storing it, and a seed replays bit for bit.
- */
-export const DROPOUT_HASH = `fn pcg(x: u32) -> u32 {
-  let s = x * 747796405u + 2891336453u;
-  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
-  return (w >> 22u) ^ w;
-}
-fn keep(seed: u32, step: u32, i: u32, threshold: u32) -> bool {
-  return pcg(pcg(pcg(seed) ^ step) ^ i) >= threshold;
-}`;
-
-/** The u32 threshold of `keep` for a dropout rate (2³² · rate, clamped). */
-export function dropoutThreshold(rate: number): number {
-  return Math.min(0xffffffff, Math.floor(rate * 2 ** 32));
-}
-
-/** WGSL expression: `value` with ReLU′ of `act[i]` applied when `relu` is set. */
-export function reluGate(relu: boolean, value: string, act: string): string {
-  return relu ? `select(0.0, ${value}, ${act} > 0.0)` : value;
 }

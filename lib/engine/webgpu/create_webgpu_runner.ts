@@ -13,7 +13,7 @@ import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts
 import { runCompiledEpoch } from "../compiled_epoch.ts";
 import { compiledOptimizerSpec, loadTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { engineDevice } from "./engine_device.ts";
-import { WebGpuExecutor } from "./executor.ts";
+import { createWebGpuExecutor, type PipelineProgress } from "./executor.ts";
 import type { Tuning } from "./_tiles.ts";
 
 /** Options of {@linkcode createWebGpuEngineRunner}. */
@@ -24,6 +24,8 @@ export interface WebGpuRunnerOptions {
   architecture?: Architecture;
   /** Kernel shapes for a software adapter or a GPU. @default from the adapter */
   tuning?: Tuning;
+  /** Told of each pipeline built while the runner is created (`done` of `total`). */
+  onProgress?: PipelineProgress;
 }
 
 /**
@@ -47,14 +49,14 @@ export async function createWebGpuEngineRunner(
 ): Promise<EpochRunner> {
   const spec = compiledOptimizerSpec(input.optimizer);
   const device = await engineDevice(options.device);
-  const executor = new WebGpuExecutor({
+  const executor = await createWebGpuExecutor({
     device,
     arch: options.architecture ?? input.arch,
     batchSize: input.batchSize,
     optimizer: spec,
     train: input.train,
     tuning: options.tuning,
-  });
+  }, { onProgress: options.onProgress });
   executor.writeState(await loadTrainingState(input.model, input.optimizer, spec, executor.plan));
   let pending = 0;
   const stepper = {

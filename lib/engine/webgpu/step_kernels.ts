@@ -14,6 +14,7 @@ import type { Tuning } from "./_tiles.ts";
 import type { Kernel } from "./_wgsl.ts";
 
 export type { Kernel, Tuning };
+export { inferenceKernels } from "./_kernels_forward.ts";
 
 /**
  * Every kernel of a step of `plan` (forward, loss, backward, update), in dispatch order.

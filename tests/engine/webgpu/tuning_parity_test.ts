@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { HAS_WEBGPU } from "../../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticSplit } from "../../_synthetic.ts";
 import { engineDevice } from "../../../lib/engine/webgpu/engine_device.ts";
-import { WebGpuExecutor } from "../../../lib/engine/webgpu/executor.ts";
+import { createWebGpuExecutor } from "../../../lib/engine/webgpu/executor.ts";
 import { planTraining } from "../../../lib/engine/plan.ts";
 import { mulberry32 } from "../../../lib/random.ts";
 import { relativeError } from "../_engine_test_utils.ts";
@@ -23,7 +23,7 @@ async function step(name: string, batch: number, tuning: "cpu" | "gpu") {
   const train = syntheticSplit(batch, 4);
   const optimizer = { kind: "sgd", learningRate: 0 } as const;
   const device = await engineDevice();
-  const executor = new WebGpuExecutor({
+  const executor = await createWebGpuExecutor({
     device,
     arch: name,
     batchSize: batch,
@@ -37,7 +37,7 @@ async function step(name: string, batch: number, tuning: "cpu" | "gpu") {
     { length: executor.plan.paramCount },
     () => (random() - 0.5) * 0.2,
   );
-  executor.writeState({ params, slots: [], accBeta: [1, 1] });
+  executor.writeState({ params, slots: [], accBeta: [1, 1], state: new Float32Array(0) });
   executor.beginEpoch(Int32Array.from({ length: batch }, (_, i) => i), 3);
   executor.step(batch, true);
   const sums = await executor.readSums();

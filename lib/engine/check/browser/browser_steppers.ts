@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isSoftwareAdapter } from "../../../backend/webgpu/_tuning.ts";
+import { isSoftwareAdapter } from "../../webgpu/_adapter_tuning.ts";
 import type { Tuning } from "../../webgpu/_tiles.ts";
 import type { EngineStep } from "../_engine_step.ts";
 import type { Stepper } from "../engine_check.ts";
@@ -28,7 +28,7 @@ export interface BrowserSession {
 }
 
 /** Chromium's flags for a headless run with WebGPU and no network chatter. */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS: readonly string[] = [
   "--headless=new",
   "--no-sandbox",
   "--enable-unsafe-webgpu",

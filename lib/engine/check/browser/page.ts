@@ -52,6 +52,8 @@ async function main(): Promise<void> {
         params,
         slots,
         accBeta: job.accBeta,
+        // The wire carries no batchNorm state yet (engines refuse batchNorm for now).
+        state: new Float32Array(0),
         optimizer: job.optimizer,
       };
       const plan = planTraining(job.arch, job.batchSize);

@@ -1,10 +1,12 @@
-// The activations of the CPU engine, the one place their arithmetic is written: forward
-// f(v) and the derivative g · f′ taken from the output y (as tfjs takes it), 4 lanes at a
-// time; the scalar forms run the same code on one lane. Codes match ACTIVATION_CODE in
-// lib/engine/wasm/_layout.ts. e^v comes from one range reduction (v = n·ln2 + r, |r| ≤ ln2/2)
-// and a degree-7 Taylor polynomial of e^r − 1 (error < 2e-8 relative), exact near 0 where
-// tanh and elu need it; only v ≤ 0 is ever asked for, clamped at −87 (2^n stays normal).
+// The activations of the CPU engine, the one place their arithmetic is written (and, at the
+// end, the activation kind's ops): forward f(v) and the derivative g · f′ taken from the
+// output y (as tfjs takes it), 4 lanes at a time; the scalar forms run the same code on one
+// lane. Codes match ACTIVATION_CODE in lib/engine/wasm/_layout.ts. e^v comes from one range
+// reduction (v = n·ln2 + r, |r| ≤ ln2/2) and a degree-7 Taylor polynomial of e^r − 1 (error
+// < 2e-8 relative), exact near 0 where tanh and elu need it; only v ≤ 0 is ever asked for,
+// clamped at −87 (2^n stays normal).
 #pragma once
+#include "step.h"
 #include "gemm.h"
 
 enum { ACT_LINEAR, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_ELU };
@@ -89,4 +91,17 @@ static void act_grad_map(const float *g, const float *y, float *dx, long n, int 
   long i = 0;
   for (; i + 4 <= n; i += 4) ST(dx + i, act_grad4(LD(g + i), LD(y + i), act));
   for (; i < n; i++) dx[i] = act_grad1(g[i], y[i], act);
+}
+
+// OP_ACT. op: [code, in, out, n (per sample), act]
+static void act_op(const Step *st, const int *op) {
+  long n = op[3], s0 = st->s0;
+  act_map(F(op[1]) + s0 * n, F(op[2]) + s0 * n, (st->s1 - s0) * n, op[4]);
+}
+
+// OP_ACT_BWD. op: [code, dout, din, out, n (per sample), act]
+static void act_bwd_op(const Step *st, const int *op) {
+  long n = op[4], s0 = st->s0;
+  long count = (st->s1 - s0) * n;
+  act_grad_map(F(op[1]) + s0 * n, F(op[3]) + s0 * n, F(op[2]) + s0 * n, count, op[5]);
 }

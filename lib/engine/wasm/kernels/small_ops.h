@@ -1,11 +1,8 @@
 // Elementwise pieces of the training step (lib/engine/wasm/kernels/step.c): exp / log for
-// the softmax and the loss, im2col / col2im, bias + activation and its gradient, the dropout
-// hash.
+// the softmax and the loss, im2col / col2im, bias + activation and its gradient.
 #pragma once
 #include "gemm.h"
 #include "activation.h"
-
-typedef unsigned int u32;
 
 // exp / log in double (no libm here); only the 10-class softmax and the loss use them.
 static double exp_d(double x) {
@@ -88,9 +85,3 @@ static void act_grad_bias(float *dout, const float *out, float *gbias, int rows,
     }
   }
 }
-
-static inline u32 mix32(u32 x) {
-  x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
-  return x;
-}
-

@@ -1,0 +1,42 @@
+/**
+ * The CPU engine's layer kinds, one table typed over every plan layer kind: a kind the plan
+ * gains and the engine lacks fails the type check here. Adding a kind: its module in this
+ * folder, its C header in `kernels/` (dispatched from `step.c`'s table) and its op codes in
+ * `_layout.ts` and `kernels/step.h`.
+ *
+ * @module
+ */
+import type { PlanLayer } from "../../plan.ts";
+import type { LayerKind } from "./_kind.ts";
+import { activation } from "./activation.ts";
+import { conv2d } from "./conv2d.ts";
+import { dense } from "./dense.ts";
+import { dropout } from "./dropout.ts";
+import { flatten } from "./flatten.ts";
+import { pool } from "./pool.ts";
+
+/** Each plan layer kind's module. */
+export const LAYER_KINDS: {
+  readonly [K in PlanLayer["kind"]]: LayerKind<Extract<PlanLayer, { kind: K }>>;
+} = {
+  conv2d,
+  maxPool: pool,
+  avgPool: pool,
+  dropout,
+  flatten,
+  dense,
+  activation,
+  // Not trained by this engine yet (engine_vocabulary's PENDING_KINDS keeps it off the
+  // engine); a plan that reaches here anyway fails with the layer named.
+  batchNorm: {
+    scratch: () => ({ shared: 0, own: 0 }),
+    ops: (l) => {
+      throw new RangeError(`The wasm engine does not train batchNorm yet (layer ${l.index})`);
+    },
+  },
+};
+
+/** The module of a layer's kind. */
+export function layerKind(layer: PlanLayer): LayerKind<PlanLayer> {
+  return LAYER_KINDS[layer.kind] as LayerKind<PlanLayer>;
+}
