@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /**
  * The page's one door to the training library (`lib/web/mod.ts`): MNIST from the server (the
- * verified files at `mnist/`), training on the compiled engine on this browser's WebGPU,
- * evaluation on the 10,000 test images, the report views, prediction of the pad, and loading
+ * verified files at `mnist/`), training on the compiled engine on this browser's WebGPU (the
+ * wasm engine where there is no adapter: threads when the page is cross-origin isolated, else
+ * one), evaluation on the 10,000 test images, the report views, prediction of the pad, and loading
  * and exporting models. The page's other modules see only the {@linkcode Session} interface.
  *
  * @module
@@ -94,7 +95,7 @@ async function report(data: MnistData, engine: TrainingEngine) {
   };
 }
 
-function trainer(data: MnistData, gpu: BrowserGpu) {
+function trainer(data: MnistData, gpu: BrowserGpu | null) {
   let previous: TrainingEngine | null = null;
   return async (s: TrainSettings): Promise<TrainedRun> => {
     const run = await trainInBrowser({
@@ -104,7 +105,7 @@ function trainer(data: MnistData, gpu: BrowserGpu) {
       limit: s.limit,
       seed: s.seed,
       signal: s.signal,
-      gpu,
+      ...(gpu ? { gpu, engine: "webgpu" } : { engine: "wasm" }),
       onProgress: s.onProgress,
       onLog: s.onLog,
       onPipelines: (p) => p.done === p.total && s.onLog(`Pipelines built: ${p.total}`),
@@ -145,12 +146,12 @@ export async function openSession(status: (line: string) => void): Promise<Sessi
     urls: mnistUrls(new URL("mnist/", location.href)),
     onFile: (f) => status(`Loading MNIST: ${f.name} verified (${f.done}/${f.of})`),
   });
-  const train = gpu ? trainer(data, gpu) : () => {
-    throw new Error("this browser has no WebGPU adapter, and the wasm engine is not in it yet");
-  };
+  const threads = globalThis.crossOriginIsolated
+    ? "threads"
+    : "one thread (not cross-origin isolated)";
   return {
-    device: gpu ? `WebGPU: ${gpu.description}` : "No WebGPU adapter: the wasm engine",
-    train,
+    device: gpu ? `WebGPU: ${gpu.description}` : `No WebGPU adapter: the wasm engine, ${threads}`,
+    train: trainer(data, gpu),
     async predict(model, canvas) {
       const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
       try {

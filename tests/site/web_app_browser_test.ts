@@ -106,3 +106,37 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "without WebGPU the app trains on the wasm engine (threads: the page is isolated) and predicts",
+  ignore: !HAS_CHROMIUM || !HAS_DATASET,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withApp(false, async (app, server) => {
+      await app.page.goto(`${server.url}?arch=${RUN.arch}&epochs=1&limit=512&autostart=1`);
+      await app.page.waitForSelector("[data-testid=result]:not([hidden])", {
+        timeout: RUN_TIMEOUT_MS,
+      }).catch(async (error) => {
+        throw new Error(`no result: ${await text(app, "error")} ${app.problems.join("; ")}`, {
+          cause: error,
+        });
+      });
+      const result = JSON.parse((await text(app, "result"))!);
+      console.log(`browser without WebGPU: ${JSON.stringify(result)}`);
+      assert.match((await text(app, "device"))!, /the wasm engine, threads$/);
+      assert.equal(result.backend, "wasm");
+      assert.equal(result.engine, "compiled");
+      assert.ok(Math.abs(result.firstStepLoss - Math.log(10)) < 0.1, `${result.firstStepLoss}`);
+      assert.ok(result.testAccuracy > 0.3, `test accuracy ${result.testAccuracy} after 6 steps`);
+      await drawSeven(app.page, "[data-testid=pad]");
+      await app.page.waitForFunction(
+        `/^[0-9]$/.test(document.querySelector("[data-testid=prediction]")?.textContent)`,
+        { timeout: 60_000 },
+      );
+      await screenshot(app, "wasm");
+      assert.deepEqual(app.problems, []);
+    });
+  },
+});
