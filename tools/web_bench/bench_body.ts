@@ -1,8 +1,8 @@
 /**
  * The measurement `tools/web_bench.ts` runs twice, in Deno and in a headless Chromium page:
  * cnn-deep on the compiled WebGPU engine at batch 64, under each kernel tuning, timing the
- * pipeline builds (`createWebGpuExecutor`) and then the steps (one warm-up step, then `steps`
- * steps with a single readback at the end). The images are seeded noise: a step's time does not
+ * pipeline builds (`createWebGpuExecutor`), the first step on its own, then `steps` steps with a
+ * single readback at the end. The images are seeded noise: a step's time does not
  * depend on the pixel values, and neither side has to load MNIST.
  *
  * @module
@@ -19,6 +19,8 @@ export interface BenchRow {
   tuning: Tuning;
   pipelinesMs: number;
   pipelines: number;
+  /** The first step, read back: where a driver that compiles lazily pays for it. */
+  firstStepMs: number;
   msPerStep: number;
   steps: number;
 }
@@ -55,15 +57,17 @@ export async function benchCnnDeep(
     const pipelinesMs = performance.now() - start;
     executor.writeState(freshState(executor.plan, optimizer, 1));
     executor.beginEpoch(Int32Array.from({ length: count }, (_, i) => i), 1);
+    const first = performance.now();
     executor.step(BATCH, true);
     await executor.readSums();
+    const firstStepMs = performance.now() - first;
     const timed = performance.now();
     for (let i = 0; i < steps; i++) executor.step(BATCH, i === steps - 1);
     const [loss] = await executor.readSums();
     const msPerStep = (performance.now() - timed) / steps;
     executor.dispose();
     if (!Number.isFinite(loss)) throw new Error(`cnn-deep (${tuning}): the loss is ${loss}`);
-    rows.push({ tuning, pipelinesMs, pipelines, msPerStep, steps });
+    rows.push({ tuning, pipelinesMs, pipelines, firstStepMs, msPerStep, steps });
   }
   return rows;
 }
