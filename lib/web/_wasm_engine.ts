@@ -2,8 +2,7 @@
  * The compiled CPU engine (our wasm kernels) in a page: threads only where the page is
  * cross-origin isolated (COOP + COEP headers; shared memory crosses to workers only there),
  * else one (Deno, which has no such flag, gets threads); the page's thread spins at the step's barriers instead of blocking (a page's
- * main thread may not `wait`). Inference runs the reference forward pass on the engine's
- * parameters.
+ * main thread may not `wait`). Inference is the engine's own forward-only program.
  *
  * @module
  */
@@ -12,7 +11,6 @@ import type { Architecture } from "../models/architecture.ts";
 import type { OptimizerSpec, PackedTrainingState } from "../engine/plan.ts";
 import { createCpuEngine, hardwareCpuThreads } from "../engine/wasm/cpu_engine.ts";
 import { cpuStepper } from "../engine/wasm/cpu_stepper.ts";
-import { inferencePlan, referenceProbabilities } from "./_reference_infer.ts";
 import type { TrainingEngine } from "./_webgpu_engine.ts";
 
 /** Everything {@linkcode openWasmEngine} builds an engine from. */
@@ -46,11 +44,11 @@ export async function openWasmEngine(input: WasmEngineInput): Promise<TrainingEn
     mayWait: false,
   });
   engine.params.set(input.state.params);
+  engine.state.set(input.state.state);
   input.state.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
   engine.accBeta = input.state.accBeta;
   engine.images.set(train.images.subarray(0, train.count * 784));
   engine.labels.set(train.labels.subarray(0, train.count));
-  const forward = inferencePlan(input.arch);
   return {
     name: "wasm",
     description: `CPU, ${engine.simd} SIMD, ${threads} thread${threads === 1 ? "" : "s"}`,
@@ -61,12 +59,9 @@ export async function openWasmEngine(input: WasmEngineInput): Promise<TrainingEn
         params: engine.params.slice(),
         slots: input.state.slots.map((_, k) => engine.slots[k]!.slice()),
         accBeta: engine.accBeta,
-        state: input.state.state.slice(),
+        state: engine.state.slice(),
       }),
-    infer: (images, count) =>
-      Promise.resolve(
-        referenceProbabilities(forward, engine.params, input.state.state, images, count),
-      ),
+    infer: (images, count) => Promise.resolve(engine.infer(images, count)),
     dispose: () => engine.dispose(),
   };
 }

@@ -10,7 +10,9 @@
  * @module
  */
 import { BackendUnavailableError } from "../errors.ts";
-import type { Architecture } from "../models/architecture.ts";
+import type { Architecture, OptimizerName } from "../models/architecture.ts";
+import { planVerdict } from "../engine/plan_verdict.ts";
+import type { VerdictCache } from "../engine/verdict_cache.ts";
 import type { MnistSplit } from "../data/types.ts";
 import type { OptimizerSpec, PackedTrainingState, TrainingPlan } from "../engine/plan.ts";
 import type { Stepper } from "../engine/compiled_epoch.ts";
@@ -50,6 +52,33 @@ export async function requestBrowserGpu(): Promise<BrowserGpu> {
     },
   });
   return { device, adapter, description };
+}
+
+/**
+ * The device to train on (`gpu`, else one requested), after the self-check of the plan when
+ * one is asked for.
+ *
+ * @param gpu A device to use.
+ * @param check The verdict store and whether to check again.
+ * @param plan The run's architecture, batch size and optimizer.
+ * @param log Where the check's line goes.
+ * @throws {BackendUnavailableError} when there is no WebGPU or the check fails here.
+ */
+export async function checkedGpu(
+  gpu: BrowserGpu | undefined,
+  check: { cache?: VerdictCache; recheck?: boolean } | undefined,
+  plan: { arch: Architecture; batchSize: number; optimizer: OptimizerName },
+  log: (line: string) => void,
+): Promise<BrowserGpu> {
+  const using = gpu ?? await requestBrowserGpu();
+  if (!check) return using;
+  const verdict = await planVerdict(using.device, { ...check, plan });
+  if (!verdict.ok) {
+    throw new BackendUnavailableError(`The compiled WebGPU engine is off here: ${verdict.reason}`);
+  }
+  const error = verdict.maxRelativeError?.toExponential(1) ?? "?";
+  log(`Self-check: passed (worst relative error ${error}${verdict.cached ? ", cached" : ""})`);
+  return using;
 }
 
 /** What the trainer needs of an engine. */

@@ -20,12 +20,13 @@ import { epochLine, progressLine } from "../cli/progress.ts";
 import { freshState } from "./fresh_state.ts";
 import {
   type BrowserGpu,
+  checkedGpu,
   openWebGpuEngine,
   type PipelineProgress,
-  requestBrowserGpu,
   type TrainingEngine,
 } from "./_webgpu_engine.ts";
 import { openWasmEngine } from "./_wasm_engine.ts";
+import type { VerdictCache } from "../engine/verdict_cache.ts";
 import type { WebModel } from "./web_model.ts";
 
 /** Options of {@linkcode trainInBrowser}. */
@@ -61,6 +62,12 @@ export interface TrainInBrowserOptions {
   signal?: AbortSignal;
   /** A WebGPU device to use. @default one requested from `navigator.gpu` */
   gpu?: BrowserGpu;
+  /**
+   * Run the WebGPU engine's self-check on this plan first (one step against the float64
+   * reference; its verdict kept in `cache`, e.g. `localStorageVerdictCache()`), and refuse
+   * to train on a failed one. @default no check
+   */
+  selfCheck?: { cache?: VerdictCache; recheck?: boolean };
 }
 
 /** What a run returns. */
@@ -118,9 +125,10 @@ export async function trainInBrowser(options: TrainInBrowserOptions): Promise<Br
   const state = freshState(planTraining(arch, batchSize), spec, seed);
   const log = options.onLog ?? (() => {});
   const input = { arch, batchSize, optimizer: spec, train, state };
+  const plan = { arch, batchSize, optimizer: recipe.optimizer };
   const engine = options.engine === "wasm" ? await openWasmEngine(input) : await openWebGpuEngine({
     ...input,
-    gpu: options.gpu ?? await requestBrowserGpu(),
+    gpu: await checkedGpu(options.gpu, options.selfCheck, plan, log),
     onPipelines: options.onPipelines,
   });
   log(`Engine: compiled ${engine.name} on ${engine.description}`);

@@ -10,6 +10,7 @@ import { openWebGpuInference, requestBrowserGpu } from "../../lib/web/_webgpu_en
 import { exportModelFiles, modelFromFiles } from "../../lib/web/model_files.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
 import { syntheticMnist } from "../_synthetic.ts";
+import { localStorageVerdictCache } from "../../lib/web/local_storage_cache.ts";
 import { parseArchitecture } from "../../lib/models/arch_file/parse_architecture.ts";
 
 const options = { ignore: !HAS_WEBGPU, sanitizeResources: false, sanitizeOps: false };
@@ -115,6 +116,35 @@ Deno.test({
       assert.ok(Math.abs(onGpu.firstStepLoss! - run.firstStepLoss!) < 1e-5);
     } finally {
       run.engine.dispose();
+    }
+  },
+});
+
+Deno.test({
+  ...options,
+  name: "trainInBrowser({ selfCheck }): the self-check runs once per plan, then its stored verdict",
+  fn: async () => {
+    const key = `test-${crypto.randomUUID()}`;
+    try {
+      const cache = localStorageVerdictCache(localStorage, key);
+      const checkLines: string[] = [];
+      for (let run = 0; run < 2; run++) {
+        const result = await trainInBrowser({
+          arch: "mlp",
+          data: syntheticMnist(64, 10),
+          epochs: 1,
+          batchSize: 32,
+          gpu,
+          selfCheck: { cache },
+          onLog: (line) => line.startsWith("Self-check") && checkLines.push(line),
+        });
+        result.engine.dispose();
+      }
+      assert.equal(checkLines.length, 2);
+      assert.match(checkLines[0]!, /^Self-check: passed \(worst relative error \d\.\de-\d+\)$/);
+      assert.match(checkLines[1]!, /, cached\)$/);
+    } finally {
+      localStorage.removeItem(key);
     }
   },
 });

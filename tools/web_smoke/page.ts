@@ -11,9 +11,20 @@ addEventListener("error", (e) => void post("/log", `uncaught: ${e.message}`));
 addEventListener("unhandledrejection", (e) => void post("/log", `unhandled: ${String(e.reason)}`));
 
 try {
-  const { summary, files } = await smoke(new URL("/mnist/", location.href), (line) => {
-    void post("/log", line);
-  });
+  const search = new URL(location.href).searchParams;
+  const engine = search.get("engine") === "wasm" ? "wasm" : "webgpu";
+  const extra = {
+    selfCheck: search.has("selfcheck"),
+    batchSize: Number(search.get("batch")) || undefined,
+  };
+  const { summary, files } = await smoke(
+    new URL("/mnist/", location.href),
+    (line) => {
+      void post("/log", line);
+    },
+    engine,
+    extra,
+  );
   for (const [name, bytes] of Object.entries(files)) await post(`/file/${name}`, bytes);
   await post("/done", JSON.stringify(summary));
 } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * The smoke run of the browser core, the same code in a page and in Deno: load MNIST from
- * URLs, train cnn-basic for one epoch on 2,000 images on WebGPU, evaluate 2,000 test images,
+ * URLs, train cnn-basic for one epoch on 2,000 images on WebGPU (or the CPU engine), evaluate 2,000 test images,
  * predict a drawn digit, draw the report views, and export the model's files.
  *
  * @module
@@ -10,6 +10,7 @@ import {
   evaluateInBrowser,
   exportModelFiles,
   loadMnistFromUrls,
+  localStorageVerdictCache,
   misclassified,
   mnistUrls,
   type ModelFiles,
@@ -50,11 +51,15 @@ function drawnOne(): { width: number; height: number; data: Uint8ClampedArray } 
  *
  * @param dataBase Where the raw MNIST files are.
  * @param log Where the lines go.
+ * @param engine The compiled engine to train on.
+ * @param extra A self-check first (verdict in `localStorage`), another batch size.
  * @returns The summary and the exported files.
  */
 export async function smoke(
   dataBase: string | URL,
   log: (line: string) => void,
+  engine: "webgpu" | "wasm" = "webgpu",
+  extra: { selfCheck?: boolean; batchSize?: number } = {},
 ): Promise<{ summary: SmokeSummary; files: ModelFiles }> {
   const data = await loadMnistFromUrls({
     urls: mnistUrls(dataBase),
@@ -65,6 +70,9 @@ export async function smoke(
   const run = await trainInBrowser({
     arch: "cnn-basic",
     data,
+    engine,
+    ...(extra.selfCheck ? { selfCheck: { cache: localStorageVerdictCache() } } : {}),
+    ...(extra.batchSize ? { batchSize: extra.batchSize } : {}),
     epochs: 1,
     limit: 2000,
     onLog: log,

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { createCpuEngine } from "../wasm/cpu_engine.ts";
-import { defaultCpuThreads } from "../wasm/cpu_host.ts";
+import { createCpuEngine, hardwareCpuThreads } from "../wasm/cpu_engine.ts";
+
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
 
 function mix32(x: number): number {
@@ -24,12 +24,27 @@ export function wasmKeep(seed: number, rate: number, e: number): boolean {
 }
 
 /**
+ * The engine's live batchNorm state (`CpuEngine.state`), or undefined for a plan without
+ * one. Read through a feature check: an engine without the accessor fails the check's
+ * moving-statistics rows (NaN) instead of failing to build.
+ */
+function liveState(engine: object, count: number): Float32Array | undefined {
+  if (count === 0) return undefined;
+  const state = (engine as { state?: unknown }).state;
+  return state instanceof Float32Array && state.length === count ? state : undefined;
+}
+
+/**
  * Runs one step of the wasm engine.
  *
  * @param input Architecture, plan, inputs and seed.
+ * @param threads The engine's threads. @default `hardwareCpuThreads()`
  * @returns What the step produced.
  */
-export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
+export async function wasmStep(
+  input: EngineStepInput,
+  threads: number = hardwareCpuThreads(),
+): Promise<EngineStep> {
   const { plan, inputs } = input;
   const n = plan.batchSize;
   const engine = await createCpuEngine({
@@ -37,15 +52,18 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     batchSize: n,
     optimizer: inputs.optimizer,
     samples: n,
-    threads: defaultCpuThreads(),
+    threads,
   });
   try {
     engine.images.set(inputs.images);
     engine.labels.set(inputs.labels);
     engine.order.set(identityOrder(n));
     engine.params.set(inputs.params);
+    engine.state.set(inputs.state);
     inputs.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
     engine.accBeta = [...inputs.accBeta];
+    const state = liveState(engine, plan.stateCount);
+    state?.set(inputs.state);
     const dropouts = plan.layers.filter((l) => l.kind === "dropout");
     const seeds = dropouts.map((_, k) =>
       (Math.imul(input.seed + k, 0x9e3779b1) ^ 0x5bd1e995) >>> 0
@@ -60,6 +78,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
         params: Float32Array.from(engine.params),
         slots: inputs.slots.map((_, k) => Float32Array.from(engine.slots[k]!)),
         accBeta: engine.accBeta,
+        ...(state ? { state: Float32Array.from(state) } : {}),
       },
       keep: (layer, i) => {
         const k = dropouts.findIndex((l) => l.index === layer);

@@ -1,10 +1,10 @@
 /**
  * The CPU engine's control block: written once at creation (addresses, sizes, optimizer
- * constants, the program), and the per-op profile that runs ops one at a time through it.
+ * constants, the programs, the initial state), and the per-op profile that runs ops one at a time through it.
  *
  * @module
  */
-import type { OptimizerSpec } from "../plan.ts";
+import { initialState, type OptimizerSpec } from "../plan.ts";
 import { C, f32bits, OP, OP_WORDS, OPTIMIZER_CODE } from "./_layout.ts";
 import type { StepLayout } from "./_program.ts";
 
@@ -32,6 +32,7 @@ export function writeControl(
   set(C.PROG, layout.train.at);
   set(C.NEXT, layout.next);
   set(C.PARAMS, layout.params);
+  set(C.STATE, layout.state);
   set(C.NPARAMS, layout.paramFloats);
   set(C.GRADS, layout.gradTable);
   set(C.SCRATCH, layout.scratchTable);
@@ -54,6 +55,9 @@ export function writeControl(
   i32.set(layout.infer.ops, layout.infer.at / 4);
   const batch = layout.plan.batchSize;
   i32.set(Array.from({ length: batch }, (_, i) => i), layout.infer.order / 4);
+  new Float32Array(memory.buffer, layout.state, layout.plan.stateCount).set(
+    initialState(layout.plan),
+  );
   // tfjs normalises pixels as pixel / 255 in float64, then stores float32.
   new Float32Array(memory.buffer, layout.lut, 256).set(
     Array.from({ length: 256 }, (_, v) => v / 255),

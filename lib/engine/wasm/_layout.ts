@@ -69,6 +69,12 @@ export const OP = {
   PROBS: 15,
   /** Ends a phase: every chunk runs the ops before it before any runs those after. */
   SYNC: 16,
+  /** batchNorm (kernels/batch_norm.h): a chunk's Σx, Σx²; normalise; Σdy·x̂, Σdy; dx; inference. */
+  BN_STATS: 17,
+  BN: 18,
+  BN_GRAD: 19,
+  BN_DX: 20,
+  BN_INFER: 21,
 } as const;
 
 /** Activation codes of the op words (`ACT_*` in kernels/activation.h). */

@@ -8,13 +8,23 @@
  *
  * @module
  */
-import { planTraining, storageLayer, type TrainingPlan } from "../plan.ts";
+import { planTraining, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
 import { C, chunksFor, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
-import type { LayerIO, LayerOps, OpWords } from "./kinds/_kind.ts";
-import { layerKind } from "./kinds/registry.ts";
+import type { LayerOps, OpWords } from "./kinds/_kind.ts";
+import {
+  type Addressing,
+  addressing,
+  align,
+  allocator,
+  layerOps,
+  scratchAreas,
+} from "./_layer_ops.ts";
 
 export { usesWinograd } from "./kinds/conv2d.ts";
+
+/** Bytes of one image of the plan's input (one byte a pixel). */
+const pixelsOf = (plan: TrainingPlan) => plan.input.h * plan.input.w * plan.input.c;
 
 /** A program in memory: its op words (OP_WORDS per op) and where they are. */
 export interface Program {
@@ -28,6 +38,8 @@ export interface StepLayout {
   /** Packed parameters rounded up to a multiple of 4 (the optimizer runs 4 at a time). */
   paramFloats: number;
   params: number;
+  /** The non-trainable state (`plan.stateCount` floats: batchNorm moving statistics). */
+  state: number;
   slot1: number;
   slot2: number;
   /** One gradient array per batch chunk (chunk 0's ends up holding the batch's gradient). */
@@ -60,87 +72,87 @@ export interface StepLayout {
   end: number;
 }
 
-const align = (n: number, to = 64) => Math.ceil(n / to) * to;
-
-function allocator(base: number) {
-  let top = align(base);
-  return {
-    take(bytes: number): number {
-      const at = top;
-      top = align(top + bytes);
-      return at;
-    },
-    get top(): number {
-      return top;
-    },
-  };
-}
-
-/** Per-thread scratch floats, and the float offset of each layer's own area. */
-function scratchAreas(plan: TrainingPlan): { floats: number; own: number[] } {
-  const needs = plan.layers.map((l) => layerKind(l).scratch(l));
-  let floats = Math.max(4, ...needs.map((n) => n.shared));
-  const own = needs.map((n) => {
-    const at = floats;
-    floats += n.own;
-    return at;
-  });
-  return { floats, own };
-}
-
-/** The addresses of a plan's step buffers, a layer's output and its loss gradient. */
-function addressing(plan: TrainingPlan, buffers: Map<string, number>) {
-  const buffer = (name: string) => {
-    const at = buffers.get(name);
-    if (at === undefined) throw new Error(`plan has no buffer ${name}`);
-    return at;
-  };
-  return {
-    buffer,
-    /** Layer `layer`'s output (−1: the images). */
-    act(layer: number): number {
-      const owner = storageLayer(plan, layer);
-      return owner < 0 ? buffer("images") : buffer(`act:${owner}`);
-    },
-    /** The loss gradient w.r.t. layer `layer`'s output, 0 where there is none. */
-    grad(layer: number): number {
-      const owner = storageLayer(plan, layer);
-      return owner < 0 ? 0 : buffers.get(`grad:${owner}`) ?? 0;
-    },
-  };
-}
-type Addressing = ReturnType<typeof addressing>;
-
-/** Every layer's ops, with the addresses of its buffers. */
-function layerOps(
-  plan: TrainingPlan,
-  at: Addressing,
-  buffers: Map<string, number>,
-  take: (bytes: number) => number,
-  own: number[],
-): { ops: LayerOps[]; dropouts: number } {
-  let dropouts = 0;
-  const ops = plan.layers.map((l) => {
-    const io: LayerIO = {
-      plan,
-      inp: at.act(l.index - 1),
-      out: at.act(l.index),
-      dOut: at.grad(l.index),
-      dIn: l.backpropInput ? at.grad(l.index - 1) : 0,
-      area: own[l.index]!,
-      buffer: at.buffer,
-      bufferOr: (name, bytes) => buffers.get(name) ?? take(bytes),
-      seedSlot: () => dropouts++,
-    };
-    return layerKind(l).ops(l, io);
-  });
-  return { ops, dropouts };
-}
-
 function program(words: OpWords[], take: (bytes: number) => number): Program {
   const ops = new Int32Array(words.length * OP_WORDS);
   words.forEach((op, i) => ops.set(op, i * OP_WORDS));
   return { ops, at: take(ops.byteLength) };
+}
+
+type Regions = Omit<StepLayout, "train" | "infer" | "next" | "end">;
+
+/** Everything but the programs, in allocation order. */
+function regions(
+  plan: TrainingPlan,
+  take: (bytes: number) => number,
+  threads: number,
+  samples: number,
+  scratchFloats: number,
+  dropouts: number,
+): Regions {
+  const { batchSize } = plan;
+  const paramFloats = align(plan.paramCount, 4);
+  // Past them, bias-free convs' zero biases: read as zeros, their gradients written to each
+  // chunk's array but never summed nor applied (phase B stops at paramFloats).
+  const storedFloats = align(plan.storedParams, 4);
+  const chunks = chunksFor(threads);
+  return {
+    plan,
+    paramFloats,
+    params: take(storedFloats * 4),
+    state: take(Math.max(1, plan.stateCount) * 4),
+    slot1: take(paramFloats * 4),
+    slot2: take(paramFloats * 4),
+    grads: Array.from({ length: chunks }, () => take(storedFloats * 4)),
+    scratch: Array.from({ length: threads }, () => take(scratchFloats * 4)),
+    stacks: Array.from({ length: threads - 1 }, () => take(STACK_BYTES) + STACK_BYTES),
+    ctl: take(C.WORDS * 4),
+    gradTable: take(chunks * 4),
+    scratchTable: take(threads * 4),
+    sums: take(16),
+    seeds: take(Math.max(1, dropouts) * 4),
+    loss: take(batchSize * 4),
+    correct: take(batchSize * 4),
+    lut: take(256 * 4),
+    images: take(samples * pixelsOf(plan)),
+    labels: take(samples),
+    order: take(samples * 4),
+    samples,
+    dropouts,
+  };
+}
+
+/** The training and inference programs, and the phase counters for either. */
+function programs(
+  r: Regions,
+  at: Addressing,
+  ops: LayerOps[],
+  take: (bytes: number) => number,
+): Pick<StepLayout, "train" | "infer" | "next"> {
+  const { plan } = r, { batchSize, classes } = plan;
+  const last = plan.layers.length - 1;
+  const input = (images: number, labels: number, order: number) => {
+    const into = [r.lut, at.buffer("images"), at.buffer("labels"), pixelsOf(plan)];
+    return [OP.INPUT, images, labels, order, ...into];
+  };
+  const train = program([
+    input(r.images, r.labels, r.order),
+    ...ops.flatMap((o) => o.forward),
+    [OP.LOSS, at.act(last), at.buffer("labels"), at.grad(last), classes],
+    ...ops.toReversed().flatMap((o) => o.backward),
+  ], take);
+  const batch = {
+    images: take(batchSize * pixelsOf(plan)),
+    labels: take(batchSize),
+    order: take(batchSize * 4),
+    probs: take(batchSize * classes * 4),
+  };
+  const infer = program([
+    input(batch.images, batch.labels, batch.order),
+    ...ops.flatMap((o) => o.infer),
+    [OP.PROBS, at.act(last), batch.probs, classes],
+  ], take);
+  const next = take((Math.max(train.ops.length, infer.ops.length) / OP_WORDS + 1) * 4);
+  return { train, infer: { ...infer, ...batch }, next };
 }
 
 /**
@@ -156,71 +168,10 @@ export function layoutStep(
 ): StepLayout {
   const plan = planTraining(arch, batchSize);
   const mem = allocator(heapBase), take = mem.take;
-  const paramFloats = align(plan.paramCount, 4);
-  // Past them, bias-free convs' zero biases: read as zeros, their gradients written to each
-  // chunk's array but never summed nor applied (phase B stops at paramFloats).
-  const storedFloats = align(plan.storedParams, 4);
-  const pixels = plan.input.h * plan.input.w * plan.input.c;
   const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
   const at = addressing(plan, buffers);
   const scratch = scratchAreas(plan);
-  const { ops, dropouts } = layerOps(plan, at, buffers, take, scratch.own);
-  const chunks = chunksFor(threads);
-  const base = {
-    plan,
-    paramFloats,
-    params: take(storedFloats * 4),
-    slot1: take(paramFloats * 4),
-    slot2: take(paramFloats * 4),
-    grads: Array.from({ length: chunks }, () => take(storedFloats * 4)),
-    scratch: Array.from({ length: threads }, () => take(scratch.floats * 4)),
-    stacks: Array.from({ length: threads - 1 }, () => take(STACK_BYTES) + STACK_BYTES),
-    ctl: take(C.WORDS * 4),
-    gradTable: take(chunks * 4),
-    scratchTable: take(threads * 4),
-    sums: take(16),
-    seeds: take(Math.max(1, dropouts) * 4),
-    loss: take(batchSize * 4),
-    correct: take(batchSize * 4),
-    lut: take(256 * 4),
-    images: take(samples * pixels),
-    labels: take(samples),
-    order: take(samples * 4),
-    samples,
-    dropouts,
-  };
-  const last = plan.layers.length - 1;
-  const input = (
-    images: number,
-    labels: number,
-    order: number,
-  ) => [
-    OP.INPUT,
-    images,
-    labels,
-    order,
-    base.lut,
-    at.buffer("images"),
-    at.buffer("labels"),
-    pixels,
-  ];
-  const train = program([
-    input(base.images, base.labels, base.order),
-    ...ops.flatMap((o) => o.forward),
-    [OP.LOSS, at.act(last), at.buffer("labels"), at.grad(last), plan.classes],
-    ...ops.toReversed().flatMap((o) => o.backward),
-  ], take);
-  const batch = {
-    images: take(batchSize * pixels),
-    labels: take(batchSize),
-    order: take(batchSize * 4),
-    probs: take(batchSize * plan.classes * 4),
-  };
-  const infer = program([
-    input(batch.images, batch.labels, batch.order),
-    ...ops.flatMap((o) => o.infer),
-    [OP.PROBS, at.act(last), batch.probs, plan.classes],
-  ], take);
-  const next = take((Math.max(train.ops.length, infer.ops.length) / OP_WORDS + 1) * 4);
-  return { ...base, next, train, infer: { ...infer, ...batch }, end: mem.top };
+  const { ops, dropouts } = layerOps(plan, at, buffers, take, scratch.own, chunksFor(threads));
+  const r = regions(plan, take, threads, samples, scratch.floats, dropouts);
+  return { ...r, ...programs(r, at, ops, take), end: mem.top };
 }

@@ -1,8 +1,8 @@
 /**
- * The compiled engine on the CPU as an `EpochRunner`: packs the model's weights and the
- * optimizer's state into the CPU engine's memory when created (the whole training split is
- * copied there once, as bytes), trains epochs with one wasm call per step, and writes both
- * back into the tfjs model and optimizer on `sync()`.
+ * The compiled engine on the CPU as an `EpochRunner`: packs the model's weights (and its
+ * batchNorm moving statistics) and the optimizer's state into the CPU engine's memory when
+ * created (the whole training split is copied there once, as bytes), trains epochs with one
+ * wasm call per step, and writes them back into the tfjs model and optimizer on `sync()`.
  *
  * Loaded only by dynamic `import()` (from `lib/train/create_runner.ts` when the active
  * backend is `wasm`), so nothing of it runs when the training loop is imported.
@@ -12,6 +12,7 @@
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts";
 import { runCompiledEpoch } from "../compiled_epoch.ts";
+import type { OptimizerSpec } from "../plan.ts";
 import { compiledOptimizerSpec, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";
 import { defaultCpuThreads } from "./cpu_host.ts";
@@ -23,6 +24,17 @@ export interface WasmRunnerOptions {
   threads?: number;
   /** The architecture to compile, when it is not the registered `input.arch` (tests). */
   architecture?: Architecture;
+}
+
+/** Copies the model's weights and state, the optimizer's slots and the split into the engine. */
+function loadEngine(engine: CpuEngine, input: EpochRunnerInput, spec: OptimizerSpec): void {
+  const state = readTrainingState(input.model, input.optimizer, spec, engine.plan);
+  engine.params.set(state.params);
+  engine.state.set(state.state);
+  state.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
+  engine.accBeta = state.accBeta;
+  engine.images.set(input.train.images.subarray(0, input.train.count * 784));
+  engine.labels.set(input.train.labels.subarray(0, input.train.count));
 }
 
 /**
@@ -55,12 +67,7 @@ export async function createWasmEngineRunner(
     threads: options.threads ?? defaultCpuThreads(),
   });
   try {
-    const state = readTrainingState(input.model, input.optimizer, spec, engine.plan);
-    engine.params.set(state.params);
-    state.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
-    engine.accBeta = state.accBeta;
-    engine.images.set(input.train.images.subarray(0, input.train.count * 784));
-    engine.labels.set(input.train.labels.subarray(0, input.train.count));
+    loadEngine(engine, input, spec);
   } catch (error) {
     engine.dispose();
     throw error;
@@ -75,8 +82,7 @@ export async function createWasmEngineRunner(
         params: engine.params.slice(),
         slots: spec.kind === "sgd" ? [] : engine.slots.map((s) => s.slice()),
         accBeta: engine.accBeta,
-        // No batchNorm in the engine yet (engine_vocabulary refuses it): no state to keep.
-        state: new Float32Array(0),
+        state: engine.state.slice(),
       };
       writeTrainingState(input.model, input.optimizer, spec, engine.plan, state, pending);
       pending = 0;

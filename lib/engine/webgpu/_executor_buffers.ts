@@ -29,11 +29,6 @@ export interface ExecutorInput {
 /** Buffers whose size follows the batch (besides the plan's `<kind>:<layer>` ones). */
 const BATCH_BUFFERS = new Set(["images", "scratch", "inferImages"]);
 
-/** Floats of non-trainable state (batch normalisation's moving statistics) a plan keeps. */
-export function stateFloats(plan: TrainingPlan): number {
-  return (plan as TrainingPlan & { stateCount?: number }).stateCount ?? 0;
-}
-
 /**
  * Every buffer of an executor and its bytes: the dataset, the epoch's permutation and
  * counters (step, dropout seed), the running sums and Adam's β powers (`scalars`), the
@@ -62,7 +57,7 @@ export function bufferSizes(
       { length: slots },
       (_, k) => [`slot${k}`, plan.paramCount * 4] as [string, number],
     ),
-    ["state", stateFloats(plan) * 4],
+    ["state", plan.stateCount * 4],
     // Dropout masks are recomputed from their hash in the backward pass, not stored.
     ...plan.buffers.filter((b) => b.kind !== "dropoutMask")
       .map((b) => [b.name, b.elements * 4] as [string, number]),

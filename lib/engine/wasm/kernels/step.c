@@ -8,6 +8,7 @@
 // Build: tools/build_wasm.ts (clang-19, wasm32, shared memory, SIMD [+ relaxed SIMD]).
 #include "step.h"
 #include "activation.h"
+#include "batch_norm.h"
 #include "conv2d.h"
 #include "dense.h"
 #include "dropout.h"
@@ -52,6 +53,11 @@ static const struct { op_fn run, empty; } OPS[OP_COUNT] = {
   [OP_ACT_BWD] = {act_bwd_op, 0},
   [OP_LOSS] = {loss_op, 0},
   [OP_PROBS] = {probs_op, 0},
+  [OP_BN_STATS] = {bn_stats_op, bn_stats_op},
+  [OP_BN] = {bn_op, bn_op},
+  [OP_BN_GRAD] = {bn_grad_op, bn_grad_op},
+  [OP_BN_DX] = {bn_dx_op, 0},
+  [OP_BN_INFER] = {bn_infer_op, 0},
 };
 
 static void run_op(const Step *st, const int *op) {

@@ -20,7 +20,7 @@ enum {
 // then all threads meet at a barrier), where an op needs the whole batch's results.
 enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DROP_BWD,
        OP_DENSE, OP_DENSE_BWD, OP_LOSS, OP_ACT, OP_ACT_BWD, OP_GPOOL, OP_GPOOL_BWD, OP_PROBS,
-       OP_SYNC, OP_COUNT };
+       OP_SYNC, OP_BN_STATS, OP_BN, OP_BN_GRAD, OP_BN_DX, OP_BN_INFER, OP_COUNT };
 #define OP_WORDS 24
 
 // An op's call: samples [s0, s1) of the batch, which are batch chunk `chunk`, with that

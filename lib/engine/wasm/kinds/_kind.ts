@@ -20,6 +20,8 @@ export interface LayerIO {
   /** The loss gradient w.r.t. its output, and w.r.t. its input (0: backpropagation stops). */
   dOut: number;
   dIn: number;
+  /** Batch chunks of a step (work items of phase A, each with its own gradient array). */
+  chunks: number;
   /** Float offset of the layer's own area in each thread's scratch (see `scratch().own`). */
   area: number;
   /** A plan buffer's address. */

@@ -9,6 +9,7 @@
 import type { PlanLayer } from "../../plan.ts";
 import type { LayerKind } from "./_kind.ts";
 import { activation } from "./activation.ts";
+import { batchNorm } from "./batch_norm.ts";
 import { conv2d } from "./conv2d.ts";
 import { dense } from "./dense.ts";
 import { dropout } from "./dropout.ts";
@@ -26,14 +27,7 @@ export const LAYER_KINDS: {
   flatten,
   dense,
   activation,
-  // Not trained by this engine yet (engine_vocabulary's PENDING_KINDS keeps it off the
-  // engine); a plan that reaches here anyway fails with the layer named.
-  batchNorm: {
-    scratch: () => ({ shared: 0, own: 0 }),
-    ops: (l) => {
-      throw new RangeError(`The wasm engine does not train batchNorm yet (layer ${l.index})`);
-    },
-  },
+  batchNorm,
 };
 
 /** The module of a layer's kind. */
