@@ -118,8 +118,12 @@ function wirePad(session: Session): void {
     }
     busy = true;
     again = false;
+    const version = canvas.dataset.version ?? "";
     session.predict(current, canvas)
-      .then((p) => showProbabilities(list, output, p))
+      .then((p) => {
+        showProbabilities(list, output, p);
+        output.dataset.version = version; // the drawing this prediction is of
+      })
       .catch((error) => showError(messageOf(error)))
       .finally(() => {
         busy = false;

@@ -3,7 +3,8 @@
  * The draw-a-digit pad: a canvas drawn on with pointer events (mouse, pen, touch) in thick
  * white strokes on black, as MNIST's digits are, and a callback with the canvas after each
  * change, at most once per animation frame (so a fast stroke predicts ~60 times a second, not
- * once per pointer event).
+ * once per pointer event). Each change bumps the canvas' `data-version`, so whoever shows a
+ * prediction can say which drawing it was made from (the browser test waits for the last one).
  *
  * @module
  */
@@ -31,7 +32,9 @@ export function createPad(
   const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
   let last: { x: number; y: number } | null = null;
   let queued = false;
+  let version = 0;
   const changed = () => {
+    canvas.dataset.version = String(++version);
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
