@@ -116,3 +116,42 @@ export function defaultMnistCacheDir(dataDir?: string): string {
     ? `${conventional[1] ?? ""}data/cache/mnist`
     : defaultTrainConfig().mnistCacheDir;
 }
+
+/** The defaults of the browser app's tasks (`deno task web`, `deno task build-web`). */
+export interface WebConfig {
+  /** Port `deno task web` listens on (on 127.0.0.1 only). */
+  port: number;
+  /** Folder `deno task build-web` writes the static site to. */
+  distDir: string;
+  /** Where the test of the page saves its screenshots. */
+  screenshotDir: string;
+  /** The architecture the page offers first (the quickest CNN to train in a tab). */
+  arch: string;
+  /** Epochs the page offers first. */
+  epochs: number;
+  /** The page's seed (initial weights, shuffles, dropout): the same in every browser. */
+  seed: number;
+}
+
+/**
+ * The defaults of `deno task web` and `deno task build-web`.
+ *
+ * @returns A fresh object.
+ *
+ * @example
+ * ```ts
+ * import { defaultWebConfig } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(defaultWebConfig().port, 8000);
+ * ```
+ */
+export function defaultWebConfig(): WebConfig {
+  return {
+    port: 8000,
+    distDir: "dist/web",
+    screenshotDir: "reports/web",
+    arch: "cnn-basic",
+    epochs: 1,
+    seed: 1,
+  };
+}
