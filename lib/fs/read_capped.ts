@@ -4,23 +4,9 @@
  *
  * @module
  */
+import { formatBytes, TooLargeError } from "./byte_size.ts";
 
-/**
- * The input is larger than the cap; `limit` is the cap it passed.
- *
- * @example
- * ```ts
- * import { TooLargeError } from "./read_capped.ts";
- * if (new TooLargeError("x is larger than 1 KB", 1000).limit !== 1000) throw new Error();
- * ```
- */
-export class TooLargeError extends RangeError {
-  /** Creates the error; the message names what was read and the cap. */
-  constructor(message: string, readonly limit: number) {
-    super(message);
-    this.name = "TooLargeError";
-  }
-}
+export { formatBytes, TooLargeError } from "./byte_size.ts";
 
 /**
  * A path names a FIFO, a device or a socket, not a regular file: opening a FIFO waits for a
@@ -142,27 +128,4 @@ function checkRegular(info: Deno.FileInfo, path: string): void {
   if (info.isDirectory) throw new Deno.errors.IsADirectory(`${path} is a folder, not a file`);
   const kind = notRegular(info);
   if (kind) throw new NotRegularFileError(path, kind);
-}
-
-/**
- * Bytes for messages, in decimal units.
- *
- * @param bytes A byte count.
- * @returns E.g. `"64 MB"`, `"1.5 KB"`.
- *
- * @example
- * ```ts
- * import { formatBytes } from "./read_capped.ts";
- * if (formatBytes(1500) !== "1.5 KB") throw new Error();
- * ```
- */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${Number(value.toFixed(1))} ${units[unit]}`;
 }

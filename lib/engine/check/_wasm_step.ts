@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createCpuEngine } from "../wasm/cpu_engine.ts";
+import { createCpuEngine, hardwareCpuThreads } from "../wasm/cpu_engine.ts";
+
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
 
 function mix32(x: number): number {
@@ -26,9 +27,13 @@ export function wasmKeep(seed: number, rate: number, e: number): boolean {
  * Runs one step of the wasm engine.
  *
  * @param input Architecture, plan, inputs and seed.
+ * @param threads The engine's threads. @default `hardwareCpuThreads()`
  * @returns What the step produced.
  */
-export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
+export async function wasmStep(
+  input: EngineStepInput,
+  threads: number = hardwareCpuThreads(),
+): Promise<EngineStep> {
   const { plan, inputs } = input;
   const n = plan.batchSize;
   const engine = await createCpuEngine({
@@ -36,6 +41,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     batchSize: n,
     optimizer: inputs.optimizer,
     samples: n,
+    threads,
   });
   try {
     engine.images.set(inputs.images);
