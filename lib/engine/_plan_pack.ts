@@ -2,11 +2,11 @@
  * The packed arrays a plan lays out while `planTraining` plans its layers: the trainable
  * parameters, the non-trainable state, and the zero biases of bias-free layers (placed past
  * the parameters once their count is known, from the next multiple of 4, which an optimizer
- * updating 4 lanes at a time never reaches).
+ * updating 4 lanes at a time never reaches); and the state a fresh model starts from.
  *
  * @module
  */
-import type { ParamSlice } from "./_plan_types.ts";
+import type { ParamSlice, TrainingPlan } from "./_plan_types.ts";
 
 const end = (list: ParamSlice[]) => (list.at(-1)?.offset ?? 0) + (list.at(-1)?.length ?? 0);
 
@@ -43,4 +43,28 @@ export function packLayout() {
       return { paramCount, storedParams, stateCount: end(state) };
     },
   };
+}
+
+/**
+ * The non-trainable state a fresh model starts from, as tfjs initialises it: each batchNorm
+ * layer's moving mean zeros, its moving variance ones.
+ *
+ * @param plan The plan.
+ * @returns `plan.stateCount` floats.
+ * @example
+ * ```ts
+ * import { initialState, planTraining } from "./plan.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(initialState(planTraining("mlp", 1)).length, 0);
+ * ```
+ */
+export function initialState(plan: TrainingPlan): Float32Array<ArrayBuffer> {
+  const state = new Float32Array(plan.stateCount);
+  for (const l of plan.layers) {
+    if (l.kind === "batchNorm") {
+      state.fill(1, l.movingVariance.offset, l.movingVariance.offset + l.movingVariance.length);
+    }
+  }
+  return state;
 }

@@ -61,6 +61,7 @@ export type { PoolGeometry } from "./_plan_pool.ts";
 export { OPTIMIZER_SLOTS } from "./_plan_types.ts";
 export { isPool2x2 } from "./_plan_pool.ts";
 export { producerActivation, storageLayer } from "./_plan_storage.ts";
+export { initialState } from "./_plan_pack.ts";
 
 /** Keras' probability clip of the loss (the one constant `lib/models/loss.ts` uses too). */
 export const LOSS_EPSILON: number = KERAS_EPSILON;
@@ -74,30 +75,6 @@ const INPUT: Shape3 = { h: 28, w: 28, c: 1 };
 export function isPlainConv(l: Extract<PlanLayer, { kind: "conv2d" }>): boolean {
   return l.window[0] === l.window[1] && l.strides[0] === 1 && l.strides[1] === 1 &&
     l.pads[0] === l.pads[1];
-}
-
-/**
- * The non-trainable state a fresh model starts from, as tfjs initialises it: each batchNorm
- * layer's moving mean zeros, its moving variance ones.
- *
- * @param plan The plan.
- * @returns `plan.stateCount` floats.
- * @example
- * ```ts
- * import { initialState, planTraining } from "./plan.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(initialState(planTraining("mlp", 1)).length, 0);
- * ```
- */
-export function initialState(plan: TrainingPlan): Float32Array<ArrayBuffer> {
-  const state = new Float32Array(plan.stateCount);
-  for (const l of plan.layers) {
-    if (l.kind === "batchNorm") {
-      state.fill(1, l.movingVariance.offset, l.movingVariance.offset + l.movingVariance.length);
-    }
-  }
-  return state;
 }
 
 function refuse(arch: string, index: number, type: string, why: string): never {

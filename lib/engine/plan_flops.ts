@@ -94,8 +94,9 @@ export function layerFlops(plan: TrainingPlan, l: PlanLayer): number {
       return 0;
     case "batchNorm":
       // Forward: mean, variance (3 a value), normalise, scale and shift (4); moving
-      // statistics (per channel, negligible). Backward: the two sums (3) and dx (5).
-      return 7 * outs + 3 * outs + (l.backpropInput ? 5 * outs : 0);
+      // statistics (per channel, negligible). Backward: the two sums (3) and dx (5), with
+      // the producer's activation′ as every layer's input gradient applies it.
+      return 7 * outs + 3 * outs + (l.backpropInput ? 5 * outs + gate : 0);
   }
 }
 

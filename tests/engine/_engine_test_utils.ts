@@ -35,7 +35,7 @@ export function runnerInput(
   return {
     arch,
     model: buildModel(arch, { seed }),
-    optimizer: createOptimizer(arch.recipe!.optimizer, arch.recipe!.learningRate, { fused: false }),
+    optimizer: createOptimizer(arch.recipe!.optimizer, arch.recipe!.learningRate),
     train,
     batchSize,
   };
@@ -58,6 +58,8 @@ export async function runEpochs(
 /** Weights and optimizer state of a run, downloaded. */
 export interface RunState {
   weights: Float32Array[];
+  /** Non-trainable weights (batchNorm's moving mean and variance; none without one). */
+  moving: Float32Array[];
   slots: Float32Array[];
   iterations: number;
 }
@@ -65,9 +67,10 @@ export interface RunState {
 /** Downloads the model's weights and the optimizer's weights (slots after `iter`). */
 export async function stateOf(input: EpochRunnerInput): Promise<RunState> {
   const weights = input.model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+  const moving = input.model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
   const named = await input.optimizer.getWeights();
   const slots = named.slice(1).map((n) => n.tensor.dataSync() as Float32Array);
-  return { weights, slots, iterations: input.optimizer.iterations };
+  return { weights, moving, slots, iterations: input.optimizer.iterations };
 }
 
 /** ‖a − e‖∞ / ‖e‖∞ (NaN fails). */
@@ -91,6 +94,11 @@ export function assertStatesClose(actual: RunState, expected: RunState, toleranc
   actual.weights.forEach((w, i) => {
     const e = relativeError(w, expected.weights[i]!, `weight ${i}`);
     assert.ok(e <= tolerance, `weight ${i}: relative error ${e}`);
+  });
+  assert.equal(actual.moving.length, expected.moving.length, "non-trainable weight count");
+  actual.moving.forEach((m, i) => {
+    const e = relativeError(m, expected.moving[i]!, `moving ${i}`);
+    assert.ok(e <= tolerance, `non-trainable weight ${i}: relative error ${e}`);
   });
   actual.slots.forEach((s, i) => {
     const e = relativeError(s, expected.slots[i]!, `slot ${i}`);

@@ -65,11 +65,15 @@ export function checkInputs(
   const labels = Uint8Array.from({ length: n }, () => Math.floor(random() * plan.classes));
   const params = new Float32Array(plan.paramCount);
   for (const p of plan.params) {
-    // Glorot-uniform for kernels (fans are receptive field × channels); biases small, not zero.
+    // Glorot-uniform for kernels (fans are receptive field × channels); biases small, not zero;
+    // batchNorm's gammas around 1 (its betas are biases).
     const receptive = p.shape.slice(0, -2).reduce((a, b) => a * b, 1);
     const fans = receptive * (p.shape.at(-2)! + p.shape.at(-1)!);
     const limit = p.shape.length === 1 ? 0.05 : Math.sqrt(6 / fans);
-    for (let k = 0; k < p.length; k++) params[p.offset + k] = (random() * 2 - 1) * limit;
+    const gamma = p.name.endsWith("/gamma") ? 1 : 0;
+    for (let k = 0; k < p.length; k++) {
+      params[p.offset + k] = gamma + (random() * 2 - 1) * (gamma ? 0.2 : limit);
+    }
   }
   // A state some steps into training, not a fresh one: with zero slots every `β·m`, `ρ·ms`
   // is zero, and an engine that lost or swapped its state would pass.
@@ -114,7 +118,8 @@ function movingStats(plan: TrainingPlan, random: () => number): Float32Array<Arr
  * `TIE` in the reference), where a float32 engine may rightly decide the other way and
  * move a whole output channel's gradient by one sample's share (measured: cnn-deep's conv2
  * kernel 2.8e-3 off at batch 1024 for one such ReLU). Dropout is not applied here, so a
- * decision after a dropout layer is not screened.
+ * decision after a dropout layer is not screened. With a batchNorm a sample's decisions
+ * depend on the whole batch's statistics, so every round screens the whole batch.
  */
 function avoidTies(
   plan: TrainingPlan,
@@ -122,12 +127,15 @@ function avoidTies(
   params: Float64Array,
   draw: (sample: number) => void,
 ): void {
-  let suspects = Array.from({ length: plan.batchSize }, (_, b) => b);
+  const all = Array.from({ length: plan.batchSize }, (_, b) => b);
+  const whole = plan.layers.some((l) => l.kind === "batchNorm");
+  let suspects = all;
   for (let round = 0; round < 20; round++) {
-    const batch = new Uint8Array(suspects.length * 784);
-    suspects.forEach((b, k) => batch.set(images.subarray(b * 784, (b + 1) * 784), k * 784));
+    const screened = whole ? all : suspects;
+    const batch = new Uint8Array(screened.length * 784);
+    screened.forEach((b, k) => batch.set(images.subarray(b * 784, (b + 1) * 784), k * 784));
     const { ties } = referenceForward({ plan, images: batch, state: { params } });
-    suspects = ties.map((k) => suspects[k]!);
+    suspects = ties.map((k) => screened[k]!);
     if (suspects.length === 0) return;
     suspects.forEach(draw);
   }

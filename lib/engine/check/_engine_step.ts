@@ -15,7 +15,13 @@ export interface EngineStep {
   correct: number;
   /** The gradient of the batch-mean loss, plan layout. */
   grads: Float32Array;
-  after: { params: Float32Array; slots: Float32Array[]; accBeta: [number, number] };
+  after: {
+    params: Float32Array;
+    slots: Float32Array[];
+    accBeta: [number, number];
+    /** BatchNorm's moving statistics after the step (`plan.stateCount`; absent: not read). */
+    state?: Float32Array;
+  };
   /** The engine's dropout decision for element `i` of layer `layer`'s output in this step. */
   keep: (layer: number, i: number) => boolean;
 }

@@ -1,66 +1,57 @@
 /**
  * A folder that keeps what the engine check computes on the CPU — the batch after tie
- * screening, and the float64 reference's loss and gradient — for the next run with the same
+ * screening, and the float64 reference's loss, gradient and batchNorm state after the step — for the next run with the same
  * architecture, batch, optimizer, seed and dropout masks. CI's matrix runs the check once per
  * WebGPU implementation; cnn-deep at batch 1024 costs ~25 s of CPU in the reference alone, so
  * the second and third runs read it instead (`engine-check --reference-cache DIR`). Only a
  * fresh folder per matrix is safe: the key does not cover the code that computed the values.
+ * This module holds the interface and the encoding (a page runs the check too); the folder
+ * is `reference_dir_cache.ts`.
  *
  * @module
  */
 
-/** A key's file: letters, digits, `-`, `.` and `_` only. */
-const fileOf = (dir: string, key: string) => `${dir}/${key.replace(/[^\w.-]/g, "_")}.bin`;
-
-/** The cache, or a no-op without a folder. */
+/** The cache's interface (a folder under Deno: `dirReferenceCache`). */
 export interface ReferenceCache {
   read(key: string): Promise<Uint8Array | null>;
   write(key: string, bytes: Uint8Array): Promise<void>;
 }
 
-/**
- * A cache in `dir` (created on first write), or one that keeps nothing when `dir` is undefined.
- *
- * @param dir The folder.
- * @returns The cache.
- */
-export function referenceCache(dir: string | undefined): ReferenceCache {
-  if (dir === undefined) {
-    return {
-      read: () => Promise.resolve(null),
-      write: () => Promise.resolve(),
-    };
-  }
-  return {
-    read: async (key) => {
-      try {
-        return await Deno.readFile(fileOf(dir, key));
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return null;
-        throw error;
-      }
-    },
-    write: async (key, bytes) => {
-      await Deno.mkdir(dir, { recursive: true });
-      // Written whole under a temporary name, then renamed: a reader never sees half a file.
-      const tmp = `${fileOf(dir, key)}.${crypto.randomUUID()}.tmp`;
-      await Deno.writeFile(tmp, bytes);
-      await Deno.rename(tmp, fileOf(dir, key));
-    },
-  };
+/** A cache that keeps nothing. */
+export const NO_REFERENCE_CACHE: ReferenceCache = Object.freeze({
+  read: () => Promise.resolve(null),
+  write: () => Promise.resolve(),
+});
+
+/** What the check keeps of a reference step. */
+export interface CachedReference {
+  lossSum: number;
+  correct: number;
+  grads: Float64Array;
+  /** The state after the step (batchNorm's moving statistics; empty without one). */
+  after: { state: Float64Array };
 }
 
-/** The loss sum, correct count and gradient of a reference step, as bytes. */
-export function encodeReference(ref: { lossSum: number; correct: number; grads: Float64Array }) {
-  const out = new Float64Array(2 + ref.grads.length);
+/** The loss sum, correct count, gradient and state after a reference step, as bytes. */
+export function encodeReference(ref: CachedReference): Uint8Array<ArrayBuffer> {
+  const out = new Float64Array(2 + ref.grads.length + ref.after.state.length);
   out.set([ref.lossSum, ref.correct]);
   out.set(ref.grads, 2);
+  out.set(ref.after.state, 2 + ref.grads.length);
   return new Uint8Array(out.buffer);
 }
 
-/** Decodes {@linkcode encodeReference}'s bytes; null when they do not hold `params` values. */
-export function decodeReference(bytes: Uint8Array, params: number) {
-  if (bytes.byteLength !== 8 * (2 + params)) return null;
+/**
+ * Decodes {@linkcode encodeReference}'s bytes; null when they do not hold `params` gradient
+ * and `state` state values.
+ */
+export function decodeReference(
+  bytes: Uint8Array,
+  params: number,
+  state: number,
+): CachedReference | null {
+  if (bytes.byteLength !== 8 * (2 + params + state)) return null;
   const all = new Float64Array(bytes.slice().buffer);
-  return { lossSum: all[0]!, correct: all[1]!, grads: all.subarray(2) };
+  const grads = all.subarray(2, 2 + params);
+  return { lossSum: all[0]!, correct: all[1]!, grads, after: { state: all.subarray(2 + params) } };
 }

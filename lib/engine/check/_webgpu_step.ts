@@ -88,6 +88,7 @@ async function stepOn(
     executor.step(n, true);
     const [lossSum, correct] = await executor.readSums();
     const grads = await executor.read("grads", plan.paramCount * 4);
+    // With the moving statistics (the executor's "state" buffer; empty without a batchNorm).
     const after = await executor.readState();
     return {
       lossSum,

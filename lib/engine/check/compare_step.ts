@@ -59,13 +59,16 @@ function maxAbs(x: ArrayLike<number>, p: ParamSlice): number {
  * @param engine What the engine produced.
  * @param ref What the reference produced (with the engine's dropout decisions).
  * @returns One error per tensor: `loss`, `correct count`, then `grad <var>` and `update <var>`
- *   per variable, then the optimizer's β powers.
+ *   per variable, `after <state>` per batchNorm moving mean and variance (none without a
+ *   batchNorm), then the optimizer's β powers.
  */
 export function compareStep(
   plan: TrainingPlan,
   inputs: CheckInputs,
   engine: EngineStep,
-  ref: Pick<ReferenceStepResult, "lossSum" | "correct" | "grads">,
+  ref: Pick<ReferenceStepResult, "lossSum" | "correct" | "grads"> & {
+    after: { state: Float64Array };
+  },
 ): TensorError[] {
   const errors: TensorError[] = [
     { tensor: "loss", error: relativeError([engine.lossSum], [ref.lossSum]) },
@@ -97,7 +100,27 @@ export function compareStep(
     });
     errors.push({ tensor: `update ${name}`, error });
   }
+  errors.push(...compareState(plan, engine, ref.after.state));
   const beta = relativeError(engine.after.accBeta, expected.accBeta);
   errors.push({ tensor: "optimizer β powers", error: beta });
   return errors;
+}
+
+/**
+ * The moving statistics after the step, one row per batchNorm variable (e.g.
+ * `after batchNorm1.moving_variance`): the engine's against the reference's; NaN when the
+ * engine reported none (a plan without batchNorm has no rows).
+ */
+function compareState(
+  plan: TrainingPlan,
+  engine: EngineStep,
+  expected: Float64Array,
+): TensorError[] {
+  const actual = engine.after.state;
+  return plan.state.map((p) => ({
+    tensor: `after ${tensorName(plan, p)}`,
+    error: actual?.length === plan.stateCount
+      ? relativeError(actual, expected, p.offset, p.length)
+      : NaN,
+  }));
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { MnistSplit } from "../../data/types.ts";
-import { formatBytes } from "../../fs/read_capped.ts";
+import { formatBytes } from "../../fs/byte_size.ts";
 import { planTraining, type TrainingPlan } from "../plan.ts";
 import { checkBatchMemory, MemoryLimitError, planMemory } from "../plan_memory.ts";
 import type { OptimizerSpec } from "./_kernels_update.ts";
@@ -28,11 +28,6 @@ export interface ExecutorInput {
 
 /** Buffers whose size follows the batch (besides the plan's `<kind>:<layer>` ones). */
 const BATCH_BUFFERS = new Set(["images", "scratch", "inferImages"]);
-
-/** Floats of non-trainable state (batch normalisation's moving statistics) a plan keeps. */
-export function stateFloats(plan: TrainingPlan): number {
-  return (plan as TrainingPlan & { stateCount?: number }).stateCount ?? 0;
-}
 
 /**
  * Every buffer of an executor and its bytes: the dataset, the epoch's permutation and
@@ -62,7 +57,7 @@ export function bufferSizes(
       { length: slots },
       (_, k) => [`slot${k}`, plan.paramCount * 4] as [string, number],
     ),
-    ["state", stateFloats(plan) * 4],
+    ["state", plan.stateCount * 4],
     // Dropout masks are recomputed from their hash in the backward pass, not stored.
     ...plan.buffers.filter((b) => b.kind !== "dropoutMask")
       .map((b) => [b.name, b.elements * 4] as [string, number]),

@@ -9,7 +9,7 @@ import type { PackedTrainingState, TrainingPlan } from "../plan.ts";
 import { slotCount } from "./_kernels_update.ts";
 import { readBuffer, upload } from "./_gpu_io.ts";
 import type { Tuning } from "./_tiles.ts";
-import { type ExecutorInput, stateFloats } from "./_executor_buffers.ts";
+import type { ExecutorInput } from "./_executor_buffers.ts";
 import { type Dispatch, encodeProgram } from "./_executor_program.ts";
 import { Inference } from "./_executor_infer.ts";
 
@@ -104,14 +104,28 @@ export class WebGpuExecutor {
   }
 
   /**
-   * Class probabilities of `count` images under the current parameters and state, from a
-   * forward-only inference program (dropout passes everything, batch normalisation uses its
-   * moving statistics; nothing of the training state changes). See {@linkcode Inference.run}.
+   * Class probabilities of `count` images under the current parameters and state (whatever
+   * the last `step` or `writeState` left), from a forward-only inference program: dropout
+   * passes everything, batch normalisation uses its moving statistics, the softmax gives
+   * probabilities; no loss, gradient, optimizer or moving-average update runs, so training
+   * can go on after it unchanged. The images go through in pieces of `plan.batchSize` (a
+   * partial last piece costs a whole batch), one submit each and one readback in all; the
+   * program's pipelines are built on the first call. For test accuracy, take each row's
+   * argmax; for one drawn digit, pass its 784 bytes with `count` 1.
    *
-   * @param images `count` images of `plan.input` bytes each (28 × 28, row-major, 0–255).
-   * @param count Number of images.
-   * @returns `count × plan.classes` probabilities, row-major.
-   * @throws {RangeError} when `images` does not hold `count` images.
+   * @param images `count` images of 28 × 28 bytes each (row-major, 0 = black, 255 = white,
+   *   as MNIST stores them), one after another.
+   * @param count Number of images (0 gives an empty array).
+   * @returns `count × plan.classes` probabilities, row-major (row `i` sums to 1).
+   * @throws {RangeError} when `images` does not hold exactly `count` images.
+   * @example
+   * ```ts ignore
+   * const probs = await executor.infer(test.images, test.count);
+   * const predicted = (i: number) => {
+   *   const row = probs.subarray(i * 10, i * 10 + 10);
+   *   return row.indexOf(Math.max(...row));
+   * };
+   * ```
    */
   infer(images: Uint8Array, count: number): Promise<Float32Array<ArrayBuffer>> {
     return this.#inference.run(images, count);
@@ -123,8 +137,12 @@ export class WebGpuExecutor {
     upload(q, this.buffer("params"), 0, state.params);
     state.slots.forEach((slot, k) => upload(q, this.buffer(`slot${k}`), 0, slot));
     upload(q, this.buffer("scalars"), 8, new Float32Array(state.accBeta));
-    const moving = (state as { state?: Float32Array }).state;
-    if (moving && moving.length > 0) upload(q, this.buffer("state"), 0, moving);
+    if (state.state.length !== this.plan.stateCount) {
+      throw new RangeError(
+        `engine bug: ${state.state.length} state floats for a plan of ${this.plan.stateCount}`,
+      );
+    }
+    if (state.state.length > 0) upload(q, this.buffer("state"), 0, state.state);
   }
 
   /** Reads a named buffer back (e.g. `params`, `grads`, `act:3`, `state`), for sync and tests. */
@@ -138,10 +156,10 @@ export class WebGpuExecutor {
     const slots = [];
     for (let k = 0; k < this.#slots; k++) slots.push(await this.read(`slot${k}`, bytes));
     const scalars = await this.read("scalars", 16);
-    const floats = stateFloats(this.plan);
+    const floats = this.plan.stateCount;
     const state = floats > 0 ? await this.read("state", floats * 4) : new Float32Array(0);
     const params = await this.read("params", bytes);
-    return { params, slots, accBeta: [scalars[2]!, scalars[3]!], state } as PackedTrainingState;
+    return { params, slots, accBeta: [scalars[2]!, scalars[3]!], state };
   }
 
   /** Frees every buffer (pipelines and bind groups go with the executor). */

@@ -29,6 +29,8 @@ const NEUTRAL_BY_CLASS: Record<string, Record<string, Neutral>> = {
   Conv2D: { dilation_rate: [1, [1, 1]], groups: [1] },
   Dropout: { noise_shape: NULL },
   BatchNormalization: {
+    // The last axis of an image (see `lastAxis` for a flat input), as Keras 2 writes it
+    // once built (`[3]`), or as given (`-1`).
     axis: [-1, 3, [-1], [3]],
     center: [true],
     scale: [true],
@@ -65,8 +67,17 @@ export const KERAS_FIELD: Readonly<Record<string, string>> = Object.freeze({
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function checkNeutral(className: string, config: Record<string, unknown>, where: string): void {
-  const rules = { ...COMMON_NEUTRAL, ...NEUTRAL_BY_CLASS[className] };
+/** A BatchNormalization's last axis on a flat input (after a `Flatten`): `1` once built. */
+const FLAT_AXIS: Record<string, Neutral> = { axis: [-1, 1, [-1], [1]] };
+
+function checkNeutral(
+  className: string,
+  config: Record<string, unknown>,
+  where: string,
+  flat: boolean,
+): void {
+  const axis = flat && className === "BatchNormalization" ? FLAT_AXIS : {};
+  const rules = { ...COMMON_NEUTRAL, ...NEUTRAL_BY_CLASS[className], ...axis };
   for (const [field, allowed] of Object.entries(rules)) {
     const value = config[field];
     if (value === undefined || allowed.some((a) => same(a, value))) continue;
@@ -100,14 +111,20 @@ function defined(spec: Record<string, unknown>): LayerSpec {
  * Translates one Keras layer config (already known to be an object with a known
  * `class_name`) into a layer spec; values are checked afterwards by the validator.
  *
+ * @param className The Keras class.
+ * @param config Its config.
+ * @param where How messages name the layer.
+ * @param flat Whether its input is flat (a `Flatten` came before): a BatchNormalization's
+ *   last axis is then 1, not 3.
  * @throws {ArchitectureError} for a setting the vocabulary does not have.
  */
 export function kerasLayerSpec(
   className: string,
   config: Record<string, unknown>,
   where: string,
+  flat = false,
 ): LayerSpec {
-  checkNeutral(className, config, where);
+  checkNeutral(className, config, where, flat);
   const type = KERAS_CLASSES[className]!;
   const c = config;
   switch (type) {

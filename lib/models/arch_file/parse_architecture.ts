@@ -145,7 +145,8 @@ export function parseArchitecture(
       );
     }
     labels.push(where);
-    layers.push(kerasLayerSpec(className, config, where));
+    const flat = layers.some((l) => l.type === "flatten");
+    layers.push(kerasLayerSpec(className, config, where, flat));
   });
   if (inputShapes.length === 0) {
     throw new ArchitectureError(

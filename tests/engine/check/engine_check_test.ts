@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { getArchitecture } from "../../../lib/models/architectures.ts";
 import { planTraining } from "../../../lib/engine/plan.ts";
 import { runEngineCheck } from "../../../lib/engine/check/engine_check.ts";
+import { dirReferenceCache } from "../../../lib/engine/check/reference_dir_cache.ts";
 import {
   checkInputs,
   kerasOptimizer,
@@ -87,7 +88,7 @@ Deno.test("runEngineCheck: a reference cache gives the same report, and a bad en
       arch: getArchitecture("cnn-basic"),
       batchSize: 8,
       engines: ["wasm" as const],
-      referenceCache: dir,
+      referenceCache: dirReferenceCache(dir),
     };
     const first = await runEngineCheck(options);
     const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();

@@ -7,7 +7,7 @@ import type { Architecture } from "../../../lib/models/architecture.ts";
 import { parseArchitecture } from "../../../lib/models/arch_file/parse_architecture.ts";
 
 // The seeds, the example with every activation in conv, dense and activation layers, the one
-// with every kind of pool, LeNet-5, and the one with bias-free convs.
+// with every kind of pool, LeNet-5, the one with bias-free convs, and batchNorm twice.
 const example = async (file: string) =>
   parseArchitecture(
     await Deno.readTextFile(new URL(`../../../examples/${file}`, import.meta.url)),
@@ -21,6 +21,22 @@ const ARCHS: (string | Architecture)[] = [
   await example("pooling.keras.json"),
   await example("lenet5.keras.json"),
   await example("conv.keras.json"),
+  {
+    name: "batch-norm",
+    description: "batchNorm on a conv's channels and on dense features",
+    seeds: [],
+    layers: [
+      { type: "conv2d", filters: 8, kernelSize: 3, useBias: false, activation: "relu" },
+      { type: "batchNorm" },
+      { type: "maxPool", poolSize: 2 },
+      { type: "flatten" },
+      { type: "dense", units: 16, activation: "relu" },
+      { type: "batchNorm" },
+      { type: "dense", units: 10, activation: "softmax" },
+    ],
+    seedAccuracy: [],
+    expectedParams: 0,
+  },
 ];
 const BATCHES = [1, 7, 64, 1024];
 const TUNINGS = ["cpu", "gpu"] as const;

@@ -180,6 +180,15 @@ Deno.test("parseArchitecture() refuses with one line naming the layer and the fi
       /^layer 2 "bn" \(BatchNormalization\): "axis" 1 is not supported/,
     ],
     [
+      "batchnorm axis 3 on a flat input",
+      (l) =>
+        void l.splice(6, 0, {
+          class_name: "BatchNormalization",
+          config: { name: "bn", axis: [3] },
+        }),
+      /^layer 6 "bn" \(BatchNormalization\): "axis" \[3\] is not supported \(only -1 or 1 or \[-1\] or \[1\]\)/,
+    ],
+    [
       "too many parameters",
       (l) => void (l[6]!.config.units = 60_000),
       /parameters, more than the cap of 20,000,000/,

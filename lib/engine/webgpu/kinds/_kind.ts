@@ -58,3 +58,12 @@ export function inputGradBindings(
     bind(gradName(plan, l.index - 1), "dx", "f32", true),
   ];
 }
+
+/** The weight-gradient bindings: the layer's input, its output's gradient, the gradients. */
+export function weightGradBindings(plan: TrainingPlan, l: PlanLayer): KernelBinding[] {
+  return [
+    bind(actName(plan, l.index - 1), "x", "f32"),
+    bind(`grad:${l.index}`, "dy", "f32"),
+    bind("grads", "grads", "f32", true),
+  ];
+}

@@ -14,7 +14,13 @@ import { filterGradRows } from "../_filter_grad.ts";
 import { filterGradTile } from "../_filter_grad_gpu.ts";
 import { convTile, type Tuning } from "../_tiles.ts";
 import { bind, type Kernel } from "../_wgsl.ts";
-import { actName, inputGradBindings, type KindKernels, type LayerOf } from "./_kind.ts";
+import {
+  actName,
+  inputGradBindings,
+  type KindKernels,
+  type LayerOf,
+  weightGradBindings,
+} from "./_kind.ts";
 
 type Conv = LayerOf<"conv2d">;
 
@@ -87,11 +93,7 @@ function inputGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel {
 function weightGrad(plan: TrainingPlan, l: Conv, tuning: Tuning): Kernel[] {
   const spec = {
     label: `conv${l.index}_dw`,
-    bindings: [
-      bind(actName(plan, l.index - 1), "x", "f32"),
-      bind(`grad:${l.index}`, "dy", "f32"),
-      bind("grads", "grads", "f32", true),
-    ],
+    bindings: weightGradBindings(plan, l),
     batch: plan.batchSize,
     input: l.input,
     output: l.output,

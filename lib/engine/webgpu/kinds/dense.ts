@@ -12,7 +12,14 @@ import { matmulTile } from "../_matmul_tile.ts";
 import { splitMatmul } from "../_matmul_split.ts";
 import type { Tuning } from "../_tiles.ts";
 import { bind, type Kernel } from "../_wgsl.ts";
-import { actName, denseTile, inputGradBindings, type KindKernels, type LayerOf } from "./_kind.ts";
+import {
+  actName,
+  denseTile,
+  inputGradBindings,
+  type KindKernels,
+  type LayerOf,
+  weightGradBindings,
+} from "./_kind.ts";
 
 type Dense = LayerOf<"dense">;
 
@@ -67,11 +74,7 @@ function weightGrad(plan: TrainingPlan, l: Dense, tuning: Tuning): Kernel[] {
   const batch = plan.batchSize;
   const spec = {
     label: `dense${l.index}_dw`,
-    bindings: [
-      bind(actName(plan, l.index - 1), "x", "f32"),
-      bind(`grad:${l.index}`, "dy", "f32"),
-      bind("grads", "grads", "f32", true),
-    ],
+    bindings: weightGradBindings(plan, l),
     m: n,
     n: m,
     r: batch,

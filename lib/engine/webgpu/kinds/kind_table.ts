@@ -8,6 +8,7 @@
  */
 import type { PlanLayer } from "../../plan.ts";
 import { activationKernels } from "./activation.ts";
+import { batchNormKernels } from "./batch_norm.ts";
 import { conv2dKernels } from "./conv2d.ts";
 import { denseKernels } from "./dense.ts";
 import { dropoutKernels } from "./dropout.ts";
@@ -26,14 +27,7 @@ export const KIND_TABLE: { readonly [K in PlanLayer["kind"]]: KindKernels<LayerO
   flatten: flattenKernels,
   dense: denseKernels,
   activation: activationKernels,
-  // Not trained by this engine yet (engine_vocabulary's PENDING_KINDS keeps it off the
-  // engine); a plan that reaches here anyway fails with the layer named.
-  batchNorm: {
-    forward: (_plan, l) => {
-      throw new RangeError(`The WebGPU engine does not train batchNorm yet (layer ${l.index})`);
-    },
-    backward: () => [],
-  },
+  batchNorm: batchNormKernels,
 };
 
 /** The kernels of a layer's kind (the table's entry, typed for that layer). */
