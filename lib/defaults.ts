@@ -7,7 +7,6 @@
  */
 import type { EngineRequest } from "./runner/epoch_runner.ts";
 import type { Recipe } from "./models/architecture.ts";
-import type { WebGpuKernels } from "./backend/webgpu/register_kernels.ts";
 
 /** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
 export interface TrainConfig {
@@ -26,10 +25,10 @@ export interface TrainConfig {
   /** Progress reports per epoch: each reads the device back once (~12 ms on WebGPU in Deno). */
   progressUpdates: { webgpu: number; other: number };
   /**
-   * Kernels of the tfjs path: this library's (`fast`: the WebGPU kernel pack, the fused Adam /
-   * RMSprop update and the wasm training kernels) or tfjs' own (`stock`).
+   * Kernels of the tfjs path on wasm: this library's training kernels (`fast`) or tfjs' own
+   * (`stock`, which cannot train a CNN there). WebGPU's tfjs path always runs tfjs' own.
    */
-  kernels: WebGpuKernels;
+  kernels: "fast" | "stock";
   /** Engine: `auto` runs the compiled step where it supports the model and backend. */
   engine: EngineRequest;
   /** Where the compiled engine caches its per-adapter self-check verdicts. */
@@ -116,4 +115,43 @@ export function defaultMnistCacheDir(dataDir?: string): string {
   return conventional
     ? `${conventional[1] ?? ""}data/cache/mnist`
     : defaultTrainConfig().mnistCacheDir;
+}
+
+/** The defaults of the browser app's tasks (`deno task web`, `deno task build-web`). */
+export interface WebConfig {
+  /** Port `deno task web` listens on (on 127.0.0.1 only). */
+  port: number;
+  /** Folder `deno task build-web` writes the static site to. */
+  distDir: string;
+  /** Where the test of the page saves its screenshots. */
+  screenshotDir: string;
+  /** The architecture the page offers first (the quickest CNN to train in a tab). */
+  arch: string;
+  /** Epochs the page offers first. */
+  epochs: number;
+  /** The page's seed (initial weights, shuffles, dropout): the same in every browser. */
+  seed: number;
+}
+
+/**
+ * The defaults of `deno task web` and `deno task build-web`.
+ *
+ * @returns A fresh object.
+ *
+ * @example
+ * ```ts
+ * import { defaultWebConfig } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(defaultWebConfig().port, 8000);
+ * ```
+ */
+export function defaultWebConfig(): WebConfig {
+  return {
+    port: 8000,
+    distDir: "dist/web",
+    screenshotDir: "reports/web",
+    arch: "cnn-basic",
+    epochs: 1,
+    seed: 1,
+  };
 }

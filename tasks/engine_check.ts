@@ -16,6 +16,8 @@ import { type EngineCheckReport, runEngineCheck } from "../lib/engine/check/engi
 import { renderEngineCheck } from "../lib/engine/check/render_engine_check.ts";
 import { openBrowser } from "../lib/engine/check/browser/browser_steppers.ts";
 import { defaultTrainConfig } from "../lib/defaults.ts";
+import { dirReferenceCache } from "../lib/engine/check/reference_dir_cache.ts";
+import { defaultCpuThreads } from "../lib/engine/wasm/cpu_host.ts";
 
 const spec = {
   name: "engine-check",
@@ -42,7 +44,10 @@ await runTask(spec, async (flags) => {
           engines: request.engines,
           gpu,
           browser: browser?.steppers,
-          referenceCache: request.referenceCache,
+          referenceCache: request.referenceCache === undefined
+            ? undefined
+            : dirReferenceCache(request.referenceCache),
+          wasmThreads: defaultCpuThreads(),
         });
         if (!request.json) console.log(renderEngineCheck([report]) + "\n");
         reports.push(report);

@@ -48,6 +48,7 @@ function importsInto(files: string[], folders: string[]): string[] {
 const ABOVE_ENGINE = [
   "tasks",
   "lib/notebook",
+  "lib/web",
   "lib/cli",
   "lib/gpu_verify",
   "lib/bench",

@@ -15,7 +15,8 @@ import { resolveArchitecture } from "../models/resolve_architecture.ts";
 import { defaultRecipe } from "../defaults.ts";
 import { buildModel } from "../models/build_model.ts";
 import { mulberry32 } from "../random.ts";
-import type { EngineName, EngineRequest } from "../runner/epoch_runner.ts";
+import type { EngineName, EngineRequest, EpochRunner } from "../runner/epoch_runner.ts";
+import type { GpuCounter, GpuCounts } from "../engine/webgpu/gpu_counters.ts";
 import { createOptimizer } from "../train/optimizer.ts";
 import type { BenchRow } from "./bench_training.ts";
 
@@ -97,53 +98,27 @@ export async function benchEngine(
     verdictFile: options.verdictFile,
     onNote: options.onNote,
   });
-  const counter = options.counters && backend === "webgpu"
-    ? (await import("../engine/webgpu/gpu_counters.ts")).countGpuCalls(
-      (tf.backend() as unknown as { device: GPUDevice }).device,
-    )
-    : null;
+  const counter = options.counters && backend === "webgpu" ? await startCounter() : null;
   try {
     const random = mulberry32(1);
-    // Warm-up: the first steps of an epoch compile and allocate; stop it after `warmup`.
-    const stop = new AbortController();
-    await runner.runEpoch({
-      epoch: 1,
-      epochs: 2,
-      random,
-      progressUpdates: Math.ceil(input.train.count / batch),
-      onProgress: (p) => p.step >= warmup && stop.abort(),
-      signal: stop.signal,
-    });
+    const stepsPerEpoch = Math.ceil(input.train.count / batch);
+    await warmUp(runner, random, stepsPerEpoch, warmup);
     counter?.reset();
     const start = performance.now();
     const result = await runner.runEpoch({ epoch: 2, epochs: 2, random, progressUpdates: 1 });
-    const ms = (performance.now() - start) / Math.ceil(input.train.count / batch);
+    const ms = (performance.now() - start) / stepsPerEpoch;
     if (result.aborted) throw new Error("unreachable: the timed epoch has no abort signal");
-    const timed = Math.ceil(input.train.count / batch);
     const c = counter?.counts;
     return {
       arch: architecture.name,
       backend,
       engine: runner.engine,
       batch,
-      steps: timed,
+      steps: stepsPerEpoch,
       msPerStep: ms,
       imagesPerSecond: (batch * 1000) / ms,
       secondsPerEpoch: (60_000 / batch) * ms / 1000,
-      ...(c
-        ? {
-          counters: {
-            dispatchesPerStep: c.dispatches / timed,
-            submitsPerStep: c.submits / timed,
-            writeBuffersPerStep: c.writeBuffers / timed,
-            bindGroupsPerStep: c.bindGroups / timed,
-            pipelinesAfterWarmup: c.pipelines,
-            mapAsyncsPerStep: c.mapAsyncs / timed,
-            encodeMsPerStep: c.encodeMs / timed,
-            submitMsPerStep: c.submitMs / timed,
-          },
-        }
-        : {}),
+      ...(c ? { counters: perStep(c, stepsPerEpoch) } : {}),
     };
   } finally {
     counter?.restore();
@@ -151,4 +126,42 @@ export async function benchEngine(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** Starts counting the active webgpu backend's calls (loaded only when asked for). */
+async function startCounter(): Promise<GpuCounter> {
+  const { countGpuCalls } = await import("../engine/webgpu/gpu_counters.ts");
+  return countGpuCalls((tf.backend() as unknown as { device: GPUDevice }).device);
+}
+
+/** The first steps of an epoch compile and allocate: runs an epoch and stops it after `warmup`. */
+async function warmUp(
+  runner: EpochRunner,
+  random: () => number,
+  stepsPerEpoch: number,
+  warmup: number,
+): Promise<void> {
+  const stop = new AbortController();
+  await runner.runEpoch({
+    epoch: 1,
+    epochs: 2,
+    random,
+    progressUpdates: stepsPerEpoch,
+    onProgress: (p) => p.step >= warmup && stop.abort(),
+    signal: stop.signal,
+  });
+}
+
+/** Counts over the timed epoch, per step. */
+function perStep(c: GpuCounts, steps: number): StepCounters {
+  return {
+    dispatchesPerStep: c.dispatches / steps,
+    submitsPerStep: c.submits / steps,
+    writeBuffersPerStep: c.writeBuffers / steps,
+    bindGroupsPerStep: c.bindGroups / steps,
+    pipelinesAfterWarmup: c.pipelines,
+    mapAsyncsPerStep: c.mapAsyncs / steps,
+    encodeMsPerStep: c.encodeMs / steps,
+    submitMsPerStep: c.submitMs / steps,
+  };
 }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { choiceFlag, type FlagSpec, intFlag, type ParsedFlags } from "../cli/args.ts";
+import type { FlagSpec, ParsedFlags } from "../cli/flag_spec.ts";
+import { choiceFlag, intFlag } from "../cli/flag_values.ts";
 import { ARCH_FILES_FLAG, architecturesFromFlags, archListFlag } from "../cli/arch_flags.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { ENGINE_FLAG, engineFlag } from "../cli/train_flags.ts";
@@ -23,10 +24,13 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   warmup: n("Warm-up steps (default 3)"),
   backend: BACKEND_FLAG,
   engine: ENGINE_FLAG,
-  kernels: { type: "string", value: "K", help: "fast (default) or stock tfjs kernels" },
+  kernels: {
+    type: "string",
+    value: "K",
+    help: "fast (default: our wasm training kernels) or stock tfjs",
+  },
   counters: on("Count WebGPU calls per step (webgpu)"),
   profile: on("Per-kernel breakdown of one tfjs-path step"),
-  "filter-grad": on("Time Conv2DBackpropFilter alone, stock vs fast, per seed conv (webgpu)"),
   occupancy: on("List the GPU tuning's dispatches from the plan (no GPU; batches 64, 1024)"),
   "data-dir": DATA_DIR_FLAG,
   json: JSON_FLAG,

@@ -10,7 +10,9 @@ import { getArchitecture } from "../models/architectures.ts";
 import { readArchitectureFile } from "../models/arch_file/read_arch_file.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { UsageError } from "../errors.ts";
-import { type FlagSpec, type ParsedFlags, shown, stringFlag } from "./args.ts";
+import type { FlagSpec, ParsedFlags } from "./flag_spec.ts";
+import { stringFlag } from "./flag_values.ts";
+import { shown } from "./shown.ts";
 import { archFlag } from "./common_flags.ts";
 
 const FILE_HELP = "Your own architecture: a Keras to_json() file or a tfjs model.json " +

@@ -7,44 +7,12 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import type { FlagSpec, ParsedFlags, TaskSpec } from "./flag_spec.ts";
+import { clipWords, shown } from "./shown.ts";
 
-/** One flag of a task. */
-export interface FlagSpec {
-  /** `string` takes a value, `boolean` is a switch. */
-  type: "string" | "boolean";
-  /** One-line help, including the default. */
-  help: string;
-  /** Single-letter alias. */
-  short?: string;
-  /** Placeholder for the value in help, e.g. `N` or `DIR`. */
-  value?: string;
-  /** The flag may be given several times (values collected in order). */
-  multiple?: boolean;
-  /**
-   * The value names a file or folder, so an empty or blank value is a usage error.
-   * @default {true when `value` is `DIR` or `FILE`}
-   */
-  path?: boolean;
-}
-
-/** A task's name, one-line description and flags. */
-export interface TaskSpec {
-  /** The `deno task` name, e.g. `train`. */
-  name: string;
-  /** What the task does, one line. */
-  summary: string;
-  /** Flags by long name (without `--`). `help` is added automatically. */
-  flags: Record<string, FlagSpec>;
-  /**
-   * The task watches the `signal` `runTask` gives it and stops by itself at Ctrl-C (training
-   * finishes its step and keeps its checkpoint). Otherwise `runTask` stops it at once.
-   * @default false
-   */
-  stopsOnSignal?: boolean;
-}
-
-/** Parsed flag values: strings, booleans, or arrays of strings for `multiple` flags. */
-export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
+// The tasks/ wrappers import the readers from here; lib modules import them from their file.
+export type { FlagSpec, ParsedFlags, TaskSpec } from "./flag_spec.ts";
+export { choiceFlag, intFlag, stringFlag } from "./flag_values.ts";
 
 /** Renders the usage text of a task. */
 export function usage(spec: TaskSpec): string {
@@ -95,32 +63,6 @@ export function parseTaskArgs(argv: string[], spec: TaskSpec): ParsedFlags | und
   rejectRepeats(parsed.tokens, flags);
   rejectBlankPaths(parsed.values as ParsedFlags, flags);
   return parsed.values as ParsedFlags;
-}
-
-const SHOWN_CHARACTERS = 60;
-
-/**
- * A value as error messages quote it: in full when short, else its start and its length, so a
- * 100 KB value is not echoed back whole.
- *
- * @example
- * ```ts
- * import { shown } from "./args.ts";
- * if (shown("x".repeat(1000)) !== `"${"x".repeat(60)}…" (1000 characters)`) throw new Error();
- * ```
- */
-export function shown(value: string | undefined): string {
-  if (value === undefined) return "nothing";
-  if (value.length <= SHOWN_CHARACTERS + 20) return `"${value}"`;
-  return `"${value.slice(0, SHOWN_CHARACTERS)}…" (${value.length} characters)`;
-}
-
-/** Shortens every over-long word of a message (parseArgs quotes unknown flags whole). */
-export function clipWords(message: string, max = 200): string {
-  return message.replace(
-    new RegExp(`\\S{${max + 1},}`, "g"),
-    (word) => `${word.slice(0, SHOWN_CHARACTERS)}… (${word.length} characters)`,
-  );
 }
 
 function isPathFlag(flag: FlagSpec): boolean {
@@ -189,74 +131,4 @@ function rejectRepeats(tokens: OptionToken[], flags: Record<string, FlagSpec>): 
     }
     seen.set(token.name, token.value);
   }
-}
-
-/**
- * Reads an integer flag, checking its range.
- *
- * @throws {UsageError} when the value is not an integer in `[min, max]`.
- */
-export function intFlag(
-  flags: ParsedFlags,
-  name: string,
-  range: { min?: number; max?: number } = {},
-): number | undefined {
-  const raw = flags[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  const { min = -Infinity, max = Infinity } = range;
-  if (typeof raw !== "string" || !/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
-    const bounds = max === Infinity ? `≥ ${min}` : `between ${min} and ${max}`;
-    throw new UsageError(`--${name} must be an integer ${bounds}, got ${shown(String(raw))}`);
-  }
-  return value;
-}
-
-/**
- * Reads a number flag, checking its range (exclusive of `min` when `exclusiveMin`).
- *
- * @throws {UsageError} when the value is not a finite number in range.
- */
-export function numberFlag(
-  flags: ParsedFlags,
-  name: string,
-  range: { min?: number; max?: number } = {},
-): number | undefined {
-  const raw = flags[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  const { min = -Infinity, max = Infinity } = range;
-  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value)) {
-    throw new UsageError(`--${name} must be a number, got ${shown(String(raw))}`);
-  }
-  if (value < min || value > max) {
-    throw new UsageError(`--${name} must be between ${min} and ${max}, got ${shown(raw)}`);
-  }
-  return value;
-}
-
-/**
- * Reads a string flag restricted to a set of choices.
- *
- * @throws {UsageError} naming the allowed values.
- */
-export function choiceFlag<T extends string>(
-  flags: ParsedFlags,
-  name: string,
-  choices: readonly T[],
-): T | undefined {
-  const raw = flags[name];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== "string" || !choices.includes(raw as T)) {
-    throw new UsageError(
-      `--${name} must be one of ${choices.join(", ")}, got ${shown(String(raw))}`,
-    );
-  }
-  return raw as T;
-}
-
-/** Reads an optional string flag. */
-export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
-  const raw = flags[name];
-  return typeof raw === "string" ? raw : undefined;
 }

@@ -6,7 +6,8 @@
 import { BACKEND_REQUESTS, type BackendRequest } from "../backend/select_backend.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
 import { wasmThreadsFromEnv } from "../backend/wasm/threads_env.ts";
-import { choiceFlag, type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import type { FlagSpec, ParsedFlags } from "./flag_spec.ts";
+import { choiceFlag, stringFlag } from "./flag_values.ts";
 import { UsageError } from "../errors.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 

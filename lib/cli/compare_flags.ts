@@ -4,7 +4,7 @@
  * @module
  */
 import { defaultRecipe, defaultTrainConfig } from "../defaults.ts";
-import type { FlagSpec } from "./args.ts";
+import type { FlagSpec } from "./flag_spec.ts";
 import { ARCH_FILES_FLAG } from "./arch_flags.ts";
 import { ENGINE_FLAG } from "./train_flags.ts";
 import { BACKEND_FLAG, DATA_DIR_FLAG, JSON_FLAG, QUIET_FLAG } from "./common_flags.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 import { defaultTrainConfig } from "../defaults.ts";
-import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import type { FlagSpec, ParsedFlags } from "./flag_spec.ts";
+import { stringFlag } from "./flag_values.ts";
 import { UsageError } from "../errors.ts";
 
 /** Environment variable naming the MNIST folder when `--data-dir` is not given. */

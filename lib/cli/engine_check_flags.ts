@@ -8,7 +8,8 @@ import { UsageError } from "../errors.ts";
 import { engineSupports } from "../engine/plan.ts";
 import type { Architecture } from "../models/architecture.ts";
 import { ARCHITECTURE_NAMES } from "../models/architectures.ts";
-import { type FlagSpec, type ParsedFlags, stringFlag } from "./args.ts";
+import type { FlagSpec, ParsedFlags } from "./flag_spec.ts";
+import { stringFlag } from "./flag_values.ts";
 import { ARCH_FILES_FLAG, architecturesFromFlags } from "./arch_flags.ts";
 import { JSON_FLAG } from "./common_flags.ts";
 

@@ -7,7 +7,9 @@
  */
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import { type ParsedFlags, shown, stringFlag } from "./args.ts";
+import type { ParsedFlags } from "./flag_spec.ts";
+import { stringFlag } from "./flag_values.ts";
+import { shown } from "./shown.ts";
 
 function mayWrite(path: string): boolean {
   return Deno.permissions.querySync({ name: "write", path }).state === "granted";

@@ -10,7 +10,8 @@ import { UsageError } from "../errors.ts";
 import { preprocessDigitImage } from "../image/preprocess_digit.ts";
 import { readImageFile } from "../image/read_image_file.ts";
 import type { DataEvent } from "../data/fetch_mnist.ts";
-import { type FlagSpec, intFlag, type ParsedFlags, stringFlag } from "./args.ts";
+import type { FlagSpec, ParsedFlags } from "./flag_spec.ts";
+import { intFlag, stringFlag } from "./flag_values.ts";
 
 /** `--index N` and `--image FILE`. */
 export const PREDICT_INPUT_FLAGS: Record<string, FlagSpec> = {

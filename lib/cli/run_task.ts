@@ -15,7 +15,9 @@ import {
   TrainingDivergedError,
   UsageError,
 } from "../errors.ts";
-import { clipWords, type ParsedFlags, parseTaskArgs, type TaskSpec, usage } from "./args.ts";
+import { parseTaskArgs, usage } from "./args.ts";
+import type { ParsedFlags, TaskSpec } from "./flag_spec.ts";
+import { clipWords } from "./shown.ts";
 
 const USER_ERRORS = [
   UsageError,

@@ -6,7 +6,9 @@
  */
 import { UsageError } from "../errors.ts";
 import type { SampleSelection } from "../report/sample_grid.ts";
-import { type FlagSpec, intFlag, type ParsedFlags, shown, stringFlag } from "./args.ts";
+import type { FlagSpec, ParsedFlags } from "./flag_spec.ts";
+import { intFlag, stringFlag } from "./flag_values.ts";
+import { shown } from "./shown.ts";
 
 /** The flags that choose samples. */
 export const SAMPLE_FLAGS: Record<string, FlagSpec> = {

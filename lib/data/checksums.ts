@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DatasetError } from "../errors.ts";
 
 /** Which of the four MNIST files. */
 export type MnistFileKey = "trainImages" | "trainLabels" | "testImages" | "testLabels";
@@ -87,4 +88,25 @@ export const MNIST_FILES: MnistFileTable = {
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Checks a raw file against its spec: size first (cheap), then SHA-256.
+ *
+ * @param spec The file's expected size and hash.
+ * @param bytes The raw (decompressed) bytes.
+ * @returns The SHA-256, lowercase hex.
+ * @throws {DatasetError} on a wrong size or hash, saying which.
+ */
+export async function verifyMnistFile(spec: MnistFileSpec, bytes: Uint8Array): Promise<string> {
+  if (bytes.length !== spec.bytes) {
+    throw new DatasetError(`wrong size: ${bytes.length} bytes, expected ${spec.bytes}`);
+  }
+  const sha256 = await sha256Hex(bytes);
+  if (sha256 !== spec.sha256) {
+    throw new DatasetError(
+      `SHA-256 mismatch (not the MNIST file): got ${sha256}, expected ${spec.sha256}`,
+    );
+  }
+  return sha256;
 }

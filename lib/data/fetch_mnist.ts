@@ -21,7 +21,7 @@ import {
   type MnistFileKey,
   type MnistFileSpec,
   type MnistFileTable,
-  sha256Hex,
+  verifyMnistFile,
 } from "./checksums.ts";
 import { gunzipIfNeeded } from "./gunzip.ts";
 import {
@@ -178,7 +178,7 @@ async function fetchOne(
     try {
       // Inflation stops at the expected size: a gzip bomb costs no more than a real file.
       const bytes = await gunzipIfNeeded(await source.read(spec), spec.name, spec.bytes);
-      const sha256 = await verify(spec, bytes);
+      const sha256 = await verifyMnistFile(spec, bytes);
       emit({
         kind: "verified",
         file: spec.name,
@@ -204,17 +204,4 @@ async function fetchOne(
     }
   }
   throw new DatasetError(`${spec.name}: no source has a good copy — ${failures.join("; ")}`);
-}
-
-async function verify(spec: MnistFileSpec, bytes: Uint8Array): Promise<string> {
-  if (bytes.length !== spec.bytes) {
-    throw new DatasetError(`wrong size: ${bytes.length} bytes, expected ${spec.bytes}`);
-  }
-  const sha256 = await sha256Hex(bytes);
-  if (sha256 !== spec.sha256) {
-    throw new DatasetError(
-      `SHA-256 mismatch (not the MNIST file): got ${sha256}, expected ${spec.sha256}`,
-    );
-  }
-  return sha256;
 }

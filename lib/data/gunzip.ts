@@ -8,7 +8,7 @@
 import { Gunzip } from "fflate";
 import { crc32 } from "../codec/checksums.ts";
 import { DatasetError } from "../errors.ts";
-import { TooLargeError } from "../fs/read_capped.ts";
+import { TooLargeError } from "../fs/byte_size.ts";
 
 /**
  * Input slices per push, from 1 KB to 16 KB: deflate reaches ~1032:1, so a slice is at most

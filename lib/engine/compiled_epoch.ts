@@ -60,7 +60,7 @@ export async function runCompiledEpoch(
     for (let step = 0; step < steps; step++) {
       if (args.signal?.aborted) return { aborted: true };
       const done = step + 1;
-      const report = done % every === 0 || done === steps;
+      const report = done % every === 0 || done === steps || (done === 1 && !!args.firstStep);
       stepper.step(Math.min(batchSize, count - step * batchSize), report);
       onStep();
       if (!report) continue;

@@ -7,73 +7,18 @@
  *
  * @module
  */
-import { atomicWrite } from "../fs/atomic_write.ts";
-import { type Architecture, layersHash, type OptimizerName } from "../models/architecture.ts";
-import { defaultRecipe } from "../defaults.ts";
-import { getArchitecture } from "../models/architectures.ts";
-import { readFileCapped } from "../fs/read_capped.ts";
-import denoJson from "../../deno.json" with { type: "json" };
+import type { PlanVerdictOptions } from "./plan_verdict.ts";
+import type { EngineVerdict } from "./verdict_cache.ts";
+import { fileVerdictCache } from "./verdict_file_cache.ts";
 
-/** A verdict as cached and as `deno task devices` shows it. */
-export interface EngineVerdict {
-  /** The cache key: adapter identity and package version. */
-  key: string;
-  /** Adapter description, for people. */
-  adapter: string;
-  /** True when the engine matched the tfjs path. */
-  ok: boolean;
-  /** Worst relative difference measured (when the check ran to completion). */
-  maxRelativeError?: number;
-  /** Why the engine is not used here (when `ok` is false). */
-  reason?: string;
-  /** ISO time of the check. */
-  checkedAt: string;
-  /** True when read from the cache file rather than measured now. */
-  cached: boolean;
-}
+export type { EngineVerdict };
 
 /** Options of {@linkcode engineVerdict}. */
-export interface EngineVerdictOptions {
+export interface EngineVerdictOptions extends PlanVerdictOptions {
   /** JSON cache file (e.g. `data/engine-verdicts.json`); none: check every time. */
   verdictFile?: string;
   /** The device to check (default: tfjs' own on `webgpu`, else the process's shared one). */
   device?: GPUDevice;
-  /** Re-run the check even when a verdict is cached. */
-  recheck?: boolean;
-  /** The run's architecture, batch size and optimizer. @default cnn-deep's recipe at batch 64 */
-  plan?: { arch: Architecture; batchSize: number; optimizer?: OptimizerName };
-}
-
-/** Whether `name` access to `path` is already granted (never prompts). */
-function granted(name: "read" | "write", path: string): boolean {
-  return Deno.permissions.querySync({ name, path }).state === "granted";
-}
-
-async function readCache(file: string | undefined): Promise<Record<string, EngineVerdict>> {
-  if (!file || !granted("read", file)) return {};
-  try {
-    return JSON.parse(new TextDecoder().decode(await readFileCapped(file, 1 << 20)));
-  } catch {
-    // A missing, unreadable, corrupt or oversized cache (or a FIFO, refused unopened) only
-    // means the check runs again.
-    return {};
-  }
-}
-
-function adapterKey(info: GPUAdapterInfo): string {
-  return [
-    info.vendor,
-    info.architecture,
-    info.device,
-    info.description,
-    `mnist-cnn@${denoJson.version}`,
-  ]
-    .map((s) => s || "?").join(" | ");
-}
-
-/** A plan's part of the key: name, batch, optimizer, tuning and a hash of the layers. */
-function planKey(arch: Architecture, batchSize: number, optimizer: string, tuning: string): string {
-  return `${arch.name} b${batchSize} ${optimizer} ${tuning} #${layersHash(arch)}`;
 }
 
 /**
@@ -91,65 +36,16 @@ function planKey(arch: Architecture, batchSize: number, optimizer: string, tunin
  */
 export async function engineVerdict(options: EngineVerdictOptions = {}): Promise<EngineVerdict> {
   const { engineDevice } = await import("./webgpu/engine_device.ts");
-  const now = new Date().toISOString();
   let device: GPUDevice;
   try {
     device = await engineDevice(options.device);
   } catch (error) {
     const reason = `no WebGPU device (${(error as Error).message})`;
-    return { key: "none", adapter: "none", ok: false, reason, checkedAt: now, cached: false };
+    const checkedAt = new Date().toISOString();
+    return { key: "none", adapter: "none", ok: false, reason, checkedAt, cached: false };
   }
-  const info = device.adapterInfo ?? (await navigator.gpu.requestAdapter())?.info;
-  const { tuningOf } = await import("./webgpu/_tiles.ts");
-  const tuning = tuningOf(device);
-  const plan = options.plan ?? { arch: getArchitecture("cnn-deep"), batchSize: 64 };
-  const key = `${info ? adapterKey(info) : "unknown adapter"} | ${
-    planKey(
-      plan.arch,
-      plan.batchSize,
-      plan.optimizer ?? plan.arch.recipe?.optimizer ?? defaultRecipe().optimizer,
-      tuning,
-    )
-  }`;
-  const adapter = info?.description || info?.vendor || "unknown adapter";
-  const cache = await readCache(options.verdictFile);
-  const hit = cache[key];
-  if (hit && !options.recheck) return { ...hit, cached: true };
-  const { runSelfCheck } = await import("./webgpu/self_check.ts");
-  let verdict: EngineVerdict;
-  // An exception (not a measured mismatch) may be passing; such verdicts are not cached.
-  let cacheable = true;
-  device.pushErrorScope("validation");
-  try {
-    const result = await runSelfCheck(device, adapter, { ...plan, tuning });
-    const gpuError = await device.popErrorScope();
-    verdict = { key, adapter, checkedAt: now, cached: false, ...result };
-    if (gpuError) {
-      verdict = {
-        ...verdict,
-        ok: false,
-        reason: `WebGPU error: ${gpuError.message.split("\n")[0]}`,
-      };
-    }
-  } catch (error) {
-    await device.popErrorScope().catch(() => null);
-    cacheable = false;
-    verdict = {
-      key,
-      adapter,
-      ok: false,
-      reason: `self-check failed: ${(error as Error).message}`,
-      checkedAt: now,
-      cached: false,
-    };
-  }
-  if (options.verdictFile && cacheable && granted("write", options.verdictFile)) {
-    const { cached: _, ...stored } = verdict;
-    await atomicWrite(
-      options.verdictFile,
-      JSON.stringify({ ...cache, [key]: stored }, null, 2) + "\n",
-    )
-      .catch(() => {});
-  }
-  return verdict;
+  const { planVerdict } = await import("./plan_verdict.ts");
+  const cache = options.cache ??
+    (options.verdictFile ? fileVerdictCache(options.verdictFile) : undefined);
+  return await planVerdict(device, { ...options, cache });
 }

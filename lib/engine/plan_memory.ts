@@ -8,7 +8,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { formatBytes } from "../fs/read_capped.ts";
+import { formatBytes } from "../fs/byte_size.ts";
 import type { TrainingPlan } from "./plan.ts";
 
 /** What a plan's step needs, in bytes. */

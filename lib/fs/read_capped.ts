@@ -4,23 +4,9 @@
  *
  * @module
  */
+import { readStreamCapped } from "./byte_size.ts";
 
-/**
- * The input is larger than the cap; `limit` is the cap it passed.
- *
- * @example
- * ```ts
- * import { TooLargeError } from "./read_capped.ts";
- * if (new TooLargeError("x is larger than 1 KB", 1000).limit !== 1000) throw new Error();
- * ```
- */
-export class TooLargeError extends RangeError {
-  /** Creates the error; the message names what was read and the cap. */
-  constructor(message: string, readonly limit: number) {
-    super(message);
-    this.name = "TooLargeError";
-  }
-}
+export { formatBytes, readStreamCapped, TooLargeError } from "./byte_size.ts";
 
 /**
  * A path names a FIFO, a device or a socket, not a regular file: opening a FIFO waits for a
@@ -49,54 +35,6 @@ function notRegular(info: Deno.FileInfo): string | undefined {
   if (info.isBlockDevice) return "a block device";
   if (info.isSocket) return "a socket";
   return "not a file";
-}
-
-/**
- * Reads a whole stream, refusing more than `maxBytes`.
- *
- * @param stream The bytes to read (a file's `readable`, `Deno.stdin.readable`, a body).
- * @param maxBytes The most bytes accepted.
- * @param name What is read, for the error message.
- * @returns The bytes.
- * @throws {TooLargeError} as soon as the stream passes `maxBytes` (the stream is cancelled).
- *
- * @example
- * ```ts
- * import { readStreamCapped } from "./read_capped.ts";
- * const bytes = await readStreamCapped(new Blob(["abc"]).stream(), 10, "blob");
- * if (bytes.length !== 3) throw new Error();
- * ```
- */
-export async function readStreamCapped(
-  stream: ReadableStream<Uint8Array>,
-  maxBytes: number,
-  name: string,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new TooLargeError(`${name} is larger than ${formatBytes(maxBytes)}`, maxBytes);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /**
@@ -142,27 +80,4 @@ function checkRegular(info: Deno.FileInfo, path: string): void {
   if (info.isDirectory) throw new Deno.errors.IsADirectory(`${path} is a folder, not a file`);
   const kind = notRegular(info);
   if (kind) throw new NotRegularFileError(path, kind);
-}
-
-/**
- * Bytes for messages, in decimal units.
- *
- * @param bytes A byte count.
- * @returns E.g. `"64 MB"`, `"1.5 KB"`.
- *
- * @example
- * ```ts
- * import { formatBytes } from "./read_capped.ts";
- * if (formatBytes(1500) !== "1.5 KB") throw new Error();
- * ```
- */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${Number(value.toFixed(1))} ${units[unit]}`;
 }

@@ -9,13 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../backend/select_backend.ts";
-import {
-  guardWebGpuBackend,
-  openErrorScopes,
-  takeWebGpuErrors,
-} from "../backend/webgpu/gpu_errors.ts";
-import { forceKernelTuning } from "../backend/webgpu/kernel_plans.ts";
-import { setWebGpuKernels } from "../backend/webgpu/register_kernels.ts";
+import { guardWebGpuBackend } from "../backend/webgpu/gpu_errors.ts";
 import { loadMnist } from "../data/load_mnist.ts";
 import type { MnistData } from "../data/types.ts";
 import { UsageError } from "../errors.ts";
@@ -23,7 +17,8 @@ import { adapterSummary } from "./phase_adapter.ts";
 import { GPU_VERIFY_PHASES } from "./phases.ts";
 import { preflight } from "./preflight.ts";
 import { syntheticMnist } from "./_synthetic_mnist.ts";
-import type { GpuVerifyReport, PhaseContext, PhaseResult, PhaseSpec } from "./types.ts";
+import { message, type PhaseBase, runPhase } from "./run_phase.ts";
+import type { GpuVerifyReport, PhaseResult, PhaseSpec } from "./types.ts";
 import { writeGpuVerifyReport } from "./write_report.ts";
 
 /** Options of {@linkcode runGpuVerify}. */
@@ -44,68 +39,6 @@ export interface GpuVerifyOptions {
   onLog?: (line: string) => void;
   /** Called after each phase (the report files are already written). */
   onPhase?: (phase: PhaseResult) => void;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-async function runPhase(
-  spec: PhaseSpec,
-  base: Omit<PhaseContext, "check" | "record" | "table" | "skip" | "save"> & {
-    saveWith(partial: PhaseResult): Promise<void>;
-  },
-): Promise<PhaseResult> {
-  const result: PhaseResult = {
-    id: spec.id,
-    name: spec.name,
-    status: "passed",
-    seconds: 0,
-    checks: [],
-    errors: [],
-    details: {},
-  };
-  const left = base.secondsLeft();
-  if (left < spec.minSeconds) {
-    result.status = "skipped";
-    result.details.skipped = `${left.toFixed(0)} s left of the budget; the phase needs ` +
-      `${spec.minSeconds} s`;
-    return result;
-  }
-  const start = performance.now();
-  const ctx: PhaseContext = {
-    ...base,
-    check: (name, ok, detail) =>
-      void result.checks.push({ name, ok, ...(detail ? { detail } : {}) }),
-    record: (key, value) => void (result.details[key] = value),
-    table: (title, rows) => void (result.tables ??= []).push({ title, rows }),
-    skip: (reason) => void (skipped = reason),
-    save: () =>
-      base.saveWith({ ...result, status: "running", seconds: (performance.now() - start) / 1000 }),
-  };
-  let skipped: string | undefined;
-  takeWebGpuErrors(base.device); // errors before this phase are not its own
-  const scopes = openErrorScopes(base.device);
-  try {
-    await spec.run(ctx);
-  } catch (error) {
-    result.errors.push(message(error));
-  } finally {
-    // Back to the defaults, whatever the phase switched.
-    forceKernelTuning(undefined);
-    setWebGpuKernels("fast");
-    if (tf.getBackend() !== "webgpu") await tf.setBackend("webgpu");
-  }
-  await scopes.close(`phase ${spec.id}`).catch((error) => result.errors.push(message(error)));
-  await new Promise((resolve) => setTimeout(resolve, 0)); // let uncapturederror events in
-  result.errors.push(...takeWebGpuErrors(base.device));
-  result.seconds = (performance.now() - start) / 1000;
-  if (result.errors.length > 0 || result.checks.some((c) => !c.ok)) result.status = "failed";
-  else if (skipped !== undefined) {
-    result.status = "skipped";
-    result.details.skipped = skipped;
-  }
-  return result;
 }
 
 /**
@@ -130,14 +63,7 @@ async function runPhase(
 export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuVerifyReport> {
   const out = options.out ?? "reports/gpu-verify";
   const quick = options.quick ?? false;
-  const known = GPU_VERIFY_PHASES.map((p) => p.id);
-  const wanted = options.phases ?? known;
-  const unknown = wanted.filter((id) => !known.includes(id));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `Unknown phase ${unknown.join(", ")}: expected some of ${known.join(",")}`,
-    );
-  }
+  const wanted = wantedPhases(options.phases);
   const budget = options.budgetSeconds ?? 450;
   const reserve = options.reserveSeconds ?? 20;
   const deadline = performance.now() + (budget - reserve) * 1000;
@@ -153,6 +79,49 @@ export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuV
     ok: true,
   };
   await writeGpuVerifyReport(out, report);
+  const device = await startWebGpu(out, report);
+  const base: PhaseBase = {
+    quick,
+    device,
+    verdictFile: `${out}/engine-verdicts.json`,
+    log,
+    mnist: mnistOnce(quick, options.dataDir),
+    secondsLeft: () => (deadline - performance.now()) / 1000,
+    earlier: () => report.phases,
+    saveWith: (partial: PhaseResult) =>
+      writeGpuVerifyReport(out, { ...report, phases: [...report.phases, partial] }).then(() => {}),
+  };
+  for (const spec of wanted) {
+    log(`phase ${spec.id}: ${spec.name}`);
+    const result = await runPhase(spec, base);
+    report.phases.push(result);
+    report.ok &&= result.status !== "failed";
+    await writeGpuVerifyReport(out, report);
+    options.onPhase?.(result);
+  }
+  report.finished = true;
+  await writeGpuVerifyReport(out, report);
+  return report;
+}
+
+/** The phases asked for, in their run order; every number must name one. */
+function wantedPhases(phases: readonly number[] | undefined): PhaseSpec[] {
+  const known = GPU_VERIFY_PHASES.map((p) => p.id);
+  const wanted = phases ?? known;
+  const unknown = wanted.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown phase ${unknown.join(", ")}: expected some of ${known.join(",")}`,
+    );
+  }
+  return GPU_VERIFY_PHASES.filter((p) => wanted.includes(p.id));
+}
+
+/**
+ * Makes the webgpu backend active and records its adapter; when it cannot start, the report
+ * says why before the error is rethrown.
+ */
+async function startWebGpu(out: string, report: GpuVerifyReport): Promise<GPUDevice> {
   try {
     await selectBackend("webgpu", { kernels: "fast" });
     guardWebGpuBackend(tf.backend());
@@ -165,33 +134,16 @@ export async function runGpuVerify(options: GpuVerifyOptions = {}): Promise<GpuV
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   report.adapter = await adapterSummary(device);
   await writeGpuVerifyReport(out, report);
+  return device;
+}
+
+/** MNIST loaded at most once, on the first phase that asks (synthetic digits when quick). */
+function mnistOnce(quick: boolean, dataDir: string | undefined): () => Promise<MnistData> {
   let data: Promise<MnistData> | undefined;
-  const mnist = () =>
+  return () =>
     data ??= quick ? Promise.resolve(syntheticMnist(3000, 500)) : loadMnist({
-      dataDir: options.dataDir ?? "data/mnist",
+      dataDir: dataDir ?? "data/mnist",
       cache: false,
       mirrors: [],
     });
-  const base = {
-    quick,
-    device,
-    verdictFile: `${out}/engine-verdicts.json`,
-    log,
-    mnist,
-    secondsLeft: () => (deadline - performance.now()) / 1000,
-    earlier: () => report.phases,
-    saveWith: (partial: PhaseResult) =>
-      writeGpuVerifyReport(out, { ...report, phases: [...report.phases, partial] }).then(() => {}),
-  };
-  for (const spec of GPU_VERIFY_PHASES.filter((p) => wanted.includes(p.id))) {
-    log(`phase ${spec.id}: ${spec.name}`);
-    const result = await runPhase(spec, base);
-    report.phases.push(result);
-    report.ok &&= result.status !== "failed";
-    await writeGpuVerifyReport(out, report);
-    options.onPhase?.(result);
-  }
-  report.finished = true;
-  await writeGpuVerifyReport(out, report);
-  return report;
 }

@@ -28,7 +28,8 @@ interface Expected {
   config: Record<string, unknown>;
 }
 
-const CLASS_NAMES: Record<LayerSpec["type"], string> = {
+/** Each layer type's Keras class. */
+export const CLASS_NAMES: Readonly<Record<LayerSpec["type"], string>> = {
   conv2d: "Conv2D",
   maxPool: "MaxPooling2D",
   avgPool: "AveragePooling2D",
@@ -40,7 +41,7 @@ const CLASS_NAMES: Record<LayerSpec["type"], string> = {
 };
 
 /** The size-relevant settings of a layer, as tfjs serialises them. */
-function expectedConfig(layer: LayerSpec): Record<string, unknown> {
+export function expectedConfig(layer: LayerSpec): Record<string, unknown> {
   switch (layer.type) {
     case "conv2d":
       return {

@@ -42,6 +42,11 @@ export interface EpochArgs {
   onProgress?: (progress: StepProgress) => void;
   /** Stops after the current step when aborted. */
   signal?: AbortSignal;
+  /**
+   * Also report after the first step (one more readback), for the run's first-step loss
+   * (≈ ln 10 = 2.30 from a fresh start). Compiled engines only. @default false
+   */
+  firstStep?: boolean;
 }
 
 /** What a runner is created from: the model and optimizer it trains, on which data. */

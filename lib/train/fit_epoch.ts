@@ -63,21 +63,17 @@ function epochConstants(batchSize: number, lastBatch: number) {
  * @throws {GpuError} when WebGPU reported an error during the epoch.
  */
 export async function fitEpoch(input: FitEpochInput): Promise<FitEpochResult> {
-  const { model, optimizer, labels, batchSize } = input;
-  const images = input.images;
-  const gather = images instanceof tf.Tensor
-    ? (index: tf.Tensor1D) => tf.gather(images, index) as tf.Tensor4D
-    : (index: tf.Tensor1D) => images.gather(index);
-  const count = images instanceof tf.Tensor ? images.shape[0] : images.count;
+  const { model, batchSize } = input;
+  const { gather, count } = batchGatherer(input.images);
   const steps = Math.ceil(count / batchSize);
   const order = tf.tensor1d(permutation(count, input.random), "int32");
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const dropouts = dropoutLayers(model);
   const savedSeeds = dropouts.map((d) => d.seed);
   const every = Math.max(1, Math.floor(steps / Math.max(1, input.progressUpdates)));
-  let lossSum: tf.Scalar = tf.scalar(0);
-  let correctSum: tf.Scalar = tf.scalar(0);
+  let sums: Sums = [tf.scalar(0), tf.scalar(0)];
   const constants = epochConstants(batchSize, count - (steps - 1) * batchSize);
+  const context: StepContext = { ...input, gather, order, weights, constants };
   const device = webGpuDevice();
   let scopes: ErrorScopes | undefined = device && openErrorScopes(device);
   const start = performance.now();
@@ -87,33 +83,13 @@ export async function fitEpoch(input: FitEpochInput): Promise<FitEpochResult> {
       const size = Math.min(batchSize, count - step * batchSize);
       // A fixed seed per layer would repeat one dropout mask forever; derive one per step.
       for (const d of dropouts) d.seed = Math.floor(input.random() * 2 ** 31);
-      const [nextLoss, nextCorrect] = tf.tidy(() => {
-        const index = order.slice(step * batchSize, size);
-        const x = gather(index);
-        const y = tf.gather(labels, index) as tf.Tensor1D;
-        let correct: tf.Scalar | undefined;
-        const loss = optimizer.minimize(
-          () => {
-            const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
-            correct = tf.keep(countCorrect(probabilities, y));
-            return sparseCrossEntropy(probabilities, y, constants.clip);
-          },
-          true,
-          weights,
-        )!;
-        const weight = size === batchSize ? constants.full : constants.last;
-        const sums = [tf.add(lossSum, tf.mul(loss, weight)), tf.add(correctSum, correct!)];
-        correct!.dispose();
-        return sums as [tf.Scalar, tf.Scalar];
-      });
-      lossSum.dispose();
-      correctSum.dispose();
-      lossSum = nextLoss;
-      correctSum = nextCorrect;
+      const next = trainStep(context, step, size, sums);
+      tf.dispose(sums);
+      sums = next;
       const done = step + 1;
       if (done % every === 0 || done === steps) {
         const where = `training epoch ${input.epoch}, step ${done}`;
-        const [loss, correct] = await readSums(lossSum, correctSum, scopes, where);
+        const [loss, correct] = await readSums(sums, scopes, where);
         scopes = device && done < steps ? openErrorScopes(device) : undefined;
         const point = { loss, correct, done, steps, batchSize, count, start };
         const result = progressPoint(input, point);
@@ -126,10 +102,65 @@ export async function fitEpoch(input: FitEpochInput): Promise<FitEpochResult> {
     await scopes?.close("").catch(() => {});
     dropouts.forEach((d, i) => (d.seed = savedSeeds[i]));
     order.dispose();
-    lossSum.dispose();
-    correctSum.dispose();
+    tf.dispose(sums);
     tf.dispose([constants.clip.low, constants.clip.high, constants.full, constants.last]);
   }
+}
+
+/** The running loss sum and correct count of an epoch, kept on the device. */
+type Sums = [tf.Scalar, tf.Scalar];
+
+/** What every step of an epoch shares. */
+interface StepContext {
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  labels: tf.Tensor1D;
+  batchSize: number;
+  /** Gathers the images at `index` into a batch. */
+  gather: (index: tf.Tensor1D) => tf.Tensor4D;
+  /** The epoch's shuffled sample order. */
+  order: tf.Tensor1D;
+  /** The variables the optimizer updates. */
+  weights: tf.Variable[];
+  constants: ReturnType<typeof epochConstants>;
+}
+
+/** The batch gatherer and sample count of either kind of device-resident images. */
+function batchGatherer(images: tf.Tensor4D | DeviceImages): {
+  gather: (index: tf.Tensor1D) => tf.Tensor4D;
+  count: number;
+} {
+  if (images instanceof tf.Tensor) {
+    return { gather: (index) => tf.gather(images, index) as tf.Tensor4D, count: images.shape[0] };
+  }
+  return { gather: (index) => images.gather(index), count: images.count };
+}
+
+/**
+ * One optimizer step on batch `step` (of `size` samples): returns new sums with the batch's
+ * loss (weighted by its size) and correct count added, without reading anything back.
+ */
+function trainStep(context: StepContext, step: number, size: number, sums: Sums): Sums {
+  const { model, optimizer, labels, batchSize, constants } = context;
+  return tf.tidy(() => {
+    const index = context.order.slice(step * batchSize, size);
+    const x = context.gather(index);
+    const y = tf.gather(labels, index) as tf.Tensor1D;
+    let correct: tf.Scalar | undefined;
+    const loss = optimizer.minimize(
+      () => {
+        const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
+        correct = tf.keep(countCorrect(probabilities, y));
+        return sparseCrossEntropy(probabilities, y, constants.clip);
+      },
+      true,
+      context.weights,
+    )!;
+    const weight = size === batchSize ? constants.full : constants.last;
+    const next = [tf.add(sums[0], tf.mul(loss, weight)), tf.add(sums[1], correct!)];
+    correct!.dispose();
+    return next as Sums;
+  });
 }
 
 /** The webgpu device when webgpu is active (guarded: its errors become exceptions). */
@@ -139,9 +170,9 @@ function webGpuDevice(): GPUDevice | undefined {
   return (tf.backend() as unknown as { device: GPUDevice }).device;
 }
 
+/** Reads the sums back, after checking the WebGPU error scopes of the stretch. */
 async function readSums(
-  loss: tf.Scalar,
-  correct: tf.Scalar,
+  [loss, correct]: Sums,
   scopes: ErrorScopes | undefined,
   where: string,
 ): Promise<[number, number]> {

@@ -1,28 +1,22 @@
 /**
- * `trainCnn`: the public entry of a training run. It makes the backend active, loads the
- * data, decides with `planRun` whether to reuse, resume or train afresh, runs `trainModel`
- * with a checkpoint after every epoch, evaluates on the test split and saves the result.
+ * `trainCnn`: the public entry of a training run. It prepares the run (`prepareRun`: backend,
+ * architecture, data), decides with `planRun` whether to reuse, resume or train afresh, and
+ * either evaluates the saved model or trains one (`trainAndSave`), holding the model folder's
+ * lock throughout.
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { ensureBackend } from "../backend/select_backend.ts";
-import { loadMnist } from "../data/load_mnist.ts";
-import { limitSplit, splitValidation } from "../data/tensors.ts";
-import { ModelFileError, TrainingInterruptedError } from "../errors.ts";
+import type * as tf from "@tensorflow/tfjs";
+import { ModelFileError } from "../errors.ts";
 import { evaluateModel } from "../evaluate/evaluate_model.ts";
-import { buildModel } from "../models/build_model.ts";
-import { resolveArchitecture } from "../models/resolve_architecture.ts";
 import type { ModelMetadata } from "../models/metadata.ts";
-import { loadModel, loadOptimizerState, readMetadata } from "../models/save_model.ts";
+import { loadModel, readMetadata } from "../models/save_model.ts";
 import { lockModelDir } from "../models/model_lock.ts";
-import { checkpointer } from "./checkpoint.ts";
-import { resolveRecipe, type TrainOptions } from "./config.ts";
+import type { TrainOptions } from "./config.ts";
 import { defaultTrainConfig } from "../defaults.ts";
-import { createOptimizer } from "./optimizer.ts";
-import { planRun } from "./plan_run.ts";
-import { trainModel } from "./train_model.ts";
-import { createEpochRunner } from "./create_runner.ts";
+import { planRun, type RunPlan } from "./plan_run.ts";
+import { type PreparedRun, prepareRun, runSummary } from "./prepare_run.ts";
+import { trainAndSave } from "./train_and_save.ts";
 import type { TrainResult } from "./types.ts";
 
 export type { TrainOptions } from "./config.ts";
@@ -72,21 +66,7 @@ async function previousRun(outDir: string, retrain: boolean): Promise<ModelMetad
  */
 export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult> {
   const config = defaultTrainConfig();
-  // The edge: a name or a file's contents become one checked architecture, which travels.
-  const architecture = resolveArchitecture(options.arch ?? config.arch);
-  const arch = architecture.name;
-  const recipe = resolveRecipe(options, architecture);
-  const choice = await ensureBackend(options.backend, { kernels: options.kernels });
-  if (choice) options.onBackend?.(choice);
-  const backend = tf.getBackend();
-  const data = options.data ?? await loadMnist({
-    dataDir: options.dataDir ?? config.dataDir,
-    ...(options.onDataEvent ? { onEvent: options.onDataEvent } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const validation = options.validation ?? 0;
-  const split = splitValidation(limitSplit(data.train, options.limit), validation);
-  const testSplit = limitSplit(data.test, options.testLimit);
+  const run = await prepareRun(options, config);
   const { outDir } = options;
   // One writer per model folder: a second run into it fails at once with a clear message.
   const lock = outDir
@@ -95,82 +75,31 @@ export async function trainCnn(options: TrainOptions = {}): Promise<TrainResult>
   try {
     const previous = outDir ? await previousRun(outDir, options.retrain === true) : undefined;
     const plan = planRun(previous, {
-      architecture,
-      recipe,
-      trainCount: split.train.count,
-      validation,
+      architecture: run.architecture,
+      recipe: run.recipe,
+      trainCount: run.split.train.count,
+      validation: run.validation,
       seed: options.seed,
       retrain: options.retrain,
       resume: options.resume,
       outDir,
     });
-    const result = { arch, architecture, recipe, backend, trainCount: split.train.count };
-    if (plan.kind === "reuse") {
-      const { model } = await loadModel(outDir!);
-      const test = await evaluateModel(model, testSplit);
-      return {
-        ...result,
-        model: model as tf.Sequential,
-        history: plan.previous.history,
-        test,
-        reused: true,
-      };
-    }
+    if (plan.kind === "reuse") return await reuseSaved(outDir!, plan, run);
     const seed = options.seed ?? previous?.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const model = plan.kind === "resume"
-      ? (await loadModel(outDir!)).model as tf.Sequential
-      : buildModel(architecture, { seed });
-    const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
-      fused: (options.kernels ?? defaultTrainConfig().kernels) === "fast",
-    });
-    try {
-      if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
-      const run = {
-        arch,
-        architecture,
-        recipe,
-        seed,
-        trainCount: split.train.count,
-        validation,
-        backend,
-      };
-      const saver = outDir
-        ? checkpointer(outDir, model, optimizer, { ...run, datasetSha256: data.sha256 })
-        : undefined;
-      const { history, engine, interruptedIn } = await trainModel(model, split, recipe, {
-        arch: architecture,
-        optimizer,
-        seed,
-        history: plan.kind === "resume" ? plan.previous.history : [],
-        signal: options.signal,
-        createRunner: (input) =>
-          createEpochRunner(input, options.engine ?? config.engine, {
-            backend,
-            verdictFile: options.verdictFile ?? config.engineVerdictFile,
-            onNote: options.onNote,
-          }),
-        progressUpdates: options.progressUpdates ??
-          (backend === "webgpu" ? config.progressUpdates.webgpu : config.progressUpdates.other),
-        onProgress: options.onProgress,
-        onEpoch: async (log, soFar) => {
-          options.onEpoch?.(log);
-          await saver?.afterEpoch(soFar);
-        },
-      });
-      if (interruptedIn !== undefined) {
-        const where = outDir
-          ? `the checkpoint in ${outDir} holds epoch ${history.length}; continue with --resume`
-          : "nothing was saved (no --out)";
-        throw new TrainingInterruptedError(`Interrupted during epoch ${interruptedIn}: ${where}`);
-      }
-      const test = await evaluateModel(model, testSplit);
-      const { loss, accuracy, wrong, count } = test;
-      await saver?.finish(history, { loss, accuracy, wrong, count });
-      return { ...result, model, history, test, engine, reused: false };
-    } finally {
-      optimizer.dispose();
-    }
+    return await trainAndSave(options, config, run, plan, seed);
   } finally {
     await lock?.release();
   }
+}
+
+/** A finished run with the same recipe is not trained again: its saved model is evaluated. */
+async function reuseSaved(
+  outDir: string,
+  plan: Extract<RunPlan, { kind: "reuse" }>,
+  run: PreparedRun,
+): Promise<TrainResult> {
+  const { model } = await loadModel(outDir);
+  const test = await evaluateModel(model, run.testSplit);
+  const history = plan.previous.history;
+  return { ...runSummary(run), model: model as tf.Sequential, history, test, reused: true };
 }

@@ -3,7 +3,7 @@
  * It prints "ready" once main is running, so a test knows when to send Ctrl-C.
  */
 import { runTask } from "../../lib/cli/run_task.ts";
-import { stringFlag } from "../../lib/cli/args.ts";
+import { stringFlag } from "../../lib/cli/flag_values.ts";
 import { TrainingInterruptedError } from "../../lib/errors.ts";
 
 const mode = Deno.args[Deno.args.indexOf("--mode") + 1];

@@ -5,50 +5,23 @@
  * WebGPU implementation; cnn-deep at batch 1024 costs ~25 s of CPU in the reference alone, so
  * the second and third runs read it instead (`engine-check --reference-cache DIR`). Only a
  * fresh folder per matrix is safe: the key does not cover the code that computed the values.
+ * This module holds the interface and the encoding (a page runs the check too); the folder
+ * is `reference_dir_cache.ts`.
  *
  * @module
  */
 
-/** A key's file: letters, digits, `-`, `.` and `_` only. */
-const fileOf = (dir: string, key: string) => `${dir}/${key.replace(/[^\w.-]/g, "_")}.bin`;
-
-/** The cache, or a no-op without a folder. */
+/** The cache's interface (a folder under Deno: `dirReferenceCache`). */
 export interface ReferenceCache {
   read(key: string): Promise<Uint8Array | null>;
   write(key: string, bytes: Uint8Array): Promise<void>;
 }
 
-/**
- * A cache in `dir` (created on first write), or one that keeps nothing when `dir` is undefined.
- *
- * @param dir The folder.
- * @returns The cache.
- */
-export function referenceCache(dir: string | undefined): ReferenceCache {
-  if (dir === undefined) {
-    return {
-      read: () => Promise.resolve(null),
-      write: () => Promise.resolve(),
-    };
-  }
-  return {
-    read: async (key) => {
-      try {
-        return await Deno.readFile(fileOf(dir, key));
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return null;
-        throw error;
-      }
-    },
-    write: async (key, bytes) => {
-      await Deno.mkdir(dir, { recursive: true });
-      // Written whole under a temporary name, then renamed: a reader never sees half a file.
-      const tmp = `${fileOf(dir, key)}.${crypto.randomUUID()}.tmp`;
-      await Deno.writeFile(tmp, bytes);
-      await Deno.rename(tmp, fileOf(dir, key));
-    },
-  };
-}
+/** A cache that keeps nothing. */
+export const NO_REFERENCE_CACHE: ReferenceCache = Object.freeze({
+  read: () => Promise.resolve(null),
+  write: () => Promise.resolve(),
+});
 
 /** What the check keeps of a reference step. */
 export interface CachedReference {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createCpuEngine } from "../wasm/cpu_engine.ts";
+import { createCpuEngine, hardwareCpuThreads } from "../wasm/cpu_engine.ts";
+
 import { type EngineStep, type EngineStepInput, identityOrder } from "./_engine_step.ts";
 
 function mix32(x: number): number {
@@ -23,23 +24,16 @@ export function wasmKeep(seed: number, rate: number, e: number): boolean {
 }
 
 /**
- * The engine's live batchNorm state (`CpuEngine.state`), or undefined for a plan without
- * one. Read through a feature check: an engine without the accessor fails the check's
- * moving-statistics rows (NaN) instead of failing to build.
- */
-function liveState(engine: object, count: number): Float32Array | undefined {
-  if (count === 0) return undefined;
-  const state = (engine as { state?: unknown }).state;
-  return state instanceof Float32Array && state.length === count ? state : undefined;
-}
-
-/**
  * Runs one step of the wasm engine.
  *
  * @param input Architecture, plan, inputs and seed.
+ * @param threads The engine's threads. @default `hardwareCpuThreads()`
  * @returns What the step produced.
  */
-export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
+export async function wasmStep(
+  input: EngineStepInput,
+  threads: number = hardwareCpuThreads(),
+): Promise<EngineStep> {
   const { plan, inputs } = input;
   const n = plan.batchSize;
   const engine = await createCpuEngine({
@@ -47,6 +41,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     batchSize: n,
     optimizer: inputs.optimizer,
     samples: n,
+    threads,
   });
   try {
     engine.images.set(inputs.images);
@@ -56,8 +51,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
     engine.state.set(inputs.state);
     inputs.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
     engine.accBeta = [...inputs.accBeta];
-    const state = liveState(engine, plan.stateCount);
-    state?.set(inputs.state);
+    engine.state.set(inputs.state);
     const dropouts = plan.layers.filter((l) => l.kind === "dropout");
     const seeds = dropouts.map((_, k) =>
       (Math.imul(input.seed + k, 0x9e3779b1) ^ 0x5bd1e995) >>> 0
@@ -72,7 +66,7 @@ export async function wasmStep(input: EngineStepInput): Promise<EngineStep> {
         params: Float32Array.from(engine.params),
         slots: inputs.slots.map((_, k) => Float32Array.from(engine.slots[k]!)),
         accBeta: engine.accBeta,
-        ...(state ? { state: Float32Array.from(state) } : {}),
+        state: Float32Array.from(engine.state),
       },
       keep: (layer, i) => {
         const k = dropouts.findIndex((l) => l.index === layer);

@@ -13,7 +13,12 @@ import { planTraining } from "../plan.ts";
 import { referenceStep } from "../reference/reference_step.ts";
 import { type Tuning, tuningOf } from "../webgpu/_tiles.ts";
 import { checkInputs, kerasOptimizer, referenceInput } from "./_check_inputs.ts";
-import { decodeReference, encodeReference, referenceCache } from "./_reference_cache.ts";
+import {
+  decodeReference,
+  encodeReference,
+  NO_REFERENCE_CACHE,
+  type ReferenceCache,
+} from "./_reference_cache.ts";
 import type { CheckDevice } from "./_check_device.ts";
 import type { EngineStep, EngineStepInput } from "./_engine_step.ts";
 import { compareStep, type TensorError } from "./compare_step.ts";
@@ -40,10 +45,12 @@ export interface EngineCheckOptions {
   /** @default 1 */
   seed?: number;
   /**
-   * A folder keeping the screened batch and the reference between runs (see
-   * `_reference_cache.ts`); a fresh one per matrix. @default none
+   * Keeps the screened batch and the reference between runs (see `_reference_cache.ts`;
+   * under Deno a folder, `dirReferenceCache`, a fresh one per matrix). @default none
    */
-  referenceCache?: string;
+  referenceCache?: ReferenceCache;
+  /** The wasm engine's threads. @default `hardwareCpuThreads()` */
+  wasmThreads?: number;
   /** WebGPU engines elsewhere (a browser), one per tuning asked for. */
   browser?: (tunings: (Tuning | "auto")[]) => Stepper[];
 }
@@ -103,7 +110,7 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   // A user's architecture has no seed recipe: the defaults of `--arch-file` apply.
   const recipe = arch.recipe ?? defaultRecipe();
   const optimizerName = options.optimizer ?? recipe.optimizer;
-  const cache = referenceCache(options.referenceCache);
+  const cache = options.referenceCache ?? NO_REFERENCE_CACHE;
   const seed = options.seed ?? 1;
   const key = `${arch.name}-${layersHash(arch)}-b${batchSize}-${optimizerName}-s${seed}`;
   const optimizer = kerasOptimizer(optimizerName, recipe.learningRate);
@@ -126,7 +133,9 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   const rows: EngineCheckRow[] = [];
   const skipped: string[] = [];
   const steppers: Stepper[] = [];
-  if (engines.includes("wasm")) steppers.push({ engine: "wasm", run: wasmStep });
+  if (engines.includes("wasm")) {
+    steppers.push({ engine: "wasm", run: (input) => wasmStep(input, options.wasmThreads) });
+  }
   if (engines.includes("webgpu")) {
     const gpu = options.gpu;
     if (!gpu && !options.browser) skipped.push("webgpu: no WebGPU adapter in this runtime");

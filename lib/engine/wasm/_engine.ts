@@ -6,7 +6,6 @@
  *
  * @module
  */
-import process from "node:process";
 import type { OptimizerSpec, TrainingPlan } from "../plan.ts";
 import { C, f32bits } from "./_layout.ts";
 import { profileOps } from "./_control.ts";
@@ -66,8 +65,9 @@ export interface CpuEngine {
    * gather, forward, loss, backward ops, then the reduction + optimizer phase. Each op runs
    * alone on the buffers a full step left, `repeats` times (best of); CPU time, not wall
    * clock, so that other processes on a shared machine do not count. Updates no parameters.
+   * @param cpuTimeMs The process's CPU time so far, in ms (Deno: `processCpuMs`).
    */
-  profile(n: number, repeats: number): { op: string; ms: number }[];
+  profile(n: number, repeats: number, cpuTimeMs: () => number): { op: string; ms: number }[];
   /** Stops the workers. */
   dispose(): void;
 }
@@ -81,6 +81,8 @@ export interface EngineParts {
   kernels: KernelExports;
   workers: Worker[];
   optimizer: OptimizerSpec;
+  /** 1: the calling thread may block at barriers; 0: it spins (a page's main thread). */
+  mayWait: number;
 }
 
 /** Runs one training step (see `CpuEngine.step`); returns the next Adam accumulators. */
@@ -106,7 +108,7 @@ function step(
     i32[ctl + C.C1] = f32bits(1 - accBeta[0]);
     i32[ctl + C.C2] = f32bits(1 - accBeta[1]);
   }
-  parts.kernels.step(layout.ctl, 1);
+  parts.kernels.step(layout.ctl, parts.mayWait);
   // tfjs multiplies its float32 accumulators after each update.
   if (!update || opt.kind !== "adam") return accBeta;
   return [
@@ -115,14 +117,13 @@ function step(
   ];
 }
 
-/** The least CPU milliseconds (all threads of the process) of `repeats` runs of `run`. */
-function bestCpuMs(run: () => void, repeats: number): number {
+/** The least CPU milliseconds (`cpuTimeMs`'s clock) of `repeats` runs of `run`. */
+function bestCpuMs(run: () => void, repeats: number, cpuTimeMs: () => number): number {
   let best = Infinity;
   for (let r = 0; r < repeats; r++) {
-    const start = process.cpuUsage();
+    const start = cpuTimeMs();
     run();
-    const used = process.cpuUsage(start);
-    best = Math.min(best, (used.user + used.system) / 1000);
+    best = Math.min(best, cpuTimeMs() - start);
   }
   return best;
 }
@@ -162,9 +163,9 @@ export function bindEngine(parts: EngineParts): CpuEngine {
       live();
       return infer(parts, images, count);
     },
-    profile(count, repeats) {
+    profile(count, repeats, cpuTimeMs) {
       return profileOps(layout, i32, () => {
-        const best = bestCpuMs(() => this.step(count, 0, [1], false), repeats);
+        const best = bestCpuMs(() => this.step(count, 0, [1], false), repeats, cpuTimeMs);
         this.takeSums();
         return best;
       });

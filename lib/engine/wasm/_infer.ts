@@ -12,10 +12,11 @@ import type { StepLayout } from "./_program.ts";
 
 /** Runs the inference program over `count` images, a batch at a time. */
 export function infer(
-  { layout, memory, kernels }: {
+  { layout, memory, kernels, mayWait }: {
     layout: StepLayout;
     memory: WebAssembly.Memory;
     kernels: KernelExports;
+    mayWait: number;
   },
   images: Uint8Array,
   count: number,
@@ -43,7 +44,7 @@ export function infer(
       batch.set(images.subarray(first * pixels, (first + n) * pixels));
       i32[ctl + C.N] = n;
       i32[ctl + C.ORDER_OFF] = 0;
-      kernels.step(layout.ctl, 1);
+      kernels.step(layout.ctl, mayWait);
       out.set(probs.subarray(0, n * plan.classes), first * plan.classes);
     }
   } finally {

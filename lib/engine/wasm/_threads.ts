@@ -1,8 +1,9 @@
 /**
  * The CPU engine's worker threads: each instantiates the kernel module on the shared memory
  * and stays inside its `worker` export (waiting on the control block with
- * `memory.atomic.wait32`) until the engine quits. Workers start from a `data:` URL, so they
- * need no permission (no file read, no `blob:` URL) under a task's narrow flags.
+ * `memory.atomic.wait32`) until the engine quits. Under Deno, workers start from a `data:`
+ * URL, so they need no permission (no file read, no `blob:` URL) under a task's narrow flags;
+ * in a page, from a `blob:` URL of the page's origin (see `workerSource`).
  *
  * @module
  */
@@ -37,7 +38,22 @@ function workerMain(): void {
   };
 }
 
-const WORKER_URL = `data:text/javascript;base64,${btoa(`(${workerMain.toString()})();`)}`;
+let workerUrl: string | undefined;
+
+/**
+ * Where workers start from: in a page (an http(s) origin), a `blob:` URL of the page's own
+ * origin, so they share its agent cluster and may receive its shared memory (a `data:`
+ * worker has an opaque origin); elsewhere (Deno) a `data:` URL, which needs no permission.
+ */
+function workerSource(): string {
+  if (workerUrl) return workerUrl;
+  const source = `(${workerMain.toString()})();`;
+  const inPage = /^https?:$/.test(globalThis.location?.protocol ?? "");
+  workerUrl = inPage
+    ? URL.createObjectURL(new Blob([source], { type: "text/javascript" }))
+    : `data:text/javascript;base64,${btoa(source)}`;
+  return workerUrl;
+}
 
 /**
  * Starts `stacks.length` workers (thread ids 1…) and resolves once all are inside the module.
@@ -53,7 +69,7 @@ export async function startWorkers(
   const workers: Worker[] = [];
   try {
     await Promise.all(stacks.map((stackTop, i) => {
-      const worker = new Worker(WORKER_URL, { type: "module" });
+      const worker = new Worker(workerSource(), { type: "module" });
       workers.push(worker);
       return new Promise<void>((resolve, reject) => {
         worker.onmessage = () => resolve();

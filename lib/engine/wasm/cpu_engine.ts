@@ -24,8 +24,6 @@ import { allocateMemory, checkWasmMemory, memoryPages } from "./_memory.ts";
 
 export type { CpuEngine };
 
-/** Environment variable that sets the default thread count (shared with the tfjs wasm path). */
-export const CPU_THREADS_ENV = "MNIST_WASM_THREADS";
 /** Most threads the engine starts by default. */
 export const MAX_CPU_THREADS = 8;
 
@@ -39,27 +37,30 @@ export interface CpuEngineOptions {
   optimizer: OptimizerSpec;
   /** Images the dataset region holds. */
   samples: number;
-  /** Threads, 1 to 64. @default {@linkcode defaultCpuThreads} */
+  /** Threads, 1 to 64. @default {@linkcode hardwareCpuThreads} */
   threads?: number;
   /** Force the plain-SIMD build (tests, comparison). @default false */
   plainSimd?: boolean;
+  /**
+   * Whether the calling thread may block (`memory.atomic.wait32`) at the step's barriers;
+   * a browser's main thread may not, and spins instead. @default true
+   */
+  mayWait?: boolean;
 }
 
 /**
- * The default thread count: `MNIST_WASM_THREADS` when `--allow-env` grants it, else
- * `navigator.hardwareConcurrency` capped at {@linkcode MAX_CPU_THREADS}.
+ * The thread count this machine suggests: `navigator.hardwareConcurrency`, capped at
+ * {@linkcode MAX_CPU_THREADS} (Deno's `defaultCpuThreads` in `cpu_host.ts` also reads the
+ * environment).
  *
  * @returns A thread count ≥ 1.
  * @example
  * ```ts
- * import { defaultCpuThreads } from "./cpu_engine.ts";
- * console.assert(defaultCpuThreads() >= 1);
+ * import { hardwareCpuThreads } from "./cpu_engine.ts";
+ * console.assert(hardwareCpuThreads() >= 1);
  * ```
  */
-export function defaultCpuThreads(): number {
-  const env = Deno.permissions.querySync({ name: "env", variable: CPU_THREADS_ENV });
-  const value = env.state === "granted" ? Deno.env.get(CPU_THREADS_ENV) : undefined;
-  if (value !== undefined && value !== "") return Number(value);
+export function hardwareCpuThreads(): number {
   return Math.max(1, Math.min(MAX_CPU_THREADS, navigator.hardwareConcurrency ?? 1));
 }
 
@@ -78,7 +79,7 @@ export function defaultCpuThreads(): number {
  * ```
  */
 export async function createCpuEngine(options: CpuEngineOptions): Promise<CpuEngine> {
-  const threads = options.threads ?? defaultCpuThreads();
+  const threads = options.threads ?? hardwareCpuThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`CPU engine threads must be an integer 1 to 64, got ${threads}`);
   }
@@ -90,5 +91,6 @@ export async function createCpuEngine(options: CpuEngineOptions): Promise<CpuEng
   const kernels = instantiate(module, memory);
   writeControl(memory, layout, threads, optimizer);
   const workers = await startWorkers(bytes, memory, layout.ctl, layout.stacks);
-  return bindEngine({ memory, layout, threads, simd, kernels, workers, optimizer });
+  const mayWait = options.mayWait === false ? 0 : 1;
+  return bindEngine({ memory, layout, threads, simd, kernels, workers, optimizer, mayWait });
 }

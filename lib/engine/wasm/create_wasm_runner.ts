@@ -11,10 +11,12 @@
  */
 import type { Architecture } from "../../models/architecture.ts";
 import type { EpochRunner, EpochRunnerInput } from "../../runner/epoch_runner.ts";
-import { runCompiledEpoch, type Stepper } from "../compiled_epoch.ts";
+import { runCompiledEpoch } from "../compiled_epoch.ts";
 import type { OptimizerSpec } from "../plan.ts";
 import { compiledOptimizerSpec, readTrainingState, writeTrainingState } from "../tfjs_state.ts";
 import { type CpuEngine, createCpuEngine } from "./cpu_engine.ts";
+import { defaultCpuThreads } from "./cpu_host.ts";
+import { cpuStepper } from "./cpu_stepper.ts";
 
 /** Options of {@linkcode createWasmEngineRunner}. */
 export interface WasmRunnerOptions {
@@ -22,15 +24,6 @@ export interface WasmRunnerOptions {
   threads?: number;
   /** The architecture to compile, when it is not the registered `input.arch` (tests). */
   architecture?: Architecture;
-}
-
-/** One 32-bit dropout seed per dropout layer and step, from the epoch's seed. */
-function stepSeeds(epochSeed: number, step: number, layers: number): number[] {
-  return Array.from({ length: layers }, (_, i) => {
-    let x = (epochSeed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca77)) >>> 0;
-    x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-    return (x ^ (x >>> 15)) >>> 0;
-  });
 }
 
 /** Copies the model's weights and state, the optimizer's slots and the split into the engine. */
@@ -42,37 +35,6 @@ function loadEngine(engine: CpuEngine, input: EpochRunnerInput, spec: OptimizerS
   engine.accBeta = state.accBeta;
   engine.images.set(input.train.images.subarray(0, input.train.count * 784));
   engine.labels.set(input.train.labels.subarray(0, input.train.count));
-}
-
-/** The epoch loop's view of the engine: a step at a time through the epoch's order. */
-function epochStepper(engine: CpuEngine, count: number): Stepper {
-  const dropouts = engine.plan.layers.filter((l) => l.kind === "dropout").length;
-  let epochSeed = 0;
-  let offset = 0;
-  let step = 0;
-  let sums: [number, number] = [0, 0];
-  return {
-    count,
-    batchSize: engine.plan.batchSize,
-    beginEpoch(order: Int32Array, seed: number) {
-      engine.order.set(order);
-      engine.takeSums();
-      epochSeed = seed;
-      offset = 0;
-      step = 0;
-      sums = [0, 0];
-    },
-    step(size: number, readback: boolean) {
-      engine.step(size, offset, stepSeeds(epochSeed, step++, dropouts));
-      offset += size;
-      if (readback) {
-        const { loss, correct } = engine.takeSums();
-        sums = [sums[0] + loss, sums[1] + correct];
-      }
-    },
-    // A macrotask, so an abort signalled meanwhile is seen before the next step.
-    readSums: () => new Promise<[number, number]>((resolve) => setTimeout(() => resolve(sums), 0)),
-  };
 }
 
 /**
@@ -102,7 +64,7 @@ export async function createWasmEngineRunner(
     batchSize: Math.min(input.batchSize, input.train.count),
     optimizer: spec,
     samples: input.train.count,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    threads: options.threads ?? defaultCpuThreads(),
   });
   try {
     loadEngine(engine, input, spec);
@@ -111,7 +73,7 @@ export async function createWasmEngineRunner(
     throw error;
   }
   let pending = 0;
-  const stepper = epochStepper(engine, input.train.count);
+  const stepper = cpuStepper(engine, input.train.count);
   return {
     engine: "compiled",
     runEpoch: (args) => runCompiledEpoch(stepper, args, () => pending++),

@@ -7,7 +7,7 @@
  * @module
  */
 import type { MnistSplit } from "../../data/types.ts";
-import { formatBytes } from "../../fs/read_capped.ts";
+import { formatBytes } from "../../fs/byte_size.ts";
 import { planTraining, type TrainingPlan } from "../plan.ts";
 import { checkBatchMemory, MemoryLimitError, planMemory } from "../plan_memory.ts";
 import type { OptimizerSpec } from "./_kernels_update.ts";

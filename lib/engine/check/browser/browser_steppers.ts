@@ -12,8 +12,8 @@ import type { Tuning } from "../../webgpu/_tiles.ts";
 import type { EngineStep } from "../_engine_step.ts";
 import type { Stepper } from "../engine_check.ts";
 import { webgpuKeepOf } from "../_webgpu_step.ts";
-import { BackendUnavailableError } from "../../../errors.ts";
-import { serveJobs } from "./_browser_server.ts";
+import { bundlePage, spawnChromium } from "./_browser_launch.ts";
+import { type JobServer, serveJobs } from "./_browser_server.ts";
 import { type BrowserJob, decodeStep, encodeInputs } from "./_wire.ts";
 
 /** A running browser and what it reported. */
@@ -26,17 +26,6 @@ export interface BrowserSession {
   steppers(tunings: (Tuning | "auto")[]): Stepper[];
   close(): Promise<void>;
 }
-
-/** Chromium's flags for a headless run with WebGPU and no network chatter. */
-const CHROMIUM_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--enable-unsafe-webgpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 /**
  * How long one step may take in the browser: SwiftShader builds the llvmpipe tuning's cnn-deep
@@ -61,30 +50,8 @@ const START_TIMEOUT_MS = 60_000;
 export async function openBrowser(chromium: string, workDir: string): Promise<BrowserSession> {
   await Deno.mkdir(workDir, { recursive: true });
   const dir = await Deno.makeTempDir({ dir: workDir, prefix: "session-" });
-  const entry = new URL("./page.ts", import.meta.url).pathname;
-  const bundled = await new Deno.Command("deno", {
-    args: ["bundle", "--quiet", "--platform", "browser", "-o", `${dir}/page.js`, entry],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!bundled.success) {
-    await Deno.remove(dir, { recursive: true });
-    const why = new TextDecoder().decode(bundled.stderr).trim().split("\n")[0];
-    throw new BackendUnavailableError(`deno bundle of the check's page failed: ${why}`);
-  }
-  const jobs = serveJobs(await Deno.readFile(`${dir}/page.js`));
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(chromium, {
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${dir}/profile`, `http://127.0.0.1:${jobs.port}/`],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-  } catch (error) {
-    await jobs.close();
-    await Deno.remove(dir, { recursive: true });
-    throw new BackendUnavailableError(`cannot start ${chromium}: ${(error as Error).message}`);
-  }
+  const jobs = serveJobs(await bundlePage(dir));
+  const child = await spawnChromium(chromium, dir, jobs);
   let closed = false;
   const exited = child.status.then((s) => {
     if (!closed) jobs.fail(`Chromium exited (code ${s.code}) before the check was done`);
@@ -99,27 +66,49 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
     await jobs.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
+  const info = await adapterOf(jobs, close);
+  // The page reports vendor, architecture, device and description in one line; Chromium names
+  // SwiftShader in its architecture.
+  const autoTuning: Tuning = isSoftwareAdapter({ description: info }) ? "cpu" : "gpu";
+  const ids = { next: 0 };
+  return {
+    adapter: info,
+    errors: jobs.errors,
+    steppers: (tunings) =>
+      [...new Set(tunings.map((t) => (t === "auto" ? autoTuning : t)))].map((tuning) =>
+        browserStepper(jobs, tuning, info, ids)
+      ),
+    close,
+  };
+}
+
+/** The page's adapter line, once it loaded; closes the session when it does not in time. */
+async function adapterOf(jobs: JobServer, close: () => Promise<void>): Promise<string> {
   const timer = setTimeout(() => jobs.fail("the page did not start within 60 s"), START_TIMEOUT_MS);
-  let info: string;
   try {
-    info = await jobs.adapter;
+    return await jobs.adapter;
   } catch (error) {
     await close();
     throw error;
   } finally {
     clearTimeout(timer);
   }
-  // The page reports vendor, architecture, device and description in one line; Chromium names
-  // SwiftShader in its architecture.
-  const autoTuning: Tuning = isSoftwareAdapter({ description: info }) ? "cpu" : "gpu";
-  let nextId = 0;
-  const stepper = (tuning: Tuning): Stepper => ({
+}
+
+/** A stepper that runs each step in the page with `tuning`; `ids` numbers the session's jobs. */
+function browserStepper(
+  jobs: JobServer,
+  tuning: Tuning,
+  info: string,
+  ids: { next: number },
+): Stepper {
+  return {
     engine: "webgpu",
     tuning,
     adapter: `Chromium: ${info}`,
     run: async ({ arch, plan, inputs, seed }): Promise<EngineStep> => {
       const job: BrowserJob = {
-        id: nextId++,
+        id: ids.next++,
         arch,
         batchSize: plan.batchSize,
         tuning,
@@ -140,12 +129,5 @@ export async function openBrowser(chromium: string, workDir: string): Promise<Br
         keep: webgpuKeepOf(plan, seed),
       };
     },
-  });
-  return {
-    adapter: info,
-    errors: jobs.errors,
-    steppers: (tunings) =>
-      [...new Set(tunings.map((t) => (t === "auto" ? autoTuning : t)))].map(stepper),
-    close,
   };
 }

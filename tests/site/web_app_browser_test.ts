@@ -1,0 +1,146 @@
+/**
+ * The browser app end to end in headless Chromium (puppeteer-core, Debian's chromium): the
+ * server of `deno task web`, the page opened with `?arch=cnn-basic&epochs=1&limit=2000&
+ * autostart=1`, one epoch trained on Chromium's WebGPU (SwiftShader here), the result checked
+ * against Deno's own run of the same compiled engine on the same seed and data, a 7 drawn on
+ * the pad, and no console error or WebGPU message on the way. Screenshots go to `reports/web/`.
+ */
+import assert from "node:assert/strict";
+import { serveSite, type SiteServer } from "../../lib/site/serve_site.ts";
+import { loadMnist } from "../../lib/data/load_mnist.ts";
+import { trainInBrowser } from "../../lib/web/mod.ts";
+import { defaultWebConfig } from "../../lib/defaults.ts";
+import { HAS_DATASET } from "../cli/_deno_task.ts";
+import { drawSeven, HAS_CHROMIUM, type OpenPage, openPage } from "./_chromium.ts";
+
+const RUN = { arch: "cnn-basic", epochs: 1, limit: 2000 };
+const QUERY = `?arch=${RUN.arch}&epochs=${RUN.epochs}&limit=${RUN.limit}&autostart=1`;
+/** SwiftShader builds the pipelines and runs the epoch and the 10,000-image test in ~1-2 min. */
+const RUN_TIMEOUT_MS = 8 * 60_000;
+
+/** Deno's compiled WebGPU engine on the same architecture, seed and images: its first step. */
+async function denoFirstStepLoss(): Promise<number> {
+  const data = await loadMnist({ mirrors: [], cache: false });
+  const stop = new AbortController();
+  const run = await trainInBrowser({
+    arch: RUN.arch,
+    data,
+    epochs: RUN.epochs,
+    limit: RUN.limit,
+    seed: defaultWebConfig().seed,
+    signal: stop.signal,
+    onProgress: (p) => p.step >= 1 && stop.abort(),
+  });
+  run.engine.dispose();
+  assert.ok(run.firstStepLoss !== undefined, "Deno's run reported no first step");
+  return run.firstStepLoss;
+}
+
+async function withApp(
+  webgpu: boolean,
+  body: (app: OpenPage, server: SiteServer) => Promise<void>,
+) {
+  const server = await serveSite({ port: 0 });
+  const app = await openPage(webgpu);
+  try {
+    await body(app, server);
+  } finally {
+    await app.close();
+    await server.shutdown();
+  }
+}
+
+/** The text of the element `data-testid=<id>` (evaluated in the page, where the DOM is). */
+const text = (app: OpenPage, id: string) =>
+  app.page.evaluate<string | undefined>(
+    `document.querySelector("[data-testid=${id}]")?.textContent`,
+  );
+
+async function screenshot(app: OpenPage, name: string): Promise<void> {
+  const dir = defaultWebConfig().screenshotDir;
+  await Deno.mkdir(dir, { recursive: true });
+  await app.page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** Waits for the prediction of the pad as it is now (not of a half-drawn stroke). */
+async function predictionOfLastStroke(app: OpenPage): Promise<void> {
+  await app.page.waitForFunction(
+    `document.querySelector("[data-testid=prediction]").dataset.version === ` +
+      `document.querySelector("[data-testid=pad]").dataset.version`,
+    { timeout: 60_000 },
+  );
+}
+
+async function expectSeven(app: OpenPage): Promise<void> {
+  await drawSeven(app.page, "[data-testid=pad]");
+  await predictionOfLastStroke(app);
+  const probabilities = await text(app, "probabilities");
+  assert.equal(await text(app, "prediction"), "7", `the pad's probabilities: ${probabilities}`);
+}
+
+Deno.test({
+  name: "the app trains cnn-basic on Chromium's WebGPU, matches Deno's first step, reads a drawn 7",
+  ignore: !HAS_CHROMIUM || !HAS_DATASET,
+  sanitizeResources: false, // puppeteer's websocket to Chromium closes after the test ends
+  sanitizeOps: false,
+  async fn() {
+    const expected = await denoFirstStepLoss();
+    await withApp(true, async (app, server) => {
+      await app.page.goto(`${server.url}${QUERY}`);
+      await app.page.waitForSelector("[data-testid=result]:not([hidden])", {
+        timeout: RUN_TIMEOUT_MS,
+      }).catch(async (error) => {
+        throw new Error(`no result: ${await text(app, "error")} ${app.problems.join("; ")}`, {
+          cause: error,
+        });
+      });
+      const result = JSON.parse((await text(app, "result"))!);
+      console.log(`browser: ${JSON.stringify(result)}; Deno's first step: ${expected}`);
+      assert.equal(result.arch, RUN.arch);
+      assert.equal(result.backend, "webgpu");
+      assert.equal(result.engine, "compiled");
+      assert.equal(result.epochs, RUN.epochs);
+      assert.ok(result.testAccuracy >= 0.8, `test accuracy ${result.testAccuracy}`);
+      assert.ok(result.msPerStep > 0);
+      assert.ok(
+        Math.abs(result.firstStepLoss - expected) <= 1e-3,
+        `first-step loss ${result.firstStepLoss} in Chromium, ${expected} in Deno`,
+      );
+      await expectSeven(app);
+      await screenshot(app, "webgpu");
+      assert.deepEqual(app.problems, []);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "without WebGPU the app trains on the wasm engine (threads: the page is isolated) and predicts",
+  ignore: !HAS_CHROMIUM || !HAS_DATASET,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withApp(false, async (app, server) => {
+      await app.page.goto(`${server.url}?arch=${RUN.arch}&epochs=1&limit=512&autostart=1`);
+      await app.page.waitForSelector("[data-testid=result]:not([hidden])", {
+        timeout: RUN_TIMEOUT_MS,
+      }).catch(async (error) => {
+        throw new Error(`no result: ${await text(app, "error")} ${app.problems.join("; ")}`, {
+          cause: error,
+        });
+      });
+      const result = JSON.parse((await text(app, "result"))!);
+      console.log(`browser without WebGPU: ${JSON.stringify(result)}`);
+      assert.match((await text(app, "device"))!, /the wasm engine, threads$/);
+      assert.equal(result.backend, "wasm");
+      assert.equal(result.engine, "compiled");
+      assert.ok(Math.abs(result.firstStepLoss - Math.log(10)) < 0.1, `${result.firstStepLoss}`);
+      assert.ok(result.testAccuracy > 0.3, `test accuracy ${result.testAccuracy} after 6 steps`);
+      await drawSeven(app.page, "[data-testid=pad]");
+      await predictionOfLastStroke(app);
+      assert.match((await text(app, "prediction"))!, /^[0-9]$/);
+      await screenshot(app, "wasm");
+      assert.deepEqual(app.problems, []);
+    });
+  },
+});
