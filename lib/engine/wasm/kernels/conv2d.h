@@ -72,14 +72,14 @@ static void conv_op(const Step *st, const int *op) {
   }
   for (int s = s0; s < s1; s += chunk) {
     int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
-    int sa, sk;
-    conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, &sa, &sk);
     float *o = out + (long)s * m1 * CO;
     if (!bwd) {
-      gemm_nn(m, CO, kdim, p, sa, sk, w, o, 0);
+      conv_forward(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, w, o, CO);
       bias_act(o, params + boff, m, CO, op[14]);
       continue;
     }
+    int sa, sk;
+    conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, &sa, &sk);
     float *dz = dout + (long)s * m1 * CO;
     if (s == s0)
       for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;

@@ -120,6 +120,59 @@ static void conv_patches(const float *in, float *p, int cs, int H, int W, int C,
   *sa = 1, *sk = (int)ld;
 }
 
+// A conv's forward product out[m][n] = Σ_k P[m][k]·W[k][n] for samples [0, cs). A 1-channel
+// input at stride 1 with ≤ 6 filters and ≥ 8 output columns (LeNet-5's conv1) skips im2col:
+// each sample is copied once into a zero-padded plane (in `p`) and every tap reads 8 output
+// columns straight from its rows, in the k order and with the arithmetic of
+// gemm_rows_small_n, so the outputs are the same floats; the last block of a row overlaps the
+// previous one (plain stores). Anything else: conv_patches, then gemm_nn.
+static void conv_forward(const float *in, float *p, int cs, int H, int W, int C, Window g,
+                         int OH, int OW, const float *w, float *out, int CO) {
+  if (C != 1 || g.sh != 1 || g.sw != 1 || CO > 6 || OW < 8) {
+    int sa, sk;
+    conv_patches(in, p, cs, H, W, C, g, OH, OW, &sa, &sk);
+    gemm_nn(cs * OH * OW, CO, g.kh * g.kw * C, p, sa, sk, w, out, 0);
+    return;
+  }
+  int PH = OH + g.kh - 1, PW = OW + g.kw - 1;
+  for (int t = 0; t < cs; t++, in += (long)H * W, out += (long)OH * OW * CO) {
+    for (int r = 0; r < PH; r++) {
+      int ih = r - g.ph, lo = g.pw, hi = g.pw + W;
+      if (hi > PW) hi = PW;
+      float *row = p + (long)r * PW;
+      if (ih < 0 || ih >= H) {
+        zero_run(row, PW);
+        continue;
+      }
+      zero_run(row, lo);
+      copy_run(row + lo, in + (long)ih * W, hi - lo);
+      zero_run(row + hi, PW - hi);
+    }
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow += 8) {
+        if (ow > OW - 8) ow = OW - 8;
+        v128_t r[6][2];
+        for (int n = 0; n < 6; n++) r[n][0] = r[n][1] = wasm_f32x4_splat(0.f);
+        for (int kh = 0; kh < g.kh; kh++)
+          for (int kw = 0; kw < g.kw; kw++) {
+            const float *x = p + (long)(oh + kh) * PW + ow + kw;
+            const float *wk = w + (long)(kh * g.kw + kw) * CO;
+            v128_t x0 = LD(x), x1 = LD(x + 4);
+            for (int n = 0; n < 6 && n < CO; n++) {
+              v128_t wn = SPLAT(wk + n);
+              r[n][0] = MADD(x0, wn, r[n][0]);
+              r[n][1] = MADD(x1, wn, r[n][1]);
+            }
+          }
+        float tile[6][8];
+        for (int n = 0; n < CO; n++) ST(tile[n], r[n][0]), ST(tile[n] + 4, r[n][1]);
+        float *o = out + ((long)oh * OW + ow) * CO;
+        for (int q = 0; q < 8; q++)
+          for (int n = 0; n < CO; n++) o[q * CO + n] = tile[n][q];
+      }
+  }
+}
+
 // The filter gradient dW[kdim × CO] (+)= Pᵀ·dZ of a chunk's m = cs·OH·OW output pixels, P
 // the patches as conv_patches left them (view strides sa, sk). Transposed patches (rows of
 // Pᵀ contiguous) with few filters (LeNet-5's conv1: 25 × 6) run as dot products along m
