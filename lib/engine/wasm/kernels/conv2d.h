@@ -6,6 +6,7 @@
 #include "step.h"
 #include "gemm.h"
 #include "small_ops.h"
+#include "conv_patches.h"
 #include "winograd.h"
 
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
@@ -79,13 +80,13 @@ static void conv_op(const Step *st, const int *op) {
       continue;
     }
     int sa, sk;
-    conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, &sa, &sk);
+    conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
     float *dz = dout + (long)s * m1 * CO;
     if (s == s0)
       for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
     act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
-    conv_filter_grad(kdim, CO, m, p, sa, sk, dz, grads + woff, s > s0, dp);
+    conv_filter_grad(kdim, CO, cs, g, OH, OW, p, sa, sk, dz, grads + woff, s > s0, dp);
     if (op[4]) {
       gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
       float *di = din + (long)s * H * W * C;

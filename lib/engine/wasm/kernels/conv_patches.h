@@ -1,0 +1,185 @@
+// The conv2d kind's data movement and products around the GEMMs (kernels/conv2d.h runs
+// them): im2col in the layout that suits the channel count, the forward product, and the
+// filter gradient. A 1-channel input at stride 1 (LeNet-5's conv1) skips im2col: its samples
+// are copied once into zero-padded planes that every tap reads directly.
+#pragma once
+#include "gemm.h"
+#include "small_ops.h"
+
+// One sample of a 1-channel input into a PH × PW plane, zero around it (ph rows above, pw
+// columns left, as the conv's padding puts them).
+static void pad_plane(const float *in, int H, int W, Window g, int PH, int PW, float *plane) {
+  for (int r = 0; r < PH; r++) {
+    int ih = r - g.ph, lo = g.pw, hi = g.pw + W;
+    if (hi > PW) hi = PW;
+    float *row = plane + (long)r * PW;
+    if (ih < 0 || ih >= H) {
+      zero_run(row, PW);
+      continue;
+    }
+    zero_run(row, lo);
+    copy_run(row + lo, in + (long)ih * W, hi - lo);
+    zero_run(row + hi, PW - hi);
+  }
+}
+
+// Whether a conv's input goes to padded planes instead of im2col patches (see conv_patches).
+static inline int uses_planes(int C, Window g, int OW, int CO) {
+  return C == 1 && g.sh == 1 && g.sw == 1 && OW % 4 == 0 && g.kh * g.kw >= CO;
+}
+
+// im2col of samples [0, cs) (each `plane` = H·W·C floats apart) for the conv's GEMMs, as
+// the view A(m, k) = p[m·sa + k·sk] of m = (sample, oh, ow), k = (kh, kw, c). With C < 4
+// channels a patch row is too short to move well (LeNet-5's conv1: 5 floats), so the
+// patches are stored transposed, p[k][m]: for one tap and one output row, a run of the input
+// row (contiguous for C = 1 and stride 1), about 8× faster to build for conv1.
+static void im2col_patches(const float *in, float *p, int cs, int H, int W, int C, Window g,
+                           int OH, int OW, int *sa, int *sk) {
+  long m1 = (long)OH * OW, kdim = (long)g.kh * g.kw * C;
+  if (C >= 4) {
+    for (int t = 0; t < cs; t++)
+      patches((float *)in + (long)t * H * W * C, p + t * m1 * kdim, H, W, C, g, OH, OW, 1);
+    *sa = (int)kdim, *sk = 1;
+    return;
+  }
+  long ld = cs * m1;
+  for (int kh = 0; kh < g.kh; kh++)
+    for (int kw = 0; kw < g.kw; kw++) {
+      // Output columns whose input column is inside: [lo, hi).
+      int lo = 0, hi = OW;
+      while (lo < OW && lo * g.sw + kw - g.pw < 0) lo++;
+      while (hi > lo && (hi - 1) * g.sw + kw - g.pw >= W) hi--;
+      for (int c = 0; c < C; c++) {
+        float *row = p + ((long)(kh * g.kw + kw) * C + c) * ld;
+        for (int t = 0; t < cs; t++)
+          for (int oh = 0; oh < OH; oh++, row += OW) {
+            int ih = oh * g.sh + kh - g.ph;
+            if (ih < 0 || ih >= H) {
+              zero_run(row, OW);
+              continue;
+            }
+            const float *x = in + (long)t * H * W * C + ((long)ih * W + kw - g.pw) * C + c;
+            zero_run(row, lo);
+            if (C == 1 && g.sw == 1) copy_run(row + lo, x + lo, hi - lo);
+            else for (int ow = lo; ow < hi; ow++) row[ow] = x[(long)ow * g.sw * C];
+            zero_run(row + hi, OW - hi);
+          }
+      }
+    }
+  *sa = 1, *sk = (int)ld;
+}
+
+// A conv's forward product out[m][n] = Σ_k P[m][k]·W[k][n] for samples [0, cs). A 1-channel
+// input at stride 1 with ≤ 6 filters and ≥ 8 output columns (LeNet-5's conv1) skips im2col:
+// each sample is copied once into a zero-padded plane (in `p`) and every tap reads 8 output
+// columns straight from its rows, in the k order and with the arithmetic of
+// gemm_rows_small_n, so the outputs are the same floats; the last block of a row overlaps the
+// previous one (plain stores). Anything else: im2col, then gemm_nn.
+static void conv_forward(const float *in, float *p, int cs, int H, int W, int C, Window g,
+                         int OH, int OW, const float *w, float *out, int CO) {
+  if (C != 1 || g.sh != 1 || g.sw != 1 || CO > 6 || OW < 8) {
+    int sa, sk;
+    im2col_patches(in, p, cs, H, W, C, g, OH, OW, &sa, &sk);
+    gemm_nn(cs * OH * OW, CO, g.kh * g.kw * C, p, sa, sk, w, out, 0);
+    return;
+  }
+  int PH = OH + g.kh - 1, PW = OW + g.kw - 1;
+  for (int t = 0; t < cs; t++, in += (long)H * W, out += (long)OH * OW * CO) {
+    pad_plane(in, H, W, g, PH, PW, p);
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow += 8) {
+        if (ow > OW - 8) ow = OW - 8;
+        v128_t r[6][2];
+        for (int n = 0; n < 6; n++) r[n][0] = r[n][1] = wasm_f32x4_splat(0.f);
+        for (int kh = 0; kh < g.kh; kh++)
+          for (int kw = 0; kw < g.kw; kw++) {
+            const float *x = p + (long)(oh + kh) * PW + ow + kw;
+            const float *wk = w + (long)(kh * g.kw + kw) * CO;
+            v128_t x0 = LD(x), x1 = LD(x + 4);
+            for (int n = 0; n < 6 && n < CO; n++) {
+              v128_t wn = SPLAT(wk + n);
+              r[n][0] = MADD(x0, wn, r[n][0]);
+              r[n][1] = MADD(x1, wn, r[n][1]);
+            }
+          }
+        float tile[6][8];
+        for (int n = 0; n < CO; n++) ST(tile[n], r[n][0]), ST(tile[n] + 4, r[n][1]);
+        float *o = out + ((long)oh * OW + ow) * CO;
+        for (int q = 0; q < 8; q++)
+          for (int n = 0; n < CO; n++) o[q * CO + n] = tile[n][q];
+      }
+  }
+}
+
+// The patches of the conv's backward pass for samples [0, cs): im2col (view strides sa, sk),
+// or, where uses_planes, the samples' zero-padded planes, PH·PW floats apart (sa = sk = 0).
+static void conv_patches(const float *in, float *p, int cs, int H, int W, int C, Window g,
+                         int OH, int OW, int CO, int *sa, int *sk) {
+  if (!uses_planes(C, g, OW, CO)) {
+    im2col_patches(in, p, cs, H, W, C, g, OH, OW, sa, sk);
+    return;
+  }
+  int PH = OH + g.kh - 1, PW = OW + g.kw - 1;
+  for (int t = 0; t < cs; t++) pad_plane(in + (long)t * H * W, H, W, g, PH, PW, p + (long)t * PH * PW);
+  *sa = *sk = 0;
+}
+
+// dW[tap][n] (+)= Σ over samples t and output pixels (oh, ow) of
+// plane_t[oh + kh][ow + kw] · dZᵀ[n][t·OH·OW + oh·OW + ow]: 4 taps × 2 filters at a time, 4
+// output columns per vector (OW % 4 = 0), partial sums per lane then added across.
+static void planes_filter_grad(const float *planes, int cs, Window g, int OH, int OW, int CO,
+                               const float *dzt, float *dw, int acc) {
+  int PW = OW + g.kw - 1, taps = g.kh * g.kw;
+  long plane = (long)(OH + g.kh - 1) * PW, m1 = (long)OH * OW, m = cs * m1;
+  for (int k0 = 0; k0 < taps; k0 += 4) {
+    long off[4];
+    for (int r = 0; r < 4; r++) {
+      int k = k0 + r < taps ? k0 + r : k0;
+      off[r] = (long)(k / g.kw) * PW + k % g.kw;
+    }
+    for (int n0 = 0; n0 < CO; n0 += 2) {
+      int n1 = n0 + 1 < CO ? n0 + 1 : n0;
+      v128_t z = wasm_f32x4_splat(0.f);
+      v128_t s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
+      for (int t = 0; t < cs; t++)
+        for (int oh = 0; oh < OH; oh++) {
+          const float *a = planes + t * plane + (long)oh * PW;
+          const float *b0 = dzt + n0 * m + t * m1 + (long)oh * OW, *b1 = b0 + (n1 - n0) * m;
+          for (int ow = 0; ow < OW; ow += 4) {
+            v128_t v0 = LD(b0 + ow), v1 = LD(b1 + ow), x;
+            x = LD(a + off[0] + ow); s00 = MADD(x, v0, s00); s01 = MADD(x, v1, s01);
+            x = LD(a + off[1] + ow); s10 = MADD(x, v0, s10); s11 = MADD(x, v1, s11);
+            x = LD(a + off[2] + ow); s20 = MADD(x, v0, s20); s21 = MADD(x, v1, s21);
+            x = LD(a + off[3] + ow); s30 = MADD(x, v0, s30); s31 = MADD(x, v1, s31);
+          }
+        }
+      float d[4][2] = {{hsum(s00), hsum(s01)}, {hsum(s10), hsum(s11)},
+                       {hsum(s20), hsum(s21)}, {hsum(s30), hsum(s31)}};
+      for (int r = 0; r < 4 && k0 + r < taps; r++) {
+        float *o = dw + (long)(k0 + r) * CO;
+        o[n0] = acc ? o[n0] + d[r][0] : d[r][0];
+        if (n1 != n0) o[n1] = acc ? o[n1] + d[r][1] : d[r][1];
+      }
+    }
+  }
+}
+
+// The filter gradient dW[kdim × CO] (+)= Pᵀ·dZ of a chunk's cs samples (m = cs·OH·OW output
+// pixels), P as conv_patches left it. Padded planes, and transposed patches (rows of Pᵀ
+// contiguous) with few filters (LeNet-5's conv1: 25 × 6), run as dot products along m
+// against dZᵀ, built in `tmp` (m·CO floats, used only when kdim ≥ CO: the caller's patch
+// gradient area, free until the input gradient): no padded columns, ~1.5× faster.
+static void conv_filter_grad(int kdim, int CO, int cs, Window g, int OH, int OW,
+                             const float *p, int sa, int sk, const float *dz, float *dw, int acc,
+                             float *tmp) {
+  int m = cs * OH * OW, planes = sa == 0;
+  if (!planes && (sa != 1 || CO > 8 || kdim < CO)) {
+    gemm_nn(kdim, CO, m, p, sk, sa, dz, dw, acc);
+    return;
+  }
+  for (int r = 0; r < m; r++)
+    for (int c = 0; c < CO; c++) tmp[(long)c * m + r] = dz[(long)r * CO + c];
+  if (planes) planes_filter_grad(p, cs, g, OH, OW, CO, tmp, dw, acc);
+  else gemm_nt(kdim, CO, m, p, tmp, dw, acc);
+}
+
