@@ -12,6 +12,7 @@ import { trainInBrowser } from "../../lib/web/mod.ts";
 import { defaultWebConfig } from "../../lib/defaults.ts";
 import { HAS_DATASET } from "../cli/_deno_task.ts";
 import { drawSeven, HAS_CHROMIUM, type OpenPage, openPage } from "./_chromium.ts";
+import type { RunSummary } from "../../web/train_view.ts";
 
 const RUN = { arch: "cnn-basic", epochs: 1, limit: 2000 };
 const QUERY = `?arch=${RUN.arch}&epochs=${RUN.epochs}&limit=${RUN.limit}&autostart=1`;
@@ -62,6 +63,18 @@ async function screenshot(app: OpenPage, name: string): Promise<void> {
   await app.page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
 
+/** Waits for the run's result line and parses it; a timeout names the page's error line. */
+async function runResult(app: OpenPage): Promise<RunSummary> {
+  await app.page.waitForSelector("[data-testid=result]:not([hidden])", {
+    timeout: RUN_TIMEOUT_MS,
+  }).catch(async (error) => {
+    throw new Error(`no result: ${await text(app, "error")} ${app.problems.join("; ")}`, {
+      cause: error,
+    });
+  });
+  return JSON.parse((await text(app, "result"))!);
+}
+
 /** Waits for the prediction of the pad as it is now (not of a half-drawn stroke). */
 async function predictionOfLastStroke(app: OpenPage): Promise<void> {
   await app.page.waitForFunction(
@@ -87,14 +100,7 @@ Deno.test({
     const expected = await denoFirstStepLoss();
     await withApp(true, async (app, server) => {
       await app.page.goto(`${server.url}${QUERY}`);
-      await app.page.waitForSelector("[data-testid=result]:not([hidden])", {
-        timeout: RUN_TIMEOUT_MS,
-      }).catch(async (error) => {
-        throw new Error(`no result: ${await text(app, "error")} ${app.problems.join("; ")}`, {
-          cause: error,
-        });
-      });
-      const result = JSON.parse((await text(app, "result"))!);
+      const result = await runResult(app);
       console.log(`browser: ${JSON.stringify(result)}; Deno's first step: ${expected}`);
       assert.equal(result.arch, RUN.arch);
       assert.equal(result.backend, "webgpu");
@@ -122,14 +128,7 @@ Deno.test({
   async fn() {
     await withApp(false, async (app, server) => {
       await app.page.goto(`${server.url}?arch=${RUN.arch}&epochs=1&limit=512&autostart=1`);
-      await app.page.waitForSelector("[data-testid=result]:not([hidden])", {
-        timeout: RUN_TIMEOUT_MS,
-      }).catch(async (error) => {
-        throw new Error(`no result: ${await text(app, "error")} ${app.problems.join("; ")}`, {
-          cause: error,
-        });
-      });
-      const result = JSON.parse((await text(app, "result"))!);
+      const result = await runResult(app);
       console.log(`browser without WebGPU: ${JSON.stringify(result)}`);
       assert.match((await text(app, "device"))!, /the wasm engine, threads$/);
       assert.equal(result.backend, "wasm");
