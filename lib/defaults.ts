@@ -7,7 +7,6 @@
  */
 import type { EngineRequest } from "./runner/epoch_runner.ts";
 import type { Recipe } from "./models/architecture.ts";
-import type { WebGpuKernels } from "./backend/webgpu/register_kernels.ts";
 
 /** The defaults of a training run, as {@linkcode defaultTrainConfig} returns them. */
 export interface TrainConfig {
@@ -26,10 +25,10 @@ export interface TrainConfig {
   /** Progress reports per epoch: each reads the device back once (~12 ms on WebGPU in Deno). */
   progressUpdates: { webgpu: number; other: number };
   /**
-   * Kernels of the tfjs path: this library's (`fast`: the WebGPU kernel pack, the fused Adam /
-   * RMSprop update and the wasm training kernels) or tfjs' own (`stock`).
+   * Kernels of the tfjs path on wasm: this library's training kernels (`fast`) or tfjs' own
+   * (`stock`, which cannot train a CNN there). WebGPU's tfjs path always runs tfjs' own.
    */
-  kernels: WebGpuKernels;
+  kernels: "fast" | "stock";
   /** Engine: `auto` runs the compiled step where it supports the model and backend. */
   engine: EngineRequest;
   /** Where the compiled engine caches its per-adapter self-check verdicts. */

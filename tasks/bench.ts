@@ -8,7 +8,6 @@
  * ```
  * @module
  */
-import { benchFilterGrad, renderFilterGradRows } from "../lib/bench/bench_filter_grad.ts";
 import {
   BENCH_FLAGS,
   benchOptionsFromFlags,
@@ -40,11 +39,6 @@ await runTask(spec, async (flags) => {
   const say = humanSink(flags.json === true);
   const choice = await selectBackend(backendFlag(flags), { kernels: options.kernels });
   say.write(`Backend: ${choice.name} (${choice.reason}), kernels: ${options.kernels}\n`);
-  if (flags["filter-grad"]) {
-    const rows = await benchFilterGrad(options.batchSize ?? 64);
-    const json = JSON.stringify({ backend: choice, rows }, null, 2);
-    return console.log(flags.json ? json : renderFilterGradRows(rows));
-  }
   const data = await loadMnist({ dataDir: dataDirFlag(flags) });
   const rows = await runBench(data.train, { ...options, onNote: (l) => say.write(`${l}\n`) });
   if (flags.json) {

@@ -4,10 +4,10 @@
  * that can train the model, then `cpu`; a backend asked for by name is never silently
  * replaced by another.
  *
- * Nothing here runs at import time: the webgpu and wasm backends and this library's kernel
- * packs are loaded with `import()` when first selected. Importing a backend package registers
- * it as tfjs's highest-priority backend, so a static import would make anything that touches
- * tfjs before `selectBackend` fail with "backend 'webgpu' has not yet been initialized".
+ * Nothing here runs at import time: the webgpu and wasm backends and this library's wasm
+ * training kernels are loaded with `import()` when first selected. Importing a backend package
+ * registers it as tfjs's highest-priority backend, so a static import would make anything that
+ * touches tfjs before `selectBackend` fail with "backend 'webgpu' has not yet been initialized".
  *
  * @module
  */
@@ -38,8 +38,8 @@ export interface BackendChoice {
 /** Options for {@linkcode selectBackend}. */
 export interface SelectBackendOptions {
   /**
-   * Use this library's fast training kernels where it has them (WebGPU kernel pack, wasm
-   * training kernels); `stock` keeps tfjs's own, for comparison.
+   * Use this library's wasm training kernels (`fast`); `stock` keeps tfjs's own, for
+   * comparison. WebGPU always runs tfjs' own (the compiled engine is its fast path).
    * @default defaultTrainConfig().kernels (`fast`)
    */
   kernels?: "fast" | "stock";
@@ -63,27 +63,21 @@ export async function probeWebGpu(): Promise<
   return { adapter, description, fallback };
 }
 
-/** Undoes the kernel pack of the previous `selectBackend`, so sessions never stack up. */
+/** Undoes the wasm kernels of the previous `selectBackend`, so sessions never stack up. */
 let uninstallKernelPack: (() => void) | undefined;
 
 async function installKernelPack(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
   uninstallKernelPack?.();
   uninstallKernelPack = undefined;
-  if (kernels === "stock" || name === "cpu") return;
-  if (name === "webgpu") {
-    const pack = await import("./webgpu/register_kernels.ts");
-    pack.setWebGpuKernels("fast");
-    uninstallKernelPack = () => pack.setWebGpuKernels("stock");
-  } else {
-    const pack = await import("./wasm/register_training_kernels.ts");
-    pack.registerWasmTrainingKernels();
-    uninstallKernelPack = pack.unregisterWasmTrainingKernels;
-  }
+  if (kernels === "stock" || name !== "wasm") return;
+  const pack = await import("./wasm/register_training_kernels.ts");
+  pack.registerWasmTrainingKernels();
+  uninstallKernelPack = pack.unregisterWasmTrainingKernels;
 }
 
 async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
-  // Each session installs its backend's pack and uninstalls the previous one: `stock` after
-  // `fast` in one process runs tfjs's own kernels again.
+  // Each session uninstalls the previous one's wasm kernels: `stock` after `fast` in one
+  // process runs tfjs's own kernels again.
   if (name === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
   await installKernelPack(name, kernels);
   const ok = await tf.setBackend(name).catch(() => false);

@@ -25,8 +25,6 @@ export interface BenchOptions {
   steps?: number;
   /** Untimed warm-up steps (shader compilation, allocation). @default 3 */
   warmupSteps?: number;
-  /** Fused optimizer on WebGPU (the `fast` kernels). @default true */
-  fused?: boolean;
   /** Collect a per-kernel breakdown of one extra step with `tf.profile`. @default false */
   profile?: boolean;
 }
@@ -85,9 +83,7 @@ export async function benchTraining(train: MnistSplit, options: BenchOptions): P
   const steps = options.steps ?? 20;
   const warmup = options.warmupSteps ?? 3;
   const model = buildModel(architecture, { seed: 1 });
-  const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate, {
-    fused: options.fused ?? true,
-  });
+  const optimizer = createOptimizer(recipe.optimizer, recipe.learningRate);
   // Tensors for the warm-up and the timed steps are made before the clock starts.
   const sets = [warmup, steps, ...(options.profile ? [1] : [])].map((count) => {
     const split = limitSplit(train, Math.min(train.count, batch * count));

@@ -53,11 +53,7 @@ export async function runBench(
     };
     const row = options.profile
       ? {
-        ...await benchTraining(train, {
-          ...base,
-          fused: options.kernels === "fast",
-          profile: true,
-        }),
+        ...await benchTraining(train, { ...base, profile: true }),
         engine: "tfjs",
       }
       : await benchEngine(train, { ...base, ...options });

@@ -1,5 +1,5 @@
 /**
- * Phase 10: one epoch of cnn-deep with the seed recipe (test accuracy ≥ 98 %), then the whole
+ * Phase 9: one epoch of cnn-deep with the seed recipe (test accuracy ≥ 98 %), then the whole
  * seed recipe (≥ 99.0 %) when the time left covers it at the speed the first epoch showed.
  *
  * @module
@@ -9,7 +9,7 @@ import { trainCnn } from "../train/train_cnn.ts";
 import type { PhaseContext } from "./types.ts";
 
 /**
- * Phase 10 body.
+ * Phase 9 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).

@@ -1,5 +1,5 @@
 /**
- * Phase 8: what a training step costs the CPU, counted over real steps of `fitEpoch` by
+ * Phase 7: what a training step costs the CPU, counted over real steps of `fitEpoch` by
  * wrapping the device and queue methods (the counter the engine's bench uses, so the two
  * paths are counted alike): dispatches, submits, `writeBuffer`, bind groups, pipelines
  * created after warm-up, `mapAsync` per epoch, and the CPU time to encode a step against
@@ -20,7 +20,7 @@ import type { MnistSplit } from "../data/types.ts";
 import type { PhaseContext } from "./types.ts";
 
 /**
- * Phase 8 body.
+ * Phase 7 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).

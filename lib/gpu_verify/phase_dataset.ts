@@ -1,5 +1,5 @@
 /**
- * Phase 7: the whole training split on the device, as training binds it (bytes, four to a
+ * Phase 6: the whole training split on the device, as training binds it (bytes, four to a
  * word), with rows 0, 31337 and 59999 gathered back and compared with the host bytes.
  *
  * @module
@@ -9,7 +9,7 @@ import { imagesToDevice } from "../train/device_images.ts";
 import type { PhaseContext } from "./types.ts";
 
 /**
- * Phase 7 body.
+ * Phase 6 body.
  *
  * @param ctx Where the phase records its checks and measurements.
  * @returns When the phase is done (failed checks are recorded, not thrown).

@@ -17,13 +17,14 @@ export const PACKED_QUICK_TESTS = ".gpu/webgpu-tests-quick.js";
 export const WEBGPU_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/",
   "tests/train/fit_epoch_webgpu_test.ts",
+  "tests/train/stock_loop_guard_test.ts",
   "tests/engine/",
 ];
 
 /** The few that a `--quick` run (llvmpipe, CI) spends its seconds on (`pack.sh` lists them too). */
 export const QUICK_TEST_FILES: readonly string[] = [
   "tests/backend/webgpu/gather_images_test.ts",
-  "tests/backend/webgpu/fused_optimizer_schedule_test.ts",
+  "tests/train/stock_loop_guard_test.ts",
 ];
 
 async function exists(path: string): Promise<boolean> {

@@ -2,7 +2,7 @@
  * The phases of `gpu-verify`, ordered by the value of what they bring back, so that a run
  * cut by its time limit has the figures that matter most: the adapter (0), then the compiled
  * WebGPU engine of `lib/engine/` (1–4: parity and speed, seed recipes, PyTorch beside it,
- * per-kernel GPU times), then the tfjs path and its kernel pack (5–10).
+ * per-kernel GPU times), then the tfjs path, stock tfjs on WebGPU (5–9).
  *
  * @module
  */
@@ -13,7 +13,6 @@ import { datasetPhase } from "./phase_dataset.ts";
 import { enginePhase } from "./phase_engine.ts";
 import { engineRecipePhase } from "./phase_engine_recipe.ts";
 import { kernelTimesPhase } from "./phase_kernel_times.ts";
-import { parityPhase } from "./phase_parity.ts";
 import { speedPhase } from "./phase_speed.ts";
 import { testsPhase } from "./phase_tests.ts";
 import { torchPhase } from "./phase_torch.ts";
@@ -40,11 +39,10 @@ export const ENGINE_PHASES: readonly PhaseSpec[] = [
 /** The tfjs path's phases, numbered from 5. */
 export const TFJS_PHASES: readonly PhaseSpec[] = [
   { id: 5, name: "WebGPU test files", run: testsPhase, minSeconds: 45 },
-  { id: 6, name: "kernel parity at real shapes", run: parityPhase, minSeconds: 45 },
-  { id: 7, name: "full dataset on the device", run: datasetPhase, minSeconds: 10 },
-  { id: 8, name: "counters over training steps", run: countersPhase, minSeconds: 20 },
-  { id: 9, name: "speed", run: speedPhase, minSeconds: 60 },
-  { id: 10, name: "accuracy", run: accuracyPhase, minSeconds: 60 },
+  { id: 6, name: "full dataset on the device", run: datasetPhase, minSeconds: 10 },
+  { id: 7, name: "counters over training steps", run: countersPhase, minSeconds: 20 },
+  { id: 8, name: "speed", run: speedPhase, minSeconds: 60 },
+  { id: 9, name: "accuracy", run: accuracyPhase, minSeconds: 60 },
 ];
 
 /** Every phase, in the order a run takes them. */

@@ -8,8 +8,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { openErrorScopes, takeWebGpuErrors } from "../backend/webgpu/gpu_errors.ts";
-import { forceKernelTuning } from "../backend/webgpu/kernel_plans.ts";
-import { setWebGpuKernels } from "../backend/webgpu/register_kernels.ts";
 import type { PhaseContext, PhaseResult, PhaseSpec } from "./types.ts";
 
 /** What every phase of a run shares; `saveWith` writes the report with a partial phase. */
@@ -59,9 +57,7 @@ export async function runPhase(spec: PhaseSpec, base: PhaseBase): Promise<PhaseR
   } catch (error) {
     result.errors.push(message(error));
   } finally {
-    // Back to the defaults, whatever the phase switched.
-    forceKernelTuning(undefined);
-    setWebGpuKernels("fast");
+    // Back to webgpu, whatever backend the phase switched to.
     if (tf.getBackend() !== "webgpu") await tf.setBackend("webgpu");
   }
   await scopes.close(`phase ${spec.id}`).catch((error) => result.errors.push(message(error)));

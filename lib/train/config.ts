@@ -32,7 +32,7 @@ export interface TrainOptions extends Partial<Recipe> {
    * @default the active backend, or `auto` when none is active
    */
   backend?: BackendRequest;
-  /** This library's fast kernels or tfjs's stock ones. @default defaultTrainConfig().kernels */
+  /** This library's wasm training kernels or tfjs's stock ones. @default defaultTrainConfig().kernels */
   kernels?: "fast" | "stock";
   /** Compiled training step (`lib/engine/`) or tfjs's kernels one op at a time. @default "auto" */
   engine?: EngineRequest;

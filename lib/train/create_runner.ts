@@ -5,8 +5,10 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 import { BackendUnavailableError, UsageError } from "../errors.ts";
 import { createTfjsRunner } from "./tfjs_runner.ts";
+import { refuseStockLoops } from "./stock_loop_guard.ts";
 import type { EngineRequest, EpochRunner, EpochRunnerInput } from "../runner/epoch_runner.ts";
 import { engineSupports } from "../engine/plan.ts";
 import { MemoryLimitError } from "../engine/plan_memory.ts";
@@ -20,6 +22,13 @@ export interface CreateRunnerOptions {
   verdictFile?: string;
   /** Receives one line naming the engine that will run, and why when `auto` fell back. */
   onNote?: (line: string) => void;
+}
+
+/** The tfjs runner, refused where stock tfjs would loop past a software adapter's budget. */
+function tfjsRunner(input: EpochRunnerInput, options: CreateRunnerOptions): EpochRunner {
+  const batch = Math.min(input.batchSize, input.train.count);
+  if (options.backend === "webgpu") refuseStockLoops(input.model, batch, tf.backend());
+  return createTfjsRunner(input);
 }
 
 /** Why the model itself (architecture, optimizer) cannot be compiled, or null. */
@@ -89,7 +98,7 @@ export async function createEpochRunner(
 ): Promise<EpochRunner> {
   if (request === "tfjs") {
     options.onNote?.("Engine: tfjs (requested)");
-    return createTfjsRunner(input);
+    return tfjsRunner(input, options);
   }
   let result: EpochRunner | { reason: string; usage: boolean };
   try {
@@ -111,5 +120,5 @@ export async function createEpochRunner(
     throw result.usage ? new UsageError(message) : new BackendUnavailableError(message);
   }
   options.onNote?.(`Engine: tfjs (the compiled engine is off: ${result.reason})`);
-  return createTfjsRunner(input);
+  return tfjsRunner(input, options);
 }

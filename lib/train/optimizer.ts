@@ -1,29 +1,27 @@
 /**
  * Creates the optimizer of a recipe with Keras' defaults (RMSprop ρ = 0.9, Adam β = 0.9 /
- * 0.999, ε = 1e-7). On WebGPU with the fast kernels it returns the fused variant, which
- * updates each variable in one dispatch instead of ~20 elementwise kernels.
+ * 0.999, ε = 1e-7): tfjs' own, on every backend. The compiled engines replay its update from
+ * its hyperparameters (`lib/engine/tfjs_state.ts`); the tfjs path runs it as tfjs does.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { OptimizerName } from "../models/architecture.ts";
-import { createFusedOptimizer } from "../backend/webgpu/fused_optimizers.ts";
 
-/** Options for {@linkcode createOptimizer}. */
-export interface CreateOptimizerOptions {
-  /** Use the fused WebGPU optimizer when the active backend is `webgpu`. @default true */
-  fused?: boolean;
-}
-
-/** Creates an optimizer by name for the active backend. */
-export function createOptimizer(
-  name: OptimizerName,
-  learningRate: number,
-  options: CreateOptimizerOptions = {},
-): tf.Optimizer {
-  if ((options.fused ?? true) && tf.getBackend() === "webgpu" && name !== "sgd") {
-    return createFusedOptimizer(name, learningRate);
-  }
+/**
+ * Creates an optimizer by name.
+ *
+ * @param name `adam`, `rmsprop` or `sgd`.
+ * @param learningRate The step size.
+ * @returns The tfjs optimizer.
+ * @example
+ * ```ts
+ * import { createOptimizer } from "./optimizer.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(createOptimizer("rmsprop", 0.001).getClassName(), "RMSProp");
+ * ```
+ */
+export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
     case "adam":
       return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);

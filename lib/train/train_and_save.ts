@@ -40,9 +40,7 @@ export async function trainAndSave(
   const model = plan.kind === "resume"
     ? (await loadModel(outDir!)).model as tf.Sequential
     : buildModel(run.architecture, { seed });
-  const optimizer = createOptimizer(run.recipe.optimizer, run.recipe.learningRate, {
-    fused: (options.kernels ?? config.kernels) === "fast",
-  });
+  const optimizer = createOptimizer(run.recipe.optimizer, run.recipe.learningRate);
   try {
     if (plan.kind === "resume") await loadOptimizerState(outDir!, optimizer, model);
     const saver = outDir

@@ -4,7 +4,7 @@ import { ensureBackend, selectBackend } from "../../lib/backend/select_backend.t
 import { trainCnn } from "../../lib/train/train_cnn.ts";
 import { syntheticMnist } from "../_synthetic.ts";
 
-Deno.test("selectBackend() installs the wasm kernel pack per session and uninstalls it", async () => {
+Deno.test("selectBackend() installs the wasm training kernels per session and uninstalls them", async () => {
   await selectBackend("wasm");
   assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm"), "fast: the missing kernel is added");
   await selectBackend("wasm", { kernels: "stock" });

@@ -35,7 +35,7 @@ export function runnerInput(
   return {
     arch,
     model: buildModel(arch, { seed }),
-    optimizer: createOptimizer(arch.recipe!.optimizer, arch.recipe!.learningRate, { fused: false }),
+    optimizer: createOptimizer(arch.recipe!.optimizer, arch.recipe!.learningRate),
     train,
     batchSize,
   };

@@ -6,10 +6,7 @@
  * with the float64 reference (gradients, updates, and the moving mean and variance after the
  * step); and a first epoch on wasm and on WebGPU is within 1 % of the tfjs path's loss, its
  * weights and moving statistics within 1e-3.
- *
- * THE BATCHNORM CASES FAIL until both engines train batchNorm (the wgpu-kinds and wasm-kinds
- * work, then `PENDING_KINDS` emptied in lib/engine/engine_vocabulary.ts): they are not
- * skipped, so a merge that leaves batchNorm out of an engine fails here, naming it.
+ * Measured here (2-vCPU Xeon, lavapipe): 23 s for the step check, 18 s for the first epochs.
  */
 import assert from "node:assert/strict";
 import { readArchitectureFile } from "../../lib/models/arch_file/read_arch_file.ts";
@@ -38,7 +35,6 @@ Deno.test("the batchnorm example: three batchNorms (conv channels and dense feat
     "flatten",
     "dense",
     "batchNorm",
-    "activation",
     "dense",
   ]);
   assert.deepEqual(plan.state.map((s) => s.length), [16, 16, 32, 32, 64, 64]);

@@ -38,10 +38,15 @@ Deno.test("plan: same padding keeps the size and pads (k - 1) / 2 before", () =>
 
 Deno.test("plan: layers outside the vocabulary are refused with a reason", () => {
   const base = ARCHITECTURES["mlp"]!;
-  const odd: Architecture = { ...base, layers: [{ type: "batchNorm" }, ...base.layers] };
+  const odd: Architecture = {
+    ...base,
+    layers: [{ type: "activation", activation: "softmax" }, ...base.layers],
+  };
   const verdict = engineSupports(odd);
   assert.equal(verdict.ok, false);
-  if (!verdict.ok) assert.match(verdict.reason, /layer 0 \(batchNorm\): "type" is "batchNorm"/);
+  if (!verdict.ok) {
+    assert.match(verdict.reason, /layer 0 \(activation\): "activation" is "softmax"/);
+  }
   const tooBig: Architecture = {
     ...base,
     layers: [{ type: "maxPool", poolSize: 29 }, ...base.layers],

@@ -1,7 +1,7 @@
 /**
  * llvmpipe's loop budget: the cost model measured on the adapter itself, every generated
  * kernel of both tunings within it for the four architectures up to batch 4,096, the
- * kernel pack's filter-gradient plans likewise, the executor's refusal of a kernel over
+ * executor's refusal of a kernel over
  * it, and a filter gradient that went past it before (batch 600) against the reference.
  */
 import assert from "node:assert/strict";
@@ -16,7 +16,6 @@ import {
   LoopLimitError,
   nestPasses,
 } from "../../lib/engine/webgpu/_loop_limit.ts";
-import { planFilterGrad } from "../../lib/backend/webgpu/_filter_grad_plan.ts";
 import { runEngineCheck } from "../../lib/engine/check/engine_check.ts";
 import { checkDevice } from "../../lib/engine/check/_check_device.ts";
 import { HAS_WEBGPU } from "../backend/webgpu/_gpu_test_utils.ts";
@@ -50,35 +49,6 @@ Deno.test("loop budget: the executor's check names the kernel over it", () => {
     (e: Error) => e instanceof LoopLimitError && /conv9_dw .* 65536 times/.test(e.message),
   );
   assert.doesNotThrow(() => checkLoopLimit([{ ...kernel, serialLoop: LLVMPIPE_LOOP_LIMIT }]));
-});
-
-Deno.test("loop budget: the kernel pack's filter-gradient plans fit too", () => {
-  for (const name of ARCHITECTURE_NAMES) {
-    for (const batch of BATCHES) {
-      for (const l of planTraining(name, batch).layers) {
-        if (l.kind !== "conv2d") continue;
-        for (const tuning of ["cpu", "gpu"] as const) {
-          const p = planFilterGrad({
-            batch,
-            inHeight: l.input.h,
-            inWidth: l.input.w,
-            inChannels: l.input.c,
-            outHeight: l.output.h,
-            outWidth: l.output.w,
-            outChannels: l.output.c,
-            filterHeight: l.kernelSize,
-            filterWidth: l.kernelSize,
-            padTop: l.pad,
-            padLeft: l.pad,
-          }, tuning);
-          if (!p) continue;
-          const passes = nestPasses([p.rowsPerSplit, p.outWidth]);
-          assert.ok(passes <= LLVMPIPE_LOOP_LIMIT, `${name} b${batch} ${tuning}: ${passes}`);
-          assert.ok(nestPasses([p.splits]) <= LLVMPIPE_LOOP_LIMIT);
-        }
-      }
-    }
-  }
 });
 
 /** Runs one invocation row of `code` and returns what its first lane wrote. */

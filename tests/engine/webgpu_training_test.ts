@@ -78,9 +78,7 @@ gpuTest("engine (webgpu): sync, checkpoint, new runner and continue equals one r
   await a.sync();
   a.dispose();
   // What --resume does: a fresh optimizer loaded from the checkpoint's optimizer weights.
-  const optimizer = createOptimizer(arch.recipe.optimizer, arch.recipe.learningRate, {
-    fused: false,
-  });
+  const optimizer = createOptimizer(arch.recipe.optimizer, arch.recipe.learningRate);
   await optimizer.setWeights(await first.optimizer.getWeights());
   const resumed = { ...first, optimizer };
   const b = await createWebGpuEngineRunner(resumed);

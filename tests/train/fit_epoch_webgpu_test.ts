@@ -22,7 +22,7 @@ function injectValidationError(): void {
 
 function runner(count: number, batchSize: number, learningRate = 0.001) {
   const model = buildModel("mlp", { seed: 3 });
-  const optimizer = createOptimizer("adam", learningRate, { fused: true });
+  const optimizer = createOptimizer("adam", learningRate);
   const train = syntheticSplit(count, 4);
   const run = createTfjsRunner({
     arch: getArchitecture("mlp"),

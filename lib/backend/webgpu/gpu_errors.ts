@@ -11,13 +11,10 @@
  * - error scopes (`validation` and `out-of-memory`) that a caller opens around a stretch of
  *   work with {@linkcode openErrorScopes} (the training loop: one per progress report).
  *
- * The read guard also drops a CPU copy that a readback cached when an in-place update
- * (the fused optimizers) rewrote the buffer while that readback was in flight.
- *
  * @module
  */
 import { GpuError } from "../../errors.ts";
-import { asWebGpuBackend, type WebGpuBackendInternals, writeCount } from "./_backend_internals.ts";
+import { asWebGpuBackend, type WebGpuBackendInternals } from "./_backend_internals.ts";
 
 const recorded = new WeakMap<GPUDevice, string[]>();
 const guarded = new WeakSet<object>();
@@ -78,7 +75,7 @@ export function throwIfWebGpuError(backend: unknown, where = "WebGPU work"): voi
 /**
  * Guards a tfjs webgpu backend (idempotent, cheap to call again): watches its device and
  * wraps its `read` so that every `data()` throws {@linkcode GpuError} once an error has been
- * recorded, and drops a cached CPU copy that an in-place update made stale.
+ * recorded.
  *
  * @param backend The tfjs webgpu backend (`tf.backend()` while `webgpu` is active).
  *
@@ -96,11 +93,7 @@ export function guardWebGpuBackend(backend: unknown): void {
   watchDevice(gpu.device);
   const read = gpu.read.bind(gpu);
   gpu.read = async (dataId: object) => {
-    const writes = writeCount(dataId);
     const values = await read(dataId);
-    // The copy was queued before the rewrite: hand it to this caller, but do not keep it.
-    const data = gpu.tensorMap.get(dataId);
-    if (writeCount(dataId) !== writes && data) data.values = null;
     // Deno dispatches `uncapturederror` as a task of its own: let it run first (~1 ms,
     // against the ≥ 10 ms a readback from the GPU costs anyway).
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -24,17 +24,6 @@ export function wasmKeep(seed: number, rate: number, e: number): boolean {
 }
 
 /**
- * The engine's live batchNorm state (`CpuEngine.state`), or undefined for a plan without
- * one. Read through a feature check: an engine without the accessor fails the check's
- * moving-statistics rows (NaN) instead of failing to build.
- */
-function liveState(engine: object, count: number): Float32Array | undefined {
-  if (count === 0) return undefined;
-  const state = (engine as { state?: unknown }).state;
-  return state instanceof Float32Array && state.length === count ? state : undefined;
-}
-
-/**
  * Runs one step of the wasm engine.
  *
  * @param input Architecture, plan, inputs and seed.
@@ -62,8 +51,7 @@ export async function wasmStep(
     engine.state.set(inputs.state);
     inputs.slots.forEach((slot, k) => engine.slots[k]!.set(slot));
     engine.accBeta = [...inputs.accBeta];
-    const state = liveState(engine, plan.stateCount);
-    state?.set(inputs.state);
+    engine.state.set(inputs.state);
     const dropouts = plan.layers.filter((l) => l.kind === "dropout");
     const seeds = dropouts.map((_, k) =>
       (Math.imul(input.seed + k, 0x9e3779b1) ^ 0x5bd1e995) >>> 0
@@ -78,7 +66,7 @@ export async function wasmStep(
         params: Float32Array.from(engine.params),
         slots: inputs.slots.map((_, k) => Float32Array.from(engine.slots[k]!)),
         accBeta: engine.accBeta,
-        ...(state ? { state: Float32Array.from(state) } : {}),
+        state: Float32Array.from(engine.state),
       },
       keep: (layer, i) => {
         const k = dropouts.findIndex((l) => l.index === layer);

@@ -52,7 +52,8 @@ async function main(): Promise<void> {
         params,
         slots,
         accBeta: job.accBeta,
-        // The wire carries no batchNorm state yet (engines refuse batchNorm for now).
+        // The wire carries no batchNorm state yet: a batchNorm model's moving-statistics rows
+        // fail (NaN) in the browser check.
         state: new Float32Array(0),
         optimizer: job.optimizer,
       };

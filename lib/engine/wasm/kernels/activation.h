@@ -13,23 +13,37 @@ enum { ACT_LINEAR, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_ELU };
 
 #define F4(x) wasm_f32x4_splat(x)
 
+// The constants of e^x and tanh / sigmoid, read from memory: V8 rebuilds each v128.const in
+// every loop iteration (a 64-bit immediate move and an insert, each time; ~15 of them in
+// tanh), where a splat load is one instruction. External linkage (not static, not const)
+// keeps clang from folding them back into constants.
+enum { K_LO, K_LOG2E, K_BIG, K_LN2HI, K_LN2LO, K_P7, K_P6, K_P5, K_P4, K_P3, K_P2, K_ONE,
+       K_TWO, K_MINUS2, K_COUNT };
+float act_k[K_COUNT] = {-87.f, 1.44269504f, 12582912.f, 0.693145751953125f,
+                        1.428606765330187e-6f, 1.f / 5040.f, 1.f / 720.f, 1.f / 120.f,
+                        1.f / 24.f, 1.f / 6.f, 0.5f, 1.f, 2.f, -2.f};
+#define K4(i) SPLAT(&act_k[i])
+
 // e^v − 1 (plus_one = 0) or e^v (plus_one = 1), for v ≤ 0.
 static inline v128_t exp_neg4(v128_t v, int plus_one) {
-  v = wasm_f32x4_max(v, F4(-87.f));
-  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(v, F4(1.44269504f)));
-  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(v, wasm_f32x4_mul(n, F4(0.693145751953125f))),
-                            wasm_f32x4_mul(n, F4(1.428606765330187e-6f)));
-  v128_t p = F4(1.f / 5040.f);
-  p = MADD(p, r, F4(1.f / 720.f));
-  p = MADD(p, r, F4(1.f / 120.f));
-  p = MADD(p, r, F4(1.f / 24.f));
-  p = MADD(p, r, F4(1.f / 6.f));
-  p = MADD(p, r, F4(0.5f));
+  // pmax and the 1.5·2²³ rounding constant are single x64 instructions; max (NaN and −0
+  // rules), nearest and trunc_sat are sequences in V8. Same n, same result (NaN passes).
+  v = wasm_f32x4_pmax(v, K4(K_LO));
+  v128_t big = wasm_f32x4_add(wasm_f32x4_mul(v, K4(K_LOG2E)), K4(K_BIG));
+  v128_t n = wasm_f32x4_sub(big, K4(K_BIG));
+  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(v, wasm_f32x4_mul(n, K4(K_LN2HI))),
+                            wasm_f32x4_mul(n, K4(K_LN2LO)));
+  v128_t p = K4(K_P7);
+  p = MADD(p, r, K4(K_P6));
+  p = MADD(p, r, K4(K_P5));
+  p = MADD(p, r, K4(K_P4));
+  p = MADD(p, r, K4(K_P3));
+  p = MADD(p, r, K4(K_P2));
   p = MADD(wasm_f32x4_mul(p, r), r, r);  // e^r − 1 = r + r²·(…)
-  v128_t bits = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
+  v128_t bits = wasm_i32x4_sub(big, wasm_i32x4_splat(0x4B400000 - 127));
   v128_t scale = wasm_i32x4_shl(bits, 23);
-  if (plus_one) return wasm_f32x4_mul(scale, wasm_f32x4_add(p, F4(1.f)));
-  return wasm_f32x4_add(wasm_f32x4_mul(scale, p), wasm_f32x4_sub(scale, F4(1.f)));
+  if (plus_one) return wasm_f32x4_mul(scale, wasm_f32x4_add(p, K4(K_ONE)));
+  return wasm_f32x4_add(wasm_f32x4_mul(scale, p), wasm_f32x4_sub(scale, K4(K_ONE)));
 }
 
 static inline v128_t act4(v128_t v, int act) {
@@ -38,13 +52,13 @@ static inline v128_t act4(v128_t v, int act) {
     case ACT_RELU:
       return wasm_f32x4_max(v, z);
     case ACT_TANH: {  // sign(v) · (1 − e^−2|v|) / (1 + e^−2|v|), with e^−2|v| − 1 kept exact
-      v128_t e = exp_neg4(wasm_f32x4_mul(wasm_f32x4_abs(v), F4(-2.f)), 0);
-      v128_t t = wasm_f32x4_div(wasm_f32x4_neg(e), wasm_f32x4_add(e, F4(2.f)));
+      v128_t e = exp_neg4(wasm_f32x4_mul(wasm_f32x4_abs(v), K4(K_MINUS2)), 0);
+      v128_t t = wasm_f32x4_div(wasm_f32x4_neg(e), wasm_f32x4_add(e, K4(K_TWO)));
       return wasm_v128_or(t, wasm_v128_and(v, wasm_i32x4_splat((int)0x80000000)));
     }
     case ACT_SIGMOID: {  // 1 / (1 + e^−|v|), mirrored for v < 0
       v128_t e = exp_neg4(wasm_f32x4_neg(wasm_f32x4_abs(v)), 1);
-      v128_t s = wasm_f32x4_div(F4(1.f), wasm_f32x4_add(e, F4(1.f)));
+      v128_t s = wasm_f32x4_div(K4(K_ONE), wasm_f32x4_add(e, K4(K_ONE)));
       return wasm_v128_bitselect(wasm_f32x4_mul(e, s), s, wasm_f32x4_lt(v, z));
     }
     case ACT_ELU:

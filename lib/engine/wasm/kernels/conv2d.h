@@ -72,12 +72,11 @@ static void conv_op(const Step *st, const int *op) {
   }
   for (int s = s0; s < s1; s += chunk) {
     int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
-    for (int t = 0; t < cs; t++)
-      patches((float *)in + (long)(s + t) * H * W * C, p + (long)t * patch, H, W, C, g, OH,
-              OW, 1);
+    int sa, sk;
+    conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, &sa, &sk);
     float *o = out + (long)s * m1 * CO;
     if (!bwd) {
-      gemm_nn(m, CO, kdim, p, kdim, 1, w, o, 0);
+      gemm_nn(m, CO, kdim, p, sa, sk, w, o, 0);
       bias_act(o, params + boff, m, CO, op[14]);
       continue;
     }
@@ -86,7 +85,7 @@ static void conv_op(const Step *st, const int *op) {
       for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
     act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
-    gemm_nn(kdim, CO, m, p, 1, kdim, dz, grads + woff, s > s0);
+    conv_filter_grad(kdim, CO, m, p, sa, sk, dz, grads + woff, s > s0, dp);
     if (op[4]) {
       gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
       float *di = din + (long)s * H * W * C;
