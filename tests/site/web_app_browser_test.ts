@@ -6,13 +6,15 @@
  * the pad, and no console error or WebGPU message on the way. Screenshots go to `reports/web/`.
  */
 import assert from "node:assert/strict";
-import { serveSite, type SiteServer } from "../../lib/site/serve_site.ts";
+import { serveSite } from "../../lib/site/serve_site.ts";
+import { buildSite } from "../../lib/site/build_site.ts";
 import { loadMnist } from "../../lib/data/load_mnist.ts";
 import { trainInBrowser } from "../../lib/web/mod.ts";
 import { defaultWebConfig } from "../../lib/defaults.ts";
 import { HAS_DATASET } from "../cli/_deno_task.ts";
 import { drawSeven, HAS_CHROMIUM, type OpenPage, openPage } from "./_chromium.ts";
 import type { RunSummary } from "../../web/train_view.ts";
+import { serveStatic } from "./_static_host.ts";
 
 const RUN = { arch: "cnn-basic", epochs: 1, limit: 2000 };
 const QUERY = `?arch=${RUN.arch}&epochs=${RUN.epochs}&limit=${RUN.limit}&autostart=1`;
@@ -37,11 +39,13 @@ async function denoFirstStepLoss(): Promise<number> {
   return run.firstStepLoss;
 }
 
+/** The app on `host` (default: the `deno task web` server) in a fresh Chromium. */
 async function withApp(
   webgpu: boolean,
-  body: (app: OpenPage, server: SiteServer) => Promise<void>,
+  body: (app: OpenPage, server: { url: string }) => Promise<void>,
+  host: () => Promise<{ url: string; shutdown(): Promise<void> }> = () => serveSite({ port: 0 }),
 ) {
-  const server = await serveSite({ port: 0 });
+  const server = await host();
   const app = await openPage(webgpu);
   try {
     await body(app, server);
@@ -141,5 +145,30 @@ Deno.test({
       await screenshot(app, "wasm");
       assert.deepEqual(app.problems, []);
     });
+  },
+});
+
+Deno.test({
+  name: "the static site on a host without the isolation headers trains on one thread",
+  ignore: !HAS_CHROMIUM || !HAS_DATASET,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "web-site-" });
+    try {
+      await buildSite({ outDir: `${dir}/web` });
+      await withApp(false, async (app, host) => {
+        await app.page.goto(`${host.url}?arch=mlp&epochs=1&limit=256&autostart=1`);
+        const result = await runResult(app);
+        assert.match((await text(app, "device"))!, /one thread \(not cross-origin isolated\)$/);
+        assert.equal(result.backend, "wasm");
+        assert.equal(result.arch, "mlp");
+        assert.ok(Number.isFinite(result.testAccuracy));
+        assert.match((await text(app, "model-status"))!, /^No saved models here/);
+        assert.deepEqual(app.problems, []);
+      }, () => Promise.resolve(serveStatic(`${dir}/web`)));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
