@@ -9,7 +9,11 @@ import assert from "node:assert/strict";
 import { serveSite } from "../../lib/site/serve_site.ts";
 import { buildSite } from "../../lib/site/build_site.ts";
 import { loadMnist } from "../../lib/data/load_mnist.ts";
-import { trainInBrowser } from "../../lib/web/mod.ts";
+import { exportModelFiles, getArchitecture, trainInBrowser } from "../../lib/web/mod.ts";
+import { freshState } from "../../lib/web/fresh_state.ts";
+import { planTraining } from "../../lib/engine/plan.ts";
+import { kerasOptimizer } from "../../lib/engine/check/_check_inputs.ts";
+import { MNIST_FILES } from "../../lib/data/checksums.ts";
 import { defaultWebConfig } from "../../lib/defaults.ts";
 import { HAS_DATASET } from "../cli/_deno_task.ts";
 import { drawSeven, HAS_CHROMIUM, type OpenPage, openPage } from "./_chromium.ts";
@@ -169,6 +173,55 @@ Deno.test({
       }, () => Promise.resolve(serveStatic(`${dir}/web`)));
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+/** A saved mlp as `lib/web` writes one (fresh Keras-style weights, one epoch in its history). */
+async function saveFixtureModel(dir: string): Promise<void> {
+  const architecture = getArchitecture("mlp");
+  const fresh = freshState(planTraining(architecture, 1), kerasOptimizer("adam", 0.001), 3);
+  const files = await exportModelFiles({
+    architecture,
+    recipe: architecture.recipe!,
+    params: fresh.params,
+    state: fresh.state,
+    history: [{ epoch: 1, loss: 2.3, acc: 0.1, seconds: 1, imagesPerSecond: 1 }],
+    trainCount: 60_000,
+    datasetSha256: Object.fromEntries(Object.values(MNIST_FILES).map((f) => [f.name, f.sha256])),
+    backend: "fixture",
+  });
+  await Deno.mkdir(dir, { recursive: true });
+  for (const [name, bytes] of Object.entries(files)) await Deno.writeFile(`${dir}/${name}`, bytes);
+}
+
+Deno.test({
+  name: "a saved model listed by the server loads in the page and predicts the pad",
+  ignore: !HAS_CHROMIUM || !HAS_DATASET,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "web-models-" });
+    try {
+      await saveFixtureModel(`${root}/fixture-mlp`);
+      await withApp(false, async (app, server) => {
+        await app.page.goto(server.url);
+        await app.page.waitForFunction(`!document.querySelector("#load-model").disabled`, {
+          timeout: 60_000,
+        });
+        assert.match((await text(app, "saved-models"))!, /^fixture-mlp \(mlp\)$/);
+        await app.page.evaluate(`document.querySelector("#load-model").click()`);
+        await app.page.waitForFunction(
+          `document.querySelector("[data-testid=model-status]").textContent.startsWith("Loaded")`,
+          { timeout: 60_000 },
+        );
+        await drawSeven(app.page, "[data-testid=pad]");
+        await predictionOfLastStroke(app);
+        assert.match((await text(app, "prediction"))!, /^[0-9]$/);
+        assert.deepEqual(app.problems, []);
+      }, () => serveSite({ port: 0, modelRoot: root }));
+    } finally {
+      await Deno.remove(root, { recursive: true });
     }
   },
 });
