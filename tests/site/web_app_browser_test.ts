@@ -153,7 +153,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "the static site on a host without the isolation headers trains on one thread",
+  name:
+    "the static site on a host without the isolation headers trains a pasted Keras model on one thread",
   ignore: !HAS_CHROMIUM || !HAS_DATASET,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -162,11 +163,25 @@ Deno.test({
     try {
       await buildSite({ outDir: `${dir}/web` });
       await withApp(false, async (app, host) => {
-        await app.page.goto(`${host.url}?arch=mlp&epochs=1&limit=256&autostart=1`);
+        // The user's own architecture, pasted: LeNet-5 as Keras saved it.
+        const keras = await Deno.readTextFile(
+          new URL("../../examples/lenet5.keras.json", import.meta.url),
+        );
+        await app.page.goto(`${host.url}?epochs=1&limit=256`);
+        await app.page.waitForFunction(
+          `document.querySelector("#device").textContent.startsWith("No")`,
+          {
+            timeout: 60_000,
+          },
+        );
+        await app.page.evaluate(
+          `document.querySelector("textarea[name=keras]").value = ${JSON.stringify(keras)}; ` +
+            `document.querySelector("[data-testid=train]").click()`,
+        );
         const result = await runResult(app);
         assert.match((await text(app, "device"))!, /one thread \(not cross-origin isolated\)$/);
         assert.equal(result.backend, "wasm");
-        assert.equal(result.arch, "mlp");
+        assert.equal(result.arch, "lenet5");
         assert.ok(Number.isFinite(result.testAccuracy));
         assert.match((await text(app, "model-status"))!, /^No saved models here/);
         assert.deepEqual(app.problems, []);
