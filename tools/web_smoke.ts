@@ -117,7 +117,8 @@ async function inDeno(): Promise<Record<string, unknown>> {
 await Deno.mkdir(`${dir}/model`, { recursive: true });
 const summary = values.deno ? await inDeno() : await inChromium();
 console.log(JSON.stringify(summary, null, 2));
-if (!("error" in summary)) {
+if ("error" in summary) Deno.exitCode = 1;
+else {
   const { model, metadata } = await loadModel(`${dir}/model`);
   console.log(
     `Deno loadModel: ${metadata.arch}, ${model.countParams()} parameters, test ${metadata.test?.accuracy}`,

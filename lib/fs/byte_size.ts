@@ -1,6 +1,6 @@
 /**
- * Byte sizes in messages and the error for an input over its size cap: no file access, so
- * the browser's data loader and the engines' memory checks use them too.
+ * Byte sizes in messages, the error for an input over its size cap, and a stream read up to
+ * a cap: no file access, so the browser's loaders and the engines' memory checks use them too.
  *
  * @module
  */
@@ -43,4 +43,52 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+/**
+ * Reads a whole stream, refusing more than `maxBytes`.
+ *
+ * @param stream The bytes to read (a file's `readable`, `Deno.stdin.readable`, a body).
+ * @param maxBytes The most bytes accepted.
+ * @param name What is read, for the error message.
+ * @returns The bytes.
+ * @throws {TooLargeError} as soon as the stream passes `maxBytes` (the stream is cancelled).
+ *
+ * @example
+ * ```ts
+ * import { readStreamCapped } from "./byte_size.ts";
+ * const bytes = await readStreamCapped(new Blob(["abc"]).stream(), 10, "blob");
+ * if (bytes.length !== 3) throw new Error();
+ * ```
+ */
+export async function readStreamCapped(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  name: string,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new TooLargeError(`${name} is larger than ${formatBytes(maxBytes)}`, maxBytes);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { formatBytes, TooLargeError } from "./byte_size.ts";
+import { readStreamCapped } from "./byte_size.ts";
 
-export { formatBytes, TooLargeError } from "./byte_size.ts";
+export { formatBytes, readStreamCapped, TooLargeError } from "./byte_size.ts";
 
 /**
  * A path names a FIFO, a device or a socket, not a regular file: opening a FIFO waits for a
@@ -35,54 +35,6 @@ function notRegular(info: Deno.FileInfo): string | undefined {
   if (info.isBlockDevice) return "a block device";
   if (info.isSocket) return "a socket";
   return "not a file";
-}
-
-/**
- * Reads a whole stream, refusing more than `maxBytes`.
- *
- * @param stream The bytes to read (a file's `readable`, `Deno.stdin.readable`, a body).
- * @param maxBytes The most bytes accepted.
- * @param name What is read, for the error message.
- * @returns The bytes.
- * @throws {TooLargeError} as soon as the stream passes `maxBytes` (the stream is cancelled).
- *
- * @example
- * ```ts
- * import { readStreamCapped } from "./read_capped.ts";
- * const bytes = await readStreamCapped(new Blob(["abc"]).stream(), 10, "blob");
- * if (bytes.length !== 3) throw new Error();
- * ```
- */
-export async function readStreamCapped(
-  stream: ReadableStream<Uint8Array>,
-  maxBytes: number,
-  name: string,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new TooLargeError(`${name} is larger than ${formatBytes(maxBytes)}`, maxBytes);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   verifyMnistFile,
 } from "../data/checksums.ts";
 import { gunzipIfNeeded } from "../data/gunzip.ts";
+import { readStreamCapped } from "../fs/byte_size.ts";
 import { toSplit } from "../data/mnist_split.ts";
 import type { MnistData } from "../data/types.ts";
 
@@ -58,10 +59,21 @@ export function mnistUrls(
   return Object.fromEntries(entries) as Record<MnistFileKey, URL>;
 }
 
-async function fetchBytes(url: string | URL, fetchFn: typeof fetch, signal?: AbortSignal) {
+/**
+ * A file's bytes, read no further than `maxBytes` (a server sending more is refused before it
+ * costs more memory than a real file).
+ */
+async function fetchBytes(
+  url: string | URL,
+  maxBytes: number,
+  fetchFn: typeof fetch,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const response = await fetchFn(url, signal ? { signal } : {});
-  if (!response.ok) throw new DatasetError(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new DatasetError(`HTTP ${response.status}`);
+  return response.body
+    ? await readStreamCapped(response.body, maxBytes, String(url))
+    : new Uint8Array(0);
 }
 
 /**
@@ -81,7 +93,8 @@ export async function loadMnistFromUrls(options: LoadMnistUrlsOptions): Promise<
     const spec = table[key];
     const url = options.urls[key];
     try {
-      const fetched = await fetchBytes(url, fetchFn, options.signal);
+      // Gzip of MNIST is smaller than the raw file; a raw file is exactly its size.
+      const fetched = await fetchBytes(url, spec.bytes + 1024, fetchFn, options.signal);
       const bytes = await gunzipIfNeeded(fetched, spec.name, spec.bytes);
       sha256[spec.name] = await verifyMnistFile(spec, bytes);
       raw[key] = { name: spec.name, bytes };

@@ -9,6 +9,7 @@
  * @module
  */
 import { ModelFileError } from "../errors.ts";
+import { readStreamCapped, TooLargeError } from "../fs/byte_size.ts";
 import { sha256Hex } from "../data/checksums.ts";
 import { planTraining } from "../engine/plan.ts";
 import { checkModelJson } from "../models/_model_json.ts";
@@ -26,6 +27,8 @@ const WEIGHTS_FILE = "weights.bin";
 export const MODEL_FILE_NAMES: readonly string[] = [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE];
 /** The largest `model.json` or `metadata.json` read (an architecture file's cap). */
 const MAX_JSON_BYTES = 1 << 20;
+/** The largest `weights.bin` fetched: 20 million float32 parameters (the architecture cap). */
+const MAX_WEIGHT_BYTES = 80_000_000;
 
 /**
  * The files of a model.
@@ -185,8 +188,16 @@ export async function fetchModel(
   const files: ModelFiles = {};
   for (const name of MODEL_FILE_NAMES) {
     const response = await fetchFn(new URL(name, root));
-    if (!response.ok) throw new ModelFileError(`${root}${name}: HTTP ${response.status}`);
-    files[name] = new Uint8Array(await response.arrayBuffer());
+    if (!response.ok || !response.body) {
+      throw new ModelFileError(`${root}${name}: HTTP ${response.status}`);
+    }
+    const cap = name === WEIGHTS_FILE ? MAX_WEIGHT_BYTES : MAX_JSON_BYTES;
+    try {
+      files[name] = new Uint8Array(await readStreamCapped(response.body, cap, `${root}${name}`));
+    } catch (error) {
+      if (error instanceof TooLargeError) throw new ModelFileError(error.message);
+      throw error;
+    }
   }
   return await modelFromFiles(files);
 }

@@ -42,7 +42,7 @@ Deno.test("loadMnistFromUrls: raw and .gz files give the splits the Deno loader 
   }
 });
 
-Deno.test("loadMnistFromUrls: a tampered file, a missing file, a gzip bomb: one line each", async () => {
+Deno.test("loadMnistFromUrls: a tampered, missing, oversized file, a gzip bomb: one line each", async () => {
   const fixture = await makeFixture(3, 2);
   const name = fixture.table.testLabels.name;
   const tampered = fixture.raw[name]!.slice();
@@ -57,6 +57,8 @@ Deno.test("loadMnistFromUrls: a tampered file, a missing file, a gzip bomb: one 
       withFile(fixture.raw, name, fixture.gz[fixture.table.trainImages.name + ".gz"]!),
       /inflates to more than/,
     ],
+    // A server sending more than the file can be is cut off at the file's size (+ 1 KB).
+    [withFile(fixture.raw, name, new Uint8Array(tampered.length + 2048)), /is larger than/],
   ];
   for (const [files, expected] of cases) {
     const server = serveFiles(files);

@@ -8,7 +8,13 @@ import { getArchitecture } from "../../lib/models/architectures.ts";
 import { parseArchitecture } from "../../lib/models/arch_file/parse_architecture.ts";
 import type { Architecture } from "../../lib/models/architecture.ts";
 import { freshState } from "../../lib/web/fresh_state.ts";
-import { exportModelFiles, type ModelFiles, modelFromFiles } from "../../lib/web/model_files.ts";
+import {
+  exportModelFiles,
+  fetchModel,
+  type ModelFiles,
+  modelFromFiles,
+} from "../../lib/web/model_files.ts";
+import { serveFiles } from "../data/_fixtures.ts";
 import { modelInference } from "../../lib/web/evaluate_in_browser.ts";
 import type { WebModel } from "../../lib/web/web_model.ts";
 import { syntheticSplit, useCpu } from "../_synthetic.ts";
@@ -120,5 +126,23 @@ Deno.test("modelFromFiles refuses a file that does not check, in one line naming
     assert.ok(error instanceof ModelFileError, String(error));
     assert.match(error.message, expected);
     assert.doesNotMatch(error.message, /\n/);
+  }
+});
+
+Deno.test("fetchModel reads a saved model's files from a URL, and names a missing one", async () => {
+  const model = webModel(getArchitecture("mlp"));
+  const files = await exportModelFiles(model);
+  const server = serveFiles(
+    Object.fromEntries(Object.entries(files).map(([n, b]) => [`m/${n}`, b])),
+  );
+  try {
+    const fetched = await fetchModel(`${server.base}m`);
+    assert.deepEqual(fetched.params, model.params);
+    assert.deepEqual(fetched.history, model.history);
+    const error = await fetchModel(`${server.base}elsewhere/`).catch((e) => e);
+    assert.ok(error instanceof ModelFileError);
+    assert.match(error.message, /elsewhere\/model\.json: HTTP 404$/);
+  } finally {
+    await server.close();
   }
 });

@@ -97,10 +97,12 @@ static void run_program(int *ctl, int tid, int may_wait) {
 // descheduled (a shared machine) does fewer of them instead of holding everyone at the
 // barrier. Results do not depend on who ran what: each batch chunk has its own gradient
 // array, summed in chunk order.
+// Every control word a thread needs is read before its first barrier: once all threads have
+// met at the last one, the main thread returns and JS may change them for the next call.
 static void run_step(int *ctl, int tid, int may_wait) {
-  int n = ctl[C_N], np = ctl[C_NPARAMS];
+  int n = ctl[C_N], np = ctl[C_NPARAMS], infer = ctl[C_INFER];
   run_program(ctl, tid, may_wait);
-  if (ctl[C_INFER]) return;
+  if (infer) return;
   for (;;) {
     int c = __atomic_fetch_add(&ctl[C_NEXT_B], 1, __ATOMIC_SEQ_CST);
     if ((long)c * UPDATE_CHUNK >= np) break;
