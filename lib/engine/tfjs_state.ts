@@ -85,14 +85,9 @@ export function readTrainingState(
 }
 
 /**
- * {@linkcode readTrainingState} with asynchronous reads: works on every backend.
+ * {@linkcode readTrainingState} with asynchronous reads: works on every backend. Same
+ * parameters, result and errors.
  *
- * @param model The model (its `trainableWeights` in plan order).
- * @param optimizer The optimizer whose slots to read.
- * @param spec The optimizer's spec ({@linkcode optimizerSpecOf}).
- * @param plan The plan built for the model's architecture.
- * @returns Parameters, slots and Adam's β powers, packed.
- * @throws {RangeError} when the model's weights do not match the plan.
  * @example
  * ```ts ignore
  * const state = await loadTrainingState(model, optimizer, spec, planTraining("cnn-deep", 64));
