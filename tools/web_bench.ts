@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import puppeteer from "puppeteer-core";
 import { benchCnnDeep, type BenchRow } from "./web_bench/bench_body.ts";
 import type { Tuning } from "../lib/engine/webgpu/_tiles.ts";
+import { CHROMIUM_FLAGS } from "../lib/engine/check/browser/_browser_launch.ts";
 
 const { values } = parseArgs({
   options: {
@@ -64,14 +65,7 @@ async function inChromium(): Promise<{ adapter: string; rows: BenchRow[] }> {
     executablePath: "/usr/bin/chromium",
     headless: true,
     userDataDir: profile,
-    args: [
-      "--no-sandbox",
-      "--enable-unsafe-webgpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
   try {
     const page = await browser.newPage();

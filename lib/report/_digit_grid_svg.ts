@@ -62,56 +62,49 @@ export function digitGridSvg(tiles: GridTile[], layout: DigitGridLayout): Promis
       align: c.align,
     }))
   );
-  const spec: vega.Spec = {
+  return vegaToSvg({
     width: columns * cellW - GAP,
     height: Math.max(1, rows * cellH - GAP),
     padding: 8,
     background: "white",
     title: { text: layout.title, anchor: "start", fontSize: 14, font: "sans-serif" },
     data: [{ name: "images", values: images }, { name: "texts", values: texts }],
-    marks: [{
-      type: "image",
-      from: { data: "images" },
-      encode: {
-        enter: {
-          x: { field: "x" },
-          y: { field: "y" },
-          width: { value: size },
-          height: { value: size },
-          url: { field: "url" },
-          aspect: { value: false },
-          smooth: { value: false },
-        },
+    marks: gridMarks(size),
+  });
+}
+
+/** The marks: each digit (`images`: x, y, url) at `size` pixels, framed, and its captions. */
+function gridMarks(size: number): vega.Mark[] {
+  const at = { x: { field: "x" }, y: { field: "y" } };
+  const square = { ...at, width: { value: size }, height: { value: size } };
+  return [{
+    type: "image",
+    from: { data: "images" },
+    encode: {
+      enter: {
+        ...square,
+        url: { field: "url" },
+        aspect: { value: false },
+        smooth: { value: false },
       },
-    }, {
-      // A thin frame, so light pixels at a tile's edge stay visible against the page.
-      type: "rect",
-      from: { data: "images" },
-      encode: {
-        enter: {
-          x: { field: "x" },
-          y: { field: "y" },
-          width: { value: size },
-          height: { value: size },
-          stroke: { value: "#bbb" },
-          strokeWidth: { value: 1 },
-        },
+    },
+  }, {
+    // A thin frame, so light pixels at a tile's edge stay visible against the page.
+    type: "rect",
+    from: { data: "images" },
+    encode: { enter: { ...square, stroke: { value: "#bbb" }, strokeWidth: { value: 1 } } },
+  }, {
+    type: "text",
+    from: { data: "texts" },
+    encode: {
+      enter: {
+        ...at,
+        text: { field: "text" },
+        fill: { field: "color" },
+        align: { field: "align" },
+        font: { value: "sans-serif" },
+        fontSize: { value: 12 },
       },
-    }, {
-      type: "text",
-      from: { data: "texts" },
-      encode: {
-        enter: {
-          x: { field: "x" },
-          y: { field: "y" },
-          text: { field: "text" },
-          fill: { field: "color" },
-          align: { field: "align" },
-          font: { value: "sans-serif" },
-          fontSize: { value: 12 },
-        },
-      },
-    }],
-  };
-  return vegaToSvg(spec);
+    },
+  }];
 }

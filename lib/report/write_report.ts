@@ -14,7 +14,7 @@ import type { ModelMetadata } from "../models/metadata.ts";
 import type { FileWriter } from "../fs/replace_dir.ts";
 import type { FontFile } from "../image/svg_to_png.ts";
 import { escapeHtml, htmlKeyValue, htmlPage, htmlTable } from "./_html.ts";
-import { type ReportFiles, reportFolder } from "./_chart_files.ts";
+import { type ReportFiles, type ReportFolder, reportFolder } from "./_chart_files.ts";
 import { renderSampleGridSvg, sampleGrid } from "./sample_grid.ts";
 import { misclassified, renderMisclassifiedSvg, wrongCountText } from "./misclassified.ts";
 import { confusionMatrix, renderConfusionMatrixSvg } from "./confusion_matrix.ts";
@@ -77,22 +77,11 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportFi
     count: Math.min(options.sampleCount ?? 20, testSplit.count),
     seed: options.seed ?? 0,
   });
-  const probeIndex = wrong.items[0]?.index ?? 0;
   const sections = [
     { id: "metrics", title: "Test metrics", html: metricsHtml(evaluation, wrong.items.length) },
     { id: "recipe", title: "Recipe", html: recipeHtml(metadata) },
     { id: "summary", title: "Model summary", html: modelSummaryHtml(model) },
-    {
-      id: "history",
-      title: "Training history",
-      html: metadata.history.length === 0 ? "<p>No training history was saved.</p>" : await chart(
-        "training_history",
-        renderTrainingHistorySvg(
-          trainingHistory([{ run: metadata.arch, history: metadata.history }]),
-        ),
-        "Loss and accuracy per epoch",
-      ),
-    },
+    { id: "history", title: "Training history", html: await historyHtml(metadata, chart) },
     {
       id: "samples",
       title: "Sample digits",
@@ -120,20 +109,43 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportFi
     {
       id: "probabilities",
       title: "Class probabilities",
-      html: await chart(
-        "probabilities",
-        renderProbabilitiesSvg(
-          probabilitiesOf(evaluation, probeIndex),
-          testSplit.images.subarray(probeIndex * IMAGE_PIXELS, (probeIndex + 1) * IMAGE_PIXELS),
-        ),
-        `Probabilities of test sample ${probeIndex}`,
-      ) +
-        `<p>Test sample ${probeIndex}: ${
-          wrong.items.length > 0 ? "the most confidently wrong prediction" : "the first test digit"
-        }.</p>`,
+      html: await probabilitiesHtml(evaluation, testSplit, wrong.items[0]?.index, chart),
     },
   ];
   return await folder.commit(htmlPage(`MNIST report: ${metadata.arch}`, sections));
+}
+
+type Chart = ReportFolder["chart"];
+
+function historyHtml(metadata: ModelMetadata, chart: Chart): Promise<string> | string {
+  if (metadata.history.length === 0) return "<p>No training history was saved.</p>";
+  return chart(
+    "training_history",
+    renderTrainingHistorySvg(trainingHistory([{ run: metadata.arch, history: metadata.history }])),
+    "Loss and accuracy per epoch",
+  );
+}
+
+/** The probabilities of the most confidently wrong digit (`wrongIndex`), else of digit 0. */
+async function probabilitiesHtml(
+  evaluation: Evaluation,
+  testSplit: MnistSplit,
+  wrongIndex: number | undefined,
+  chart: Chart,
+): Promise<string> {
+  const probe = wrongIndex ?? 0;
+  const figure = await chart(
+    "probabilities",
+    renderProbabilitiesSvg(
+      probabilitiesOf(evaluation, probe),
+      testSplit.images.subarray(probe * IMAGE_PIXELS, (probe + 1) * IMAGE_PIXELS),
+    ),
+    `Probabilities of test sample ${probe}`,
+  );
+  const which = wrongIndex === undefined
+    ? "the first test digit"
+    : "the most confidently wrong prediction";
+  return `${figure}<p>Test sample ${probe}: ${which}.</p>`;
 }
 
 function metricsHtml(evaluation: Evaluation, wrong: number): string {
@@ -163,10 +175,7 @@ function recipeHtml(m: ModelMetadata): string {
   return htmlKeyValue(rows, "recipe");
 }
 
-async function filtersHtml(
-  model: tf.LayersModel,
-  chart: (name: string, svg: Promise<string>, alt: string) => Promise<string>,
-): Promise<string> {
+async function filtersHtml(model: tf.LayersModel, chart: Chart): Promise<string> {
   try {
     const filters = await firstLayerFilters(model);
     return await chart("filters", renderFiltersSvg(filters), "First-layer filters");

@@ -1,8 +1,9 @@
 /**
  * `deno task build-web`: the browser app as a static site — the page (bundled and minified),
  * the four MNIST files (the bytes the Deno loader verified, at `mnist/<name>` as the server
- * serves them) and a `_headers` file with the two cross-origin isolation headers for hosts
- * that read one. The site is written into a fresh folder beside the target and swapped in by
+ * serves them), an empty model list (`models/index.json`: a static site has no saved models, and
+ * the page then finds an empty list rather than a 404) and a `_headers` file with the two
+ * cross-origin isolation headers for hosts that read one. The site is written into a fresh folder beside the target and swapped in by
  * renames (`replaceDir`), so a failed or interrupted build leaves the previous site whole.
  *
  * @module
@@ -55,6 +56,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   const files: Record<string, Uint8Array> = {
     ...page,
     "_headers": new TextEncoder().encode(headers),
+    "models/index.json": new TextEncoder().encode("[]\n"),
   };
   for (const key of MNIST_FILE_KEYS) files[`mnist/${mnist[key].name}`] = mnist[key].bytes;
   const previous: string[] = [];

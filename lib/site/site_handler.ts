@@ -1,7 +1,7 @@
 /**
  * The request handler of `deno task web`: it answers only for the page's three files, the four
  * verified MNIST files (`/mnist/<name>`, the same bytes the Deno loader verified) and the saved
- * models (`/models/` lists them, `/models/<folder>/<file>` reads one, read-only); everything
+ * models (`/models/index.json` lists them, `/models/<folder>/<file>` reads one, read-only); everything
  * else is 404, and any method but GET and HEAD is 405. Every answer carries the two headers
  * that make the page cross-origin isolated (Cross-Origin-Opener-Policy: same-origin,
  * Cross-Origin-Embedder-Policy: require-corp), which the browser requires before it gives the
@@ -81,7 +81,7 @@ async function route(path: string, content: SiteContent): Promise<Response> {
     return bytes ? answer(bytes, 200, "application/octet-stream") : notFound();
   }
   if (parts[0] !== "models") return notFound();
-  if (parts.length === 2 && parts[1] === "") {
+  if (parts.length === 2 && parts[1] === "index.json") {
     return answer(JSON.stringify(await listModels(content.modelRoot)), 200, TYPES.json!);
   }
   if (parts.length !== 3) return notFound();

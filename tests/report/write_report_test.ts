@@ -56,6 +56,7 @@ Deno.test("writeReport() writes a self-contained report.html and a PNG per chart
     ) {
       assert.ok(html.includes(text), text);
     }
+    assert.ok(/Test sample \d+: the most confidently wrong prediction\./.test(html), "probe");
     assert.ok(!/(src|href)="(https?:)?\/\//.test(html), "nothing is fetched from a network");
     const sizes = inlineSvgSizes(html);
     assert.equal(sizes.length, files.images.length);

@@ -7,6 +7,7 @@
 // @ts-types="./_puppeteer.d.ts"
 import puppeteer from "puppeteer-core";
 import type { Browser, Page } from "./_puppeteer.d.ts";
+import { CHROMIUM_FLAGS } from "../../lib/engine/check/browser/_browser_launch.ts";
 
 /** Debian's Chromium, as the engine check and the HTML-report test use it. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -35,14 +36,8 @@ export async function openPage(webgpu: boolean): Promise<OpenPage> {
     executablePath: CHROMIUM,
     headless: true,
     userDataDir: profile,
-    args: [
-      "--no-sandbox",
-      ...(webgpu ? ["--enable-unsafe-webgpu"] : []),
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    // The engine check's flags; without WebGPU, the same less --enable-unsafe-webgpu.
+    args: CHROMIUM_FLAGS.filter((flag) => webgpu || flag !== "--enable-unsafe-webgpu"),
   });
   const page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 1000 });

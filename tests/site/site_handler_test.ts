@@ -53,7 +53,7 @@ Deno.test("the page, MNIST and the models are served with the isolation headers"
     assert.deepEqual(new Uint8Array(await labels.arrayBuffer()), new Uint8Array([0, 0, 8, 1]));
     const weights = await get("/models/tiny/weights.bin");
     assert.deepEqual(new Uint8Array(await weights.arrayBuffer()), new Uint8Array([1, 2, 3]));
-    const list = await get("/models/");
+    const list = await get("/models/index.json");
     assert.deepEqual(await list.json(), [{ name: "tiny", arch: "mlp", testAccuracy: 0.97 }]);
   } finally {
     await Deno.remove(root, { recursive: true });
@@ -73,6 +73,7 @@ Deno.test("paths outside the site, traversal and links out of the model root are
       "/models/escape/secret.txt",
       "/models/tiny/.hidden",
       "/models/tiny",
+      "/models/",
       "/models/tiny/sub/model.json",
       "/mnist/train-images-idx3-ubyte",
       "/mnist/../app.js/x",

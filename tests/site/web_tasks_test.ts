@@ -45,7 +45,8 @@ Deno.test({
       const result = await task("build-web", "--out", out);
       assert.equal(result.code, 0, result.stderr);
       const names = [...Deno.readDirSync(`${ROOT}${out}`)].map((e) => e.name).sort();
-      assert.deepEqual(names, ["_headers", "app.js", "index.html", "mnist", "style.css"]);
+      assert.deepEqual(names, ["_headers", "app.js", "index.html", "mnist", "models", "style.css"]);
+      assert.equal(await Deno.readTextFile(`${ROOT}${out}/models/index.json`), "[]\n");
       for (const file of Object.values(MNIST_FILES)) {
         assert.equal(Deno.statSync(`${ROOT}${out}/mnist/${file.name}`).size, file.bytes);
       }

@@ -94,6 +94,29 @@ function row(engine: EngineCheckRow["engine"], tensors: TensorError[]): EngineCh
   return { engine, tensors, worst, ok };
 }
 
+/** The engines `options` asks for, in order; notes in `skipped` those absent here. */
+function steppersOf(options: EngineCheckOptions, skipped: string[]): Stepper[] {
+  const engines = options.engines ?? ["wasm", "webgpu"];
+  const tunings = options.tunings ?? ["auto"];
+  const steppers: Stepper[] = [];
+  if (engines.includes("wasm")) {
+    steppers.push({ engine: "wasm", run: (input) => wasmStep(input, options.wasmThreads) });
+  }
+  if (!engines.includes("webgpu")) return steppers;
+  const gpu = options.gpu;
+  if (!gpu && !options.browser) skipped.push("webgpu: no WebGPU adapter in this runtime");
+  for (const asked of gpu ? tunings : []) {
+    const tuning = asked === "auto" ? tuningOf(gpu!.device) : asked;
+    steppers.push({
+      engine: "webgpu",
+      tuning,
+      adapter: gpu!.description,
+      run: (input) => webgpuStep(input, gpu!.device, tuning),
+    });
+  }
+  return [...steppers, ...options.browser?.(tunings) ?? []];
+}
+
 /**
  * Runs the check.
  *
@@ -117,7 +140,6 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   const inputs = checkInputs(plan, optimizer, 1, (await cache.read(`${key}-images`)) ?? undefined);
   await cache.write(`${key}-images`, inputs.images);
   const stepInput: EngineStepInput = { arch, plan, inputs, seed };
-  const engines = options.engines ?? ["wasm", "webgpu"];
   const hasDropout = plan.layers.some((l) => l.kind === "dropout" && l.rate > 0);
   // The reference drops what the engine dropped. Every WebGPU run drops alike (one hash),
   // and without dropout every engine keeps everything: one reference per distinct mask.
@@ -132,27 +154,7 @@ export async function runEngineCheck(options: EngineCheckOptions): Promise<Engin
   };
   const rows: EngineCheckRow[] = [];
   const skipped: string[] = [];
-  const steppers: Stepper[] = [];
-  if (engines.includes("wasm")) {
-    steppers.push({ engine: "wasm", run: (input) => wasmStep(input, options.wasmThreads) });
-  }
-  if (engines.includes("webgpu")) {
-    const gpu = options.gpu;
-    if (!gpu && !options.browser) skipped.push("webgpu: no WebGPU adapter in this runtime");
-    for (const asked of gpu ? options.tunings ?? ["auto"] : []) {
-      const tuning = asked === "auto" ? tuningOf(gpu!.device) : asked;
-      steppers.push({
-        engine: "webgpu",
-        tuning,
-        adapter: gpu!.description,
-        run: (input) => webgpuStep(input, gpu!.device, tuning),
-      });
-    }
-  }
-  if (engines.includes("webgpu")) {
-    steppers.push(...options.browser?.(options.tunings ?? ["auto"]) ?? []);
-  }
-  for (const stepper of steppers) {
+  for (const stepper of steppersOf(options, skipped)) {
     const { run: _, ...labels } = stepper;
     try {
       const step = await stepper.run(stepInput);

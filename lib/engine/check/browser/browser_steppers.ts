@@ -117,15 +117,20 @@ function browserStepper(
         accBeta: inputs.accBeta,
         paramCount: plan.paramCount,
         slots: inputs.slots.length,
+        stateCount: plan.stateCount,
       };
-      const inputBytes = encodeInputs(inputs.images, inputs.labels, inputs.params, inputs.slots);
-      const bytes = await jobs.submit(job, inputBytes, STEP_TIMEOUT_MS);
+      const bytes = await jobs.submit(job, encodeInputs(inputs), STEP_TIMEOUT_MS);
       const step = decodeStep(bytes, job);
       return {
         lossSum: step.lossSum,
         correct: step.correct,
         grads: step.grads,
-        after: { params: step.params, slots: step.slots, accBeta: step.accBeta },
+        after: {
+          params: step.params,
+          slots: step.slots,
+          accBeta: step.accBeta,
+          state: step.state,
+        },
         keep: webgpuKeepOf(plan, seed),
       };
     },

@@ -45,16 +45,9 @@ async function main(): Promise<void> {
     if ("done" in job) break;
     try {
       const bytes = await (await fetch(`/inputs/${job.id}`)).arrayBuffer();
-      const { images, labels, params, slots } = decodeInputs(bytes, job);
       const inputs = {
-        images,
-        labels,
-        params,
-        slots,
+        ...decodeInputs(bytes, job),
         accBeta: job.accBeta,
-        // The wire carries no batchNorm state yet: a batchNorm model's moving-statistics rows
-        // fail (NaN) in the browser check.
-        state: new Float32Array(0),
         optimizer: job.optimizer,
       };
       const plan = planTraining(job.arch, job.batchSize);
@@ -63,7 +56,9 @@ async function main(): Promise<void> {
         device,
         job.tuning,
       );
-      const body = encodeStep({ ...step, ...step.after, accBeta: step.after.accBeta });
+      // The executor reads its moving statistics back with the rest (empty without a batchNorm).
+      const state = step.after.state ?? new Float32Array(0);
+      const body = encodeStep({ ...step, ...step.after, accBeta: step.after.accBeta, state });
       await fetch(`/result/${job.id}`, { method: "POST", body });
     } catch (error) {
       await fetch(`/error/${job.id}`, { method: "POST", body: String(error) });

@@ -14,6 +14,7 @@ const job = (id: number): BrowserJob => ({
   accBeta: [1, 1],
   paramCount: 10,
   slots: 0,
+  stateCount: 0,
 });
 const bytes = (n: number) => new Uint8Array(n);
 
