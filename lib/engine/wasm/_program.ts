@@ -94,7 +94,7 @@ function regions(
   // Past them, bias-free convs' zero biases: read as zeros, their gradients written to each
   // chunk's array but never summed nor applied (phase B stops at paramFloats).
   const storedFloats = align(plan.storedParams, 4);
-  const chunks = chunksFor(threads);
+  const chunks = chunksFor(threads, batchSize);
   return {
     plan,
     paramFloats,
@@ -171,7 +171,14 @@ export function layoutStep(
   const buffers = new Map(plan.buffers.map((b) => [b.name, take(b.elements * 4)]));
   const at = addressing(plan, buffers);
   const scratch = scratchAreas(plan);
-  const { ops, dropouts } = layerOps(plan, at, buffers, take, scratch.own, chunksFor(threads));
+  const { ops, dropouts } = layerOps(
+    plan,
+    at,
+    buffers,
+    take,
+    scratch.own,
+    chunksFor(threads, plan.batchSize),
+  );
   const r = regions(plan, take, threads, samples, scratch.floats, dropouts);
   return { ...r, ...programs(r, at, ops, take), end: mem.top };
 }

@@ -3,7 +3,7 @@
  * (`lib/engine/plan.ts`) as one call into our own wasm kernels (`kernels/step.c`, SIMD with
  * relaxed-SIMD FMA where the runtime validates it), over buffers laid out once in one shared
  * `WebAssembly.Memory`, on `threads` threads (the caller's plus workers). The threads take
- * chunks of the batch in turn (three per thread), each chunk into its own gradient array
+ * chunks of the batch in turn (three per thread, of 8 samples or more), each chunk into its own gradient array
  * (a batchNorm's forward and backward each add a barrier: its sums over the whole batch are
  * per-chunk partial sums, added in chunk order after it); after one barrier they take slices
  * of the packed parameters, sum the chunks' gradients in chunk order and apply the optimizer.
