@@ -19,6 +19,45 @@ import * as tf from "@tensorflow/tfjs";
 import { disposeAll, reshapeInfo, runStock, stockKernel, transposeInfo } from "./_stock_kernels.ts";
 import { sliceHeap } from "./slice.ts";
 
+/** The temporaries of one call: `keep` records each, disposed together at the end. */
+interface Scratch {
+  backend: unknown;
+  keep(t: tf.TensorInfo): tf.TensorInfo;
+  run(name: string, inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap): tf.TensorInfo;
+}
+
+/** `x` viewed as the 3-D `shape` [a, b, c], transposed to [b, a, c]. */
+function swapOuter(t: Scratch, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return t.keep(transposeInfo(t.backend, t.keep(reshapeInfo(t.backend, x, shape)), [1, 0, 2]));
+}
+
+/**
+ * Walks the `planes` window offsets in the cpu's order: each takes what is left of `dy`
+ * where `x` equals the window maximum. Returns the routed planes stacked, [k·k, plane].
+ */
+function routeToFirstMax(
+  t: Scratch,
+  planes: tf.TensorInfo,
+  output: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  count: number,
+  plane: number,
+): tf.TensorInfo {
+  const max = t.keep(reshapeInfo(t.backend, output, [1, plane]));
+  // 1 where x is below its window's maximum, 0 where it is a maximum.
+  const below = t.run("Step", { x: t.run("Sub", { a: max, b: planes }) }, { alpha: 0 });
+  let remaining = t.keep(reshapeInfo(t.backend, dy, [1, plane]));
+  const routed: tf.TensorInfo[] = [];
+  for (let p = 0; p < count; p++) {
+    const belowP = t.keep(sliceHeap(t.backend, below, [p, 0], [1, plane]));
+    const passed = t.run("Multiply", { a: remaining, b: belowP });
+    routed.push(t.run("Sub", { a: remaining, b: passed }));
+    remaining = passed;
+  }
+  // Concat takes its inputs as an array.
+  return t.run("Concat", routed as unknown as tf.NamedTensorInfoMap, { axis: 0 });
+}
+
 /**
  * The `MaxPoolGrad` kernel.
  *
@@ -49,6 +88,7 @@ export function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const keep = (t: tf.TensorInfo): tf.TensorInfo => (temps.push(t), t);
   const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap) =>
     keep(runStock(name, backend, inputs, attrs));
+  const t: Scratch = { backend, keep, run };
   try {
     // Rows and columns past the last window get no gradient: leave them out, pad them back.
     const cropped = usedH === h && usedW === w
@@ -56,41 +96,13 @@ export function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
       : keep(sliceHeap(backend, input, [0, 0, 0, 0], [n, usedH, usedW, c]));
     // [n·oh, kh, ow, kw, c] → [kh, kw, n·oh, ow, c] in two 3-D steps with contiguous rows.
     const rows = n * oh;
-    const a = keep(
-      transposeInfo(backend, keep(reshapeInfo(backend, cropped, [rows * kh * ow, kw, c])), [
-        1,
-        0,
-        2,
-      ]),
-    );
-    const windows = keep(
-      transposeInfo(backend, keep(reshapeInfo(backend, a, [kw * rows, kh, ow * c])), [1, 0, 2]),
-    );
+    const a = swapOuter(t, cropped, [rows * kh * ow, kw, c]);
+    const windows = swapOuter(t, a, [kw * rows, kh, ow * c]);
     const planes = keep(reshapeInfo(backend, windows, [kh * kw, plane]));
-    const max = keep(reshapeInfo(backend, output, [1, plane]));
-    // 1 where x is below its window's maximum, 0 where it is a maximum.
-    const below = run("Step", { x: run("Sub", { a: max, b: planes }) }, { alpha: 0 });
-    let remaining = keep(reshapeInfo(backend, dy, [1, plane]));
-    const routed: tf.TensorInfo[] = [];
-    for (let p = 0; p < kh * kw; p++) {
-      const belowP = keep(sliceHeap(backend, below, [p, 0], [1, plane]));
-      const passed = run("Multiply", { a: remaining, b: belowP });
-      routed.push(run("Sub", { a: remaining, b: passed }));
-      remaining = passed;
-    }
-    // Concat takes its inputs as an array.
-    const stacked = run("Concat", routed as unknown as tf.NamedTensorInfoMap, { axis: 0 });
+    const stacked = routeToFirstMax(t, planes, output, dy, kh * kw, plane);
     // Back: [kh, kw·n·oh, ow·c] → [kw·n·oh, kh, ow·c] → [kw, n·oh·kh·ow, c] → [n·oh·kh·ow, kw, c].
-    const b = keep(
-      transposeInfo(backend, keep(reshapeInfo(backend, stacked, [kh, kw * rows, ow * c])), [
-        1,
-        0,
-        2,
-      ]),
-    );
-    const image = keep(
-      transposeInfo(backend, keep(reshapeInfo(backend, b, [kw, rows * kh * ow, c])), [1, 0, 2]),
-    );
+    const b = swapOuter(t, stacked, [kh, kw * rows, ow * c]);
+    const image = swapOuter(t, b, [kw, rows * kh * ow, c]);
     if (usedH === h && usedW === w) return reshapeInfo(backend, image, [n, h, w, c]);
     return runStock("PadV2", backend, {
       x: keep(reshapeInfo(backend, image, [n, usedH, usedW, c])),

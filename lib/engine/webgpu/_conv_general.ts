@@ -110,25 +110,14 @@ export function generalConvInputGrad(
 }
 
 /**
- * The filter and bias gradient: thread `i` is element `e` of the kernel + bias gradient
- * over part `sp` of the batch's rows (b, oh); parts write `scratch`, summed by a second
- * kernel. `bindings`: x, dy, grads.
+ * WGSL body of the filter-gradient kernel: element `e` of part `sp` (`per` rows of `rows`),
+ * a bias element (`e >= taps`) summing dy, a kernel element summing x · dy; writes `target`.
  */
-export function generalConvFilterGrad(
-  l: Conv,
-  label: string,
-  batch: number,
-  bindings: KernelBinding[],
-): Kernel[] {
-  const { input: s, output: o, window: [kh, kw], strides, pads } = l;
-  const taps = kh * kw * s.c * o.c;
-  const size = taps + o.c;
-  const rows = batch * o.h;
-  const { parts, per } = splitParts(rows, size, MIN_THREADS, size, 1 + o.w);
-  const address = (e: string) => kernelBiasAddress(l.kernel.offset, l.bias.offset, taps, e);
-  const target = parts > 1 ? `scratch[sp * ${size}u + e]` : address("e");
-  const body = `  let e = i % ${size}u;
-  let sp = i / ${size}u;
+function filterGradBody(l: Conv, rows: number, per: number, target: string): string {
+  const { input: s, output: o, window: [, kw], strides, pads } = l;
+  const taps = l.window[0] * kw * s.c * o.c;
+  return `  let e = i % ${taps + o.c}u;
+  let sp = i / ${taps + o.c}u;
   var acc = 0.0;
   if (e >= ${taps}u) {
     let co = e - ${taps}u;
@@ -159,12 +148,33 @@ export function generalConvFilterGrad(
     }
   }
   ${target} = acc;`;
+}
+
+/**
+ * The filter and bias gradient: thread `i` is element `e` of the kernel + bias gradient
+ * over part `sp` of the batch's rows (b, oh); parts write `scratch`, summed by a second
+ * kernel. `bindings`: x, dy, grads.
+ */
+export function generalConvFilterGrad(
+  l: Conv,
+  label: string,
+  batch: number,
+  bindings: KernelBinding[],
+): Kernel[] {
+  const { input: s, output: o, window: [kh, kw] } = l;
+  const taps = kh * kw * s.c * o.c;
+  const size = taps + o.c;
+  const rows = batch * o.h;
+  const { parts, per } = splitParts(rows, size, MIN_THREADS, size, 1 + o.w);
+  const address = (e: string) => kernelBiasAddress(l.kernel.offset, l.bias.offset, taps, e);
+  const target = parts > 1 ? `scratch[sp * ${size}u + e]` : address("e");
   const cost: Cost = {
     flops: 2 * products(batch, l) + elements(batch, o),
     bytes: 4 * (elements(batch, s) + elements(batch, o) + parts * size),
     serialLoop: nest([per, o.w]),
   };
   const split = parts > 1 ? [bind("scratch", "scratch", "f32", true)] : [];
+  const body = filterGradBody(l, rows, per, target);
   const main = flatKernel(label, [...bindings, ...split], size * parts, body, cost);
   if (parts === 1) return [main];
   const reduce = splitReduce({

@@ -53,6 +53,66 @@ function zero(): GpuCounts {
 
 type Method = (...args: never[]) => unknown;
 
+/** Undo steps, run in reverse by `restore()`. */
+type Undo = (() => void)[];
+
+/**
+ * Replaces `target[name]` with a wrapper that passes the original's result through `after`,
+ * and records how to put the original back (deleting the own property when the method was
+ * inherited, so the prototype's shows through again).
+ */
+function wrapMethod<T extends object>(
+  undo: Undo,
+  target: T,
+  name: keyof T & string,
+  after: (result: unknown) => unknown,
+): void {
+  const original = target[name] as unknown as Method;
+  const own = Object.prototype.hasOwnProperty.call(target, name);
+  (target as Record<string, unknown>)[name] = function (this: unknown, ...args: never[]) {
+    return after(original.apply(this, args));
+  };
+  undo.push(() => {
+    if (own) (target as Record<string, unknown>)[name] = original;
+    else delete (target as Record<string, unknown>)[name];
+  });
+}
+
+/** Counts `dispatchWorkgroups` on every compute pass the encoders of `device` begin. */
+function countDispatches(
+  undo: Undo,
+  device: GPUDevice,
+  counts: GpuCounts,
+  onEncoder: () => void,
+): void {
+  const pass = (p: GPUComputePassEncoder) => {
+    const dispatch = p.dispatchWorkgroups;
+    p.dispatchWorkgroups = (...args: Parameters<typeof dispatch>) => {
+      counts.dispatches++;
+      return dispatch.apply(p, args);
+    };
+    return p;
+  };
+  wrapMethod(undo, device, "createCommandEncoder", (e) => {
+    onEncoder();
+    const encoder = e as GPUCommandEncoder;
+    const begin = encoder.beginComputePass;
+    encoder.beginComputePass = (...args: Parameters<typeof begin>) =>
+      pass(begin.apply(encoder, args));
+    return encoder;
+  });
+}
+
+/** Counts `mapAsync` readbacks on every buffer (the one prototype patch). */
+function countMapAsyncs(undo: Undo, counts: GpuCounts): void {
+  const map = GPUBuffer.prototype.mapAsync;
+  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<typeof map>) {
+    counts.mapAsyncs++;
+    return map.apply(this, args);
+  };
+  undo.push(() => (GPUBuffer.prototype.mapAsync = map));
+}
+
 /**
  * Starts counting calls on `device` (and its queue, encoders and passes).
  *
@@ -69,41 +129,11 @@ type Method = (...args: never[]) => unknown;
 export function countGpuCalls(device: GPUDevice): GpuCounter {
   const counts = zero();
   let openedAt: number | null = null;
-  const undo: (() => void)[] = [];
-  const wrap = <T extends object>(
-    target: T,
-    name: keyof T & string,
-    before: (result: unknown) => unknown,
-  ) => {
-    const original = target[name] as unknown as Method;
-    const own = Object.prototype.hasOwnProperty.call(target, name);
-    (target as Record<string, unknown>)[name] = function (this: unknown, ...args: never[]) {
-      return before(original.apply(this, args));
-    };
-    undo.push(() => {
-      if (own) (target as Record<string, unknown>)[name] = original;
-      else delete (target as Record<string, unknown>)[name];
-    });
-  };
-  const pass = (p: GPUComputePassEncoder) => {
-    const dispatch = p.dispatchWorkgroups;
-    p.dispatchWorkgroups = (...args: Parameters<typeof dispatch>) => {
-      counts.dispatches++;
-      return dispatch.apply(p, args);
-    };
-    return p;
-  };
-  wrap(device, "createCommandEncoder", (e) => {
-    openedAt ??= performance.now();
-    const encoder = e as GPUCommandEncoder;
-    const begin = encoder.beginComputePass;
-    encoder.beginComputePass = (...args: Parameters<typeof begin>) =>
-      pass(begin.apply(encoder, args));
-    return encoder;
-  });
-  wrap(device, "createBindGroup", (r) => (counts.bindGroups++, r));
-  wrap(device, "createComputePipeline", (r) => (counts.pipelines++, r));
-  wrap(device, "createComputePipelineAsync", (r) => (counts.pipelines++, r));
+  const undo: Undo = [];
+  countDispatches(undo, device, counts, () => (openedAt ??= performance.now()));
+  wrapMethod(undo, device, "createBindGroup", (r) => (counts.bindGroups++, r));
+  wrapMethod(undo, device, "createComputePipeline", (r) => (counts.pipelines++, r));
+  wrapMethod(undo, device, "createComputePipelineAsync", (r) => (counts.pipelines++, r));
   const submit = device.queue.submit;
   device.queue.submit = (...args: Parameters<typeof submit>) => {
     const start = performance.now();
@@ -114,13 +144,8 @@ export function countGpuCalls(device: GPUDevice): GpuCounter {
     counts.submitMs += performance.now() - start;
   };
   undo.push(() => delete (device.queue as unknown as Record<string, unknown>).submit);
-  wrap(device.queue, "writeBuffer", (r) => (counts.writeBuffers++, r));
-  const map = GPUBuffer.prototype.mapAsync;
-  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<typeof map>) {
-    counts.mapAsyncs++;
-    return map.apply(this, args);
-  };
-  undo.push(() => (GPUBuffer.prototype.mapAsync = map));
+  wrapMethod(undo, device.queue, "writeBuffer", (r) => (counts.writeBuffers++, r));
+  countMapAsyncs(undo, counts);
   return {
     counts,
     reset: () => Object.assign(counts, zero()),
