@@ -4,7 +4,8 @@
  * `metadata.json` (recipe, history, test metrics, each part's size and SHA-256) — so `deno
  * task evaluate --model DIR` and `tf.loadLayersModel` read what a page saved; and the way
  * back, from fetched files, with the checks `loadModel` makes: metadata schema, topology
- * against the architecture, sizes, hashes, finite weights.
+ * against the architecture, sizes, hashes, finite weights. The `weights.bin` layout is
+ * `_weights_bin.ts`.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import { metadataProblem } from "../models/_metadata_schema.ts";
 import { METADATA_FILE, metadataArchitecture, type ModelMetadata } from "../models/metadata.ts";
 import { kerasLayerNames, kerasTopology } from "./_keras_topology.ts";
 import type { WebModel } from "./web_model.ts";
+import { packWeights, unpackWeights } from "./_weights_bin.ts";
 
 /** The files of a saved model, by name. */
 export type ModelFiles = Record<string, Uint8Array<ArrayBuffer>>;
@@ -42,25 +44,7 @@ export async function exportModelFiles(model: WebModel, date = new Date()): Prom
   if (model.history.length === 0) throw new RangeError("The model has not finished an epoch");
   const arch = model.architecture;
   const plan = planTraining(arch, 1);
-  const names = kerasLayerNames(arch);
-  // tfjs' save order: the trainable weights in layer order, then the non-trainable ones.
-  const slices = [
-    ...plan.params.map((p) => [p, model.params] as const),
-    ...plan.state.map((p) => [p, model.state] as const),
-  ];
-  const weights = new Float32Array(plan.paramCount + plan.stateCount);
-  let at = 0;
-  const specs = slices.map(([p, values]) => {
-    weights.set(values.subarray(p.offset, p.offset + p.length), at);
-    at += p.length;
-    // A slice is named `<layer index>/<weight>`, e.g. `2/kernel`, `4/moving_mean`.
-    const weight = p.name.slice(p.name.indexOf("/") + 1);
-    return {
-      name: `${names[plan.layers[p.layer]!.index]}/${weight}`,
-      shape: p.shape,
-      dtype: "float32",
-    };
-  });
+  const { weights, specs } = packWeights(plan, kerasLayerNames(arch), model.params, model.state);
   const json = {
     modelTopology: kerasTopology(arch),
     format: "layers-model",
@@ -146,18 +130,7 @@ export async function modelFromFiles(files: ModelFiles): Promise<WebModel> {
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new ModelFileError(`${WEIGHTS_FILE} holds ${weights[bad]} at value ${bad}`);
   const plan = planTraining(arch, 1);
-  const params = new Float32Array(plan.paramCount);
-  const state = new Float32Array(plan.stateCount);
-  let at = 0;
-  for (
-    const [p, values] of [
-      ...plan.params.map((p) => [p, params] as const),
-      ...plan.state.map((p) => [p, state] as const),
-    ]
-  ) {
-    values.set(weights.subarray(at, at + p.length), p.offset);
-    at += p.length;
-  }
+  const { params, state } = unpackWeights(plan, weights);
   return {
     architecture: arch,
     recipe: meta.recipe,
