@@ -3,7 +3,8 @@
  * loop (`runCompiledEpoch`), progress and epoch lines (`lib/cli/progress.ts`) and fresh
  * Keras-default state as the Deno tasks, on a WebGPU device of the page's own or on the CPU
  * engine (`_wasm_engine.ts`). The first step's loss is read back on its own (≈ ln 10 =
- * 2.30 from a fresh start), and ms/step is measured over each epoch's steps.
+ * 2.30 from a fresh start), and ms/step is measured over each epoch's steps. The epoch
+ * loop itself is `_browser_epochs.ts`.
  *
  * @module
  */
@@ -12,11 +13,9 @@ import { defaultRecipe } from "../defaults.ts";
 import type { Architecture, OptimizerName, Recipe } from "../models/architecture.ts";
 import { type ArchitectureInput, resolveArchitecture } from "../models/resolve_architecture.ts";
 import { planTraining } from "../engine/plan.ts";
-import { runCompiledEpoch } from "../engine/compiled_epoch.ts";
 import { kerasOptimizer } from "../engine/check/_check_inputs.ts";
-import { mulberry32 } from "../random.ts";
-import type { EpochLog, StepProgress } from "../runner/epoch_log.ts";
-import { epochLine, progressLine } from "../cli/progress.ts";
+import type { StepProgress } from "../runner/epoch_log.ts";
+import { runBrowserEpochs } from "./_browser_epochs.ts";
 import { freshState } from "./fresh_state.ts";
 import {
   type BrowserGpu,
@@ -149,44 +148,17 @@ async function runEpochs(
   options: TrainInBrowserOptions,
 ): Promise<BrowserTrainResult> {
   const log = options.onLog ?? (() => {});
-  const random = mulberry32(seed ^ 0x5eed);
-  const steps = Math.ceil(train.count / engine.plan.batchSize);
-  const history: EpochLog[] = [];
-  let firstStepLoss: number | undefined;
-  let seconds = 0;
-  let aborted = false;
-  for (let epoch = 1; epoch <= recipe.epochs && !aborted; epoch++) {
-    log(`Epoch ${epoch}/${recipe.epochs}`);
-    const result = await runCompiledEpoch(engine.stepper, {
-      epoch,
+  const { history, firstStepLoss, seconds, aborted } = await runBrowserEpochs(
+    {
+      stepper: engine.stepper,
       epochs: recipe.epochs,
-      random,
-      progressUpdates: options.progressUpdates ?? 20,
-      firstStep: epoch === 1,
-      signal: options.signal,
-      onProgress: (p) => {
-        if (p.epoch === 1 && p.step === 1 && firstStepLoss === undefined) {
-          firstStepLoss = p.loss;
-          log(`First step: loss ${p.loss.toFixed(4)} (ln 10 = 2.3026 for a fresh start)`);
-        }
-        options.onProgress?.({ ...p, line: progressLine(p) });
-      },
-    });
-    if (result.aborted) {
-      aborted = true;
-      break;
-    }
-    const entry: EpochLog = {
-      epoch,
-      loss: result.loss,
-      acc: result.acc,
-      seconds: result.seconds,
-      imagesPerSecond: train.count / result.seconds,
-    };
-    history.push(entry);
-    seconds += result.seconds;
-    log(epochLine(entry, steps));
-  }
+      count: train.count,
+      batchSize: engine.plan.batchSize,
+      seed,
+    },
+    log,
+    options,
+  );
   const { params, state } = await engine.readState();
   const model: WebModel = {
     architecture: arch,
@@ -199,6 +171,7 @@ async function runEpochs(
     seed,
     backend: `${engine.name} (browser: ${engine.description})`,
   };
+  const steps = Math.ceil(train.count / engine.plan.batchSize);
   const msPerStep = history.length ? (seconds * 1000) / (steps * history.length) : NaN;
   return { model, engine, firstStepLoss, msPerStep, aborted };
 }
