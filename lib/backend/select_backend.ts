@@ -15,9 +15,10 @@ import * as tf from "@tensorflow/tfjs";
 import { BackendUnavailableError } from "../errors.ts";
 import { defaultTrainConfig } from "../defaults.ts";
 import type { WasmInfo } from "./wasm/init_wasm.ts";
+import { activate, type BackendName, tryWasm } from "./_activate.ts";
 
-/** Backends the library can run on. */
-export type BackendName = "webgpu" | "wasm" | "cpu";
+/** Backends the library can run on (defined with their activation). */
+export type { BackendName };
 /** A backend request: a name, or `auto`. */
 export type BackendRequest = BackendName | "auto";
 /** The backend names accepted by {@linkcode selectBackend}, `auto` first. */
@@ -63,41 +64,26 @@ export async function probeWebGpu(): Promise<
   return { adapter, description, fallback };
 }
 
-/** Undoes the wasm kernels of the previous `selectBackend`, so sessions never stack up. */
-let uninstallKernelPack: (() => void) | undefined;
-
-async function installKernelPack(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
-  uninstallKernelPack?.();
-  uninstallKernelPack = undefined;
-  if (kernels === "stock" || name !== "wasm") return;
-  const pack = await import("./wasm/register_training_kernels.ts");
-  pack.registerWasmTrainingKernels();
-  uninstallKernelPack = pack.unregisterWasmTrainingKernels;
-}
-
-async function activate(name: BackendName, kernels: "fast" | "stock"): Promise<void> {
-  // Each session uninstalls the previous one's wasm kernels: `stock` after `fast` in one
-  // process runs tfjs's own kernels again.
-  if (name === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
-  await installKernelPack(name, kernels);
-  const ok = await tf.setBackend(name).catch(() => false);
-  if (!ok) throw new BackendUnavailableError(`The ${name} backend failed to initialise`);
-  await tf.ready();
-  // Every WebGPU error of the session becomes a GpuError at the next readback, never garbage.
-  if (name === "webgpu") (await import("./webgpu/gpu_errors.ts")).guardWebGpuBackend(tf.backend());
-  if (name === "cpu") {
-    // tfjs-backend-cpu greets Node users with a banner about tfjs-node, which Deno can't use.
-    (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+/** `auto` without a real GPU: wasm with this library's kernels, else `cpu`, saying why. */
+async function chooseCpuBackend(
+  gpu: { description: string } | { missing: string },
+  kernels: "fast" | "stock",
+): Promise<BackendChoice> {
+  const why = "missing" in gpu ? gpu.missing : `adapter ${gpu.description} is a software fallback`;
+  const wasm = await tryWasm();
+  if (typeof wasm !== "string" && kernels === "fast") {
+    await activate("wasm", kernels);
+    return {
+      name: "wasm",
+      reason: `no real GPU (${why}); wasm ${wasm.flavour} is the fastest CPU backend`,
+      wasm,
+    };
   }
-}
-
-async function tryWasm(): Promise<WasmInfo | string> {
-  try {
-    const { initWasmBackend } = await import("./wasm/init_wasm.ts");
-    return await initWasmBackend();
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  await activate("cpu", kernels);
+  const wasmWhy = typeof wasm === "string"
+    ? `wasm failed: ${wasm}`
+    : "stock kernels cannot train CNNs on wasm";
+  return { name: "cpu", reason: `no real GPU (${why}); ${wasmWhy}` };
 }
 
 /**
@@ -148,23 +134,7 @@ export async function selectBackend(
         adapter: gpu.description,
       };
     }
-    const why = "missing" in gpu
-      ? gpu.missing
-      : `adapter ${gpu.description} is a software fallback`;
-    const wasm = await tryWasm();
-    if (typeof wasm !== "string" && kernels === "fast") {
-      await activate("wasm", kernels);
-      return {
-        name: "wasm",
-        reason: `no real GPU (${why}); wasm ${wasm.flavour} is the fastest CPU backend`,
-        wasm,
-      };
-    }
-    await activate("cpu", kernels);
-    const wasmWhy = typeof wasm === "string"
-      ? `wasm failed: ${wasm}`
-      : "stock kernels cannot train CNNs on wasm";
-    return { name: "cpu", reason: `no real GPU (${why}); ${wasmWhy}` };
+    return await chooseCpuBackend(gpu, kernels);
   }
   if (request === "wasm") {
     const wasm = await tryWasm();
