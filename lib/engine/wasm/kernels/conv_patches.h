@@ -74,13 +74,15 @@ static void im2col_patches(const float *in, float *p, int cs, int H, int W, int 
 // each sample is copied once into a zero-padded plane (in `p`) and every tap reads 8 output
 // columns straight from its rows, in the k order and with the arithmetic of
 // gemm_rows_small_n, so the outputs are the same floats; the last block of a row overlaps the
-// previous one (plain stores). Anything else: im2col, then gemm_nn.
+// previous one (plain stores). Anything else: im2col, then gemm_nn. Then out = f(out + bias).
 static void conv_forward(const float *in, float *p, int cs, int H, int W, int C, Window g,
-                         int OH, int OW, const float *w, float *out, int CO) {
+                         int OH, int OW, const float *w, const float *bias, int act,
+                         float *out, int CO) {
   if (C != 1 || g.sh != 1 || g.sw != 1 || CO > 6 || OW < 8) {
     int sa, sk;
     im2col_patches(in, p, cs, H, W, C, g, OH, OW, &sa, &sk);
     gemm_nn(cs * OH * OW, CO, g.kh * g.kw * C, p, sa, sk, w, out, 0);
+    bias_act(out, bias, cs * OH * OW, CO, act);
     return;
   }
   int PH = OH + g.kh - 1, PW = OW + g.kw - 1;
@@ -102,8 +104,14 @@ static void conv_forward(const float *in, float *p, int cs, int H, int W, int C,
               r[n][1] = MADD(x1, wn, r[n][1]);
             }
           }
+        // Bias and activation on the tile's vectors, all lanes useful (a separate pass read
+        // and wrote conv1's 150 K outputs again); act4(v + b) as bias_act, the same floats.
         float tile[6][8];
-        for (int n = 0; n < CO; n++) ST(tile[n], r[n][0]), ST(tile[n] + 4, r[n][1]);
+        for (int n = 0; n < CO; n++) {
+          v128_t b = SPLAT(bias + n);
+          ST(tile[n], act4(wasm_f32x4_add(r[n][0], b), act));
+          ST(tile[n] + 4, act4(wasm_f32x4_add(r[n][1], b), act));
+        }
         float *o = out + ((long)oh * OW + ow) * CO;
         for (int q = 0; q < 8; q++)
           for (int n = 0; n < CO; n++) o[q * CO + n] = tile[n][q];
