@@ -90,18 +90,21 @@ static void conv_forward(const float *in, float *p, int cs, int H, int W, int C,
     pad_plane(in, H, W, g, PH, PW, p);
     for (int oh = 0; oh < OH; oh++)
       for (int ow = 0; ow < OW; ow += 8) {
-        if (ow > OW - 8) ow = OW - 8;
+        // A last block of 4 columns (OW = 28: 3 × 8 + 4) runs alone; other tails overlap the
+        // previous block (plain stores of the same floats).
+        int cols = OW - ow == 4 ? 4 : 8;
+        if (ow > OW - cols) ow = OW - cols;
         v128_t r[6][2];
         for (int n = 0; n < 6; n++) r[n][0] = r[n][1] = wasm_f32x4_splat(0.f);
         for (int kh = 0; kh < g.kh; kh++)
           for (int kw = 0; kw < g.kw; kw++) {
             const float *x = p + (long)(oh + kh) * PW + ow + kw;
             const float *wk = w + (long)(kh * g.kw + kw) * CO;
-            v128_t x0 = LD(x), x1 = LD(x + 4);
+            v128_t x0 = LD(x), x1 = cols == 8 ? LD(x + 4) : x0;
             for (int n = 0; n < 6 && n < CO; n++) {
               v128_t wn = SPLAT(wk + n);
               r[n][0] = MADD(x0, wn, r[n][0]);
-              r[n][1] = MADD(x1, wn, r[n][1]);
+              if (cols == 8) r[n][1] = MADD(x1, wn, r[n][1]);
             }
           }
         // Bias and activation on the tile's vectors, all lanes useful (a separate pass read
@@ -110,10 +113,10 @@ static void conv_forward(const float *in, float *p, int cs, int H, int W, int C,
         for (int n = 0; n < CO; n++) {
           v128_t b = SPLAT(bias + n);
           ST(tile[n], act4(wasm_f32x4_add(r[n][0], b), act));
-          ST(tile[n] + 4, act4(wasm_f32x4_add(r[n][1], b), act));
+          if (cols == 8) ST(tile[n] + 4, act4(wasm_f32x4_add(r[n][1], b), act));
         }
         float *o = out + ((long)oh * OW + ow) * CO;
-        for (int q = 0; q < 8; q++)
+        for (int q = 0; q < cols; q++)
           for (int n = 0; n < CO; n++) o[q * CO + n] = tile[n][q];
       }
   }
