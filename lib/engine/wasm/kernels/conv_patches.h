@@ -175,6 +175,23 @@ static void planes_filter_grad(const float *planes, int cs, Window g, int OH, in
   }
 }
 
+// 4 rows of 6 (24 floats) to 6 columns of 4, t[n·ld + q] = x[q·6 + n], in 12 shuffles: rows
+// 0–1 lie in vectors a, b, c of x, rows 2–3 in the next three, at the same lanes. The
+// scalar transpose of LeNet-5's conv1 gradient (150 K floats a step) took ~0.1 ms.
+static inline void transpose_4x6(const float *x, float *t, long ld) {
+  v128_t a = LD(x), b = LD(x + 4), c = LD(x + 8), d = LD(x + 12), e = LD(x + 16),
+         f = LD(x + 20);
+  v128_t lo01 = wasm_i32x4_shuffle(a, b, 0, 6, 1, 7), hi01 = wasm_i32x4_shuffle(d, e, 0, 6, 1, 7);
+  v128_t lo23 = wasm_i32x4_shuffle(a, c, 2, 4, 3, 5), hi23 = wasm_i32x4_shuffle(d, f, 2, 4, 3, 5);
+  v128_t lo45 = wasm_i32x4_shuffle(b, c, 0, 6, 1, 7), hi45 = wasm_i32x4_shuffle(e, f, 0, 6, 1, 7);
+  ST(t, wasm_i32x4_shuffle(lo01, hi01, 0, 1, 4, 5));
+  ST(t + ld, wasm_i32x4_shuffle(lo01, hi01, 2, 3, 6, 7));
+  ST(t + 2 * ld, wasm_i32x4_shuffle(lo23, hi23, 0, 1, 4, 5));
+  ST(t + 3 * ld, wasm_i32x4_shuffle(lo23, hi23, 2, 3, 6, 7));
+  ST(t + 4 * ld, wasm_i32x4_shuffle(lo45, hi45, 0, 1, 4, 5));
+  ST(t + 5 * ld, wasm_i32x4_shuffle(lo45, hi45, 2, 3, 6, 7));
+}
+
 // The filter gradient dW[kdim × CO] (+)= Pᵀ·dZ of a chunk's cs samples (m = cs·OH·OW output
 // pixels), P as conv_patches left it. Padded planes, and transposed patches (rows of Pᵀ
 // contiguous) with few filters (LeNet-5's conv1: 25 × 6), run as dot products along m
@@ -188,7 +205,10 @@ static void conv_filter_grad(int kdim, int CO, int cs, Window g, int OH, int OW,
     gemm_nn(kdim, CO, m, p, sk, sa, dz, dw, acc);
     return;
   }
-  for (int r = 0; r < m; r++)
+  int r = 0;
+  if (CO == 6)
+    for (; r + 4 <= m; r += 4) transpose_4x6(dz + (long)r * 6, tmp + r, m);
+  for (; r < m; r++)
     for (int c = 0; c < CO; c++) tmp[(long)c * m + r] = dz[(long)r * CO + c];
   if (planes) planes_filter_grad(p, cs, g, OH, OW, CO, tmp, dw, acc);
   else gemm_nt(kdim, CO, m, p, tmp, dw, acc);
