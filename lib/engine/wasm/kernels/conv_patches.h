@@ -69,6 +69,21 @@ static void im2col_patches(const float *in, float *p, int cs, int H, int W, int 
   *sa = 1, *sk = (int)ld;
 }
 
+// 6 columns of 4 (filter n's 4 pixels) to 4 rows of 6, o[q·6 + n] = column n's lane q: the
+// inverse of transpose_4x6, in 12 shuffles (the 8 × 6 tile went out as 48 scalar stores).
+static inline void untranspose_6x4(v128_t n0, v128_t n1, v128_t n2, v128_t n3, v128_t n4,
+                                   v128_t n5, float *o) {
+  v128_t lo01 = wasm_i32x4_shuffle(n0, n1, 0, 1, 4, 5), hi01 = wasm_i32x4_shuffle(n0, n1, 2, 3, 6, 7);
+  v128_t lo23 = wasm_i32x4_shuffle(n2, n3, 0, 1, 4, 5), hi23 = wasm_i32x4_shuffle(n2, n3, 2, 3, 6, 7);
+  v128_t lo45 = wasm_i32x4_shuffle(n4, n5, 0, 1, 4, 5), hi45 = wasm_i32x4_shuffle(n4, n5, 2, 3, 6, 7);
+  ST(o, wasm_i32x4_shuffle(lo01, lo23, 0, 2, 4, 6));
+  ST(o + 4, wasm_i32x4_shuffle(lo45, lo01, 0, 2, 5, 7));
+  ST(o + 8, wasm_i32x4_shuffle(lo23, lo45, 1, 3, 5, 7));
+  ST(o + 12, wasm_i32x4_shuffle(hi01, hi23, 0, 2, 4, 6));
+  ST(o + 16, wasm_i32x4_shuffle(hi45, hi01, 0, 2, 5, 7));
+  ST(o + 20, wasm_i32x4_shuffle(hi23, hi45, 1, 3, 5, 7));
+}
+
 // A conv's forward product out[m][n] = Σ_k P[m][k]·W[k][n] for samples [0, cs). A 1-channel
 // input at stride 1 with ≤ 6 filters and ≥ 8 output columns (LeNet-5's conv1) skips im2col:
 // each sample is copied once into a zero-padded plane (in `p`) and every tap reads 8 output
@@ -116,6 +131,12 @@ static void conv_forward(const float *in, float *p, int cs, int H, int W, int C,
           if (cols == 8) ST(tile[n] + 4, act4(wasm_f32x4_add(r[n][1], b), act));
         }
         float *o = out + ((long)oh * OW + ow) * CO;
+        if (CO == 6) {
+          for (int h = 0; h < cols; h += 4)
+            untranspose_6x4(LD(tile[0] + h), LD(tile[1] + h), LD(tile[2] + h), LD(tile[3] + h),
+                            LD(tile[4] + h), LD(tile[5] + h), o + 6 * h);
+          continue;
+        }
         for (int q = 0; q < cols; q++)
           for (int n = 0; n < CO; n++) o[q * CO + n] = tile[n][q];
       }
