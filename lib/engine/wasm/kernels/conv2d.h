@@ -68,7 +68,8 @@ static void conv_op(const Step *st, const int *op) {
   }
   // Windows inside the input: no im2col, and, with room in dP's area, no dP (conv_inside.h).
   int in_place = reads_in_place(g, H, W, C, OH, OW, CO);
-  int direct = bwd && op[4] && inside(g, H, W, OH, OW) && wtp_floats(g, C, CO) <= (long)chunk * patch;
+  int direct = bwd && op[4] && inside(g, H, W, OH, OW) && g.kw * C >= 8 &&
+               wtp_floats(g, C, CO) <= (long)chunk * patch;
   if (bwd && op[4] && !direct) {
     // Wᵀ [CO × kdim], so dP = dZ·Wᵀ runs on the broadcast kernel (dot products along the
     // short CO axis ran at 2/3 of its speed); 18 K floats at most, per thread per step.

@@ -104,13 +104,21 @@ static inline long wtp_floats(Window g, int C, int CO) {
   return (long)CO * g.kh * row_pad(g.kw * C);
 }
 
-// Wᵀ [CO × (kh, kw·C padded to 8)], zeros in the padding, from W [(kh, kw, c) × CO].
+// Where block b of 8 floats of a kernel row of `row` ≥ 8 lands: at 8·b, the last one moved
+// back to end at the row's end (it overlaps the one before it, whose columns it holds as 0).
+static inline int block_at(int b, int row) { return 8 * b < row - 8 ? 8 * b : row - 8; }
+
+// Wᵀ [CO × (kh, row_pad(kw·C))] from W [(kh, kw, c) × CO]: block b of a row holds the
+// columns from block_at(b), 0 where an earlier block already has them.
 static void wtp_build(const float *w, Window g, int C, int CO, float *wtp) {
   int row = g.kw * C, rp = row_pad(row);
   for (int co = 0; co < CO; co++)
     for (int kh = 0; kh < g.kh; kh++) {
       float *o = wtp + ((long)co * g.kh + kh) * rp;
-      for (int r = 0; r < rp; r++) o[r] = r < row ? w[((long)kh * row + r) * CO + co] : 0.f;
+      for (int r = 0; r < rp; r++) {
+        int col = block_at(r / 8, row) + r % 8;
+        o[r] = col >= r / 8 * 8 ? w[((long)kh * row + col) * CO + co] : 0.f;
+      }
     }
 }
 
@@ -118,7 +126,8 @@ static void wtp_build(const float *w, Window g, int C, int CO, float *wtp) {
 // for the m = cs·OH·OW output pixels of the chunk (dX zeroed by the caller). Pixels go 4 at a
 // time down the output columns: 4 neighbours along a row write runs that overlap at other
 // offsets, and loading what the previous store just wrote in part stalls (store forwarding).
-// For one kernel row a patch row is a contiguous run of kw·C input floats.
+// For one kernel row a patch row is a contiguous run of kw·C ≥ 8 input floats, added to in
+// whole 8-float blocks (the zero columns of the overlapping last one add exact zeros).
 static void conv_input_grad(const float *dz, int m, int CO, const float *wtp, float *dx,
                             int H, int W, int C, Window g, int OH, int OW) {
   int row = g.kw * C, rp = row_pad(row), m1 = OH * OW, ld = g.kh * rp;
@@ -131,8 +140,10 @@ static void conv_input_grad(const float *dz, int m, int CO, const float *wtp, fl
       z[r] = dz + ((long)t * m1 + oh * OW + ow) * CO;
       x[r] = dx + (long)t * H * W * C + ((long)oh * g.sh * W + (long)ow * g.sw) * C;
     }
+    // The last block first: the block before it overlaps it, and comes two blocks later.
     for (int kh = 0; kh < g.kh; kh++)
-      for (int j = 0; j < rp; j += 8) {
+      for (int bi = 0, nb = rp / 8; bi < nb; bi++) {
+        int j = 8 * (bi == 0 ? nb - 1 : bi - 1), jd = block_at(j / 8, row);
         v128_t s[4][2];
         for (int r = 0; r < 4; r++) s[r][0] = s[r][1] = wasm_f32x4_splat(0.f);
         const float *b = wtp + (long)kh * rp + j;
@@ -144,17 +155,10 @@ static void conv_input_grad(const float *dz, int m, int CO, const float *wtp, fl
             s[r][1] = MADD(a, b1, s[r][1]);
           }
         }
-        int valid = row - j < 8 ? row - j : 8;
         for (int r = 0; r < rows; r++) {
-          float *o = x[r] + (long)kh * W * C + j;
-          if (valid == 8) {
-            ST(o, wasm_f32x4_add(LD(o), s[r][0]));
-            ST(o + 4, wasm_f32x4_add(LD(o + 4), s[r][1]));
-            continue;
-          }
-          float t[8];
-          ST(t, s[r][0]), ST(t + 4, s[r][1]);
-          for (int q = 0; q < valid; q++) o[q] += t[q];
+          float *o = x[r] + (long)kh * W * C + jd;
+          ST(o, wasm_f32x4_add(LD(o), s[r][0]));
+          ST(o + 4, wasm_f32x4_add(LD(o + 4), s[r][1]));
         }
       }
   }
