@@ -1,5 +1,5 @@
 // The conv2d kind's ops (OP_CONV, OP_CONV_BWD): im2col + GEMM for any window, strides and
-// padding, Winograd F(2×2, 3×3) for the square 3×3 stride-1 ones _program.ts picks
+// padding (the input read in place where windows stay inside it: conv_inside.h), Winograd F(2×2, 3×3) for the square 3×3 stride-1 ones _program.ts picks
 // (kinds/conv2d.ts: usesWinograd). The backward writes the chunk's kernel and bias gradient
 // and, where backpropagation reaches the input, its gradient.
 #pragma once
@@ -8,6 +8,7 @@
 #include "small_ops.h"
 #include "conv_patches.h"
 #include "winograd.h"
+#include "conv_inside.h"
 
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
@@ -65,7 +66,11 @@ static void conv_op(const Step *st, const int *op) {
     wino_filter_grad_out(du, grads + woff, C, CO);
     return;
   }
-  if (bwd && op[4]) {
+  // Windows inside the input: no im2col, and, with room in dP's area, no dP (conv_inside.h).
+  int in_place = reads_in_place(g, H, W, C, OH, OW, CO);
+  int direct = bwd && op[4] && inside(g, H, W, OH, OW) && g.kw * C >= 8 &&
+               wtp_floats(g, C, CO) <= (long)chunk * patch;
+  if (bwd && op[4] && !direct) {
     // Wᵀ [CO × kdim], so dP = dZ·Wᵀ runs on the broadcast kernel (dot products along the
     // short CO axis ran at 2/3 of its speed); 18 K floats at most, per thread per step.
     for (int r = 0; r < kdim; r++)
@@ -75,22 +80,36 @@ static void conv_op(const Step *st, const int *op) {
     int cs = s1 - s < chunk ? s1 - s : chunk, m = cs * m1;
     float *o = out + (long)s * m1 * CO;
     if (!bwd) {
-      conv_forward(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, w, o, CO);
-      bias_act(o, params + boff, m, CO, op[14]);
+      if (in_place) {
+        conv_forward_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, w, o, CO);
+        bias_act(o, params + boff, m, CO, op[14]);
+      } else {
+        conv_forward(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, w, params + boff,
+                     op[14], o, CO);
+      }
       continue;
     }
     int sa, sk;
-    conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
+    if (!in_place) conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
     float *dz = dout + (long)s * m1 * CO;
     if (s == s0)
       for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
     act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
-    conv_filter_grad(kdim, CO, cs, g, OH, OW, p, sa, sk, dz, grads + woff, s > s0, dp);
+    if (in_place)
+      conv_filter_grad_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, dz,
+                                grads + woff, CO, s > s0);
+    else conv_filter_grad(kdim, CO, cs, g, OH, OW, p, sa, sk, dz, grads + woff, s > s0, dp);
     if (op[4]) {
-      gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
       float *di = din + (long)s * H * W * C;
       for (long j = 0; j < (long)cs * H * W * C; j++) di[j] = 0.f;
+      if (direct) {
+        // dP's area is free here (conv_filter_grad may have used it): rebuilt per chunk.
+        wtp_build(w, g, C, CO, dp);
+        conv_input_grad(dz, m, CO, dp, di, H, W, C, g, OH, OW);
+        continue;
+      }
+      gemm_nn(m, kdim, CO, dz, CO, 1, wt, dp, 0);
       for (int t = 0; t < cs; t++)
         patches(di + (long)t * H * W * C, dp + (long)t * patch, H, W, C, g, OH, OW, 0);
     }
