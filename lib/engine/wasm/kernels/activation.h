@@ -17,10 +17,10 @@ enum { ACT_LINEAR, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_ELU };
 // every loop iteration (a 64-bit immediate move and an insert, each time; ~15 of them in
 // tanh), where a splat load is one instruction. External linkage (not static, not const)
 // keeps clang from folding them back into constants.
-enum { K_LO, K_LOG2E, K_BIG, K_LN2HI, K_LN2LO, K_P7, K_P6, K_P5, K_P4, K_P3, K_P2, K_ONE,
+enum { K_LO, K_LOG2E, K_BIG, K_MLN2HI, K_MLN2LO, K_P7, K_P6, K_P5, K_P4, K_P3, K_P2, K_ONE,
        K_TWO, K_MINUS2, K_COUNT };
-float act_k[K_COUNT] = {-87.f, 1.44269504f, 12582912.f, 0.693145751953125f,
-                        1.428606765330187e-6f, 1.f / 5040.f, 1.f / 720.f, 1.f / 120.f,
+float act_k[K_COUNT] = {-87.f, 1.44269504f, 12582912.f, -0.693145751953125f,
+                        -1.428606765330187e-6f, 1.f / 5040.f, 1.f / 720.f, 1.f / 120.f,
                         1.f / 24.f, 1.f / 6.f, 0.5f, 1.f, 2.f, -2.f};
 #define K4(i) SPLAT(&act_k[i])
 
@@ -29,10 +29,11 @@ static inline v128_t exp_neg4(v128_t v, int plus_one) {
   // pmax and the 1.5·2²³ rounding constant are single x64 instructions; max (NaN and −0
   // rules), nearest and trunc_sat are sequences in V8. Same n, same result (NaN passes).
   v = wasm_f32x4_pmax(v, K4(K_LO));
-  v128_t big = wasm_f32x4_add(wasm_f32x4_mul(v, K4(K_LOG2E)), K4(K_BIG));
+  // The reduction as multiply-adds: n·ln2hi is exact (few bits each), so a fused and a
+  // separate multiply-add give the same r but for the last, tiny term.
+  v128_t big = MADD(v, K4(K_LOG2E), K4(K_BIG));
   v128_t n = wasm_f32x4_sub(big, K4(K_BIG));
-  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(v, wasm_f32x4_mul(n, K4(K_LN2HI))),
-                            wasm_f32x4_mul(n, K4(K_LN2LO)));
+  v128_t r = MADD(n, K4(K_MLN2LO), MADD(n, K4(K_MLN2HI), v));
   v128_t p = K4(K_P7);
   p = MADD(p, r, K4(K_P6));
   p = MADD(p, r, K4(K_P5));
@@ -43,7 +44,7 @@ static inline v128_t exp_neg4(v128_t v, int plus_one) {
   v128_t bits = wasm_i32x4_sub(big, wasm_i32x4_splat(0x4B400000 - 127));
   v128_t scale = wasm_i32x4_shl(bits, 23);
   if (plus_one) return wasm_f32x4_mul(scale, wasm_f32x4_add(p, K4(K_ONE)));
-  return wasm_f32x4_add(wasm_f32x4_mul(scale, p), wasm_f32x4_sub(scale, K4(K_ONE)));
+  return MADD(scale, p, wasm_f32x4_sub(scale, K4(K_ONE)));
 }
 
 static inline v128_t act4(v128_t v, int act) {
