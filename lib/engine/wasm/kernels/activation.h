@@ -18,11 +18,16 @@ enum { ACT_LINEAR, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_ELU };
 // tanh), where a splat load is one instruction. External linkage (not static, not const)
 // keeps clang from folding them back into constants.
 enum { K_LO, K_LOG2E, K_BIG, K_MLN2HI, K_MLN2LO, K_P7, K_P6, K_P5, K_P4, K_P3, K_P2, K_ONE,
-       K_TWO, K_MINUS2, K_COUNT };
+       K_MINUS2, K_COUNT };
 float act_k[K_COUNT] = {-87.f, 1.44269504f, 12582912.f, -0.693145751953125f,
                         -1.428606765330187e-6f, 1.f / 5040.f, 1.f / 720.f, 1.f / 120.f,
-                        1.f / 24.f, 1.f / 6.f, 0.5f, 1.f, 2.f, -2.f};
+                        1.f / 24.f, 1.f / 6.f, 0.5f, 1.f, -2.f};
 #define K4(i) SPLAT(&act_k[i])
+// The integer ones likewise: 2^n's exponent bias in e^x, and the sign and magnitude masks
+// (V8's f32x4.abs and .neg build their mask in each use, three instructions).
+enum { KI_BIAS, KI_SIGN, KI_MAG, KI_COUNT };
+int act_ki[KI_COUNT] = {0x4B400000 - 127, (int)0x80000000, 0x7FFFFFFF};
+#define KI4(i) SPLAT((const float *)&act_ki[i])
 
 // e^v − 1 (plus_one = 0) or e^v (plus_one = 1), for v ≤ 0.
 static inline v128_t exp_neg4(v128_t v, int plus_one) {
@@ -41,7 +46,7 @@ static inline v128_t exp_neg4(v128_t v, int plus_one) {
   p = MADD(p, r, K4(K_P3));
   p = MADD(p, r, K4(K_P2));
   p = MADD(wasm_f32x4_mul(p, r), r, r);  // e^r − 1 = r + r²·(…)
-  v128_t bits = wasm_i32x4_sub(big, wasm_i32x4_splat(0x4B400000 - 127));
+  v128_t bits = wasm_i32x4_sub(big, KI4(KI_BIAS));
   v128_t scale = wasm_i32x4_shl(bits, 23);
   if (plus_one) return wasm_f32x4_mul(scale, wasm_f32x4_add(p, K4(K_ONE)));
   return MADD(scale, p, wasm_f32x4_sub(scale, K4(K_ONE)));
@@ -52,13 +57,15 @@ static inline v128_t act4(v128_t v, int act) {
   switch (act) {
     case ACT_RELU:
       return wasm_f32x4_max(v, z);
-    case ACT_TANH: {  // sign(v) · (1 − e^−2|v|) / (1 + e^−2|v|), with e^−2|v| − 1 kept exact
-      v128_t e = exp_neg4(wasm_f32x4_mul(wasm_f32x4_abs(v), K4(K_MINUS2)), 0);
-      v128_t t = wasm_f32x4_div(wasm_f32x4_neg(e), wasm_f32x4_add(e, K4(K_TWO)));
-      return wasm_v128_or(t, wasm_v128_and(v, wasm_i32x4_splat((int)0x80000000)));
+    case ACT_TANH: {  // sign(v) · (1 − e^−2|v|) / (1 + e^−2|v|), with e = e^−2|v| − 1 exact:
+      // ±e / (−2 − e), the sign of v moved onto e (the same floats as negating e and ORing
+      // the sign into the quotient, two operations fewer).
+      v128_t e = exp_neg4(wasm_f32x4_mul(wasm_v128_and(v, KI4(KI_MAG)), K4(K_MINUS2)), 0);
+      v128_t se = wasm_v128_xor(e, wasm_v128_and(v, KI4(KI_SIGN)));
+      return wasm_f32x4_div(se, wasm_f32x4_sub(K4(K_MINUS2), e));
     }
     case ACT_SIGMOID: {  // 1 / (1 + e^−|v|), mirrored for v < 0
-      v128_t e = exp_neg4(wasm_f32x4_neg(wasm_f32x4_abs(v)), 1);
+      v128_t e = exp_neg4(wasm_v128_or(v, KI4(KI_SIGN)), 1);
       v128_t s = wasm_f32x4_div(K4(K_ONE), wasm_f32x4_add(e, K4(K_ONE)));
       return wasm_v128_bitselect(wasm_f32x4_mul(e, s), s, wasm_f32x4_lt(v, z));
     }
