@@ -67,10 +67,10 @@ static inline v128_t act4(v128_t v, int act) {
     case ACT_SIGMOID: {  // 1 / (1 + e^−|v|), mirrored for v < 0
       v128_t e = exp_neg4(wasm_v128_or(v, KI4(KI_SIGN)), 1);
       v128_t s = wasm_f32x4_div(K4(K_ONE), wasm_f32x4_add(e, K4(K_ONE)));
-      return wasm_v128_bitselect(wasm_f32x4_mul(e, s), s, wasm_f32x4_lt(v, z));
+      return SELECT(wasm_f32x4_mul(e, s), s, wasm_f32x4_lt(v, z));
     }
     case ACT_ELU:  // pmin (one x64 instruction; min is a sequence in V8): NaN still passes
-      return wasm_v128_bitselect(v, exp_neg4(wasm_f32x4_pmin(v, z), 0), wasm_f32x4_gt(v, z));
+      return SELECT(v, exp_neg4(wasm_f32x4_pmin(v, z), 0), wasm_f32x4_gt(v, z));
     default:
       return v;
   }
@@ -86,7 +86,7 @@ static inline v128_t act_grad4(v128_t g, v128_t y, int act) {
     case ACT_SIGMOID:
       return wasm_f32x4_mul(g, wasm_f32x4_mul(y, wasm_f32x4_sub(one, y)));
     case ACT_ELU:
-      return wasm_v128_bitselect(g, wasm_f32x4_mul(g, wasm_f32x4_add(y, one)),
+      return SELECT(g, wasm_f32x4_mul(g, wasm_f32x4_add(y, one)),
                                  wasm_f32x4_gt(y, F4(0.f)));
     default:
       return g;

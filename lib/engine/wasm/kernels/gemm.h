@@ -3,10 +3,14 @@
 #pragma once
 #include <wasm_simd128.h>
 
+// SELECT(a, b, m): a where m's lanes are all ones, b where all zeros (m from a comparison,
+// where laneselect and bitselect agree): one blend on x64 against and/andnot/or.
 #ifdef RELAXED
 #define MADD(a, b, c) wasm_f32x4_relaxed_madd((a), (b), (c))
+#define SELECT(a, b, m) wasm_i32x4_relaxed_laneselect((a), (b), (m))
 #else
 #define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
+#define SELECT(a, b, m) wasm_v128_bitselect((a), (b), (m))
 #endif
 
 #define LD(p) wasm_v128_load(p)

@@ -70,8 +70,8 @@ static void max_window(const float *in, float *out, unsigned *idx, const pool_ge
         long i = (((long)s * g->H + ih) * g->W + iw) * C + c;
         v128_t v = LD(in + i);
         v128_t take = wasm_v128_or(wasm_f32x4_gt(v, best), wasm_f32x4_ne(v, v));
-        best = wasm_v128_bitselect(v, best, take);
-        bi = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat((int)i), lanes), bi, take);
+        best = SELECT(v, best, take);
+        bi = SELECT(wasm_i32x4_add(wasm_i32x4_splat((int)i), lanes), bi, take);
       }
     ST(out + o + c, best);
     ST(idx + o + c, bi);
@@ -245,10 +245,10 @@ static void pool2_op(const Step *st, const int *op) {
             v128_t v = LD(in + off[q] + c);
             // Strictly greater (first maximum wins), and a NaN replaces the running max.
             v128_t take = wasm_v128_or(wasm_f32x4_gt(v, best), wasm_f32x4_ne(v, v));
-            best = wasm_v128_bitselect(v, best, take);
+            best = SELECT(v, best, take);
             v128_t vi = wasm_i32x4_add(wasm_i32x4_splat((int)off[q] + c),
                                        wasm_i32x4_make(0, 1, 2, 3));
-            bi = wasm_v128_bitselect(vi, bi, take);
+            bi = SELECT(vi, bi, take);
           }
           ST(out + o + c, best);
           ST(idx + o + c, bi);
