@@ -125,5 +125,10 @@ Deno.test("Ctrl-C stops a task stuck reading its input: exit 130, one line", asy
   const { code, stderr } = await child.output();
   await writer.close().catch(() => {});
   assert.equal(code, 130);
-  assert.equal(new TextDecoder().decode(stderr), "error: Interrupted (Ctrl-C)\n");
+  // `deno task` forwards the signal to the task's process; on a loaded CI machine the task
+  // once saw it twice and took the second-Ctrl-C exit. Either is one line and exit 130.
+  assert.match(
+    new TextDecoder().decode(stderr),
+    /^error: Interrupted \(Ctrl-C(\)| twice\); stopped at once)\n$/,
+  );
 });
