@@ -15,6 +15,7 @@ import { buildModel } from "../../../lib/models/build_model.ts";
 import { sparseCrossEntropy } from "../../../lib/models/loss.ts";
 import { mulberry32 } from "../../../lib/random.ts";
 import { useCpu } from "../../_synthetic.ts";
+import { centralDifferences } from "./_finite_differences.ts";
 
 /** A batchNorm on a strided conv's channels and one on a dense layer's features. */
 const TINY_BN: Architecture = {
@@ -69,18 +70,7 @@ Deno.test("referenceStep: batchNorm's gradients match central differences of the
       labels,
     });
   const { grads } = step(params);
-  const h = 1e-6;
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < plan.paramCount; i++) {
-    const up = Float64Array.from(params);
-    const down = Float64Array.from(params);
-    up[i]! += h;
-    down[i]! -= h;
-    const numeric = (step(up).lossSum - step(down).lossSum) / 4 / (2 * h);
-    worst = Math.max(worst, Math.abs(numeric - grads[i]!));
-    scale = Math.max(scale, Math.abs(grads[i]!));
-  }
+  const { worst, scale } = centralDifferences(step, params, 4, grads);
   assert.ok(scale > 1e-3, "the gradient is not trivially zero");
   assert.ok(worst / scale < 1e-6, `finite differences differ by ${worst / scale} (relative)`);
   // The conv kernel's gradient reaches it only through the batchNorm's input gradient.

@@ -11,6 +11,7 @@ import { referenceForward, referenceStep } from "../../../lib/engine/reference/r
 import { type ReferenceState, referenceUpdate } from "../../../lib/engine/reference/_optimizer.ts";
 import { mulberry32 } from "../../../lib/random.ts";
 import { useCpu } from "../../_synthetic.ts";
+import { centralDifferences } from "./_finite_differences.ts";
 
 const TINY: Architecture = {
   name: "reference-tiny",
@@ -90,18 +91,7 @@ for (const arch of [TINY, TINY_ACTIVATIONS, TINY_POOLING]) {
       });
     const { grads, ties } = step(params);
     assert.deepEqual(ties, [], "the random weights put no decision near a tie");
-    const h = 1e-6;
-    let worst = 0;
-    let scale = 0;
-    for (let i = 0; i < plan.paramCount; i++) {
-      const up = Float64Array.from(params);
-      const down = Float64Array.from(params);
-      up[i]! += h;
-      down[i]! -= h;
-      const numeric = (step(up).lossSum - step(down).lossSum) / 3 / (2 * h);
-      worst = Math.max(worst, Math.abs(numeric - grads[i]!));
-      scale = Math.max(scale, Math.abs(grads[i]!));
-    }
+    const { worst, scale } = centralDifferences(step, params, 3, grads);
     assert.ok(scale > 1e-3, "the gradient is not trivially zero");
     assert.ok(worst / scale < 1e-6, `finite differences differ by ${worst / scale} (relative)`);
   });
