@@ -9,6 +9,7 @@
 #include "conv_patches.h"
 #include "winograd.h"
 #include "conv_inside.h"
+#include "conv_one_channel.h"
 
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
@@ -64,6 +65,20 @@ static void conv_op(const Step *st, const int *op) {
                   0);
     }
     wino_filter_grad_out(du, grads + woff, C, CO);
+    return;
+  }
+  // A 1-channel input (a first layer: no input gradient) read in place, all chunk samples
+  // at once (conv_one_channel.h).
+  if (one_channel(C, CO) && !(bwd && op[4])) {
+    const float *x = in + (long)s0 * H * W;
+    float *o = out + (long)s0 * m1 * CO, *dz = bwd ? dout + (long)s0 * m1 * CO : 0;
+    if (!bwd) {
+      conv_one_channel_forward(x, s1 - s0, H, W, g, OH, OW, w, params + boff, op[14], o, CO);
+      return;
+    }
+    for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
+    act_grad_bias(dz, o, grads + boff, (s1 - s0) * m1, CO, op[16] ? 0 : op[17]);
+    conv_one_channel_filter_grad(x, s1 - s0, H, W, g, OH, OW, dz, grads + woff, CO, 0);
     return;
   }
   // Windows inside the input: no im2col, and, with room in dP's area, no dP (conv_inside.h).
