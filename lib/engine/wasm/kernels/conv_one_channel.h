@@ -7,7 +7,7 @@
 // splatted against 4 kernel vectors per tap. Filter gradient: one kernel row's taps (≤ 3) ×
 // 8 filters, each pixel's dZ vectors against its splatted input (3 × 16 spilled: 41 → 57 µs;
 // all 9 taps × 4 filters: 47 µs). The example's conv1, CPU ms of a batch-32 step on one
-// thread (2026-12-05): forward 0.142 → 0.102, filter gradient 0.111 → 0.087.
+// thread (2026-12-05): forward 0.142 → 0.069, filter gradient 0.111 → 0.082.
 #pragma once
 #include "gemm.h"
 #include "small_ops.h"
@@ -26,13 +26,13 @@ static inline void valid_taps(int o, int s, int p, int k, int n, int *lo, int *h
 }
 
 // np (1 or 2) output pixels, `dx` floats apart in the input (x: their windows' top-left
-// corners, rows W floats apart), × filters [j, j + 4·nv), over the taps kh0 ≤ kh < kh1,
-// kw0 ≤ kw < kw1: out = f(Σ x·W + bias), taps in order. With kw0, kw1 constants the kw loop
-// unrolls: a flat loop over a list of the valid taps (offset and kernel row loaded per tap)
-// ran 2.5× slower.
-ONE_INLINE void fwd_block(const float *x, int dx, int W, Window g, int kh0, int kh1, int kw0,
-                          int kw1, const float *w, int j, int np, int nv, const float *bias,
-                          int act, float *o, int CO) {
+// corners, rows W floats apart) and `dout` in the output (o), × filters [j, j + 4·nv), over
+// the taps kh0 ≤ kh < kh1, kw0 ≤ kw < kw1: out = Σ x·W + bias, taps in order. With kw0, kw1
+// constants the kw loop unrolls (a flat loop over a list of the valid taps, offset and
+// kernel row loaded per tap, ran 2.5× slower; a runtime kw range 1.6×).
+ONE_INLINE void fwd_block(const float *x, int dx, int dout, int W, Window g, int kh0, int kh1,
+                          int kw0, int kw1, const float *w, int j, int np, int nv,
+                          const float *bias, float *o, int CO) {
   v128_t s[2][4];
   for (int p = 0; p < 2; p++)
     for (int v = 0; v < 4; v++) s[p][v] = wasm_f32x4_splat(0.f);
@@ -48,57 +48,114 @@ ONE_INLINE void fwd_block(const float *x, int dx, int W, Window g, int kh0, int 
     }
   for (int p = 0; p < np; p++)
     for (int v = 0; v < nv; v++)
-      ST(o + p * CO + j + 4 * v, act4(wasm_f32x4_add(s[p][v], LD(bias + j + 4 * v)), act));
+      ST(o + p * dout + j + 4 * v, wasm_f32x4_add(s[p][v], LD(bias + j + 4 * v)));
 }
 
 // All CO filters of np pixels: blocks of 16, then 8, then 4.
-ONE_INLINE void fwd_pixels(const float *x, int dx, int W, Window g, int kh0, int kh1, int kw0,
-                           int kw1, const float *w, int np, const float *bias, int act,
+ONE_INLINE void fwd_pixels(const float *x, int dx, int dout, int W, Window g, int kh0, int kh1,
+                           int kw0, int kw1, const float *w, int np, const float *bias,
                            float *o, int CO) {
   int j = 0;
   for (; j + 16 <= CO; j += 16)
-    fwd_block(x, dx, W, g, kh0, kh1, kw0, kw1, w, j, np, 4, bias, act, o, CO);
-  if (j + 8 <= CO) fwd_block(x, dx, W, g, kh0, kh1, kw0, kw1, w, j, np, 2, bias, act, o, CO), j += 8;
-  if (j < CO) fwd_block(x, dx, W, g, kh0, kh1, kw0, kw1, w, j, np, 1, bias, act, o, CO);
+    fwd_block(x, dx, dout, W, g, kh0, kh1, kw0, kw1, w, j, np, 4, bias, o, CO);
+  if (j + 8 <= CO)
+    fwd_block(x, dx, dout, W, g, kh0, kh1, kw0, kw1, w, j, np, 2, bias, o, CO), j += 8;
+  if (j < CO) fwd_block(x, dx, dout, W, g, kh0, kh1, kw0, kw1, w, j, np, 1, bias, o, CO);
 }
 
-// Output columns [c0, c1) of one output row (windows' rows kh0 … kh1 − 1 inside), whose
-// windows' columns all lie inside (KW = g.kw, a constant where the caller can make it one):
-// 2 pixels at a time.
-ONE_INLINE void fwd_inside(const float *row, int W, Window g, int kh0, int kh1, int KW, int c0,
-                           int c1, const float *w, const float *bias, int act, float *o,
-                           int CO) {
-  int ow = c0;
-  for (; ow + 2 <= c1; ow += 2)
-    fwd_pixels(row + ow * g.sw, g.sw, W, g, kh0, kh1, 0, KW, w, 2, bias, act, o + ow * CO, CO);
-  if (ow < c1)
-    fwd_pixels(row + ow * g.sw, 0, W, g, kh0, kh1, 0, KW, w, 1, bias, act, o + ow * CO, CO);
+// The window's top-left corner of output pixel (t, oh, ow) (maybe outside the input).
+static inline const float *corner(const float *in, int t, int oh, int ow, int H, int W,
+                                  Window g) {
+  return in + (long)t * H * W + (long)(oh * g.sh - g.ph) * W + ow * g.sw - g.pw;
 }
 
-// out[t, oh, ow, :] = f(Σ_taps x·W + bias) for the cs samples at `in` (H × W, 1 channel).
-// Columns [c0, c1) read no padding; the others (few) go one pixel at a time.
-static void conv_one_channel_forward(const float *in, int cs, int H, int W, Window g, int OH,
-                                     int OW, const float *w, const float *bias, int act,
-                                     float *out, int CO) {
+// Output columns [c0, c1) (an even count) whose windows' columns all lie inside, 2 pixels of
+// a row at a time (KW = g.kw, a constant where the caller can make it one).
+ONE_INLINE void fwd_inside(const float *in, int cs, int H, int W, Window g, int OH, int OW,
+                           int KW, int c0, int c1, const float *w, const float *bias,
+                           float *out, int CO) {
+  for (int t = 0; t < cs; t++)
+    for (int oh = 0; oh < OH; oh++) {
+      int kh0, kh1;
+      valid_taps(oh, g.sh, g.ph, g.kh, H, &kh0, &kh1);
+      const float *x = corner(in, t, oh, 0, H, W, g);
+      float *o = out + ((long)t * OH + oh) * OW * CO;
+      for (int ow = c0; ow < c1; ow += 2)
+        fwd_pixels(x + ow * g.sw, g.sw, CO, W, g, kh0, kh1, 0, KW, w, 2, bias, o + ow * CO,
+                   CO);
+    }
+}
+
+// fwd_pixels over kernel columns [kw0, kw1), with a constant count where it is 3 or 2.
+ONE_INLINE void fwd_some(const float *x, int dx, int dout, int W, Window g, int kh0, int kh1,
+                         int kw0, int kw1, const float *w, int np, const float *bias, float *o,
+                         int CO) {
+  int n = kw1 - kw0;
+  x += kw0, w += (long)kw0 * CO;
+  if (n == 3) fwd_pixels(x, dx, dout, W, g, kh0, kh1, 0, 3, w, np, bias, o, CO);
+  else if (n == 2) fwd_pixels(x, dx, dout, W, g, kh0, kh1, 0, 2, w, np, bias, o, CO);
+  else fwd_pixels(x, dx, dout, W, g, kh0, kh1, 0, n, w, np, bias, o, CO);
+}
+
+// Output column ow, 2 pixels of a column at a time where their rows have the same taps.
+ONE_INLINE void fwd_column(const float *in, int cs, int H, int W, Window g, int OH, int OW,
+                           int ow, const float *w, const float *bias, float *out, int CO) {
+  int kw0, kw1;
+  valid_taps(ow, g.sw, g.pw, g.kw, W, &kw0, &kw1);
+  for (int t = 0; t < cs; t++)
+    for (int oh = 0; oh < OH;) {
+      int a0, a1, b0 = -1, b1 = -1;
+      valid_taps(oh, g.sh, g.ph, g.kh, H, &a0, &a1);
+      if (oh + 1 < OH) valid_taps(oh + 1, g.sh, g.ph, g.kh, H, &b0, &b1);
+      const float *x = corner(in, t, oh, ow, H, W, g);
+      float *o = out + (((long)t * OH + oh) * OW + ow) * CO;
+      if (a0 == b0 && a1 == b1) {
+        fwd_some(x, g.sh * W, OW * CO, W, g, a0, a1, kw0, kw1, w, 2, bias, o, CO);
+        oh += 2;
+      } else {
+        fwd_some(x, 0, 0, W, g, a0, a1, kw0, kw1, w, 1, bias, o, CO);
+        oh++;
+      }
+    }
+}
+
+// conv_one_channel_forward's products and bias (CO a constant where the caller can make it
+// one: a runtime CO cost 20 %), each in a function of its own (both copies in one ran 1/3
+// slower).
+ONE_INLINE void fwd_all(const float *in, int cs, int H, int W, Window g, int OH, int OW,
+                        const float *w, const float *bias, float *out, int CO) {
   int c0 = 0, c1 = OW;
   while (c0 < OW && c0 * g.sw - g.pw < 0) c0++;
   while (c1 > c0 && (c1 - 1) * g.sw - g.pw + g.kw > W) c1--;
-  for (int t = 0; t < cs; t++)
-    for (int oh = 0; oh < OH; oh++) {
-      int kh0, kh1, kw0, kw1;
-      valid_taps(oh, g.sh, g.ph, g.kh, H, &kh0, &kh1);
-      // The window's top-left corner of output column 0 (maybe outside the input).
-      const float *row = in + (long)t * H * W + (long)(oh * g.sh - g.ph) * W - g.pw;
-      float *o = out + ((long)t * OH + oh) * OW * CO;
-      if (g.kw == 3) fwd_inside(row, W, g, kh0, kh1, 3, c0, c1, w, bias, act, o, CO);
-      else if (g.kw == 5) fwd_inside(row, W, g, kh0, kh1, 5, c0, c1, w, bias, act, o, CO);
-      else fwd_inside(row, W, g, kh0, kh1, g.kw, c0, c1, w, bias, act, o, CO);
-      for (int ow = c0 > 0 ? 0 : c1; ow < OW; ow = ow + 1 == c0 ? c1 : ow + 1) {
-        valid_taps(ow, g.sw, g.pw, g.kw, W, &kw0, &kw1);
-        fwd_pixels(row + ow * g.sw, 0, W, g, kh0, kh1, kw0, kw1, w, 1, bias, act, o + ow * CO,
-                   CO);
-      }
-    }
+  int c2 = c1 - (c1 - c0) % 2;
+  if (g.kw == 3) fwd_inside(in, cs, H, W, g, OH, OW, 3, c0, c2, w, bias, out, CO);
+  else if (g.kw == 5) fwd_inside(in, cs, H, W, g, OH, OW, 5, c0, c2, w, bias, out, CO);
+  else fwd_inside(in, cs, H, W, g, OH, OW, g.kw, c0, c2, w, bias, out, CO);
+  for (int ow = c0 > 0 ? 0 : c2; ow < OW; ow = ow + 1 == c0 ? c2 : ow + 1)
+    fwd_column(in, cs, H, W, g, OH, OW, ow, w, bias, out, CO);
+}
+
+#define ONE_OUTLINE static __attribute__((noinline))
+ONE_OUTLINE void fwd_16(const float *in, int cs, int H, int W, Window g, int OH, int OW,
+                        const float *w, const float *bias, float *out) {
+  fwd_all(in, cs, H, W, g, OH, OW, w, bias, out, 16);
+}
+ONE_OUTLINE void fwd_any(const float *in, int cs, int H, int W, Window g, int OH, int OW,
+                         const float *w, const float *bias, float *out, int CO) {
+  fwd_all(in, cs, H, W, g, OH, OW, w, bias, out, CO);
+}
+
+// out[t, oh, ow, :] = f(Σ_taps x·W + bias) for the cs samples at `in` (H × W, 1 channel).
+// Columns [c0, c2) read no padding and pair up along rows; the others (few: the padded ones,
+// an odd one) go down their column instead, where the pixels share their taps (one at a time
+// along rows they cost 1/4 of conv1's forward). The activation is a pass of its own (in the
+// products' loops, its switch cost 40 %).
+static void conv_one_channel_forward(const float *in, int cs, int H, int W, Window g, int OH,
+                                     int OW, const float *w, const float *bias, int act,
+                                     float *out, int CO) {
+  if (CO == 16) fwd_16(in, cs, H, W, g, OH, OW, w, bias, out);
+  else fwd_any(in, cs, H, W, g, OH, OW, w, bias, out, CO);
+  if (act) act_map(out, out, (long)cs * OH * OW * CO, act);
 }
 
 // Output rows (or columns) [*lo, *hi) whose taps k0 … k0 + n − 1 all lie inside the input.
@@ -136,13 +193,22 @@ ONE_INLINE void grad_block(const float *in, int cs, int H, int W, Window g, int 
           if (nv == 2) s[q][1] = MADD(sp, b1, s[q][1]);
         }
       }
+    }
+  // Then the columns that read padding, their valid taps only (in the loop above, their code
+  // cost 4× its share: 55 → 44 µs without it).
+  for (int t = 0; t < cs; t++)
+    for (int oh = r0; oh < r1; oh++) {
+      const float *x = in + (long)t * H * W + (long)(oh * g.sh - g.ph + kh) * W - g.pw + k0;
+      const float *z = dz + ((long)t * OH + oh) * OW * CO + j;
       for (int ow = c0 > 0 ? 0 : c1; ow < OW; ow = ow + 1 == c0 ? c1 : ow + 1) {
         const float *b = z + ow * CO;
+        v128_t b0 = LD(b), b1 = nv == 2 ? LD(b + 4) : b0;
         for (int q = 0; q < G; q++) {
           int iw = ow * g.sw - g.pw + k0 + q;
           if (iw < 0 || iw >= W) continue;
           v128_t sp = SPLAT(x + ow * g.sw + q);
-          for (int v = 0; v < nv; v++) s[q][v] = MADD(sp, LD(b + 4 * v), s[q][v]);
+          s[q][0] = MADD(sp, b0, s[q][0]);
+          if (nv == 2) s[q][1] = MADD(sp, b1, s[q][1]);
         }
       }
     }
