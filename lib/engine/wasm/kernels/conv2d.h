@@ -76,8 +76,10 @@ static void conv_op(const Step *st, const int *op) {
       conv_one_channel_forward(x, s1 - s0, H, W, g, OH, OW, w, params + boff, op[14], o, CO);
       return;
     }
+    int act = op[16] ? 0 : op[17];
     for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
-    act_grad_bias(dz, o, grads + boff, (s1 - s0) * m1, CO, op[16] ? 0 : op[17]);
+    if (act) act_grad_bias(dz, o, grads + boff, (s1 - s0) * m1, CO, act);
+    else bias_grad_linear(dz, (s1 - s0) * m1, CO, grads + boff);
     conv_one_channel_filter_grad(x, s1 - s0, H, W, g, OH, OW, dz, grads + woff, CO, 0);
     return;
   }
