@@ -2,17 +2,22 @@
 // stride-2 `same` one, 28×28 → 14×14×16) read in place, for any window, strides and padding
 // and CO % 4 = 0 filters: no im2col, no padded copy. Each output row and column gets the
 // range of kernel rows and columns inside the input, so the inner loops never test.
-// Forward: 2 pixels × 16 filters in registers, each input pixel splatted against 4 kernel
-// vectors per tap; the columns whose windows read no padding pair up along rows, the few
-// others down their column. Filter gradient: 3 taps of a kernel column × 8 filters, each
+// Forward: NP = 4 pixels × 16 filters, each input pixel splatted against 4 kernel vectors
+// per tap; the columns whose windows read no padding go along rows, the few others down
+// their column. Filter gradient: 3 taps of a kernel column × 8 filters, each
 // pixel's dZ vectors against its splatted input (3 × 16 spilled: 41 → 57 µs; all 9 taps × 4
 // filters: 47 µs). What V8 made of the C mattered as much: a runtime activation switch, CO
 // or kw range in the loops, and a pixel in a loop of its own each cost 20–40 %. The
 // example's conv1, CPU ms of a batch-32 step on one thread (2026-12-05): forward 0.142 →
-// 0.069, filter (and bias) gradient 0.111 → 0.065.
+// 0.063, filter (and bias) gradient 0.111 → 0.065.
 #pragma once
 #include "gemm.h"
 #include "small_ops.h"
+
+// Output pixels a forward block holds: 4 × 16 filters is 16 accumulators, more than x64's
+// vector registers, yet V8's spills cost less than the loads 2 pixels repeat (2 → 4: the
+// example's conv1 forward 0.069 → 0.063 CPU ms; 3 and 6 about as fast as 4).
+#define NP 4
 
 #define ONE_INLINE static inline __attribute__((always_inline))
 #define ONE_OUTLINE static __attribute__((noinline))
@@ -28,7 +33,7 @@ static inline void valid_taps(int o, int s, int p, int k, int n, int *lo, int *h
   if (*hi < *lo) *hi = *lo;
 }
 
-// np (1 or 2) output pixels, `dx` floats apart in the input (x: their windows' top-left
+// np (≤ 8) output pixels, `dx` floats apart in the input (x: their windows' top-left
 // corners, rows W floats apart) and `dout` in the output (o), × filters [j, j + 4·nv), over
 // the taps kh0 ≤ kh < kh1, kw0 ≤ kw < kw1: out = Σ x·W + bias, taps in order. With kw0, kw1
 // constants the kw loop unrolls (a flat loop over a list of the valid taps, offset and
@@ -36,17 +41,17 @@ static inline void valid_taps(int o, int s, int p, int k, int n, int *lo, int *h
 ONE_INLINE void fwd_block(const float *x, int dx, int dout, int W, Window g, int kh0, int kh1,
                           int kw0, int kw1, const float *w, int j, int np, int nv,
                           const float *bias, float *o, int CO) {
-  v128_t s[2][4];
-  for (int p = 0; p < 2; p++)
+  v128_t s[8][4];
+  for (int p = 0; p < np; p++)
     for (int v = 0; v < 4; v++) s[p][v] = wasm_f32x4_splat(0.f);
   for (int kh = kh0; kh < kh1; kh++)
     for (int kw = kw0; kw < kw1; kw++) {
       const float *a = x + (long)kh * W + kw, *b = w + (long)(kh * g.kw + kw) * CO + j;
-      v128_t a0 = SPLAT(a), a1 = np == 2 ? SPLAT(a + dx) : a0;
+      v128_t ap[8];
+      for (int p = 0; p < np; p++) ap[p] = SPLAT(a + p * dx);
       for (int v = 0; v < nv; v++) {
         v128_t bv = LD(b + 4 * v);
-        s[0][v] = MADD(a0, bv, s[0][v]);
-        if (np == 2) s[1][v] = MADD(a1, bv, s[1][v]);
+        for (int p = 0; p < np; p++) s[p][v] = MADD(ap[p], bv, s[p][v]);
       }
     }
   for (int p = 0; p < np; p++)
@@ -72,8 +77,8 @@ static inline const float *corner(const float *in, int t, int oh, int ow, int H,
   return in + (long)t * H * W + (long)(oh * g.sh - g.ph) * W + ow * g.sw - g.pw;
 }
 
-// Output columns [c0, c1) (an even count) whose windows' columns all lie inside, 2 pixels of
-// a row at a time (KW = g.kw, a constant where the caller can make it one).
+// Output columns [c0, c1) (a multiple of NP) whose windows' columns all lie inside, NP
+// pixels of a row at a time (KW = g.kw, a constant where the caller can make it one).
 ONE_INLINE void fwd_inside(const float *in, int cs, int H, int W, Window g, int OH, int OW,
                            int KW, int c0, int c1, const float *w, const float *bias,
                            float *out, int CO) {
@@ -83,8 +88,8 @@ ONE_INLINE void fwd_inside(const float *in, int cs, int H, int W, Window g, int 
       valid_taps(oh, g.sh, g.ph, g.kh, H, &kh0, &kh1);
       const float *x = corner(in, t, oh, 0, H, W, g);
       float *o = out + ((long)t * OH + oh) * OW * CO;
-      for (int ow = c0; ow < c1; ow += 2)
-        fwd_pixels(x + ow * g.sw, g.sw, CO, W, g, kh0, kh1, 0, KW, w, 2, bias, o + ow * CO,
+      for (int ow = c0; ow < c1; ow += NP)
+        fwd_pixels(x + ow * g.sw, g.sw, CO, W, g, kh0, kh1, 0, KW, w, NP, bias, o + ow * CO,
                    CO);
     }
 }
@@ -100,21 +105,24 @@ ONE_INLINE void fwd_some(const float *x, int dx, int dout, int W, Window g, int 
   else fwd_pixels(x, dx, dout, W, g, kh0, kh1, 0, n, w, np, bias, o, CO);
 }
 
-// Output column ow, 2 pixels of a column at a time where their rows have the same taps.
+// Output column ow, NP pixels of a column at a time where their rows have the same taps.
 ONE_INLINE void fwd_column(const float *in, int cs, int H, int W, Window g, int OH, int OW,
                            int ow, const float *w, const float *bias, float *out, int CO) {
   int kw0, kw1;
   valid_taps(ow, g.sw, g.pw, g.kw, W, &kw0, &kw1);
   for (int t = 0; t < cs; t++)
     for (int oh = 0; oh < OH;) {
-      int a0, a1, b0 = -1, b1 = -1;
+      int a0, a1, b0, b1, same = 1;
       valid_taps(oh, g.sh, g.ph, g.kh, H, &a0, &a1);
-      if (oh + 1 < OH) valid_taps(oh + 1, g.sh, g.ph, g.kh, H, &b0, &b1);
+      for (; same < NP && oh + same < OH; same++) {
+        valid_taps(oh + same, g.sh, g.ph, g.kh, H, &b0, &b1);
+        if (b0 != a0 || b1 != a1) break;
+      }
       const float *x = corner(in, t, oh, ow, H, W, g);
       float *o = out + (((long)t * OH + oh) * OW + ow) * CO;
-      if (a0 == b0 && a1 == b1) {
-        fwd_some(x, g.sh * W, OW * CO, W, g, a0, a1, kw0, kw1, w, 2, bias, o, CO);
-        oh += 2;
+      if (same == NP) {
+        fwd_some(x, g.sh * W, OW * CO, W, g, a0, a1, kw0, kw1, w, NP, bias, o, CO);
+        oh += NP;
       } else {
         fwd_some(x, 0, 0, W, g, a0, a1, kw0, kw1, w, 1, bias, o, CO);
         oh++;
@@ -130,7 +138,7 @@ ONE_INLINE void fwd_all(const float *in, int cs, int H, int W, Window g, int OH,
   int c0 = 0, c1 = OW;
   while (c0 < OW && c0 * g.sw - g.pw < 0) c0++;
   while (c1 > c0 && (c1 - 1) * g.sw - g.pw + g.kw > W) c1--;
-  int c2 = c1 - (c1 - c0) % 2;
+  int c2 = c1 - (c1 - c0) % NP;
   if (g.kw == 3) fwd_inside(in, cs, H, W, g, OH, OW, 3, c0, c2, w, bias, out, CO);
   else if (g.kw == 5) fwd_inside(in, cs, H, W, g, OH, OW, 5, c0, c2, w, bias, out, CO);
   else fwd_inside(in, cs, H, W, g, OH, OW, g.kw, c0, c2, w, bias, out, CO);
@@ -148,9 +156,9 @@ ONE_OUTLINE void fwd_any(const float *in, int cs, int H, int W, Window g, int OH
 }
 
 // out[t, oh, ow, :] = f(Σ_taps x·W + bias) for the cs samples at `in` (H × W, 1 channel).
-// Columns [c0, c2) read no padding and pair up along rows; the others (few: the padded ones,
-// an odd one) go down their column instead, where the pixels share their taps (one at a time
-// along rows they cost 1/4 of conv1's forward). The activation is a pass of its own (in the
+// Columns [c0, c2) read no padding and go NP at a time along rows; the others (few: the
+// padded ones, the last c1 − c2) go down their column instead, where the pixels share their
+// taps (one at a time along rows they cost 1/4 of conv1's forward). The activation is a pass of its own (in the
 // products' loops, its switch cost 40 %).
 static void conv_one_channel_forward(const float *in, int cs, int H, int W, Window g, int OH,
                                      int OW, const float *w, const float *bias, int act,
