@@ -10,13 +10,15 @@
 // dβ: the chunks' sums in the order phase B adds them; dx = γ·invStd·(dy − dβ/m − x̂·dγ/m),
 // the statistics read from bnStats). Inference: OP_BN_INFER with the moving statistics.
 // The elementwise loops are hand-written SIMD, which now beats clang's vectoriser: the
-// per-channel coefficients are made once per op (a = γ·invStd; dx's k, q, d) and, for C =
-// 16, held in registers, x − mean still subtracted first. An earlier hand-written normalise
-// lost to the vectoriser (0.049 → 0.077 ms); it probably kept γ·(x − mean)·invStd + β with
-// every coefficient reloaded each row, as the vectoriser does. Measured 2026-12-05 on
-// examples/batchnorm.keras.json's first batchNorm (100 K values, C = 16; CPU ms of a
-// batch-32 step on one thread), vectoriser → now: bn 0.049 → 0.015, bn_dx 0.066 → 0.021
-// (with the f32-block sums: bn_stats 0.024 → 0.010, bn_grad 0.041 → 0.016).
+// per-channel coefficients are made once per op (a = γ·invStd; dx's k, q, d) and held in
+// registers over all the rows, 16 channels at a time (then 4), x − mean still subtracted
+// first. An earlier hand-written normalise lost to the vectoriser (0.049 → 0.077 ms); it
+// probably kept γ·(x − mean)·invStd + β with every coefficient reloaded each row, as the
+// vectoriser does. Measured 2026-12-05 on examples/batchnorm.keras.json (CPU ms of a
+// batch-32 step on one thread), vectoriser → now: the first batchNorm (100 K values, C =
+// 16) bn 0.049 → 0.014, bn_dx 0.066 → 0.020; the second (16 K values, C = 32) bn 0.007 →
+// 0.001, bn_dx 0.009 → 0.002 (with the f32-block sums, bn_stats 0.024 → 0.009 and bn_grad
+// 0.041 → 0.014 on the first).
 #pragma once
 #include "step.h"
 #include "gemm.h"
@@ -32,28 +34,29 @@ static void bn_stats_op(const Step *st, const int *op) {
   bn_sums(x, x, x, (long)st->s0 * hw, (long)st->s1 * hw, C, part, part + C, 0);
 }
 
-// y = (x − mean)·a + β for rows [r0, r1) of C channels, a = γ·invStd per channel. For
-// C = 16 the 12 coefficient vectors stay in registers; else 4 channels at a time, the
-// coefficients loaded with each row's.
+// y = (x − mean)·a + β for rows [r0, r1) of channels [0, 4·w) of C, the 3·w coefficient
+// vectors in registers.
+static inline __attribute__((always_inline)) void bn_affine_w(
+    const float *x, float *y, const float *mean, const float *a, const float *beta, long r0,
+    long r1, int C, int w) {
+  v128_t m[4], k[4], b[4];
+  for (int j = 0; j < w; j++)
+    m[j] = LD(mean + 4 * j), k[j] = LD(a + 4 * j), b[j] = LD(beta + 4 * j);
+  for (long r = r0; r < r1; r++)
+    for (int j = 0; j < w; j++)
+      ST(y + r * C + 4 * j, MADD(wasm_f32x4_sub(LD(x + r * C + 4 * j), m[j]), k[j], b[j]));
+}
+
+// y = (x − mean)·a + β for rows [r0, r1) of C channels, a = γ·invStd per channel: 16
+// channels at a time over all the rows (C = 16 specialised), then 4, then one by one.
 static void bn_affine(const float *x, float *y, const float *mean, const float *a,
                       const float *beta, long r0, long r1, int C) {
-  if (C == 16) {
-    v128_t m[4], k[4], b[4];
-    for (int j = 0; j < 4; j++)
-      m[j] = LD(mean + 4 * j), k[j] = LD(a + 4 * j), b[j] = LD(beta + 4 * j);
-    for (long r = r0; r < r1; r++)
-      for (int j = 0; j < 4; j++)
-        ST(y + r * 16 + 4 * j, MADD(wasm_f32x4_sub(LD(x + r * 16 + 4 * j), m[j]), k[j], b[j]));
-    return;
-  }
-  for (long r = r0; r < r1; r++) {
-    int c = 0;
-    for (; c + 4 <= C; c += 4) {
-      v128_t xc = wasm_f32x4_sub(LD(x + r * C + c), LD(mean + c));
-      ST(y + r * C + c, MADD(xc, LD(a + c), LD(beta + c)));
-    }
-    for (; c < C; c++) y[r * C + c] = (x[r * C + c] - mean[c]) * a[c] + beta[c];
-  }
+  int c = 0;
+  if (C == 16) bn_affine_w(x, y, mean, a, beta, r0, r1, 16, 4), c = 16;
+  for (; c + 16 <= C; c += 16) bn_affine_w(x + c, y + c, mean + c, a + c, beta + c, r0, r1, C, 4);
+  for (; c + 4 <= C; c += 4) bn_affine_w(x + c, y + c, mean + c, a + c, beta + c, r0, r1, C, 1);
+  for (; c < C; c++)
+    for (long r = r0; r < r1; r++) y[r * C + c] = (x[r * C + c] - mean[c]) * a[c] + beta[c];
 }
 
 // The batch mean and invStd of each channel from every chunk's partial sums, added in chunk
@@ -111,33 +114,36 @@ static void bn_grad_op(const Step *st, const int *op) {
   for (int c = 0; c < C; c++) dgamma[c] = (float)(sum[c] * inv[c]), dbeta[c] = (float)sum[C + c];
 }
 
-// dx = (x − mean)·q + dy·k + d for rows [r0, r1) of C channels, the coefficients per channel
-// in coef: [k, q, d] (C each). For C = 16 the 16 coefficient vectors are loaded once (V8
-// keeps most in registers); else 4 channels at a time, loaded with each row's.
+// dx = (x − mean)·q + dy·k + d for rows [r0, r1) of channels [0, 4·w) of C, the
+// coefficients per channel in coef: [k, q, d] (cs apart), loaded once (for w = 4, V8 keeps
+// most of the 16 vectors in registers).
+static inline __attribute__((always_inline)) void bn_dx_w(
+    const float *x, const float *dy, float *dx, const float *mean, const float *coef, int cs,
+    long r0, long r1, int C, int w) {
+  v128_t m[4], k[4], q[4], d[4];
+  for (int j = 0; j < w; j++) {
+    m[j] = LD(mean + 4 * j), k[j] = LD(coef + 4 * j);
+    q[j] = LD(coef + cs + 4 * j), d[j] = LD(coef + 2 * cs + 4 * j);
+  }
+  for (long r = r0; r < r1; r++)
+    for (int j = 0; j < w; j++) {
+      long i = r * C + 4 * j;
+      ST(dx + i, MADD(wasm_f32x4_sub(LD(x + i), m[j]), q[j], MADD(LD(dy + i), k[j], d[j])));
+    }
+}
+
+// bn_dx_w for C channels: 16 at a time over all the rows (C = 16 specialised), then 4, then
+// one by one.
 static void bn_dx_rows(const float *x, const float *dy, float *dx, const float *mean,
                        const float *coef, long r0, long r1, int C) {
   const float *k = coef, *q = coef + C, *d = coef + 2 * C;
-  if (C == 16) {
-    v128_t m[4], kv[4], qv[4], dv[4];
-    for (int j = 0; j < 4; j++)
-      m[j] = LD(mean + 4 * j), kv[j] = LD(k + 4 * j), qv[j] = LD(q + 4 * j), dv[j] = LD(d + 4 * j);
-    for (long r = r0; r < r1; r++)
-      for (int j = 0; j < 4; j++) {
-        long i = r * 16 + 4 * j;
-        v128_t t = MADD(LD(dy + i), kv[j], dv[j]);
-        ST(dx + i, MADD(wasm_f32x4_sub(LD(x + i), m[j]), qv[j], t));
-      }
-    return;
-  }
-  for (long r = r0; r < r1; r++) {
-    int c = 0;
-    for (; c + 4 <= C; c += 4) {
-      long i = r * C + c;
-      v128_t t = MADD(LD(dy + i), LD(k + c), LD(d + c));
-      ST(dx + i, MADD(wasm_f32x4_sub(LD(x + i), LD(mean + c)), LD(q + c), t));
-    }
-    for (long i = r * C + c; c < C; c++, i++) dx[i] = (x[i] - mean[c]) * q[c] + dy[i] * k[c] + d[c];
-  }
+  int c = 0;
+  if (C == 16) bn_dx_w(x, dy, dx, mean, coef, 16, r0, r1, 16, 4), c = 16;
+  for (; c + 16 <= C; c += 16) bn_dx_w(x + c, dy + c, dx + c, mean + c, coef + c, C, r0, r1, C, 4);
+  for (; c + 4 <= C; c += 4) bn_dx_w(x + c, dy + c, dx + c, mean + c, coef + c, C, r0, r1, C, 1);
+  for (; c < C; c++)
+    for (long r = r0, i = r0 * C + c; r < r1; r++, i += C)
+      dx[i] = (x[i] - mean[c]) * q[c] + dy[i] * k[c] + d[c];
 }
 
 // OP_BN_DX. op: [code, x, dy, dx, bnStats, gamma, beta, HW, C]. dx = γ·invStd·(dy − dβ/m −

