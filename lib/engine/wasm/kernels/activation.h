@@ -105,9 +105,9 @@ static inline v128_t act4(v128_t v, int act) {
   return act4k(v, act, &K);
 }
 
+// g · f′ from y, with 1 as the caller has it (act_grad_map: a register loaded once).
 static inline __attribute__((always_inline)) v128_t act_grad4k(v128_t g, v128_t y, int act,
-                                                               const ActK *K) {
-  v128_t one = K4(K_ONE);
+                                                               v128_t one) {
   switch (act) {
     case ACT_RELU:
       return wasm_v128_and(g, wasm_f32x4_gt(y, F4(0.f)));
@@ -123,10 +123,9 @@ static inline __attribute__((always_inline)) v128_t act_grad4k(v128_t g, v128_t 
   }
 }
 
-// f′ times g with the tables loaded here (in a caller's loop: each iteration).
+// g · f′ with 1 as a v128.const (as before act_grad4k; pool.h's ReLU path must not change).
 static inline v128_t act_grad4(v128_t g, v128_t y, int act) {
-  ActK K = act_consts();
-  return act_grad4k(g, y, act, &K);
+  return act_grad4k(g, y, act, F4(1.f));
 }
 
 static inline float act1(float v, int act) {
@@ -148,8 +147,8 @@ static void act_map(const float *in, float *out, long n, int act) {
 // dx[i] = g[i] · f′ from y[i], for n elements.
 static void act_grad_map(const float *g, const float *y, float *dx, long n, int act) {
   long i = 0;
-  ActK K = act_consts();
-  for (; i + 4 <= n; i += 4) ST(dx + i, act_grad4k(LD(g + i), LD(y + i), act, &K));
+  v128_t one = SPLAT(&act_k[K_ONE]);
+  for (; i + 4 <= n; i += 4) ST(dx + i, act_grad4k(LD(g + i), LD(y + i), act, one));
   for (; i < n; i++) dx[i] = act_grad1(g[i], y[i], act);
 }
 
