@@ -11,36 +11,42 @@ import { planTraining } from "../../../lib/engine/plan.ts";
 import type { Architecture, LayerSpec } from "../../../lib/models/architecture.ts";
 import { defaultRecipe } from "../../../lib/defaults.ts";
 
-function firstConv(name: string, conv: LayerSpec): Architecture {
+type Conv = Extract<LayerSpec, { type: "conv2d" }>;
+
+/** A model whose first layer is `conv` on the 28 × 28 × 1 input, then a softmax. */
+function firstConv(name: string, conv: Omit<Conv, "type">): Architecture {
   return {
     name,
     description: "a 1-channel first conv",
     seeds: [],
-    layers: [conv, { type: "flatten" }, { type: "dense", units: 10, activation: "softmax" }],
+    layers: [
+      { type: "conv2d", ...conv },
+      { type: "flatten" },
+      { type: "dense", units: 10, activation: "softmax" },
+    ],
     recipe: defaultRecipe(),
     seedAccuracy: [],
     expectedParams: 0,
   };
 }
 
+// Each with its output rows and columns and padded rows and columns before the input.
 const CASES: [Architecture, number[]][] = [
   // 28 → 14: the padded row and column after (the BatchNormalization example's conv1), 12
   // filters (8 + 4).
   [
     firstConv("s2-same", {
-      type: "conv2d",
       filters: 12,
-      kernelSize: [3, 3],
-      strides: [2, 2],
+      kernelSize: 3,
+      strides: 2,
       padding: "same",
       activation: "elu",
     }),
     [14, 14, 0, 0],
   ],
-  // 28 → 10 × 14: one padded row before and two after; one padded column after; 4 × 2.
+  // 28 → 10 × 14: one padded row before and two after, one padded column after; 4 × 2.
   [
     firstConv("s3-same", {
-      type: "conv2d",
       filters: 20,
       kernelSize: [4, 2],
       strides: [3, 2],
@@ -51,33 +57,17 @@ const CASES: [Architecture, number[]][] = [
   ],
   // 28 → 28: two padded rows and columns on each side, 5 × 5.
   [
-    firstConv("s1-same-5x5", {
-      type: "conv2d",
-      filters: 8,
-      kernelSize: [5, 5],
-      padding: "same",
-      activation: "sigmoid",
-    }),
+    firstConv("s1-same-5x5", { filters: 8, kernelSize: 5, padding: "same", activation: "sigmoid" }),
     [28, 28, 2, 2],
   ],
   // 28 → 13 × 24: no padding, 3 × 5 at strides [2, 1].
-  [
-    firstConv("valid", {
-      type: "conv2d",
-      filters: 16,
-      kernelSize: [3, 5],
-      strides: [2, 1],
-      activation: "relu",
-    }),
-    [13, 24, 0, 0],
-  ],
+  [firstConv("valid", { filters: 16, kernelSize: [3, 5], strides: [2, 1] }), [13, 24, 0, 0]],
 ];
 
 for (const [arch, shape] of CASES) {
   Deno.test(`wasm 1-channel conv ${arch.name}: one step within 1e-3 of the reference, 1 and 2 threads`, async () => {
     const conv = planTraining(arch, 5).layers[0]!;
     assert.ok(conv.kind === "conv2d" && conv.input.c === 1);
-    // Output rows and columns, padded rows and columns before the input.
     assert.deepEqual([conv.output.h, conv.output.w, ...conv.pads], shape);
     for (const wasmThreads of [1, 2]) {
       const report = await runEngineCheck({ arch, batchSize: 5, engines: ["wasm"], wasmThreads });
