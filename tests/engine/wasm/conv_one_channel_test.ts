@@ -44,13 +44,15 @@ const CASES: [Architecture, number[]][] = [
     }),
     [14, 14, 0, 0],
   ],
-  // 28 → 10 × 14: one padded row before and two after, one padded column after; 4 × 2.
+  // 28 → 10 × 14: one padded row before and two after, one padded column after; 4 × 2; no
+  // bias (its gradient is not made).
   [
     firstConv("s3-same", {
       filters: 20,
       kernelSize: [4, 2],
       strides: [3, 2],
       padding: "same",
+      activation: "linear",
       useBias: false,
     }),
     [10, 14, 1, 0],
@@ -60,8 +62,11 @@ const CASES: [Architecture, number[]][] = [
     firstConv("s1-same-5x5", { filters: 8, kernelSize: 5, padding: "same", activation: "sigmoid" }),
     [28, 28, 2, 2],
   ],
-  // 28 → 13 × 24: no padding, 3 × 5 at strides [2, 1].
-  [firstConv("valid", { filters: 16, kernelSize: [3, 5], strides: [2, 1] }), [13, 24, 0, 0]],
+  // 28 → 13 × 24: no padding, 3 × 5 at strides [2, 1]; linear with a bias.
+  [
+    firstConv("valid", { filters: 16, kernelSize: [3, 5], strides: [2, 1], activation: "linear" }),
+    [13, 24, 0, 0],
+  ],
 ];
 
 for (const [arch, shape] of CASES) {

@@ -79,7 +79,9 @@ static void conv_op(const Step *st, const int *op) {
     int act = op[16] ? 0 : op[17];
     for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     if (act) act_grad_bias(dz, o, grads + boff, (s1 - s0) * m1, CO, act);
-    else bias_grad_linear(dz, (s1 - s0) * m1, CO, grads + boff);
+    // A bias-free conv's zero bias lies past the trained parameters, its gradient never
+    // summed (_program.ts): not made (conv1 of the BatchNormalization example: −5 µs).
+    else if (boff < st->ctl[C_NPARAMS]) bias_grad_linear(dz, (s1 - s0) * m1, CO, grads + boff);
     conv_one_channel_filter_grad(x, s1 - s0, H, W, g, OH, OW, dz, grads + woff, CO, 0);
     return;
   }
