@@ -6,7 +6,10 @@
  * the shipped `examples/pooling.keras.json`: a 3×3 stride-2 max-pool with `same` padding
  * after a ReLU (the WebGPU index's ReLU shortcut) and with `valid` after a tanh, a 3×2
  * stride-1 `same` average pool (non-square, padded unevenly), a 2×2 average pool after an
- * elu, on 6 channels (one per thread) and 8 (four per thread).
+ * elu, on 6 channels (one per thread) and 8 (four per thread). A second architecture reaches
+ * the wasm kernel's other window paths: 16 channels (its unrolled 3×3 path) next to clipped
+ * `same` windows, 18 channels (4 at a time, the last 4 overlapping), windows clipped at the
+ * top and left (3×3 stride 1 `same`), and a 3×3 average pool clipped at the bottom and right.
  */
 import assert from "node:assert/strict";
 import { parseArchitecture } from "../../lib/models/arch_file/parse_architecture.ts";
@@ -46,6 +49,58 @@ Deno.test({
   fn: async () => {
     // Prints each engine's worst error.
     await checkEveryEngine(ARCH, 16);
+  },
+});
+
+const WIDE: Architecture = {
+  ...ARCH,
+  name: "pooling-wide",
+  layers: [
+    {
+      type: "conv2d",
+      filters: 16,
+      kernelSize: 3,
+      strides: 1,
+      padding: "valid",
+      useBias: true,
+      activation: "elu",
+    },
+    { type: "maxPool", poolSize: 3, strides: 2, padding: "same" },
+    {
+      type: "conv2d",
+      filters: 18,
+      kernelSize: 3,
+      strides: 1,
+      padding: "same",
+      useBias: true,
+      activation: "tanh",
+    },
+    { type: "maxPool", poolSize: 3, strides: 1, padding: "same" },
+    { type: "maxPool", poolSize: 3, strides: 2, padding: "valid" },
+    { type: "avgPool", poolSize: 3, strides: 2, padding: "same" },
+    { type: "flatten" },
+    { type: "dense", units: 10, activation: "softmax", useBias: true },
+  ],
+};
+
+Deno.test({
+  name: "runEngineCheck: 16 and 18 channels, windows clipped on every side, within 1e-3",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const plan = planTraining(WIDE, 1);
+    const pools = plan.layers.flatMap((l) =>
+      l.kind === "maxPool" || l.kind === "avgPool"
+        ? [[l.input.h, l.output.h, l.pad, l.output.c]]
+        : []
+    );
+    assert.deepEqual(pools, [[26, 13, [0, 0], 16], [13, 13, [1, 1], 18], [13, 6, [0, 0], 18], [
+      6,
+      3,
+      [0, 0],
+      18,
+    ]]);
+    await checkEveryEngine(WIDE, 16);
   },
 });
 
