@@ -236,7 +236,8 @@ static void pool_backward(const float *dout, float *din, const unsigned *idx,
   // Windows that tile the input exactly (LeNet-5's 2×2 pools) write every cell below.
   int tiled = avg && C >= 4 && g->SH == g->PH && g->SW == g->PW && g->PT == 0 && g->PL == 0 &&
               g->OH * g->SH == g->H && g->OW * g->SW == g->W;
-  if (!tiled) __builtin_memset(din + s0 * plane, 0, (unsigned long)(s1 - s0) * plane * sizeof(float));
+  if (!tiled)
+    __builtin_memset(din + s0 * plane, 0, (unsigned long)(s1 - s0) * plane * sizeof(float));
   if (is_avg2x2(g, avg)) {
     avg2x2(dout, din, g, s0, s1, 1);
     return;
