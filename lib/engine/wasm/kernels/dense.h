@@ -8,12 +8,10 @@
 #include "dense_gemm.h"
 
 // Whether a dense layer's input gradient runs on dense_nt: widths its blocks take without
-// tails, and at most 32,768 weights, which keeps cnn-deep's 576 → 64 (whose GFLOP/s is the
-// CPU bench's yardstick; dense_nt would speed it up alike: 135 → 122 µs standalone) on
-// gemm_nt. The BatchNorm example's 512 → 64 at batch 32, one thread: dense_bwd 0.127 →
-// 0.113 CPU ms (2026-12-05).
-static inline int dense_small(int in_n, int out_n) {
-  return (long)in_n * out_n <= 32768 && out_n % 4 == 0 && in_n % 4 == 0;
+// tails. The BatchNorm example's 512 → 64 at batch 32, one thread: dense_bwd 0.127 → 0.113
+// CPU ms; cnn-deep's 576 → 64, standalone: 135 → 122 µs (2026-12-05).
+static inline int dense_fits_nt(int in_n, int out_n) {
+  return out_n % 4 == 0 && in_n % 4 == 0;
 }
 
 // op: [code, in, out, kernel, bias, in_n, out_n, act]
@@ -34,7 +32,7 @@ static void dense_bwd_op(const Step *st, const int *op) {
   act_grad_bias(dz, F(op[2]) + (long)s0 * out_n, grads + op[6], rows, out_n, op[9]);
   float *dx = op[4] ? F(op[4]) + (long)s0 * in_n : 0;
   gemm_nn(in_n, out_n, rows, in, 1, in_n, dz, grads + op[5], 0);
-  if (dx && dense_small(in_n, out_n)) dense_nt(rows, in_n, out_n, dz, st->params + op[5], dx);
+  if (dx && dense_fits_nt(in_n, out_n)) dense_nt(rows, in_n, out_n, dz, st->params + op[5], dx);
   else if (dx) gemm_nt(rows, in_n, out_n, dz, st->params + op[5], dx, 0);
 }
 
