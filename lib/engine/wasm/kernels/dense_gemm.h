@@ -1,9 +1,9 @@
-// The input gradient of dense layers whose widths are multiples of 4 (dense.h's
-// dense_fits_nt), dX = dz·Wᵀ read straight from the forward kernel W [in×out]. Tried and
-// dropped (2026-12-05, standalone): 6-row blocks for x·W and dW = xᵀ·dz, 44–48 µs against gemm_nn's 54–57 with compile-time
-// sizes, but 73–81 µs with run-time ones (the engine's): clang then loads all six broadcasts
-// ahead of the second column's products (20 live vectors, more than x64's 16); and 4-row
-// blocks over the whole K (no faster in the engine).
+// The input gradient of dense layers whose widths are multiples of 4 (dense.h's dense_fits_nt),
+// dX = dz·Wᵀ read straight from the forward kernel W [in×out]. Tried and dropped (2026-12-05,
+// standalone): 6-row blocks for x·W and dW = xᵀ·dz, 44–48 µs against gemm_nn's 54–57 with
+// compile-time sizes, but 73–81 µs with run-time ones (the engine's): clang then loads all six
+// broadcasts ahead of the second column's products (20 live vectors, more than x64's 16); and
+// 4-row blocks over the whole K (no faster in the engine).
 #pragma once
 #include "gemm.h"
 
