@@ -77,8 +77,8 @@ static inline __attribute__((always_inline)) v128_t exp_neg4(v128_t v, int plus_
 static inline __attribute__((always_inline)) v128_t act4k(v128_t v, int act, const ActK *K) {
   v128_t z = F4(0.f);
   switch (act) {
-    case ACT_RELU:
-      return wasm_f32x4_max(v, z);
+    case ACT_RELU:  // pmax(v, 0) = v < 0 ? 0 : v, one maxps (max is a sequence in V8): a NaN
+      return wasm_f32x4_pmax(v, z);  // passes, −0 stays −0 (as tfjs' x < 0 ? 0 : x)
     case ACT_TANH: {  // sign(v) · (1 − e^−2|v|) / (1 + e^−2|v|), with e = e^−2|v| − 1 exact:
       // ±e / (−2 − e), the sign of v moved onto e (the same floats as negating e and ORing
       // the sign into the quotient, two operations fewer).
