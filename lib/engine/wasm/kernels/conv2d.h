@@ -81,8 +81,8 @@ static void conv_op(const Step *st, const int *op) {
     float *o = out + (long)s * m1 * CO;
     if (!bwd) {
       if (in_place) {
-        conv_forward_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, w, o, CO);
-        bias_act(o, params + boff, m, CO, op[14]);
+        conv_forward_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, w,
+                              params + boff, op[14], o, CO);
       } else {
         conv_forward(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, w, params + boff,
                      op[14], o, CO);
