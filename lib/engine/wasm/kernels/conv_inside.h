@@ -5,7 +5,15 @@
 // the input gradient goes from registers straight into dX, a 4-pixel × 8-float block at a
 // time, instead of writing dP (m × kdim floats) and adding it back (col2im). LeNet-5's
 // conv2, CPU ms of a batch-32 step on one thread (issue 17): forward 0.68 → 0.53, backward
-// 1.26 → 1.02 (1.17 with only the input gradient's change).
+// 1.26 → 1.02 (1.17 with only the input gradient's change). The BatchNormalization example's
+// conv2 (6×6×16 → 4×4×32, 3×3, sigmoid), 2026-12-05: forward 0.155 → 0.153 (bias + sigmoid
+// in registers), backward 0.300 → 0.289 (Wᵀ by 4×4 blocks); LeNet-5's conv2 0.509 → 0.502
+// and 1.002 → 1.001. Its products run at ~38 GFLOP/s (filter gradient ~33) where the same
+// 4 × 8 inner loop alone, in L1, runs ~45 and 8 independent FMA chains ~59. Tried and
+// dropped (µs a chunk of 11 samples): 5 or 6 pixels × 8 forward blocks 43 → 61–78 (see
+// conv_forward_in_place); the filter gradient over a flat pixel loop (an offset table)
+// 49 → 53, unrolled 4 pixels a row 49 → 90 (clang hoists the 4 pixels' loads: V8 spills),
+// one loop over (sample, row) 49 → 51; pixel cursors without divisions: no change.
 #pragma once
 #include "gemm.h"
 #include "small_ops.h"
@@ -137,7 +145,8 @@ static void transpose_4x4_blocks(const float *w, int k, int n, float *t) {
 // Wᵀ [CO × (kh, row_pad(kw·C))] from W [(kh, kw, c) × CO]: block b of a row holds the
 // columns from block_at(b), 0 where an earlier block already has them. Rows of whole blocks
 // (no padding) make it the plain transpose, by 4×4 blocks: for the BatchNormalization
-// example's conv2 (144 × 32) 6.0 → 0.6 µs, run once per batch chunk.
+// example's conv2 (144 × 32) 6.0 → 0.6 µs, run once per batch chunk; cnn-deep's conv3
+// (576 × 64) gains with it, its backward 1.44 → 1.31 CPU ms a batch-64 step.
 static void wtp_build(const float *w, Window g, int C, int CO, float *wtp) {
   int row = g.kw * C, rp = row_pad(row);
   if (row == rp && CO % 4 == 0) {
