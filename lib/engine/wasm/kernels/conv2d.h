@@ -43,18 +43,20 @@ static void conv_op(const Step *st, const int *op) {
   const float *w = params + woff;
   float *p = scratch, *dp = scratch + (long)chunk * patch, *wt = dp + (long)chunk * patch;
   // Winograd area (3×3 kernels, see _program.ts): U forward, U of the input gradient, V, M.
-  int wino = op[bwd ? 15 : 13];
+  // fg_only (op[22], small outputs): only the filter gradient on Winograd, by sample groups.
+  int wino = op[bwd ? 15 : 13], fg_only = bwd && op[22];
   float *uf = scratch + wino, *ud = uf + 16 * C * CO, *wv = ud + 16 * C * CO;
-  float *wm = wv + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
-  float *du = wm + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
-  if (wino && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
+  long tiles = fg_only ? WINO_GROUP * ((OH + 1) / 2) * ((OW + 1) / 2)
+                       : ((H + 1) / 2) * ((W + 1) / 2);
+  float *wm = wv + 16L * tiles * (C > CO ? C : CO), *du = wm + 16L * tiles * (C > CO ? C : CO);
+  if (wino && !fg_only && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
   if (wino && !bwd) {
     for (int s = s0; s < s1; s++)
       wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,
                 -pad, uf, wv, wm, params + boff, op[14]);
     return;
   }
-  if (wino) {
+  if (wino && !fg_only) {
     for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     for (int s = s0; s < s1; s++) {
       float *dz = dout + (long)s * m1 * CO;
@@ -92,13 +94,17 @@ static void conv_op(const Step *st, const int *op) {
       continue;
     }
     int sa, sk;
-    if (!in_place) conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
+    if (!in_place && !fg_only)
+      conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
     float *dz = dout + (long)s * m1 * CO;
     if (s == s0)
       for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
     act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
-    if (in_place)
+    if (fg_only)
+      wino_filter_grad_group(in + (long)s * H * W * C, cs, H, W, C, dz, OH, OW, CO, -pad, wv,
+                             wm, du, s > s0);
+    else if (in_place)
       conv_filter_grad_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, dz,
                                 grads + woff, CO, s > s0);
     else conv_filter_grad(kdim, CO, cs, g, OH, OW, p, sa, sk, dz, grads + woff, s > s0, dp);
@@ -116,4 +122,5 @@ static void conv_op(const Step *st, const int *op) {
         patches(di + (long)t * H * W * C, dp + (long)t * patch, H, W, C, g, OH, OW, 0);
     }
   }
+  if (fg_only) wino_filter_grad_out(du, grads + woff, C, CO);
 }

@@ -37,9 +37,9 @@ static void wino_filter(const float *w, float *u, int C, int CO, int flip) {
 // zero outside the H × W input; u from wino_filter. `v` holds 16 × tiles × C floats, `m`
 // 16 × tiles × CO. Then bias + activation `act` when `bias` is set, else a plain store.
 // V[ξ][tile][c] = (Bᵀ·d·B)[ξ] for each 2×2-output tile's 4×4 input window d (rows from
-// 2·th + off), zero outside the H × W input.
-static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int off, float *v) {
-  long vs = (long)TH * TW * C;
+// 2·th + off), zero outside the H × W input; vs floats between the ξ planes.
+static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int off, float *v,
+                       long vs) {
   v128_t z = wasm_f32x4_splat(0.f);
   for (int th = 0; th < TH; th++)
     for (int tw = 0; tw < TW; tw++)
@@ -71,7 +71,7 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
                       int off, const float *u, float *v, float *m, const float *bias, int act) {
   int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
   long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
-  wino_input(in, H, W, C, TH, TW, off, v);
+  wino_input(in, H, W, C, TH, TW, off, v, vs);
   for (int x = 0; x < 16; x++)
     gemm_nn(tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
   for (int th = 0; th < TH; th++)
@@ -98,15 +98,10 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
     }
 }
 
-// The filter gradient of one sample, accumulated into dU[ξ][ci][co] (accumulate = 0 for the
-// chunk's first sample): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], V from the forward input transform.
-static void wino_filter_grad_acc(const float *in, int H, int W, int C, const float *dy, int OH,
-                                 int OW, int CO, int off, float *v, float *m, float *du,
-                                 int accumulate) {
-  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  long ms = (long)tiles * CO;
+// M[ξ][tile][co] = (A·dY·Aᵀ)[ξ] for each 2×2 tile of one sample's output gradient dY (zero
+// past OH × OW); ms floats between the ξ planes.
+static void wino_dy(const float *dy, int OH, int OW, int CO, int TH, int TW, float *m, long ms) {
   v128_t z = wasm_f32x4_splat(0.f);
-  wino_input(in, H, W, C, TH, TW, off, v);
   for (int th = 0; th < TH; th++)
     for (int tw = 0; tw < TW; tw++)
       for (int o = 0; o < CO; o += 4) {
@@ -130,9 +125,48 @@ static void wino_filter_grad_acc(const float *in, int H, int W, int C, const flo
           ST(mp + (a * 4 + 3) * ms, wasm_f32x4_neg(e[a][1]));
         }
       }
+}
+
+// The filter gradient of one sample, accumulated into dU[ξ][ci][co] (accumulate = 0 for the
+// chunk's first sample): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], V from the forward input transform.
+static void wino_filter_grad_acc(const float *in, int H, int W, int C, const float *dy, int OH,
+                                 int OW, int CO, int off, float *v, float *m, float *du,
+                                 int accumulate) {
+  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
+  long ms = (long)tiles * CO;
+  wino_input(in, H, W, C, TH, TW, off, v, (long)tiles * C);
+  wino_dy(dy, OH, OW, CO, TH, TW, m, ms);
   for (int x = 0; x < 16; x++)
     gemm_nn(C, CO, tiles, v + x * (long)tiles * C, 1, C, m + x * ms, du + (long)x * C * CO,
             accumulate);
+}
+
+// Samples per product in wino_filter_grad_group (WINO_GROUP in kinds/conv2d.ts): at 4×4
+// outputs, a chunk of 11 samples' filter gradient took 26 µs in one group of 44 tiles, 37 in
+// groups of 8 (+ 3), against 49 for the direct kernel (conv_inside.h).
+#define WINO_GROUP 16
+
+// The filter gradient of samples [0, cs) into dU as wino_filter_grad_acc, for small outputs
+// (kinds/conv2d.ts: usesWinogradForward), whose per-sample products are too short (4 tiles
+// for 4×4 outputs): the tiles of WINO_GROUP samples at a time go through one product per ξ.
+// v and m hold 16 × WINO_GROUP × tiles × C (CO) floats.
+static void wino_filter_grad_group(const float *in, int cs, int H, int W, int C,
+                                   const float *dy, int OH, int OW, int CO, int off, float *v,
+                                   float *m, float *du, int accumulate) {
+  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
+  for (int s0 = 0; s0 < cs; s0 += WINO_GROUP) {
+    int g = cs - s0 < WINO_GROUP ? cs - s0 : WINO_GROUP;
+    long vs = (long)g * tiles * C, ms = (long)g * tiles * CO;
+    for (int s = 0; s < g; s++) {
+      wino_input(in + (long)(s0 + s) * H * W * C, H, W, C, TH, TW, off,
+                 v + (long)s * tiles * C, vs);
+      wino_dy(dy + (long)(s0 + s) * OH * OW * CO, OH, OW, CO, TH, TW,
+              m + (long)s * tiles * CO, ms);
+    }
+    for (int x = 0; x < 16; x++)
+      gemm_nn(C, CO, g * tiles, v + x * vs, 1, C, m + x * ms, du + (long)x * C * CO,
+              accumulate || s0 > 0);
+  }
 }
 
 // gw [3][3][C][CO] = Gᵀ·dU·G per (ci, co): the filter gradient from the accumulated dU.

@@ -40,6 +40,9 @@ export function usesWinogradForward(l: Conv): boolean {
   return winogradShape(l) && l.output.h * l.output.w >= 16;
 }
 
+/** Samples per product of a small conv's Winograd filter gradient (`WINO_GROUP`, winograd.h). */
+export const WINO_GROUP = 16;
+
 /** Whether a layer is the 2×2 stride-2 max-pool of OP_POOL (the rest run as OP_GPOOL). */
 export const isFastPool = (l: PlanLayer | undefined): boolean =>
   l?.kind === "maxPool" && isPool2x2(l);
@@ -51,31 +54,25 @@ function scratch(l: Conv): ScratchNeed {
   const shared = 2 * Math.max(patch, CHUNK_FLOATS) + taps * l.input.c * l.output.c;
   if (!usesWinogradForward(l)) return { shared, own: 0 };
   // Own: the two filter transforms (kept across a thread's chunks), the V / M planes and the
-  // filter gradient's dU (see kernels/conv2d.h).
+  // filter gradient's dU (see kernels/conv2d.h); a small conv's backward puts WINO_GROUP
+  // samples' output tiles in V and M.
   const { c } = l.input, co = l.output.c;
-  const tiles = Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2);
+  const tiles = usesWinograd(l)
+    ? Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2)
+    : WINO_GROUP * Math.ceil(l.output.h / 2) * Math.ceil(l.output.w / 2);
   return { shared, own: 3 * 16 * c * co + 2 * 16 * tiles * Math.max(c, co) };
 }
 
 function ops(l: Conv, io: LayerIO): LayerOps {
   const { h, w, c } = l.input;
   const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
-  const area = usesWinograd(l) ? io.area : 0;
-  const forwardArea = usesWinogradForward(l) ? io.area : 0;
+  const area = usesWinogradForward(l) ? io.area : 0;
+  // Small outputs: the backward's filter gradient alone on Winograd (kernels/conv2d.h).
+  const filterGradOnly = usesWinogradForward(l) && !usesWinograd(l) ? 1 : 0;
   const act = ACTIVATION_CODE[l.activation];
   // After the op's words: kernel columns, strides, left padding (kernels/conv2d.h).
   const window = [l.window[1], ...l.strides, l.pads[1]];
-  const forward = [
-    OP.CONV,
-    io.inp,
-    io.out,
-    ...shape,
-    l.output.h,
-    l.output.w,
-    forwardArea,
-    act,
-    ...window,
-  ];
+  const forward = [OP.CONV, io.inp, io.out, ...shape, l.output.h, l.output.w, area, act, ...window];
   // A following 2×2 max-pool's gradient applies this conv's activation′ (see pool.ts).
   const folded = isFastPool(io.plan.layers[l.index + 1]) && act !== 0 ? 1 : 0;
   const backward = [
@@ -91,6 +88,7 @@ function ops(l: Conv, io: LayerIO): LayerOps {
     folded,
     act,
     ...window,
+    filterGradOnly,
   ];
   return { forward: [forward], backward: [backward], infer: [forward] };
 }
