@@ -10,6 +10,7 @@
 #include "small_ops.h"
 #include "conv_patches.h"
 #include "winograd.h"
+#include "winograd_small.h"
 #include "conv_inside.h"
 
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,

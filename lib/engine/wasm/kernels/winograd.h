@@ -141,34 +141,6 @@ static void wino_filter_grad_acc(const float *in, int H, int W, int C, const flo
             accumulate);
 }
 
-// Samples per product in wino_filter_grad_group (WINO_GROUP in kinds/conv2d.ts): at 4×4
-// outputs, a chunk of 11 samples' filter gradient took 26 µs in one group of 44 tiles, 37 in
-// groups of 8 (+ 3), against 49 for the direct kernel (conv_inside.h).
-#define WINO_GROUP 16
-
-// The filter gradient of samples [0, cs) into dU as wino_filter_grad_acc, for small outputs
-// (kinds/conv2d.ts: usesWinogradForward), whose per-sample products are too short (4 tiles
-// for 4×4 outputs): the tiles of WINO_GROUP samples at a time go through one product per ξ.
-// v and m hold 16 × WINO_GROUP × tiles × C (CO) floats.
-static void wino_filter_grad_group(const float *in, int cs, int H, int W, int C,
-                                   const float *dy, int OH, int OW, int CO, int off, float *v,
-                                   float *m, float *du, int accumulate) {
-  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  for (int s0 = 0; s0 < cs; s0 += WINO_GROUP) {
-    int g = cs - s0 < WINO_GROUP ? cs - s0 : WINO_GROUP;
-    long vs = (long)g * tiles * C, ms = (long)g * tiles * CO;
-    for (int s = 0; s < g; s++) {
-      wino_input(in + (long)(s0 + s) * H * W * C, H, W, C, TH, TW, off,
-                 v + (long)s * tiles * C, vs);
-      wino_dy(dy + (long)(s0 + s) * OH * OW * CO, OH, OW, CO, TH, TW,
-              m + (long)s * tiles * CO, ms);
-    }
-    for (int x = 0; x < 16; x++)
-      gemm_nn(C, CO, g * tiles, v + x * vs, 1, C, m + x * ms, du + (long)x * C * CO,
-              accumulate || s0 > 0);
-  }
-}
-
 // gw [3][3][C][CO] = Gᵀ·dU·G per (ci, co): the filter gradient from the accumulated dU.
 static void wino_filter_grad_out(const float *du, float *gw, int C, int CO) {
   long plane = (long)C * CO;

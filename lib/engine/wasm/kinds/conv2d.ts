@@ -40,7 +40,7 @@ export function usesWinogradForward(l: Conv): boolean {
   return winogradShape(l) && l.output.h * l.output.w >= 16;
 }
 
-/** Samples per product of a small conv's Winograd filter gradient (`WINO_GROUP`, winograd.h). */
+/** Samples per product of a small conv's Winograd filter gradient (`WINO_GROUP`, winograd_small.h). */
 export const WINO_GROUP = 16;
 
 /** Whether a layer is the 2×2 stride-2 max-pool of OP_POOL (the rest run as OP_GPOOL). */
@@ -57,9 +57,10 @@ function scratch(l: Conv): ScratchNeed {
   // filter gradient's dU (see kernels/conv2d.h); a small conv's backward puts WINO_GROUP
   // samples' output tiles in V and M.
   const { c } = l.input, co = l.output.c;
-  const tiles = usesWinograd(l)
-    ? Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2)
-    : WINO_GROUP * Math.ceil(l.output.h / 2) * Math.ceil(l.output.w / 2);
+  const tiles = Math.max(
+    Math.ceil(l.input.h / 2) * Math.ceil(l.input.w / 2),
+    usesWinograd(l) ? 0 : WINO_GROUP * Math.ceil(l.output.h / 2) * Math.ceil(l.output.w / 2),
+  );
   return { shared, own: 3 * 16 * c * co + 2 * 16 * tiles * Math.max(c, co) };
 }
 

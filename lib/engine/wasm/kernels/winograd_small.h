@@ -1,0 +1,35 @@
+// Winograd F(2×2, 3×3) filter gradient for convs with small outputs (kinds/conv2d.ts:
+// usesWinogradForward, 16 to 63 output pixels, e.g. the BatchNormalization example's conv2,
+// 4×4): a sample has too few tiles (4) for products of its own, so the tiles of up to
+// WINO_GROUP samples go through one product per ξ (V and M hold 16 × WINO_GROUP × tiles × C
+// or CO floats). The forward stays per sample (wino_conv: grouped, its planes left L1 and it
+// ran 0.125 → 0.14 CPU ms a step), the input gradient direct (conv_inside.h: on the 2-padded
+// output gradient Winograd does as many multiply-adds as the direct sum).
+#pragma once
+#include "winograd.h"
+
+// Samples per product in wino_filter_grad_group (WINO_GROUP in kinds/conv2d.ts): at 4×4
+// outputs, a chunk of 11 samples' filter gradient took 26 µs in one group of 44 tiles, 37 in
+// groups of 8 (+ 3), against 49 for the direct kernel (conv_inside.h).
+#define WINO_GROUP 16
+
+// The filter gradient of samples [0, cs), accumulated into dU as wino_filter_grad_acc's.
+static void wino_filter_grad_group(const float *in, int cs, int H, int W, int C,
+                                   const float *dy, int OH, int OW, int CO, int off, float *v,
+                                   float *m, float *du, int accumulate) {
+  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
+  for (int s0 = 0; s0 < cs; s0 += WINO_GROUP) {
+    int g = cs - s0 < WINO_GROUP ? cs - s0 : WINO_GROUP;
+    long vs = (long)g * tiles * C, ms = (long)g * tiles * CO;
+    for (int s = 0; s < g; s++) {
+      wino_input(in + (long)(s0 + s) * H * W * C, H, W, C, TH, TW, off,
+                 v + (long)s * tiles * C, vs);
+      wino_dy(dy + (long)(s0 + s) * OH * OW * CO, OH, OW, CO, TH, TW,
+              m + (long)s * tiles * CO, ms);
+    }
+    for (int x = 0; x < 16; x++)
+      gemm_nn(C, CO, g * tiles, v + x * vs, 1, C, m + x * ms, du + (long)x * C * CO,
+              accumulate || s0 > 0);
+  }
+}
+
