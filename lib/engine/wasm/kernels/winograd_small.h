@@ -8,10 +8,12 @@
 #pragma once
 #include "winograd.h"
 
-// Samples per product in wino_filter_grad_group (WINO_GROUP in kinds/conv2d.ts): at 4×4
-// outputs, a chunk of 11 samples' filter gradient took 26 µs in one group of 44 tiles, 37 in
-// groups of 8 (+ 3), against 49 for the direct kernel (conv_inside.h).
-#define WINO_GROUP 16
+// Samples per product in wino_filter_grad_group (WINO_GROUP in kinds/conv2d.ts). The
+// BatchNormalization example's conv2 backward, CPU ms of a batch-32 step on one thread (chunks
+// of 10–11 samples), 2026-12-05: 0.237 with 4, 0.230 with 5 or 6, 0.254 with 8 (8 + 2 or 3),
+// 0.225 with 11 or 14, but 0.247 with 16 (the planes' offsets then fall on large powers of
+// two: cache aliasing, we think); the direct kernels took 0.289.
+#define WINO_GROUP 14
 
 // The filter gradient of samples [0, cs), accumulated into dU as wino_filter_grad_acc's.
 static void wino_filter_grad_group(const float *in, int cs, int H, int W, int C,
