@@ -44,13 +44,19 @@ static void conv_op(const Step *st, const int *op) {
   const float *w = params + woff;
   float *p = scratch, *dp = scratch + (long)chunk * patch, *wt = dp + (long)chunk * patch;
   // Winograd area (3×3 kernels, see _program.ts): U forward, U of the input gradient, V, M.
-  // fg_only (op[22], small outputs): only the filter gradient on Winograd, by sample groups.
-  int wino = op[bwd ? 15 : 13], fg_only = bwd && op[22];
+  // small (op[19] / op[22]: 16 to 63 output pixels): the forward and the filter gradient on
+  // Winograd by groups of samples (winograd_small.h), the input gradient direct.
+  int wino = op[bwd ? 15 : 13], small = op[bwd ? 22 : 19], fg_only = bwd && small;
   float *uf = scratch + wino, *ud = uf + 16 * C * CO, *wv = ud + 16 * C * CO;
-  long tiles = fg_only ? WINO_GROUP * ((OH + 1) / 2) * ((OW + 1) / 2)
-                       : ((H + 1) / 2) * ((W + 1) / 2);
+  long tiles = small ? WINO_GROUP * ((OH + 1) / 2) * ((OW + 1) / 2)
+                     : ((H + 1) / 2) * ((W + 1) / 2);
   float *wm = wv + 16L * tiles * (C > CO ? C : CO), *du = wm + 16L * tiles * (C > CO ? C : CO);
   if (wino && !fg_only && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
+  if (wino && !bwd && small) {
+    wino_conv_group(in + (long)s0 * H * W * C, s1 - s0, H, W, C, out + (long)s0 * m1 * CO, OH,
+                    OW, CO, -pad, uf, wv, wm, params + boff, op[14]);
+    return;
+  }
   if (wino && !bwd) {
     for (int s = s0; s < s1; s++)
       wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,

@@ -68,12 +68,23 @@ function ops(l: Conv, io: LayerIO): LayerOps {
   const { h, w, c } = l.input;
   const shape = [l.kernel.offset, l.bias.offset, h, w, c, l.kernelSize, l.output.c, l.pad];
   const area = usesWinogradForward(l) ? io.area : 0;
-  // Small outputs: the backward's filter gradient alone on Winograd (kernels/conv2d.h).
-  const filterGradOnly = usesWinogradForward(l) && !usesWinograd(l) ? 1 : 0;
+  // Small outputs: Winograd by groups of samples, the input gradient direct (kernels/conv2d.h).
+  const small = usesWinogradForward(l) && !usesWinograd(l) ? 1 : 0;
   const act = ACTIVATION_CODE[l.activation];
   // After the op's words: kernel columns, strides, left padding (kernels/conv2d.h).
   const window = [l.window[1], ...l.strides, l.pads[1]];
-  const forward = [OP.CONV, io.inp, io.out, ...shape, l.output.h, l.output.w, area, act, ...window];
+  const forward = [
+    OP.CONV,
+    io.inp,
+    io.out,
+    ...shape,
+    l.output.h,
+    l.output.w,
+    area,
+    act,
+    ...window,
+    small,
+  ];
   // A following 2×2 max-pool's gradient applies this conv's activation′ (see pool.ts).
   const folded = isFastPool(io.plan.layers[l.index + 1]) && act !== 0 ? 1 : 0;
   const backward = [
@@ -89,7 +100,7 @@ function ops(l: Conv, io: LayerIO): LayerOps {
     folded,
     act,
     ...window,
-    filterGradOnly,
+    small,
   ];
   return { forward: [forward], backward: [backward], infer: [forward] };
 }
