@@ -52,15 +52,9 @@ static void conv_op(const Step *st, const int *op) {
                      : ((H + 1) / 2) * ((W + 1) / 2);
   float *wm = wv + 16L * tiles * (C > CO ? C : CO), *du = wm + 16L * tiles * (C > CO ? C : CO);
   if (wino && !fg_only && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
-  if (wino && !bwd && small) {
-    wino_conv_group(in + (long)s0 * H * W * C, s1 - s0, H, W, C, out + (long)s0 * m1 * CO, OH,
-                    OW, CO, -pad, uf, wv, wm, params + boff, op[14]);
-    return;
-  }
   if (wino && !bwd) {
-    for (int s = s0; s < s1; s++)
-      wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,
-                -pad, uf, wv, wm, params + boff, op[14]);
+    wino_forward(in, s0, s1, H, W, C, out, OH, OW, CO, -pad, small, uf, wv, wm, params + boff,
+                 op[14]);
     return;
   }
   if (wino && !fg_only) {

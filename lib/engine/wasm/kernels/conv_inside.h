@@ -5,15 +5,17 @@
 // the input gradient goes from registers straight into dX, a 4-pixel × 8-float block at a
 // time, instead of writing dP (m × kdim floats) and adding it back (col2im). LeNet-5's
 // conv2, CPU ms of a batch-32 step on one thread (issue 17): forward 0.68 → 0.53, backward
-// 1.26 → 1.02 (1.17 with only the input gradient's change). The BatchNormalization example's
-// conv2 (6×6×16 → 4×4×32, 3×3, sigmoid), 2026-12-05: forward 0.155 → 0.153 (bias + sigmoid
-// in registers), backward 0.300 → 0.289 (Wᵀ by 4×4 blocks); LeNet-5's conv2 0.509 → 0.502
-// and 1.002 → 1.001. Its products run at ~38 GFLOP/s (filter gradient ~33) where the same
-// 4 × 8 inner loop alone, in L1, runs ~45 and 8 independent FMA chains ~59. Tried and
-// dropped (µs a chunk of 11 samples): 5 or 6 pixels × 8 forward blocks 43 → 61–78 (see
-// conv_forward_in_place); the filter gradient over a flat pixel loop (an offset table)
-// 49 → 53, unrolled 4 pixels a row 49 → 90 (clang hoists the 4 pixels' loads: V8 spills),
-// one loop over (sample, row) 49 → 51; pixel cursors without divisions: no change.
+// 1.26 → 1.02 (1.17 with only the input gradient's change). 2026-12-05: bias + activation
+// in the forward's registers and Wᵀ by 4×4 blocks, LeNet-5's conv2 0.509 → 0.502 and 1.002 →
+// 1.001; the BatchNormalization example's conv2 (6×6×16 → 4×4×32, 3×3, sigmoid) 0.155 →
+// 0.153 and 0.300 → 0.289, before its forward and filter gradient moved to Winograd
+// (winograd_small.h; its input gradient still runs here). These products run at ~38 GFLOP/s
+// (filter gradient ~33) where the same 4 × 8 inner loop alone, in L1, runs ~45 and 8
+// independent FMA chains ~59. Tried and dropped (µs a chunk of 11 samples of that conv): 5
+// or 6 pixels × 8 forward blocks 43 → 61–78 (see conv_forward_in_place); the filter
+// gradient over a flat pixel loop (an offset table) 49 → 53, unrolled 4 pixels a row 49 →
+// 90 (clang hoists the 4 pixels' loads: V8 spills), one loop over (sample, row) 49 → 51;
+// pixel cursors without divisions: no change.
 #pragma once
 #include "gemm.h"
 #include "small_ops.h"

@@ -56,3 +56,17 @@ static void wino_conv_group(const float *in, int cs, int H, int W, int C, float 
                   OH, OW, CO, bias, act);
   }
 }
+
+// The Winograd forward of samples [s0, s1): by groups for small outputs, else per sample.
+static void wino_forward(const float *in, int s0, int s1, int H, int W, int C, float *out,
+                         int OH, int OW, int CO, int off, int small, const float *u, float *v,
+                         float *m, const float *bias, int act) {
+  long is = (long)H * W * C, os = (long)OH * OW * CO;
+  if (small) {
+    wino_conv_group(in + s0 * is, s1 - s0, H, W, C, out + s0 * os, OH, OW, CO, off, u, v, m,
+                    bias, act);
+    return;
+  }
+  for (int s = s0; s < s1; s++)
+    wino_conv(in + s * is, H, W, C, out + s * os, OH, OW, CO, off, u, v, m, bias, act);
+}
