@@ -128,31 +128,37 @@ static inline long wtp_floats(Window g, int C, int CO) {
 // back to end at the row's end (it overlaps the one before it, whose columns it holds as 0).
 static inline int block_at(int b, int row) { return 8 * b < row - 8 ? 8 * b : row - 8; }
 
-// t [n × k] = wᵀ for w [k × n], k and n multiples of 4: 4×4 blocks through registers.
-static void transpose_4x4_blocks(const float *w, int k, int n, float *t) {
-  for (int r = 0; r < k; r += 4)
-    for (int c = 0; c < n; c += 4) {
-      const float *a = w + (long)r * n + c;
-      v128_t r0 = LD(a), r1 = LD(a + n), r2 = LD(a + 2 * n), r3 = LD(a + 3 * n);
-      v128_t lo01 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), hi01 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-      v128_t lo23 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), hi23 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-      float *o = t + (long)c * k + r;
-      ST(o, wasm_i32x4_shuffle(lo01, lo23, 0, 1, 4, 5));
-      ST(o + k, wasm_i32x4_shuffle(lo01, lo23, 2, 3, 6, 7));
-      ST(o + 2L * k, wasm_i32x4_shuffle(hi01, hi23, 0, 1, 4, 5));
-      ST(o + 3L * k, wasm_i32x4_shuffle(hi01, hi23, 2, 3, 6, 7));
-    }
+// t[j][i] = a[i][j] for i, j < 4: rows lda floats apart in a, ldt in t.
+static inline void transpose_4x4(const float *a, long lda, float *t, long ldt) {
+  v128_t r0 = LD(a), r1 = LD(a + lda), r2 = LD(a + 2 * lda), r3 = LD(a + 3 * lda);
+  v128_t lo01 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), hi01 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t lo23 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), hi23 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  ST(t, wasm_i32x4_shuffle(lo01, lo23, 0, 1, 4, 5));
+  ST(t + ldt, wasm_i32x4_shuffle(lo01, lo23, 2, 3, 6, 7));
+  ST(t + 2 * ldt, wasm_i32x4_shuffle(hi01, hi23, 0, 1, 4, 5));
+  ST(t + 3 * ldt, wasm_i32x4_shuffle(hi01, hi23, 2, 3, 6, 7));
 }
 
 // Wᵀ [CO × (kh, row_pad(kw·C))] from W [(kh, kw, c) × CO]: block b of a row holds the
-// columns from block_at(b), 0 where an earlier block already has them. Rows of whole blocks
-// (no padding) make it the plain transpose, by 4×4 blocks: for the BatchNormalization
-// example's conv2 (144 × 32) 6.0 → 0.6 µs, run once per batch chunk; cnn-deep's conv3
-// (576 × 64) gains with it, its backward 1.44 → 1.31 CPU ms a batch-64 step.
+// columns from block_at(b), 0 where an earlier block already has them. With CO a multiple
+// of 4, by 4×4 transposes (a block's 8 columns are 8 rows of W), the overlap zeroed after:
+// 2026-12-05, µs a batch chunk, the BatchNormalization example's conv2 (144 × 32, 11
+// samples) 6.0 → 0.7, LeNet-5's conv2 (150 × 16) 3.3 → 0.5; cnn-deep's conv3 (576 × 64)
+// gains with it, its backward 1.44 → 1.31 CPU ms a batch-64 step.
 static void wtp_build(const float *w, Window g, int C, int CO, float *wtp) {
   int row = g.kw * C, rp = row_pad(row);
-  if (row == rp && CO % 4 == 0) {
-    transpose_4x4_blocks(w, g.kh * row, CO, wtp);
+  long ld = (long)g.kh * rp;
+  if (CO % 4 == 0) {
+    for (int kh = 0; kh < g.kh; kh++)
+      for (int b = 0; b < rp / 8; b++) {
+        int col = block_at(b, row);
+        float *o = wtp + (long)kh * rp + 8 * b;
+        for (int q = 0; q < 8; q += 4)
+          for (int co = 0; co < CO; co += 4)
+            transpose_4x4(w + ((long)kh * row + col + q) * CO + co, CO, o + co * ld + q, ld);
+        for (int q = 0; col + q < 8 * b; q++)
+          for (int co = 0; co < CO; co++) o[co * ld + q] = 0.f;
+      }
     return;
   }
   for (int co = 0; co < CO; co++)
