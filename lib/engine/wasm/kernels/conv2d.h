@@ -1,9 +1,9 @@
 // The conv2d kind's ops (OP_CONV, OP_CONV_BWD): im2col + GEMM for any window, strides and
 // padding (the input read in place where windows stay inside it: conv_inside.h), Winograd
 // F(2×2, 3×3) for the square 3×3 stride-1 ones _program.ts picks (kinds/conv2d.ts:
-// usesWinograd; for outputs of 16 to 63 pixels the forward alone, usesWinogradForward: the
-// op's Winograd word is set in the forward and 0 in the backward). The backward writes the
-// chunk's kernel and bias gradient and, where backpropagation reaches the input, its gradient.
+// usesWinograd; for outputs of 16 to 63 pixels, usesWinogradForward, the forward and the
+// filter gradient only, by groups of samples). The backward writes the chunk's kernel and
+// bias gradient and, where backpropagation reaches the input, its gradient.
 #pragma once
 #include "step.h"
 #include "gemm.h"
