@@ -67,7 +67,9 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await checkEveryEngine(ARCH, 16);
+    // An odd batch: the wasm engine's chunks (13 samples, or 7 and 6 on two threads) give the
+    // hidden layer's input gradient (kernels/dense_gemm.h, 256 → 24) an odd last row.
+    await checkEveryEngine(ARCH, 13);
   },
 });
 

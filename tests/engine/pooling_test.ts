@@ -6,7 +6,11 @@
  * the shipped `examples/pooling.keras.json`: a 3×3 stride-2 max-pool with `same` padding
  * after a ReLU (the WebGPU index's ReLU shortcut) and with `valid` after a tanh, a 3×2
  * stride-1 `same` average pool (non-square, padded unevenly), a 2×2 average pool after an
- * elu, on 6 channels (one per thread) and 8 (four per thread).
+ * elu, on 6 channels (one per thread) and 8 (four per thread). A second architecture reaches
+ * the wasm kernel's other window paths: 2 channels (scalar), 16 channels (its 3×3 path for
+ * windows inside the input) next to clipped `same` windows, 18 channels (4 at a time, the
+ * last 4 overlapping), windows clipped at the top and left (3×3 stride 1 `same`), and a 3×3
+ * average pool clipped on every side.
  */
 import assert from "node:assert/strict";
 import { parseArchitecture } from "../../lib/models/arch_file/parse_architecture.ts";
@@ -46,6 +50,69 @@ Deno.test({
   fn: async () => {
     // Prints each engine's worst error.
     await checkEveryEngine(ARCH, 16);
+  },
+});
+
+const WIDE: Architecture = {
+  ...ARCH,
+  name: "pooling-wide",
+  layers: [
+    {
+      type: "conv2d",
+      filters: 2,
+      kernelSize: 3,
+      strides: 1,
+      padding: "valid",
+      useBias: true,
+      activation: "tanh",
+    },
+    { type: "maxPool", poolSize: 3, strides: 1, padding: "same" },
+    {
+      type: "conv2d",
+      filters: 16,
+      kernelSize: 3,
+      strides: 1,
+      padding: "valid",
+      useBias: true,
+      activation: "elu",
+    },
+    { type: "maxPool", poolSize: 3, strides: 2, padding: "same" },
+    {
+      type: "conv2d",
+      filters: 18,
+      kernelSize: 3,
+      strides: 1,
+      padding: "same",
+      useBias: true,
+      activation: "tanh",
+    },
+    { type: "maxPool", poolSize: 3, strides: 1, padding: "same" },
+    { type: "maxPool", poolSize: 3, strides: 2, padding: "valid" },
+    { type: "avgPool", poolSize: 3, strides: 2, padding: "same" },
+    { type: "flatten" },
+    { type: "dense", units: 10, activation: "softmax", useBias: true },
+  ],
+};
+
+Deno.test({
+  name: "runEngineCheck: 2, 16 and 18 channels, windows clipped on every side, within 1e-3",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const plan = planTraining(WIDE, 1);
+    const pools = plan.layers.flatMap((l) =>
+      l.kind === "maxPool" || l.kind === "avgPool"
+        ? [[l.input.h, l.output.h, l.pad, l.output.c]]
+        : []
+    );
+    assert.deepEqual(pools, [
+      [26, 26, [1, 1], 2],
+      [24, 12, [0, 0], 16],
+      [12, 12, [1, 1], 18],
+      [12, 5, [0, 0], 18],
+      [5, 3, [1, 1], 18],
+    ]);
+    await checkEveryEngine(WIDE, 16);
   },
 });
 

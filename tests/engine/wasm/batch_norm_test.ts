@@ -33,9 +33,10 @@ const BN: Architecture = {
   layers: [
     { type: "batchNorm", momentum: 0.9 },
     // "same": the zero padding keeps the first batchNorm's β from cancelling out in the next.
+    // 20 channels: the kernels' 16-channel blocks with a row stride above 16, then 4 at a time.
     {
       type: "conv2d",
-      filters: 8,
+      filters: 20,
       kernelSize: 3,
       padding: "same",
       useBias: false,

@@ -31,50 +31,97 @@ static inline v128_t div_cells(v128_t x, int cells) {
   return wasm_f32x4_div(x, wasm_f32x4_splat((float)cells));
 }
 
-// An average window over C ≥ 4 channels, 4 at a time (the last 4 overlap the previous ones
-// when C is not a multiple of 4: LeNet-5's 6), summed in the same cell order as the scalar
-// form and divided the same way, so the result is the same.
-static void avg_window(const float *in, float *out, const pool_geom *g, int s, int oh,
-                       int ow) {
-  int h0, h1, w0, w1, C = g->C;
-  pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
-  int cells = (h1 - h0) * (w1 - w0);
-  float *o = out + (((long)s * g->OH + oh) * g->OW + ow) * C;
-  for (int c = 0; c < C; c += 4) {
-    if (c > C - 4) c = C - 4;
-    const float *i = in + (((long)s * g->H + h0) * g->W + w0) * C + c;
-    v128_t sum = LD(i);
-    for (int ih = h0; ih < h1; ih++)
-      for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
-        sum = wasm_f32x4_add(sum, LD(i + ((long)(ih - h0) * g->W + iw - w0) * C));
-    ST(o + c, div_cells(sum, cells));
-  }
+// Max-pool's rule for a later cell or run of cells (value v, index at) after an earlier
+// one's running (best, bi): strictly greater takes it (first maximum wins), a NaN replaces it.
+// Applied to runs of consecutive cells in cell order it gives the sequential scan's result
+// (the last NaN if any, else the first maximum), so runs may be reduced separately.
+static inline __attribute__((always_inline)) void max_take(v128_t *best, v128_t *bi, v128_t v,
+                                                           v128_t at) {
+  v128_t take = wasm_v128_or(wasm_f32x4_gt(v, *best), wasm_f32x4_ne(v, v));
+  *best = SELECT(v, *best, take);
+  *bi = SELECT(at, *bi, take);
 }
 
-// A max window over C ≥ 4 channels, 4 at a time (the last 4 overlapping when C is not a
-// multiple of 4): the running maximum and its flat index stay in registers, in the scalar
-// form's cell order and rule (strictly greater takes it, a NaN replaces it), so the same
-// values and indices come out. The scalar form kept both in memory: ~1.5 ns per element.
-static void max_window(const float *in, float *out, unsigned *idx, const pool_geom *g, int s,
-                       int oh, int ow) {
-  int h0, h1, w0, w1, C = g->C;
-  pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
-  long o = (((long)s * g->OH + oh) * g->OW + ow) * C;
-  v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
-  for (int c = 0; c < C; c += 4) {
-    if (c > C - 4) c = C - 4;
-    long i0 = (((long)s * g->H + h0) * g->W + w0) * C + c;
-    v128_t best = LD(in + i0), bi = wasm_i32x4_add(wasm_i32x4_splat((int)i0), lanes);
-    for (int ih = h0; ih < h1; ih++)
-      for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++) {
-        long i = (((long)s * g->H + ih) * g->W + iw) * C + c;
-        v128_t v = LD(in + i);
-        v128_t take = wasm_v128_or(wasm_f32x4_gt(v, best), wasm_f32x4_ne(v, v));
-        best = SELECT(v, best, take);
-        bi = SELECT(wasm_i32x4_add(wasm_i32x4_splat((int)i), lanes), bi, take);
+// Channels [c, c + 4) of a window's rows × cols cells (the window clipped to the input), its
+// first cell at flat index i0 (channel 0), rows rs floats apart. Max: each row reduced on its
+// own, then the rows in order (a chain of cols + rows − 2 steps, not rows · cols − 1: the
+// scan was latency-bound); the index kept is the cell's flat index (channel 0), so
+// pool_backward adds the channel. Average: summed in cell order.
+static inline __attribute__((always_inline)) void window4(const float *in, long i0, long rs,
+                                                          int C, int rows, int cols, int avg,
+                                                          float *o, u32 *ix) {
+  v128_t best = LD(in + i0), bi = wasm_i32x4_splat((int)i0);
+  for (int r = 0; r < rows; r++) {
+    long i = i0 + r * rs;
+    v128_t rb = LD(in + i), ri = wasm_i32x4_splat((int)i);
+    if (avg && r) best = wasm_f32x4_add(best, rb);
+    for (int q = 1; q < cols; q++) {
+      v128_t v = LD(in + i + (long)q * C);
+      if (avg) best = wasm_f32x4_add(best, v);
+      else max_take(&rb, &ri, v, wasm_i32x4_splat((int)(i + (long)q * C)));
+    }
+    if (r && !avg) max_take(&best, &bi, rb, ri);
+    else if (!avg) best = rb, bi = ri;
+  }
+  if (avg) ST(o, div_cells(best, rows * cols));
+  else ST(o, best), ST(ix, bi);
+}
+
+// n max windows, 3×3 inside the input over 16 channels, the first at flat index i0, the next
+// step floats on: window4's order and rule, but each cell's offset is broadcast from a table in
+// memory (a load, where a splat of a computed index moved it from a general register) and the
+// window's first index added once per 4 channels. A function of its own, called once per run
+// of windows: the BatchNorm example's pool, standalone, 27 µs inlined with splats → 22 µs.
+static __attribute__((noinline)) void max_3x3c16(const float *in, long i0, long rs, long step,
+                                                 int n, float *o, u32 *ix) {
+  u32 at[9];
+  for (int k = 0; k < 9; k++) at[k] = (u32)((k / 3) * rs + (k % 3) * 16);
+  for (int w = 0; w < n; w++, i0 += step, o += 16, ix += 16)
+    for (int c = 0; c < 16; c += 4) {
+      const float *x = in + i0 + c;
+      v128_t b[3], bi[3];
+      for (int r = 0; r < 3; r++) {
+        b[r] = LD(x + at[3 * r]), bi[r] = SPLAT(at + 3 * r);
+        for (int q = 1; q < 3; q++)
+          max_take(&b[r], &bi[r], LD(x + at[3 * r + q]), SPLAT(at + 3 * r + q));
       }
-    ST(out + o + c, best);
-    ST(idx + o + c, bi);
+      max_take(&b[0], &bi[0], b[1], bi[1]);
+      max_take(&b[0], &bi[0], b[2], bi[2]);
+      ST(o + c, b[0]);
+      ST(ix + c, wasm_i32x4_add(bi[0], wasm_i32x4_splat((int)i0)));
+    }
+}
+
+// Output row oh of sample s over C ≥ 4 channels, a window at a time, 4 channels at a time (the
+// last 4 overlapping the previous ones when C is not a multiple of 4: LeNet-5's 6); the row's
+// clipping is worked out once. 3×3 windows get constant bounds (unrolled); runs of 3×3 max
+// windows inside the input over 16 channels go to max_3x3c16. Was a scan of the cells (index
+// arithmetic per cell) per 4 channels: the BatchNorm example's 3×3 stride-2 max-pool of
+// 32 × 14×14×16, a batch-32 step on one thread, 0.051 → 0.023 CPU ms (2026-12-05).
+static inline __attribute__((always_inline)) void pool_row(const float *in, float *out,
+                                                          u32 *idx, const pool_geom *g, int s,
+                                                          int oh, int avg) {
+  int C = g->C, ih = oh * g->SH - g->PT;
+  int h0 = ih < 0 ? 0 : ih, rows = (ih + g->PH > g->H ? g->H : ih + g->PH) - h0;
+  int fast = !avg && C == 16 && g->PH == 3 && g->PW == 3 && rows == 3;
+  long rs = (long)g->W * C, o = ((long)s * g->OH + oh) * g->OW * C;
+  long base = ((long)s * g->H + h0) * rs;
+  for (int ow = 0; ow < g->OW; ow++, o += C) {
+    int iw = ow * g->SW - g->PL, w0 = iw < 0 ? 0 : iw;
+    int cols = (iw + g->PW > g->W ? g->W : iw + g->PW) - w0, three = rows == 3 && cols == 3;
+    long i0 = base + (long)w0 * C;
+    if (fast && iw >= 0 && cols == 3) {
+      int n = 1;  // this window and the next ones inside the input, in one call
+      while (ow + n < g->OW && (ow + n) * g->SW - g->PL + 3 <= g->W) n++;
+      max_3x3c16(in, i0, rs, (long)g->SW * C, n, out + o, idx + o);
+      ow += n - 1, o += (long)(n - 1) * C;
+      continue;
+    }
+    for (int c = 0; c < C; c += 4) {
+      if (c > C - 4) c = C - 4;
+      if (three) window4(in + c, i0, rs, C, 3, 3, avg, out + o + c, idx + o + c);
+      else window4(in + c, i0, rs, C, rows, cols, avg, out + o + c, idx + o + c);
+    }
   }
 }
 
@@ -120,11 +167,10 @@ static void pool_forward(const float *in, float *out, unsigned *idx, const pool_
   }
   if (C >= 4) {
     for (int s = s0; s < s1; s++)
-      for (int oh = 0; oh < g->OH; oh++)
-        for (int ow = 0; ow < g->OW; ow++) {
-          if (avg) avg_window(in, out, g, s, oh, ow);
-          else max_window(in, out, idx, g, s, oh, ow);
-        }
+      for (int oh = 0; oh < g->OH; oh++) {
+        if (avg) pool_row(in, out, idx, g, s, oh, 1);  // constant: no test of avg per cell
+        else pool_row(in, out, idx, g, s, oh, 0);
+      }
     return;
   }
   for (int s = s0; s < s1; s++)
@@ -140,7 +186,7 @@ static void pool_forward(const float *in, float *out, unsigned *idx, const pool_
             if (first) {
               for (int c = 0; c < C; c++) out[o + c] = in[i + c];
               if (!avg)
-                for (int c = 0; c < C; c++) idx[o + c] = (unsigned)(i + c);
+                for (int c = 0; c < C; c++) idx[o + c] = (unsigned)i;
             } else if (avg) {
               for (int c = 0; c < C; c++) out[o + c] += in[i + c];
             } else {
@@ -148,7 +194,7 @@ static void pool_forward(const float *in, float *out, unsigned *idx, const pool_
                 float v = in[i + c];
                 int take = v > out[o + c] || v != v;
                 out[o + c] = take ? v : out[o + c];
-                idx[o + c] = take ? (unsigned)(i + c) : idx[o + c];
+                idx[o + c] = take ? (unsigned)i : idx[o + c];
               }
             }
             first = 0;
@@ -160,16 +206,38 @@ static void pool_forward(const float *in, float *out, unsigned *idx, const pool_
       }
 }
 
+// A max-pool's input gradient, a sample at a time: zeroed (memory.fill, half the time of a
+// store loop) while it fits in L1 (12.5 KB for the BatchNorm example), then each output's
+// gradient added at its maximum's cell (overlapping windows add up). Was zeroed whole (400 KB)
+// first: the BatchNorm example's gpool_bwd 0.023 → 0.018–0.019 CPU ms a step, 2026-12-05, of
+// which the zeroing is 0.003–0.004. Tried: the windows of a row in two passes (even, odd), so
+// that consecutive windows never add at the same cell: no faster.
+static void max_backward(const float *dout, float *din, const u32 *idx, const pool_geom *g,
+                         int s0, int s1) {
+  int C = g->C;
+  long plane = (long)g->H * g->W * C, outs = (long)g->OH * g->OW * C;
+  for (int s = s0; s < s1; s++) {
+    __builtin_memset(din + s * plane, 0, (unsigned long)plane * sizeof(float));
+    for (long o = s * outs; o < (s + 1) * outs; o += C)
+      for (int c = 0; c < C; c++) din[idx[o + c] + c] += dout[o + c];
+  }
+}
+
 // The input gradient: zeroed, then each window's gradient added to its maximum (max) or
 // spread over its valid cells (average); overlapping windows add up.
 static void pool_backward(const float *dout, float *din, const unsigned *idx,
                           const pool_geom *g, int avg, int s0, int s1) {
   int C = g->C;
   long plane = (long)g->H * g->W * C;
+  if (!avg) {
+    max_backward(dout, din, idx, g, s0, s1);
+    return;
+  }
   // Windows that tile the input exactly (LeNet-5's 2×2 pools) write every cell below.
   int tiled = avg && C >= 4 && g->SH == g->PH && g->SW == g->PW && g->PT == 0 && g->PL == 0 &&
               g->OH * g->SH == g->H && g->OW * g->SW == g->W;
-  for (long j = s0 * plane; j < s1 * plane && !tiled; j++) din[j] = 0.f;
+  if (!tiled)
+    __builtin_memset(din + s0 * plane, 0, (unsigned long)(s1 - s0) * plane * sizeof(float));
   if (is_avg2x2(g, avg)) {
     avg2x2(dout, din, g, s0, s1, 1);
     return;
@@ -198,10 +266,6 @@ static void pool_backward(const float *dout, float *din, const unsigned *idx,
     for (int oh = 0; oh < g->OH; oh++)
       for (int ow = 0; ow < g->OW; ow++) {
         long o = (((long)s * g->OH + oh) * g->OW + ow) * C;
-        if (!avg) {
-          for (int c = 0; c < C; c++) din[idx[o + c]] += dout[o + c];
-          continue;
-        }
         int h0, h1, w0, w1;
         pool_clip(g, oh, ow, &h0, &h1, &w0, &w1);
         float cells = (float)((h1 - h0) * (w1 - w0));
