@@ -13,6 +13,7 @@ import { readArchitectureFile } from "../../lib/models/arch_file/read_arch_file.
 import type { Architecture } from "../../lib/models/architecture.ts";
 import { defaultRecipe } from "../../lib/defaults.ts";
 import { engineSupports, planTraining } from "../../lib/engine/plan.ts";
+import { usesWinograd, usesWinogradForward } from "../../lib/engine/wasm/_program.ts";
 import { checkEveryEngine } from "./_engine_test_utils.ts";
 import { checkFirstEpochParity } from "./_first_epoch_parity.ts";
 
@@ -43,6 +44,11 @@ Deno.test("the batchnorm example: three batchNorms (conv channels and dense feat
   assert.ok(conv.kind === "conv2d" && conv.strides[0] === 2 && !conv.useBias);
   const pool = plan.layers[3]!;
   assert.ok(pool.kind === "maxPool" && pool.pool[0] === 3 && pool.strides[0] === 2);
+  // conv2 (4×4 outputs) runs its forward alone as Winograd on wasm (kinds/conv2d.ts): the
+  // step checks below reach that path.
+  const convs = plan.layers.flatMap((l) => l.kind === "conv2d" ? [l] : []);
+  assert.deepEqual(convs.map(usesWinogradForward), [false, true]);
+  assert.deepEqual(convs.map(usesWinograd), [false, false]);
 });
 
 for (const arch of [LENET, BATCHNORM]) {

@@ -21,7 +21,7 @@ import {
   scratchAreas,
 } from "./_layer_ops.ts";
 
-export { usesWinograd } from "./kinds/conv2d.ts";
+export { usesWinograd, usesWinogradForward } from "./kinds/conv2d.ts";
 
 /** Bytes of one image of the plan's input (one byte a pixel). */
 const pixelsOf = (plan: TrainingPlan) => plan.input.h * plan.input.w * plan.input.c;

@@ -1,13 +1,16 @@
 // The conv2d kind's ops (OP_CONV, OP_CONV_BWD): im2col + GEMM for any window, strides and
-// padding (the input read in place where windows stay inside it: conv_inside.h), Winograd F(2×2, 3×3) for the square 3×3 stride-1 ones _program.ts picks
-// (kinds/conv2d.ts: usesWinograd). The backward writes the chunk's kernel and bias gradient
-// and, where backpropagation reaches the input, its gradient.
+// padding (the input read in place where windows stay inside it: conv_inside.h), Winograd
+// F(2×2, 3×3) for the square 3×3 stride-1 ones _program.ts picks (kinds/conv2d.ts:
+// usesWinograd; for outputs of 16 to 63 pixels, usesWinogradForward, the forward and the
+// filter gradient only, by groups of samples). The backward writes the chunk's kernel and
+// bias gradient and, where backpropagation reaches the input, its gradient.
 #pragma once
 #include "step.h"
 #include "gemm.h"
 #include "small_ops.h"
 #include "conv_patches.h"
 #include "winograd.h"
+#include "winograd_small.h"
 #include "conv_inside.h"
 #include "conv_one_channel.h"
 
@@ -42,18 +45,20 @@ static void conv_op(const Step *st, const int *op) {
   const float *w = params + woff;
   float *p = scratch, *dp = scratch + (long)chunk * patch, *wt = dp + (long)chunk * patch;
   // Winograd area (3×3 kernels, see _program.ts): U forward, U of the input gradient, V, M.
-  int wino = op[bwd ? 15 : 13];
+  // small (op[19] / op[22]: 16 to 63 output pixels): the forward and the filter gradient on
+  // Winograd by groups of samples (winograd_small.h), the input gradient direct.
+  int wino = op[bwd ? 15 : 13], small = op[bwd ? 22 : 19], fg_only = bwd && small;
   float *uf = scratch + wino, *ud = uf + 16 * C * CO, *wv = ud + 16 * C * CO;
-  float *wm = wv + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
-  float *du = wm + 16L * ((H + 1) / 2) * ((W + 1) / 2) * (C > CO ? C : CO);
-  if (wino && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
+  long tiles = small ? WINO_GROUP * ((OH + 1) / 2) * ((OW + 1) / 2)
+                     : ((H + 1) / 2) * ((W + 1) / 2);
+  float *wm = wv + 16L * tiles * (C > CO ? C : CO), *du = wm + 16L * tiles * (C > CO ? C : CO);
+  if (wino && !fg_only && first && (!bwd || op[4])) wino_filter(w, bwd ? ud : uf, C, CO, bwd);
   if (wino && !bwd) {
-    for (int s = s0; s < s1; s++)
-      wino_conv(in + (long)s * H * W * C, H, W, C, out + (long)s * m1 * CO, OH, OW, CO,
-                -pad, uf, wv, wm, params + boff, op[14]);
+    wino_forward(in, s0, s1, H, W, C, out, OH, OW, CO, -pad, small, uf, wv, wm, params + boff,
+                 op[14]);
     return;
   }
-  if (wino) {
+  if (wino && !fg_only) {
     for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     for (int s = s0; s < s1; s++) {
       float *dz = dout + (long)s * m1 * CO;
@@ -100,8 +105,8 @@ static void conv_op(const Step *st, const int *op) {
     float *o = out + (long)s * m1 * CO;
     if (!bwd) {
       if (in_place) {
-        conv_forward_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, w, o, CO);
-        bias_act(o, params + boff, m, CO, op[14]);
+        conv_forward_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, w,
+                              params + boff, op[14], o, CO);
       } else {
         conv_forward(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, w, params + boff,
                      op[14], o, CO);
@@ -109,13 +114,17 @@ static void conv_op(const Step *st, const int *op) {
       continue;
     }
     int sa, sk;
-    if (!in_place) conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
+    if (!in_place && !fg_only)
+      conv_patches(in + (long)s * H * W * C, p, cs, H, W, C, g, OH, OW, CO, &sa, &sk);
     float *dz = dout + (long)s * m1 * CO;
     if (s == s0)
       for (int c = 0; c < CO; c++) grads[boff + c] = 0.f;
     // op[16]: the activation′ (op[17]) is folded into the following pool's gradient.
     act_grad_bias(dz, o, grads + boff, m, CO, op[16] ? 0 : op[17]);
-    if (in_place)
+    if (fg_only)
+      wino_filter_grad_group(in + (long)s * H * W * C, cs, H, W, C, dz, OH, OW, CO, -pad, wv,
+                             wm, du, s > s0);
+    else if (in_place)
       conv_filter_grad_in_place(in + (long)s * H * W * C, cs, H, W, C, g, OH, OW, dz,
                                 grads + woff, CO, s > s0);
     else conv_filter_grad(kdim, CO, cs, g, OH, OW, p, sa, sk, dz, grads + woff, s > s0, dp);
@@ -133,4 +142,5 @@ static void conv_op(const Step *st, const int *op) {
         patches(di + (long)t * H * W * C, dp + (long)t * patch, H, W, C, g, OH, OW, 0);
     }
   }
+  if (fg_only) wino_filter_grad_out(du, grads + woff, C, CO);
 }

@@ -5,7 +5,17 @@
 // the input gradient goes from registers straight into dX, a 4-pixel × 8-float block at a
 // time, instead of writing dP (m × kdim floats) and adding it back (col2im). LeNet-5's
 // conv2, CPU ms of a batch-32 step on one thread (issue 17): forward 0.68 → 0.53, backward
-// 1.26 → 1.02 (1.17 with only the input gradient's change).
+// 1.26 → 1.02 (1.17 with only the input gradient's change). 2026-12-05: bias + activation
+// in the forward's registers and Wᵀ by 4×4 blocks, LeNet-5's conv2 0.509 → 0.502 and 1.002 →
+// 1.001; the BatchNormalization example's conv2 (6×6×16 → 4×4×32, 3×3, sigmoid) 0.155 →
+// 0.153 and 0.300 → 0.289, before its forward and filter gradient moved to Winograd
+// (winograd_small.h; its input gradient still runs here). These products run at ~38 GFLOP/s
+// (filter gradient ~33) where the same 4 × 8 inner loop alone, in L1, runs ~45 and 8
+// independent FMA chains ~59. Tried and dropped (µs a chunk of 11 samples of that conv): 5
+// or 6 pixels × 8 forward blocks 43 → 61–78 (see conv_forward_in_place); the filter
+// gradient over a flat pixel loop (an offset table) 49 → 53, unrolled 4 pixels a row 49 →
+// 90 (clang hoists the 4 pixels' loads: V8 spills), one loop over (sample, row) 49 → 51;
+// pixel cursors without divisions: no change.
 #pragma once
 #include "gemm.h"
 #include "small_ops.h"
@@ -29,10 +39,14 @@ static inline const float *pixel_at(const float *in, int p, int H, int W, int C,
   return in + (long)t * H * W * C + ((long)oh * g.sh * W + (long)ow * g.sw) * C;
 }
 
-// out[p][n] = Σ over (kh, r < kw·C) of x_p[kh·W·C + r] · W[kh·kw·C + r][n], 4 pixels × 8
-// filters at a time, k ascending (gemm_nn's block over im2col patches, without them).
+// out[p][n] = f(bias[n] + Σ over (kh, r < kw·C) of x_p[kh·W·C + r] · W[kh·kw·C + r][n]), 4
+// pixels × 8 filters at a time, k ascending (gemm_nn's block over im2col patches, without
+// them); bias and activation on the block before it is stored, not in a second pass. Wider
+// blocks (5 or 6 pixels × 8) ran 1.4–1.6× slower: clang issues a step's broadcasts ahead of
+// its multiply-adds, and with more than 8 accumulators V8 then spills.
 static void conv_forward_in_place(const float *in, int cs, int H, int W, int C, Window g,
-                                  int OH, int OW, const float *w, float *out, int CO) {
+                                  int OH, int OW, const float *w, const float *bias, int act,
+                                  float *out, int CO) {
   int row = g.kw * C, m = cs * OH * OW;
   long rs = (long)W * C;
   for (int i = 0; i < m; i += 4) {
@@ -54,9 +68,15 @@ static void conv_forward_in_place(const float *in, int cs, int H, int W, int C, 
           a = SPLAT(x3 + k); s[3][0] = MADD(a, b0, s[3][0]); s[3][1] = MADD(a, b1, s[3][1]);
         }
       }
+      // Out through a buffer: a loop over `rows` that indexed s (around the activation's
+      // code) made clang keep s in memory, stored at every step of k.
+      float t[4][8];
+      for (int r = 0; r < 4; r++) ST(t[r], s[r][0]), ST(t[r] + 4, s[r][1]);
+      v128_t c0 = LD(bias + j), c1 = LD(bias + j + 4);
       for (int r = 0; r < rows; r++) {
         float *o = out + (long)(i + r) * CO + j;
-        ST(o, s[r][0]), ST(o + 4, s[r][1]);
+        ST(o, act4(wasm_f32x4_add(LD(t[r]), c0), act));
+        ST(o + 4, act4(wasm_f32x4_add(LD(t[r] + 4), c1), act));
       }
     }
   }
@@ -108,10 +128,39 @@ static inline long wtp_floats(Window g, int C, int CO) {
 // back to end at the row's end (it overlaps the one before it, whose columns it holds as 0).
 static inline int block_at(int b, int row) { return 8 * b < row - 8 ? 8 * b : row - 8; }
 
+// t[j][i] = a[i][j] for i, j < 4: rows lda floats apart in a, ldt in t.
+static inline void transpose_4x4(const float *a, long lda, float *t, long ldt) {
+  v128_t r0 = LD(a), r1 = LD(a + lda), r2 = LD(a + 2 * lda), r3 = LD(a + 3 * lda);
+  v128_t lo01 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), hi01 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t lo23 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), hi23 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  ST(t, wasm_i32x4_shuffle(lo01, lo23, 0, 1, 4, 5));
+  ST(t + ldt, wasm_i32x4_shuffle(lo01, lo23, 2, 3, 6, 7));
+  ST(t + 2 * ldt, wasm_i32x4_shuffle(hi01, hi23, 0, 1, 4, 5));
+  ST(t + 3 * ldt, wasm_i32x4_shuffle(hi01, hi23, 2, 3, 6, 7));
+}
+
 // Wᵀ [CO × (kh, row_pad(kw·C))] from W [(kh, kw, c) × CO]: block b of a row holds the
-// columns from block_at(b), 0 where an earlier block already has them.
+// columns from block_at(b), 0 where an earlier block already has them. With CO a multiple
+// of 4, by 4×4 transposes (a block's 8 columns are 8 rows of W), the overlap zeroed after:
+// 2026-12-05, µs a batch chunk, the BatchNormalization example's conv2 (144 × 32, 11
+// samples) 6.0 → 0.7, LeNet-5's conv2 (150 × 16) 3.3 → 0.5; cnn-deep's conv3 (576 × 64)
+// gains with it, its backward 1.44 → 1.31 CPU ms a batch-64 step.
 static void wtp_build(const float *w, Window g, int C, int CO, float *wtp) {
   int row = g.kw * C, rp = row_pad(row);
+  long ld = (long)g.kh * rp;
+  if (CO % 4 == 0) {
+    for (int kh = 0; kh < g.kh; kh++)
+      for (int b = 0; b < rp / 8; b++) {
+        int col = block_at(b, row);
+        float *o = wtp + (long)kh * rp + 8 * b;
+        for (int q = 0; q < 8; q += 4)
+          for (int co = 0; co < CO; co += 4)
+            transpose_4x4(w + ((long)kh * row + col + q) * CO + co, CO, o + co * ld + q, ld);
+        for (int q = 0; col + q < 8 * b; q++)
+          for (int co = 0; co < CO; co++) o[co * ld + q] = 0.f;
+      }
+    return;
+  }
   for (int co = 0; co < CO; co++)
     for (int kh = 0; kh < g.kh; kh++) {
       float *o = wtp + ((long)co * g.kh + kh) * rp;

@@ -33,13 +33,10 @@ static void wino_filter(const float *w, float *u, int C, int CO, int flip) {
     }
 }
 
-// One sample: out[oh][ow][·] (OH × OW × CO) = Σ in[oh + off + kh][ow + off + kw][·] ⊛ kernel,
-// zero outside the H × W input; u from wino_filter. `v` holds 16 × tiles × C floats, `m`
-// 16 × tiles × CO. Then bias + activation `act` when `bias` is set, else a plain store.
 // V[ξ][tile][c] = (Bᵀ·d·B)[ξ] for each 2×2-output tile's 4×4 input window d (rows from
-// 2·th + off), zero outside the H × W input.
-static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int off, float *v) {
-  long vs = (long)TH * TW * C;
+// 2·th + off), zero outside the H × W input; vs floats between the ξ planes.
+static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int off, float *v,
+                       long vs) {
   v128_t z = wasm_f32x4_splat(0.f);
   for (int th = 0; th < TH; th++)
     for (int tw = 0; tw < TW; tw++)
@@ -67,13 +64,10 @@ static void wino_input(const float *in, int H, int W, int C, int TH, int TW, int
       }
 }
 
-static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, int OW, int CO,
-                      int off, const float *u, float *v, float *m, const float *bias, int act) {
-  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
-  wino_input(in, H, W, C, TH, TW, off, v);
-  for (int x = 0; x < 16; x++)
-    gemm_nn(tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
+// out (OH × OW × CO) = Aᵀ·M·A per 2×2 tile of M[ξ][tile][co] (ms floats between the ξ
+// planes), then bias + activation `act` when `bias` is set, else a plain store.
+static void wino_output(const float *m, long ms, int TH, int TW, float *out, int OH, int OW,
+                        int CO, const float *bias, int act) {
   for (int th = 0; th < TH; th++)
     for (int tw = 0; tw < TW; tw++) {
       const float *mp = m + (long)(th * TW + tw) * CO;
@@ -98,15 +92,23 @@ static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, 
     }
 }
 
-// The filter gradient of one sample, accumulated into dU[ξ][ci][co] (accumulate = 0 for the
-// chunk's first sample): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], V from the forward input transform.
-static void wino_filter_grad_acc(const float *in, int H, int W, int C, const float *dy, int OH,
-                                 int OW, int CO, int off, float *v, float *m, float *du,
-                                 int accumulate) {
+// One sample: out[oh][ow][·] (OH × OW × CO) = Σ in[oh + off + kh][ow + off + kw][·] ⊛ kernel,
+// zero outside the H × W input; u from wino_filter. `v` holds 16 × tiles × C floats, `m`
+// 16 × tiles × CO. Then bias + activation `act` when `bias` is set, else a plain store.
+static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, int OW, int CO,
+                      int off, const float *u, float *v, float *m, const float *bias, int act) {
   int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  long ms = (long)tiles * CO;
+  long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
+  wino_input(in, H, W, C, TH, TW, off, v, vs);
+  for (int x = 0; x < 16; x++)
+    gemm_nn(tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
+  wino_output(m, ms, TH, TW, out, OH, OW, CO, bias, act);
+}
+
+// M[ξ][tile][co] = (A·dY·Aᵀ)[ξ] for each 2×2 tile of one sample's output gradient dY (zero
+// past OH × OW); ms floats between the ξ planes.
+static void wino_dy(const float *dy, int OH, int OW, int CO, int TH, int TW, float *m, long ms) {
   v128_t z = wasm_f32x4_splat(0.f);
-  wino_input(in, H, W, C, TH, TW, off, v);
   for (int th = 0; th < TH; th++)
     for (int tw = 0; tw < TW; tw++)
       for (int o = 0; o < CO; o += 4) {
@@ -130,6 +132,17 @@ static void wino_filter_grad_acc(const float *in, int H, int W, int C, const flo
           ST(mp + (a * 4 + 3) * ms, wasm_f32x4_neg(e[a][1]));
         }
       }
+}
+
+// The filter gradient of one sample, accumulated into dU[ξ][ci][co] (accumulate = 0 for the
+// chunk's first sample): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], V from the forward input transform.
+static void wino_filter_grad_acc(const float *in, int H, int W, int C, const float *dy, int OH,
+                                 int OW, int CO, int off, float *v, float *m, float *du,
+                                 int accumulate) {
+  int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
+  long ms = (long)tiles * CO;
+  wino_input(in, H, W, C, TH, TW, off, v, (long)tiles * C);
+  wino_dy(dy, OH, OW, CO, TH, TW, m, ms);
   for (int x = 0; x < 16; x++)
     gemm_nn(C, CO, tiles, v + x * (long)tiles * C, 1, C, m + x * ms, du + (long)x * C * CO,
             accumulate);
