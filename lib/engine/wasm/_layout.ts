@@ -62,7 +62,7 @@ export const OP = {
   LOSS: 10,
   ACT: 11,
   ACT_BWD: 12,
-  /** Pooling of any window, strides and padding, max or average (kernels/pool.h). */
+  /** Pooling of any window, strides and padding, max or average (kernels/gpool.h). */
   GPOOL: 13,
   GPOOL_BWD: 14,
   /** The softmax probabilities of the logits (the inference program's last op). */

@@ -1,5 +1,5 @@
 /**
- * The wasm engine's 1-channel conv read in place (kernels/conv_one_channel.h): first convs
+ * The wasm engine's 1-channel conv read in place (kernels/conv_one_channel*.h): first convs
  * at strides and paddings whose windows leave the input on different sides (the padded
  * rows / columns before, after, or both), kernel shapes of its specialised (3, 5) and
  * general column counts, and filter counts that split into 16-, 8- and 4-filter blocks:

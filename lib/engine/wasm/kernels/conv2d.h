@@ -12,7 +12,8 @@
 #include "winograd.h"
 #include "winograd_small.h"
 #include "conv_inside.h"
-#include "conv_one_channel.h"
+#include "conv_one_channel_forward.h"
+#include "conv_one_channel_grad.h"
 
 // im2col patches built at once: up to ~288 KB (2 samples of cnn-deep conv2), so patches,
 // their gradient and the 73 KB filter stay in a 1–2 MB L2 while the GEMMs reuse them.
@@ -86,7 +87,7 @@ static void conv_wino_backward(const Conv *c, int s0, int s1) {
 }
 
 // A 1-channel input (a first layer: no input gradient) read in place, all chunk samples at
-// once (conv_one_channel.h).
+// once (conv_one_channel_forward.h, conv_one_channel_grad.h).
 static void conv_one_channel_op(const Step *st, const Conv *c) {
   int n = st->s1 - st->s0, m = n * c->m1, CO = c->CO;
   const float *x = c->in + (long)st->s0 * c->H * c->W;

@@ -12,6 +12,7 @@
 #include "conv2d.h"
 #include "dense.h"
 #include "dropout.h"
+#include "gpool.h"
 #include "io.h"
 #include "optimizer.h"
 #include "pool.h"

@@ -1,7 +1,8 @@
 /**
- * The maxPool and avgPool kinds (`kernels/pool.h`): the 2×2 stride-2 max-pool as OP_POOL
- * (whose gradient applies the preceding conv's activation′, at the max the conv output being
- * the pooled value), every other window, stride and padding, max or average, as OP_GPOOL.
+ * The maxPool and avgPool kinds: the 2×2 stride-2 max-pool as OP_POOL (`kernels/pool.h`;
+ * its gradient applies the preceding conv's activation′, at the max the conv output being
+ * the pooled value), every other window, stride and padding, max or average, as OP_GPOOL
+ * (`kernels/gpool.h`).
  *
  * @module
  */
