@@ -124,6 +124,25 @@ static inline __attribute__((always_inline)) int act_grad_bias_flat(float *dout,
   return r;
 }
 
+// act_grad_bias's rows of n = 4·nv floats, the sums in nv vectors loaded from gbias and
+// stored back after (the same order of additions as adding into gbias row by row). Inlined
+// with n = 16 or 32 the sums stay in registers (a runtime n: loaded and stored every row):
+// LeNet-5's conv2 backward 0.979 → 0.963 CPU ms a batch-32 step on one thread (2026-12-05).
+static inline __attribute__((always_inline)) void act_grad_bias_rows(float *dout,
+                                                                     const float *out,
+                                                                     float *gbias, int rows,
+                                                                     int nv, int act) {
+  v128_t g[FLAT_MAX / 4];
+  for (int j = 0; j < nv; j++) g[j] = LD(gbias + 4 * j);
+  for (int r = 0; r < rows; r++, dout += 4 * nv, out += 4 * nv)
+    for (int j = 0; j < nv; j++) {
+      v128_t d = act ? act_grad4(LD(dout + 4 * j), LD(out + 4 * j), act) : LD(dout + 4 * j);
+      if (act) ST(dout + 4 * j, d);
+      g[j] = wasm_f32x4_add(g[j], d);
+    }
+  for (int j = 0; j < nv; j++) ST(gbias + 4 * j, g[j]);
+}
+
 // dz = dout · f′(out) in place (f: an ACT_ code; linear when f′ was applied upstream, or
 // there is none), and gbias += column sums of dz.
 static void act_grad_bias(float *dout, const float *out, float *gbias, int rows, int n,
@@ -133,6 +152,15 @@ static void act_grad_bias(float *dout, const float *out, float *gbias, int rows,
     r = n == 6 ? act_grad_bias_flat(dout, out, gbias, rows, 6, act)
                : act_grad_bias_flat(dout, out, gbias, rows, n, act);
     dout += (long)r * n, out += (long)r * n;
+  }
+  if (n == 16 || n == 32) {
+    if (n == 16) act_grad_bias_rows(dout, out, gbias, rows, 4, act);
+    else act_grad_bias_rows(dout, out, gbias, rows, 8, act);
+    return;
+  }
+  if (n % 4 == 0 && n <= FLAT_MAX) {
+    act_grad_bias_rows(dout, out, gbias, rows, n / 4, act);
+    return;
   }
   for (; r < rows; r++, dout += n, out += n) {
     int j = 0;
