@@ -276,9 +276,7 @@ static void act_grad_transpose6(const float *dz, const float *y, int act, float 
     }
     transpose_4x6_v(d[0], d[1], d[2], d[3], d[4], d[5], t + r, m);
   }
-  float g4[24];
-  for (int j = 0; j < 6; j++) ST(g4 + 4 * j, g[j]);
-  for (int j = 0; j < 6; j++) gbias[j] += (g4[j] + g4[6 + j]) + (g4[12 + j] + g4[18 + j]);
+  flat_sums_add(g, 6, gbias);
 }
 
 // The filter gradient dW[kdim × CO] (+)= Pᵀ·dZ of a chunk's cs samples (m = cs·OH·OW output

@@ -100,6 +100,14 @@ static void bias_act(float *out, const float *bias, int rows, int n, int act) {
   }
 }
 
+// gbias[j] += the sum of column j over the 4 rows of a flat run's vector sums g (n vectors).
+static inline __attribute__((always_inline)) void flat_sums_add(const v128_t *g, int n,
+                                                               float *gbias) {
+  float g4[4 * FLAT_MAX];
+  for (int j = 0; j < n; j++) ST(g4 + 4 * j, g[j]);
+  for (int j = 0; j < n; j++) gbias[j] += (g4[j] + g4[n + j]) + (g4[2 * n + j] + g4[3 * n + j]);
+}
+
 // act_grad_bias's rows 4 at a time as flat runs of 4n floats (n % 4 ≠ 0, n ≤ FLAT_MAX): the
 // sums by vector of the run, then per column. Inlined with n = 6 (LeNet-5's conv1) the
 // sums stay in 6 registers (a runtime n kept them in memory, each run loading and storing
@@ -118,9 +126,7 @@ static inline __attribute__((always_inline)) int act_grad_bias_flat(float *dout,
       if (act) ST(dout + 4 * j, d);
       g[j] = wasm_f32x4_add(g[j], d);
     }
-  float g4[4 * FLAT_MAX];
-  for (int j = 0; j < n; j++) ST(g4 + 4 * j, g[j]);
-  for (int j = 0; j < n; j++) gbias[j] += (g4[j] + g4[n + j]) + (g4[2 * n + j] + g4[3 * n + j]);
+  flat_sums_add(g, n, gbias);
   return r;
 }
 
