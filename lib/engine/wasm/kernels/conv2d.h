@@ -152,6 +152,10 @@ static void conv_general_backward(const Conv *c, int s0, int s1) {
       for (int k = 0; k < CO; k++) c->wt[(long)k * kdim + r] = c->w[(long)r * CO + k];
   }
   long in1 = (long)H * W * C, out1 = (long)c->m1 * CO;
+  // 6 filters on padded planes, no input gradient (LeNet-5's conv1): the activation′ is
+  // applied on the way into dZᵀ (conv_patches.h: act_grad_transpose6).
+  int t6 = !in_place && !c->fg_only && !c->has_din && CO == 6 &&
+           uses_planes(C, c->g, c->OW, CO);
   for (int k = 0; k < CO; k++) c->db[k] = 0.f;
   for (int s = s0; s < s1; s += c->chunk) {
     int cs = s1 - s < c->chunk ? s1 - s : c->chunk, sa, sk;
@@ -159,12 +163,14 @@ static void conv_general_backward(const Conv *c, int s0, int s1) {
     float *dz = c->dout + s * out1;
     if (!in_place && !c->fg_only)
       conv_patches(x, c->p, cs, H, W, C, c->g, c->OH, c->OW, CO, &sa, &sk);
-    act_grad_bias(dz, c->out + s * out1, c->db, cs * c->m1, CO, c->act);
+    if (t6) act_grad_transpose6(dz, c->out + s * out1, c->act, c->db, cs * c->m1, c->dp);
+    else act_grad_bias(dz, c->out + s * out1, c->db, cs * c->m1, CO, c->act);
     if (c->fg_only)
       wino_filter_grad_group(x, cs, H, W, C, dz, c->OH, c->OW, CO, -c->pad, c->wv, c->wm,
                              c->du, s > s0);
     else if (in_place)
       conv_filter_grad_in_place(x, cs, H, W, C, c->g, c->OH, c->OW, dz, c->dw, CO, s > s0);
+    else if (t6) planes_filter_grad(c->p, cs, c->g, c->OH, c->OW, CO, c->dp, c->dw, s > s0);
     else
       conv_filter_grad(kdim, CO, cs, c->g, c->OH, c->OW, c->p, sa, sk, dz, c->dw, s > s0, c->dp);
     if (c->has_din) conv_input_grad_chunk(c, dz, c->din + s * in1, cs, direct);
