@@ -12,6 +12,7 @@
 #include "winograd.h"
 #include "winograd_small.h"
 #include "conv_inside.h"
+#include "conv_input_grad.h"
 #include "conv_one_channel_forward.h"
 #include "conv_one_channel_grad.h"
 

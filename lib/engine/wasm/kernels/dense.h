@@ -4,6 +4,7 @@
 #pragma once
 #include "step.h"
 #include "gemm.h"
+#include "gemm_nt.h"
 #include "small_ops.h"
 #include "dense_gemm.h"
 

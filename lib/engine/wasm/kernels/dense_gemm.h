@@ -6,6 +6,7 @@
 // 4-row blocks over the whole K (no faster in the engine).
 #pragma once
 #include "gemm.h"
+#include "gemm_nt.h"
 
 // Four vectors of partial sums → the vector of their four totals, each summed as hsum does.
 static inline v128_t hsum4(v128_t s0, v128_t s1, v128_t s2, v128_t s3) {

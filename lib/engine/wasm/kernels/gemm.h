@@ -1,21 +1,10 @@
-// Matrix products of the training step, over wasm SIMD (relaxed FMA when RELAXED is set).
+// C (+)= A·B, the matrix product of the training step, over wasm SIMD (simd.h's macros).
 // Written for the shapes of the four MNIST models: N (output columns) 10..128, K up to 6272.
+// N ≤ 6 with adjacent rows of A goes to gemm_rows_small_n (gemm_small.h); C (+)= A·Bᵀ is
+// gemm_nt (gemm_nt.h).
 #pragma once
-#include <wasm_simd128.h>
-
-// SELECT(a, b, m): a where m's lanes are all ones, b where all zeros (m from a comparison,
-// where laneselect and bitselect agree): one blend on x64 against and/andnot/or.
-#ifdef RELAXED
-#define MADD(a, b, c) wasm_f32x4_relaxed_madd((a), (b), (c))
-#define SELECT(a, b, m) wasm_i32x4_relaxed_laneselect((a), (b), (m))
-#else
-#define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
-#define SELECT(a, b, m) wasm_v128_bitselect((a), (b), (m))
-#endif
-
-#define LD(p) wasm_v128_load(p)
-#define ST(p, v) wasm_v128_store((p), (v))
-#define SPLAT(p) wasm_v128_load32_splat(p)
+#include "simd.h"
+#include "gemm_small.h"
 
 // K is split into chunks so that a chunk of B (kc × N floats) stays in L2 across row blocks.
 #define KC 256
@@ -119,50 +108,6 @@ static void row_1(const float *a0, long sk, int kn, const float *bk, int N, int 
   }
 }
 
-// C (+)= A·B for N ≤ 6 columns when A's rows are adjacent (sa = 1: the transposed im2col
-// of a conv on < 4 channels, e.g. LeNet-5's conv1 with 6 filters): 8 rows of C at a time as
-// two vectors per column, all lanes useful (the padded 4×8 block used 6 of 8), summed in k
-// order like gemm_nn; each 8 × N tile goes out through a small transposing buffer.
-static inline __attribute__((always_inline)) void gemm_rows_small_n(int M, int N, int K, const float *a, int sk, const float *b,
-                              float *c, int accumulate) {
-  int i = 0;
-  for (; i + 8 <= M; i += 8) {
-    float t[6][8];
-    v128_t r[6][2];
-    for (int n = 0; n < 6; n++)
-      for (int h = 0; h < 2; h++) {
-        v128_t z = wasm_f32x4_splat(0.f);
-        if (accumulate && n < N)
-          z = wasm_f32x4_make(c[(long)(i + 4 * h) * N + n], c[(long)(i + 4 * h + 1) * N + n],
-                              c[(long)(i + 4 * h + 2) * N + n], c[(long)(i + 4 * h + 3) * N + n]);
-        r[n][h] = z;
-      }
-    const float *ak = a + i;
-    for (int k = 0; k < K; k++, ak += sk) {
-      v128_t x0 = LD(ak), x1 = LD(ak + 4);
-      const float *bk = b + (long)k * N;
-      for (int n = 0; n < 6; n++) {
-        if (n >= N) break;
-        v128_t w = SPLAT(bk + n);
-        r[n][0] = MADD(x0, w, r[n][0]);
-        r[n][1] = MADD(x1, w, r[n][1]);
-      }
-    }
-    for (int n = 0; n < N; n++) {
-      ST(t[n], r[n][0]);
-      ST(t[n] + 4, r[n][1]);
-    }
-    for (int q = 0; q < 8; q++)
-      for (int n = 0; n < N; n++) c[(long)(i + q) * N + n] = t[n][q];
-  }
-  for (; i < M; i++)
-    for (int n = 0; n < N; n++) {
-      float s = accumulate ? c[(long)i * N + n] : 0.f;
-      for (int k = 0; k < K; k++) s += a[i + (long)k * sk] * b[(long)k * N + n];
-      c[(long)i * N + n] = s;
-    }
-}
-
 // C[M×N] (+)= A·B with A(i, k) = a[i·sa + k·sk] (so A may be a transposed view) and B row-major
 // [K×N]. Rows come 4 at a time, columns 8 at a time: 8 accumulators + 2 B vectors + 1
 // broadcast fit x64's 16 vector registers, which V8 maps wasm's v128 locals onto. The last
@@ -195,48 +140,5 @@ static void gemm_nn(int M, int N, int K, const float *a, int sa, int sk, const f
       }
     }
     for (; i < M; i++) row_1(ak + (long)i * sa, sk, kn, bk, N, j8, bt, c + (long)i * N, acc);
-  }
-}
-
-static inline float hsum(v128_t v) {
-  v = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
-  v = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(v, 0);
-}
-
-// C[M×N] (+)= A·Bᵀ, A row-major [M×K], B row-major [N×K]: dot products along K. This is the
-// input gradient dX = dZ·Wᵀ read straight from the forward kernel W [in×out] (no transpose).
-static void gemm_nt(int M, int N, int K, const float *a, const float *b, float *c,
-                    int accumulate) {
-  int k4 = K & ~3;
-  for (int i = 0; i < M; i += 4) {
-    int rows = M - i < 4 ? M - i : 4;
-    const float *ar[4];
-    for (int r = 0; r < 4; r++) ar[r] = a + (long)(i + (r < rows ? r : 0)) * K;
-    for (int j = 0; j < N; j += 2) {
-      const float *b0 = b + (long)j * K, *b1 = j + 1 < N ? b0 + K : b0;
-      v128_t z = wasm_f32x4_splat(0.f);
-      v128_t s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
-      for (int k = 0; k < k4; k += 4) {
-        v128_t v0 = LD(b0 + k), v1 = LD(b1 + k), x;
-        x = LD(ar[0] + k); s00 = MADD(x, v0, s00); s01 = MADD(x, v1, s01);
-        x = LD(ar[1] + k); s10 = MADD(x, v0, s10); s11 = MADD(x, v1, s11);
-        x = LD(ar[2] + k); s20 = MADD(x, v0, s20); s21 = MADD(x, v1, s21);
-        x = LD(ar[3] + k); s30 = MADD(x, v0, s30); s31 = MADD(x, v1, s31);
-      }
-      float d[4][2] = {{hsum(s00), hsum(s01)}, {hsum(s10), hsum(s11)},
-                       {hsum(s20), hsum(s21)}, {hsum(s30), hsum(s31)}};
-      for (int k = k4; k < K; k++) {
-        for (int r = 0; r < 4; r++) {
-          d[r][0] += ar[r][k] * b0[k];
-          d[r][1] += ar[r][k] * b1[k];
-        }
-      }
-      for (int r = 0; r < rows; r++) {
-        float *cr = c + (long)(i + r) * N + j;
-        cr[0] = accumulate ? cr[0] + d[r][0] : d[r][0];
-        if (j + 1 < N) cr[1] = accumulate ? cr[1] + d[r][1] : d[r][1];
-      }
-    }
   }
 }
