@@ -16,7 +16,7 @@
 // a rational x·P(x²)/Q(x²) (13 operations) fitted to 2e-8 came out at 4.6 ulp in float.
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 
 enum { ACT_LINEAR, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_ELU };
 

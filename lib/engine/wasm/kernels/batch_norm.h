@@ -21,7 +21,7 @@
 // 0.041 → 0.014 on the first).
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 #include "batch_norm_sums.h"
 
 static inline float bn_rsqrt(float v) { return 1.f / __builtin_sqrtf(v); }

@@ -8,7 +8,7 @@
 // (microbenchmark: block 8 costs 1.2× block 16, 32 0.9×).
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 
 static inline void bn_acc1(double *s, double *p, float a, float b) {
   *s += a;

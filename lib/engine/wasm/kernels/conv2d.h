@@ -1,5 +1,6 @@
 // The conv2d kind's ops (OP_CONV, OP_CONV_BWD): im2col + GEMM for any window, strides and
-// padding (the input read in place where windows stay inside it: conv_inside.h), Winograd
+// padding (the input read in place where windows stay inside it: conv_inside.h and
+// conv_input_grad.h; LeNet-5's conv1 on padded planes: conv_planes.h), Winograd
 // F(2×2, 3×3) for the square 3×3 stride-1 ones _program.ts picks (kinds/conv2d.ts:
 // usesWinograd; for outputs of 16 to 63 pixels, usesWinogradForward, the forward and the
 // filter gradient only, by groups of samples). The backward writes the chunk's kernel and
@@ -123,7 +124,7 @@ static void conv_general_forward(const Conv *c, int s0, int s1) {
 }
 
 // dX of cs samples from dZ (m = cs·OH·OW rows): straight into dX where windows stay inside
-// (conv_inside.h), else dP = dZ·Wᵀ and col2im.
+// (conv_input_grad.h), else dP = dZ·Wᵀ and col2im.
 static void conv_input_grad_chunk(const Conv *c, const float *dz, float *di, int cs,
                                   int direct) {
   int H = c->H, W = c->W, C = c->C, m = cs * c->m1;
@@ -154,7 +155,7 @@ static void conv_general_backward(const Conv *c, int s0, int s1) {
   }
   long in1 = (long)H * W * C, out1 = (long)c->m1 * CO;
   // 6 filters on padded planes, no input gradient (LeNet-5's conv1): the activation′ is
-  // applied on the way into dZᵀ (conv_patches.h: act_grad_transpose6).
+  // applied on the way into dZᵀ (conv_transpose6.h: act_grad_transpose6).
   int t6 = !in_place && !c->fg_only && !c->has_din && CO == 6 &&
            uses_planes(C, c->g, c->OW, CO);
   for (int k = 0; k < CO; k++) c->db[k] = 0.f;

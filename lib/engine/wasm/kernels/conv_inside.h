@@ -1,25 +1,24 @@
-// Convs whose windows never leave the input (no padding: LeNet-5's conv2, 6 → 16 channels,
-// 5×5, 10×10 outputs) need no im2col: a patch row (one kernel row) is a contiguous run of
-// kw·C input floats, so the products read the input in place. The forward product and the
-// filter gradient (here) add in the order of gemm_nn over the patches (the same floats for
-// K ≤ KC); the input gradient goes from registers straight into dX (conv_input_grad.h).
-// LeNet-5's conv2, CPU ms of a batch-32 step on one thread (issue 17): forward 0.68 → 0.53,
-// backward 1.26 → 1.02 (1.17 with only the input gradient's change). 2026-12-05: bias +
-// activation in the forward's registers and Wᵀ by 4×4 blocks (conv_input_grad.h), LeNet-5's
-// conv2 0.509 → 0.502 and 1.002 → 1.001; the BatchNormalization example's conv2 (6×6×16 →
-// 4×4×32, 3×3, sigmoid) 0.155 → 0.153 and 0.300 → 0.289, before its forward and filter
-// gradient moved to Winograd (winograd_small.h; its input gradient still runs in
-// conv_input_grad.h). These products run at ~38 GFLOP/s
-// (filter gradient ~33) where the same 4 × 8 inner loop alone, in L1, runs ~45 and 8
-// independent FMA chains ~59. Tried and dropped (µs a chunk of 11 samples of that conv): 5
-// or 6 pixels × 8 forward blocks 43 → 61–78 (see conv_forward_in_place); the filter
-// gradient over a flat pixel loop (an offset table) 49 → 53, unrolled 4 pixels a row 49 →
-// 90 (clang hoists the 4 pixels' loads: V8 spills), one loop over (sample, row) 49 → 51;
-// pixel cursors without divisions: no change. Also tried for LeNet-5's conv2 (2026-12-05, CPU
-// ms of its backward, 0.98): the filter gradient with the window's sizes and CO as constants,
-// no change (the input gradient's tries: conv_input_grad.h).
+// Convs whose windows never leave the input (no padding: LeNet-5's conv2, 6 → 16 channels, 5×5,
+// 10×10 outputs) need no im2col: a patch row (one kernel row) is a contiguous run of kw·C input
+// floats, so the products read the input in place. The forward product and the filter gradient
+// (here) add in the order of gemm_nn over the patches (the same floats for K ≤ KC); the input
+// gradient goes from registers straight into dX (conv_input_grad.h). LeNet-5's conv2, CPU ms of
+// a batch-32 step on one thread (issue 17): forward 0.68 → 0.53, backward 1.26 → 1.02 (1.17
+// with only the input gradient's change). 2026-12-05: bias + activation in the forward's
+// registers and Wᵀ by 4×4 blocks (conv_input_grad.h), LeNet-5's conv2 0.509 → 0.502 and 1.002 →
+// 1.001; the BatchNormalization example's conv2 (6×6×16 → 4×4×32, 3×3, sigmoid) 0.155 → 0.153
+// and 0.300 → 0.289, before its forward and filter gradient moved to Winograd
+// (winograd_small.h; its input gradient still runs in conv_input_grad.h). These products run at
+// ~38 GFLOP/s (filter gradient ~33) where the same 4 × 8 inner loop alone, in L1, runs ~45 and
+// 8 independent FMA chains ~59. Tried and dropped (µs a chunk of 11 samples of that conv): 5 or
+// 6 pixels × 8 forward blocks 43 → 61–78 (see conv_forward_in_place); the filter gradient over
+// a flat pixel loop (an offset table) 49 → 53, unrolled 4 pixels a row 49 → 90 (clang hoists
+// the 4 pixels' loads: V8 spills), one loop over (sample, row) 49 → 51; pixel cursors without
+// divisions: no change. Also tried for LeNet-5's conv2 (2026-12-05, CPU ms of its backward,
+// 0.98): the filter gradient with the window's sizes and CO as constants, no change (the input
+// gradient's tries: conv_input_grad.h).
 #pragma once
-#include "gemm.h"
+#include "simd.h"
 #include "small_ops.h"
 
 // Whether every window lies inside the input (no padding on any side: `same` at stride 2 may

@@ -7,7 +7,7 @@
 // C mattered as much as the blocking: a runtime activation switch, CO or kw range in the
 // loops, and a pixel in a loop of its own each cost 20–40 %.
 #pragma once
-#include "gemm.h"
+#include "simd.h"
 #include "small_ops.h"
 
 #define ONE_INLINE static inline __attribute__((always_inline))

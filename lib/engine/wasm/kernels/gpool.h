@@ -5,7 +5,7 @@
 // gradient: each output's gradient added at its maximum's cell, or spread over its window.
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 #include "gpool_window.h"
 
 // Whether every window is 2×2 at stride 2 inside the input over ≥ 4 channels (LeNet-5's

@@ -6,7 +6,7 @@
 // window cell across them.
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 
 typedef struct {
   int H, W, C, OH, OW, PH, PW, SH, SW, PT, PL;

@@ -3,7 +3,7 @@
 // (none when the step only computes the gradient).
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 
 static void update_range(int *ctl, int p0, int p1) {
   int T = ctl[C_CHUNKS], opt = ctl[C_UPDATE] ? ctl[C_OPT] : 0;

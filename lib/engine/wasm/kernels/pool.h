@@ -4,7 +4,7 @@
 // are in gpool.h.
 #pragma once
 #include "step.h"
-#include "gemm.h"
+#include "simd.h"
 #include "activation.h"
 
 // A 2×2 pooling window: the output element's index (returned) and its four inputs' (`off`),

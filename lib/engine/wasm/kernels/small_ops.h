@@ -1,7 +1,7 @@
 // Elementwise pieces of the training step (lib/engine/wasm/kernels/step.c): exp / log for
 // the softmax and the loss, im2col / col2im, bias + activation and its gradient.
 #pragma once
-#include "gemm.h"
+#include "simd.h"
 #include "activation.h"
 
 // exp / log in double (no libm here); only the 10-class softmax and the loss use them.

@@ -2,7 +2,7 @@
 // 16 to 63 output pixels, e.g. the BatchNormalization example's conv2, 4×4): a sample has
 // too few tiles (4) for products of its own, so the tiles of up to WINO_GROUP samples go
 // through one product per ξ (V and M hold 16 × WINO_GROUP × tiles × C or CO floats). The
-// forward and the filter gradient run here; the input gradient stays direct (conv_inside.h:
+// forward and the filter gradient run here; the input gradient stays direct (conv_input_grad.h:
 // on the 2-padded output gradient Winograd does as many multiply-adds as the direct sum).
 // That conv, CPU ms of a batch-32 step on one thread, 2026-12-05: forward 0.155 (direct) →
 // 0.125 (wino_conv per sample) → 0.117 (grouped); backward 0.300 (direct) → 0.226 (this
