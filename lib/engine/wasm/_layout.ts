@@ -92,17 +92,19 @@ export const OP_WORDS = 24;
 /** Optimizer codes of the control block's OPT word. */
 export const OPTIMIZER_CODE = { rmsprop: 1, adam: 2, sgd: 3 } as const;
 /** Fewest samples a batch chunk gets from {@linkcode chunksFor} (short of one per thread). */
-export const MIN_CHUNK_SAMPLES = 8;
+export const MIN_CHUNK_SAMPLES = 16;
 
 /**
  * Batch chunks per step for a thread count and batch: work items the threads take in turn,
  * each with its own gradient array. Three per thread keeps a descheduled thread from stalling
  * the step; more would add a full dense-gradient write per chunk (2.4 MB each for cnn-wide).
  * But no fewer than {@linkcode MIN_CHUNK_SAMPLES} samples a chunk (down to one chunk per
- * thread): each chunk costs every op's fixed work and a gradient array to add up, and at
- * batch 32 on 2 threads 4 chunks of 8 took 1.76–1.99 CPU ms a step of the BatchNormalization
- * example against 1.94–2.68 for 6 of 5–6, wall 0.91–1.04 against 1.02–1.42 ms
- * (2026-12-05, load 1.1–1.4, alternated). One thread runs one chunk.
+ * thread): each chunk costs every op's fixed work and a gradient array to write and add up.
+ * On 2 threads, 16 against 8 (p10 / p50 of 200 steps, three alternations, 2026-12-05, load
+ * ~1): the BatchNormalization example at batch 32 (2 chunks against 4) 0.508–0.514 /
+ * 0.518–0.529 ms against 0.544–0.550 / 0.553–0.568; LeNet-5 (batch 32) 1.29 / 1.31–1.33
+ * against 1.30–1.31 / 1.33–1.36; cnn-deep (batch 64: 4 chunks against 6) 13.5–14.0 /
+ * 13.9–15.6 against 13.7–14.1 / 14.7–15.4. One thread runs one chunk.
  */
 export function chunksFor(threads: number, batchSize: number): number {
   if (threads === 1) return 1;
