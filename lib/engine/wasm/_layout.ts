@@ -38,7 +38,7 @@ export const C = {
   SEEDS: 27,
   UPDATE: 28,
   CHUNKS: 29,
-  /** Address of phase A's chunk counters, one per phase. */
+  /** Address of phase A's chunk claims, {@linkcode CLAIM_WORDS} words of bits per phase. */
   NEXT: 30,
   NEXT_B: 31,
   /** 1: the inference program runs (phase A alone). */
@@ -89,6 +89,8 @@ export const ACTIVATION_CODE = {
 
 /** int32 words per op record. */
 export const OP_WORDS = 24;
+/** Words of chunk-claim bits per phase (kernels/step.h): up to 256 chunks, 3 per thread at 64. */
+export const CLAIM_WORDS = 8;
 /** Optimizer codes of the control block's OPT word. */
 export const OPTIMIZER_CODE = { rmsprop: 1, adam: 2, sgd: 3 } as const;
 /** Fewest samples a batch chunk gets from {@linkcode chunksFor} (short of one per thread). */

@@ -10,7 +10,7 @@
  */
 import { planTraining, type TrainingPlan } from "../plan.ts";
 import type { Architecture } from "../../models/architecture.ts";
-import { C, chunksFor, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
+import { C, chunksFor, CLAIM_WORDS, OP, OP_WORDS, STACK_BYTES } from "./_layout.ts";
 import type { LayerOps, OpWords } from "./kinds/_kind.ts";
 import {
   type Addressing,
@@ -51,7 +51,7 @@ export interface StepLayout {
   ctl: number;
   gradTable: number;
   scratchTable: number;
-  /** Phase A's chunk counters, one per phase (a program has fewer phases than ops + 1). */
+  /** Phase A's chunk claims, CLAIM_WORDS a phase (a program has fewer phases than ops + 1). */
   next: number;
   sums: number;
   seeds: number;
@@ -151,7 +151,8 @@ function programs(
     ...ops.flatMap((o) => o.infer),
     [OP.PROBS, at.act(last), batch.probs, classes],
   ], take);
-  const next = take((Math.max(train.ops.length, infer.ops.length) / OP_WORDS + 1) * 4);
+  const phases = Math.max(train.ops.length, infer.ops.length) / OP_WORDS + 1;
+  const next = take(phases * CLAIM_WORDS * 4);
   return { train, infer: { ...infer, ...batch }, next };
 }
 

@@ -71,25 +71,41 @@ static void run_op(const Step *st, const int *op) {
 }
 
 // ---- phase A: each phase's ops (up to an OP_SYNC or the end) over every batch chunk, then a
-// barrier. Phase p hands out its chunks through its own counter, next[p].
+// barrier. A thread claims its own chunks first (tid, tid + threads, …), then any left: the
+// chunk it ran in the last phase is the one whose outputs are in its core's cache, while a
+// descheduled thread's chunks still go to the others. Phase p's claims are bits of
+// claims[p·CLAIM_WORDS …]. The BatchNormalization example (7 phases) on 2 threads, p10 / p50
+// of 200 steps, alternated three times (2026-12-05): 0.498–0.500 / 0.502–0.513 ms against
+// 0.502–0.513 / 0.518–0.549 for one shared counter a phase (any thread, any chunk) and
+// 0.494–0.497 / 0.499–0.505 for fixed chunks (no stealing).
+// A plain load first: a failed read-modify-write still takes the cache line from the core
+// that holds it.
+static int claim(unsigned *words, int c) {
+  unsigned bit = 1u << (c & 31), *w = &words[c >> 5];
+  if (__atomic_load_n(w, __ATOMIC_RELAXED) & bit) return 0;
+  return !(__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit);
+}
+
 static void run_program(int *ctl, int tid, int may_wait) {
-  int chunks = ctl[C_CHUNKS], n = ctl[C_N], nops = ctl[C_NOPS], *next = I(ctl[C_NEXT]);
+  int chunks = ctl[C_CHUNKS], n = ctl[C_N], nops = ctl[C_NOPS], threads = ctl[C_THREADS];
   float **grads = (float **)I(ctl[C_GRADS]);
   const int *prog = I(ctl[C_PROG]);
   Step st = {ctl, F(ctl[C_PARAMS]), 0, ((float **)I(ctl[C_SCRATCH]))[tid], 0, 0, 0, 1};
   for (int k0 = 0, phase = 0; k0 <= nops; phase++) {
     int k1 = k0;
     while (k1 < nops && prog[k1 * OP_WORDS] != OP_SYNC) k1++;
+    unsigned *claims = (unsigned *)I(ctl[C_NEXT]) + phase * CLAIM_WORDS;
     // `first` stays set until the thread has run a non-empty chunk (an empty one skips the
     // ops that would make the filter transforms).
-    for (st.first = 1;;) {
-      int c = __atomic_fetch_add(&next[phase], 1, __ATOMIC_SEQ_CST);
-      if (c >= chunks) break;
-      st.s0 = (int)((long)n * c / chunks), st.s1 = (int)((long)n * (c + 1) / chunks);
-      st.chunk = c, st.grads = grads[c];
-      for (int k = k0; k < k1; k++) run_op(&st, prog + k * OP_WORDS);
-      if (st.s1 > st.s0) st.first = 0;
-    }
+    st.first = 1;
+    for (int steal = 0; steal < 2; steal++)
+      for (int c = steal ? 0 : tid; c < chunks; c += steal ? 1 : threads) {
+        if (!claim(claims, c)) continue;
+        st.s0 = (int)((long)n * c / chunks), st.s1 = (int)((long)n * (c + 1) / chunks);
+        st.chunk = c, st.grads = grads[c];
+        for (int k = k0; k < k1; k++) run_op(&st, prog + k * OP_WORDS);
+        if (st.s1 > st.s0) st.first = 0;
+      }
     barrier(ctl, may_wait);
     k0 = k1 + 1;
   }
@@ -98,9 +114,9 @@ static void run_program(int *ctl, int tid, int may_wait) {
 // Parameters per phase-B work item (a multiple of 4).
 #define UPDATE_CHUNK 8192
 
-// Both phases hand out work items through an atomic counter, so a thread the OS has
-// descheduled (a shared machine) does fewer of them instead of holding everyone at the
-// barrier. Results do not depend on who ran what: each batch chunk has its own gradient
+// Both phases hand out work items through atomics (phase A's claims, phase B's counter), so a
+// thread the OS has descheduled (a shared machine) does fewer of them instead of holding
+// everyone at the barrier. Results do not depend on who ran what: each batch chunk has its own gradient
 // array, summed in chunk order.
 // Every control word a thread needs is read before its first barrier: once all threads have
 // met at the last one, the main thread returns and JS may change them for the next call.
@@ -126,7 +142,8 @@ static void run_step(int *ctl, int tid, int may_wait) {
 
 // Main thread (thread 0): wake the workers, run its share, return when the step is done.
 __attribute__((export_name("step"))) void step(int *ctl, int may_wait) {
-  for (int k = 0; k <= ctl[C_NOPS]; k++) __atomic_store_n(&I(ctl[C_NEXT])[k], 0, __ATOMIC_SEQ_CST);
+  for (int k = 0; k < (ctl[C_NOPS] + 1) * CLAIM_WORDS; k++)
+    __atomic_store_n(&I(ctl[C_NEXT])[k], 0, __ATOMIC_SEQ_CST);
   __atomic_store_n(&ctl[C_NEXT_B], 0, __ATOMIC_SEQ_CST);
   __atomic_fetch_add(&ctl[C_GEN], 1, __ATOMIC_SEQ_CST);
   __builtin_wasm_memory_atomic_notify(&ctl[C_GEN], 1 << 30);

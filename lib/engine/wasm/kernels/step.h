@@ -22,6 +22,9 @@ enum { OP_INPUT = 1, OP_CONV, OP_CONV_BWD, OP_POOL, OP_POOL_BWD, OP_DROP, OP_DRO
        OP_DENSE, OP_DENSE_BWD, OP_LOSS, OP_ACT, OP_ACT_BWD, OP_GPOOL, OP_GPOOL_BWD, OP_PROBS,
        OP_SYNC, OP_BN_STATS, OP_BN, OP_BN_GRAD, OP_BN_DX, OP_BN_INFER, OP_COUNT };
 #define OP_WORDS 24
+// Words of chunk-claim bits per phase: room for 256 chunks (chunksFor gives at most 3 per
+// thread, 192 at 64 threads). CLAIM_WORDS in lib/engine/wasm/_layout.ts.
+#define CLAIM_WORDS 8
 
 // An op's call: samples [s0, s1) of the batch, which are batch chunk `chunk`, with that
 // chunk's gradient array and the running thread's scratch. `first`: this is the thread's
