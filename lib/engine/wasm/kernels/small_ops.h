@@ -108,26 +108,33 @@ static inline __attribute__((always_inline)) void flat_sums_add(const v128_t *g,
   for (int j = 0; j < n; j++) gbias[j] += (g4[j] + g4[n + j]) + (g4[2 * n + j] + g4[3 * n + j]);
 }
 
+// g[j] += dz's vector j of each of `runs` runs of nv vectors, dz = dout · f′(out) stored in
+// place (f: an ACT_ code, none when 0).
+static inline __attribute__((always_inline)) void act_grad_runs(float *dout, const float *out,
+                                                                v128_t *g, int runs, int nv,
+                                                                int act) {
+  for (int r = 0; r < runs; r++, dout += 4 * nv, out += 4 * nv)
+    for (int j = 0; j < nv; j++) {
+      v128_t d = act ? act_grad4(LD(dout + 4 * j), LD(out + 4 * j), act) : LD(dout + 4 * j);
+      if (act) ST(dout + 4 * j, d);
+      g[j] = wasm_f32x4_add(g[j], d);
+    }
+}
+
 // act_grad_bias's rows 4 at a time as flat runs of 4n floats (n % 4 ≠ 0, n ≤ FLAT_MAX): the
-// sums by vector of the run, then per column. Inlined with n = 6 (LeNet-5's conv1) the
-// sums stay in 6 registers (a runtime n kept them in memory, each run loading and storing
-// them): its conv1 backward 0.288 → 0.252 CPU ms a batch-32 step on one thread
-// (2026-12-05).
+// sums by vector of the run, then per column; returns the rows done. Inlined with n = 6
+// (LeNet-5's conv1) the sums stay in 6 registers (a runtime n kept them in memory, each run
+// loading and storing them): its conv1 backward 0.288 → 0.252 CPU ms a batch-32 step on one
+// thread (2026-12-05).
 static inline __attribute__((always_inline)) int act_grad_bias_flat(float *dout,
                                                                     const float *out,
                                                                     float *gbias, int rows,
                                                                     int n, int act) {
   v128_t g[FLAT_MAX];
   for (int j = 0; j < n; j++) g[j] = wasm_f32x4_splat(0.f);
-  int r = 0;
-  for (; r + 4 <= rows; r += 4, dout += 4 * n, out += 4 * n)
-    for (int j = 0; j < n; j++) {
-      v128_t d = act ? act_grad4(LD(dout + 4 * j), LD(out + 4 * j), act) : LD(dout + 4 * j);
-      if (act) ST(dout + 4 * j, d);
-      g[j] = wasm_f32x4_add(g[j], d);
-    }
+  act_grad_runs(dout, out, g, rows / 4, n, act);
   flat_sums_add(g, n, gbias);
-  return r;
+  return rows / 4 * 4;
 }
 
 // act_grad_bias's rows of n = 4·nv floats, the sums in nv vectors loaded from gbias and
@@ -140,12 +147,7 @@ static inline __attribute__((always_inline)) void act_grad_bias_rows(float *dout
                                                                      int nv, int act) {
   v128_t g[FLAT_MAX / 4];
   for (int j = 0; j < nv; j++) g[j] = LD(gbias + 4 * j);
-  for (int r = 0; r < rows; r++, dout += 4 * nv, out += 4 * nv)
-    for (int j = 0; j < nv; j++) {
-      v128_t d = act ? act_grad4(LD(dout + 4 * j), LD(out + 4 * j), act) : LD(dout + 4 * j);
-      if (act) ST(dout + 4 * j, d);
-      g[j] = wasm_f32x4_add(g[j], d);
-    }
+  act_grad_runs(dout, out, g, rows, nv, act);
   for (int j = 0; j < nv; j++) ST(gbias + 4 * j, g[j]);
 }
 
@@ -159,13 +161,10 @@ static void act_grad_bias(float *dout, const float *out, float *gbias, int rows,
                : act_grad_bias_flat(dout, out, gbias, rows, n, act);
     dout += (long)r * n, out += (long)r * n;
   }
-  if (n == 16 || n == 32) {
-    if (n == 16) act_grad_bias_rows(dout, out, gbias, rows, 4, act);
-    else act_grad_bias_rows(dout, out, gbias, rows, 8, act);
-    return;
-  }
   if (n % 4 == 0 && n <= FLAT_MAX) {
-    act_grad_bias_rows(dout, out, gbias, rows, n / 4, act);
+    if (n == 16) act_grad_bias_rows(dout, out, gbias, rows, 4, act);
+    else if (n == 32) act_grad_bias_rows(dout, out, gbias, rows, 8, act);
+    else act_grad_bias_rows(dout, out, gbias, rows, n / 4, act);
     return;
   }
   for (; r < rows; r++, dout += n, out += n) {
