@@ -79,11 +79,11 @@ static void conv_wino_backward(const Conv *c, int s0, int s1) {
   for (int s = s0; s < s1; s++) {
     float *dz = c->dout + (long)s * m1 * CO;
     act_grad_bias(dz, c->out + (long)s * m1 * CO, c->db, m1, CO, c->act);
-    wino_filter_grad_acc(c->in + (long)s * H * W * C, H, W, C, dz, c->OH, c->OW, CO, -c->pad,
-                         c->wv, c->wm, c->du, s > s0);
+    wino_filter_grad(c->in + (long)s * H * W * C, 1, 1, H, W, C, dz, c->OH, c->OW, CO,
+                     -c->pad, c->wv, c->wm, c->du, s > s0);
     if (c->has_din)
-      wino_conv(dz, c->OH, c->OW, CO, c->din + (long)s * H * W * C, H, W, C, c->pad - 2, c->ud,
-                c->wv, c->wm, 0, 0);
+      wino_conv(dz, 1, 1, c->OH, c->OW, CO, c->din + (long)s * H * W * C, H, W, C,
+                c->pad - 2, c->ud, c->wv, c->wm, 0, 0);
   }
   wino_filter_grad_out(c->du, c->dw, C, CO);
 }
@@ -168,8 +168,8 @@ static void conv_general_backward(const Conv *c, int s0, int s1) {
     if (t6) act_grad_transpose6(dz, c->out + s * out1, c->act, c->db, cs * c->m1, c->dp);
     else act_grad_bias(dz, c->out + s * out1, c->db, cs * c->m1, CO, c->act);
     if (c->fg_only)
-      wino_filter_grad_group(x, cs, H, W, C, dz, c->OH, c->OW, CO, -c->pad, c->wv, c->wm,
-                             c->du, s > s0);
+      wino_filter_grad(x, cs, WINO_GROUP, H, W, C, dz, c->OH, c->OW, CO, -c->pad, c->wv,
+                       c->wm, c->du, s > s0);
     else if (in_place)
       conv_filter_grad_in_place(x, cs, H, W, C, c->g, c->OH, c->OW, dz, c->dw, CO, s > s0);
     else if (t6) planes_filter_grad(c->p, cs, c->g, c->OH, c->OW, CO, c->dp, c->dw, s > s0);

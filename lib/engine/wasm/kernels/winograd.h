@@ -92,17 +92,28 @@ static void wino_output(const float *m, long ms, int TH, int TW, float *out, int
     }
 }
 
-// One sample: out[oh][ow][·] (OH × OW × CO) = Σ in[oh + off + kh][ow + off + kw][·] ⊛ kernel,
-// zero outside the H × W input; u from wino_filter. `v` holds 16 × tiles × C floats, `m`
-// 16 × tiles × CO. Then bias + activation `act` when `bias` is set, else a plain store.
-static void wino_conv(const float *in, int H, int W, int C, float *out, int OH, int OW, int CO,
-                      int off, const float *u, float *v, float *m, const float *bias, int act) {
+// Samples [0, cs) (H·W·C floats apart): out[oh][ow][·] (OH × OW × CO a sample) =
+// Σ in[oh + off + kh][ow + off + kw][·] ⊛ kernel, zero outside the H × W input; u from
+// wino_filter. The tiles of `group` samples at a time go through one product per ξ: `v`
+// holds 16 × group × tiles × C floats, `m` 16 × group × tiles × CO (group 1: a sample's own
+// products, for outputs with tiles enough; see winograd_small.h). Then bias + activation
+// `act` when `bias` is set, else a plain store.
+static void wino_conv(const float *in, int cs, int group, int H, int W, int C, float *out,
+                      int OH, int OW, int CO, int off, const float *u, float *v, float *m,
+                      const float *bias, int act) {
   int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  long vs = (long)tiles * C, ms = (long)tiles * CO;  // stride between the 16 ξ planes
-  wino_input(in, H, W, C, TH, TW, off, v, vs);
-  for (int x = 0; x < 16; x++)
-    gemm_nn(tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
-  wino_output(m, ms, TH, TW, out, OH, OW, CO, bias, act);
+  for (int s0 = 0; s0 < cs; s0 += group) {
+    int g = cs - s0 < group ? cs - s0 : group;
+    long vs = (long)g * tiles * C, ms = (long)g * tiles * CO;  // between the 16 ξ planes
+    for (int s = 0; s < g; s++)
+      wino_input(in + (long)(s0 + s) * H * W * C, H, W, C, TH, TW, off,
+                 v + (long)s * tiles * C, vs);
+    for (int x = 0; x < 16; x++)
+      gemm_nn(g * tiles, CO, C, v + x * vs, C, 1, u + (long)x * C * CO, m + x * ms, 0);
+    for (int s = 0; s < g; s++)
+      wino_output(m + (long)s * tiles * CO, ms, TH, TW, out + (long)(s0 + s) * OH * OW * CO,
+                  OH, OW, CO, bias, act);
+  }
 }
 
 // M[ξ][tile][co] = (A·dY·Aᵀ)[ξ] for each 2×2 tile of one sample's output gradient dY (zero
@@ -134,18 +145,26 @@ static void wino_dy(const float *dy, int OH, int OW, int CO, int TH, int TW, flo
       }
 }
 
-// The filter gradient of one sample, accumulated into dU[ξ][ci][co] (accumulate = 0 for the
-// chunk's first sample): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], V from the forward input transform.
-static void wino_filter_grad_acc(const float *in, int H, int W, int C, const float *dy, int OH,
-                                 int OW, int CO, int off, float *v, float *m, float *du,
-                                 int accumulate) {
+// The filter gradient of samples [0, cs) (in: H·W·C floats apart, dy: OH·OW·CO), into
+// dU[ξ][ci][co] (added to it when `accumulate`): dU[ξ] += V[ξ]ᵀ · (A·dY·Aᵀ)[ξ], the tiles of
+// `group` samples at a time through one product per ξ (v, m as wino_conv's).
+static void wino_filter_grad(const float *in, int cs, int group, int H, int W, int C,
+                             const float *dy, int OH, int OW, int CO, int off, float *v,
+                             float *m, float *du, int accumulate) {
   int TH = (OH + 1) / 2, TW = (OW + 1) / 2, tiles = TH * TW;
-  long ms = (long)tiles * CO;
-  wino_input(in, H, W, C, TH, TW, off, v, (long)tiles * C);
-  wino_dy(dy, OH, OW, CO, TH, TW, m, ms);
-  for (int x = 0; x < 16; x++)
-    gemm_nn(C, CO, tiles, v + x * (long)tiles * C, 1, C, m + x * ms, du + (long)x * C * CO,
-            accumulate);
+  for (int s0 = 0; s0 < cs; s0 += group) {
+    int g = cs - s0 < group ? cs - s0 : group;
+    long vs = (long)g * tiles * C, ms = (long)g * tiles * CO;
+    for (int s = 0; s < g; s++) {
+      wino_input(in + (long)(s0 + s) * H * W * C, H, W, C, TH, TW, off,
+                 v + (long)s * tiles * C, vs);
+      wino_dy(dy + (long)(s0 + s) * OH * OW * CO, OH, OW, CO, TH, TW,
+              m + (long)s * tiles * CO, ms);
+    }
+    for (int x = 0; x < 16; x++)
+      gemm_nn(C, CO, g * tiles, v + x * vs, 1, C, m + x * ms, du + (long)x * C * CO,
+              accumulate || s0 > 0);
+  }
 }
 
 // gw [3][3][C][CO] = Gᵀ·dU·G per (ci, co): the filter gradient from the accumulated dU.

@@ -41,7 +41,7 @@ export function usesWinogradForward(l: Conv): boolean {
   return winogradShape(l) && l.output.h * l.output.w >= 16;
 }
 
-/** Samples per product of a small conv's Winograd filter gradient (`WINO_GROUP`, winograd_small.h). */
+/** Samples per product of a small conv's Winograd forward and filter gradient (`WINO_GROUP`). */
 export const WINO_GROUP = 14;
 
 /** Whether a layer is the 2×2 stride-2 max-pool of OP_POOL (the rest run as OP_GPOOL). */
