@@ -16,7 +16,7 @@ static inline int is_avg2x2(const pool_geom *g, int avg) {
          g->PT == 0 && g->PL == 0 && 2 * g->OH <= g->H && 2 * g->OW <= g->W;
 }
 
-// avg2x2 windows: forward (back = 0), the 4 cells summed in avg_window's order, times 1/4;
+// avg2x2 windows: forward (back = 0), the 4 cells summed in window4's order, times 1/4;
 // backward (back = 1), each cell stores its window's share (pool_backward's rule).
 static void avg2x2(const float *x, float *y, const pool_geom *g, int s0, int s1, int back) {
   int C = g->C;

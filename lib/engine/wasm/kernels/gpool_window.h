@@ -2,8 +2,8 @@
 // clipped to the input, and the max / average of a window's cells 4 channels at a time, an
 // output row at a time. Keras semantics, as lib/engine/plan.ts documents: a max ignores
 // padded cells (first maximum wins, a NaN replaces it); an average divides by the window's
-// valid cells. NHWC, flat indices. Channels are the inner loop, so clang vectorises each
-// window cell across them.
+// valid cells. NHWC, flat indices; 4 channels a vector (fewer than 4 channels: gpool.h's
+// scalar scan).
 #pragma once
 #include "step.h"
 #include "simd.h"
